@@ -39,6 +39,9 @@ const contextSchema = z
   })
   .strict();
 
+// Keys that would reach Object.prototype when copied into a plain object.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 const propertyValue = z.union([z.string().max(1024), z.number().finite(), z.boolean()]);
 
 const baseEvent = {
@@ -55,7 +58,10 @@ const baseEvent = {
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
   context: contextSchema.optional(),
   properties: z
-    .record(z.string().max(64), propertyValue)
+    .record(
+      z.string().max(64).refine((k) => !FORBIDDEN_KEYS.has(k), 'is a reserved name'),
+      propertyValue,
+    )
     .refine((p) => Object.keys(p).length <= 50, 'must have at most 50 keys')
     .optional(),
 };

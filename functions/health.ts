@@ -1,0 +1,11 @@
+import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
+import { checkHealth } from '../src/health/healthCheck';
+
+// Anonymous so load balancers and uptime probes can call it; it reveals only up/down and latency.
+app.http('health', {
+  route: 'health',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: () => checkHealth(appServices()),
+});

@@ -1,0 +1,69 @@
+import { Container } from '@azure/cosmos';
+import { ContainerClient } from '@azure/storage-blob';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { readSettings, Settings } from '../config/settings';
+import { createEventHubProducer } from '../clients/eventHubClients';
+import { createCosmosClient } from '../clients/cosmosClients';
+import { createBlobServiceClient } from '../clients/blobClients';
+import { EventHubPublisher } from '../capture/eventPublisher';
+
+/**
+ * Clients shared by all invocations of one function app instance, created on first use so a
+ * function that needs only Event Hubs does not fail when Cosmos DB is not configured.
+ */
+export class AppServices {
+  readonly settings: Settings;
+  private producer?: EventHubProducerClient;
+  private publisherInstance?: EventHubPublisher;
+  private cosmos?: ReturnType<typeof createCosmosClient>;
+  private archiveBlobs?: ReturnType<typeof createBlobServiceClient>;
+
+  constructor(env: Record<string, string | undefined> = process.env) {
+    this.settings = readSettings(env);
+  }
+
+  eventHubProducer(): EventHubProducerClient {
+    this.producer ??= createEventHubProducer(this.settings.eventHub, this.settings.eventHubName);
+    return this.producer;
+  }
+
+  publisher(): EventHubPublisher {
+    this.publisherInstance ??= new EventHubPublisher(this.eventHubProducer());
+    return this.publisherInstance;
+  }
+
+  cosmosContainer(name: string): Container {
+    this.cosmos ??= createCosmosClient(this.settings.cosmos);
+    return this.cosmos.database(this.settings.cosmosDatabase).container(name);
+  }
+
+  cosmosClient() {
+    this.cosmos ??= createCosmosClient(this.settings.cosmos);
+    return this.cosmos;
+  }
+
+  archiveContainer(name: string): ContainerClient {
+    this.archiveBlobs ??= createBlobServiceClient(this.settings.archiveStorage, 'ArchiveStorage');
+    return this.archiveBlobs.getContainerClient(name);
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.close();
+    this.cosmos?.dispose();
+  }
+}
+
+let shared: AppServices | undefined;
+
+/** The process-wide services, built from the app settings (process.env) on first use. */
+export function appServices(): AppServices {
+  shared ??= new AppServices();
+  return shared;
+}
+
+/** For hosts that change settings between runs (tests, the local host's restart). */
+export async function resetAppServices(): Promise<void> {
+  const old = shared;
+  shared = undefined;
+  await old?.close();
+}

@@ -1,0 +1,42 @@
+// `npm start`: runs the whole system locally. `npm run start:services`: only the emulators, for `func start`.
+import path from 'node:path';
+import { startLocalRuntime } from './localRuntime';
+import { consoleLogger } from './host/hostLogger';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const servicesOnly = args.includes('--services-only');
+  const appRoot = path.resolve(__dirname, '..', '..', '..');
+  const logger = consoleLogger();
+  logger.info('Starting the local runtime (data in .local/)…');
+  const runtime = await startLocalRuntime({ appRoot, servicesOnly, logger });
+  for (const service of runtime.services) logger.info(`  ${service.name} on port ${service.port}`);
+  if (servicesOnly) {
+    logger.info('Emulators are running. For `func start`, put these in local.settings.json "Values":');
+    for (const name of ['AzureWebJobsStorage', 'ArchiveStorage', 'CosmosDB', 'EventHubConnection']) {
+      if (runtime.env[name]) console.log(`    "${name}": "${runtime.env[name]}",`);
+    }
+  } else {
+    for (const fn of runtime.http!.functions) {
+      logger.info(`  ${fn.methods.join(',').padEnd(12)} ${runtime.url}${fn.route}  [${fn.authLevel}]`);
+    }
+    logger.info(`  function key: ${runtime.keys.functionKey}  (x-functions-key header; master key in .local/host-keys.json)`);
+    logger.info(`Ready: ${runtime.url}/api — health at ${runtime.url}/api/health. Ctrl-C stops.`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down…`);
+    await runtime.close();
+    logger.info('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(`Local runtime failed to start: ${(error as Error)?.stack ?? error}`);
+  process.exit(1);
+});
