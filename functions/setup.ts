@@ -1,0 +1,4 @@
+// Loaded first by every function file: app-wide start-up that must precede the first invocation.
+import { startTelemetry } from '../src/deploy/telemetry';
+
+startTelemetry(process.env);

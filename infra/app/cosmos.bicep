@@ -1,0 +1,108 @@
+// Cosmos DB for NoSQL: serverless by default (or autoscale throughput shared by the database),
+// keys disabled so only Entra ID role assignments grant data access.
+param accountName string
+param location string
+param tags object = {}
+param databaseName string
+param serverless bool = true
+
+@minValue(1000)
+param autoscaleMaxThroughput int = 1000
+
+// Point reads and partition-scoped queries dominate; profiles and plans are read by id, so only the
+// fields the code filters or sorts on are indexed there.
+var containers = [
+  {
+    name: 'aggregates'
+    partitionKeyPath: '/pk'
+    includedPaths: [{ path: '/*' }]
+    excludedPaths: [{ path: '/"_etag"/?' }]
+  }
+  {
+    name: 'profiles'
+    partitionKeyPath: '/userId'
+    includedPaths: [{ path: '/userId/?' }, { path: '/updatedAt/?' }]
+    excludedPaths: [{ path: '/*' }]
+  }
+  {
+    name: 'catalog'
+    partitionKeyPath: '/id'
+    includedPaths: [{ path: '/*' }]
+    excludedPaths: [{ path: '/"_etag"/?' }]
+  }
+  {
+    name: 'leads'
+    partitionKeyPath: '/leadId'
+    includedPaths: [{ path: '/*' }]
+    excludedPaths: [{ path: '/"_etag"/?' }]
+  }
+  {
+    name: 'campaignPlans'
+    partitionKeyPath: '/campaignId'
+    includedPaths: [{ path: '/campaignId/?' }, { path: '/status/?' }, { path: '/updatedAt/?' }]
+    excludedPaths: [{ path: '/*' }]
+  }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
+  name: accountName
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    capabilities: serverless ? [{ name: 'EnableServerless' }] : []
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+    options: serverless ? {} : { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } }
+  }
+}
+
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [
+  for container in containers: {
+    parent: database
+    name: container.name
+    properties: {
+      resource: {
+        id: container.name
+        partitionKey: {
+          paths: [container.partitionKeyPath]
+          kind: 'Hash'
+          version: 2
+        }
+        indexingPolicy: {
+          indexingMode: 'consistent'
+          automatic: true
+          includedPaths: container.includedPaths
+          excludedPaths: container.excludedPaths
+        }
+      }
+    }
+  }
+]
+
+output accountName string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

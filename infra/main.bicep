@@ -1,0 +1,251 @@
+// Whole deployment of the personalization Functions app. `azd up` runs this at subscription scope.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; part of every resource name and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for all resources.')
+param location string
+
+@description('Object id of the deploying user or service principal (AZURE_PRINCIPAL_ID); empty = no deployer roles.')
+param principalId string = ''
+
+@allowed(['User', 'ServicePrincipal'])
+@description('Kind of principal in principalId.')
+param principalType string = 'User'
+
+@description('Object id of the Entra principal Power BI reads Cosmos DB with (read-only on aggregates); empty = none.')
+param powerBiPrincipalId string = ''
+
+// ---- Function app sizing (Flex Consumption) ----
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Origins allowed to call the HTTP API from a browser.')
+param corsAllowedOrigins array = ['https://portal.azure.com']
+
+// ---- Event Hubs ----
+@minValue(1)
+@maxValue(32)
+param eventHubPartitionCount int = 4
+
+@minValue(1)
+@maxValue(7)
+param eventHubRetentionDays int = 7
+
+@description('Turn on Event Hubs native Capture into the archive container (off: the app archives).')
+param enableEventHubCapture bool = false
+
+// ---- Cosmos DB ----
+@description('true = serverless account; false = provisioned autoscale throughput shared by the database.')
+param cosmosServerless bool = true
+
+@minValue(1000)
+param cosmosAutoscaleMaxThroughput int = 1000
+
+// ---- Archive lifecycle ----
+@minValue(1)
+param archiveCoolAfterDays int = 30
+
+@minValue(2)
+param archiveDeleteAfterDays int = 365
+
+@minValue(1)
+param deadLetterDeleteAfterDays int = 90
+
+// ---- App tuning settings (defaults equal the code's defaults) ----
+param aggregationWindowsMinutes string = '60,1440'
+param maxEventsPerRequest int = 500
+param maxRequestBytes int = 1048576
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+var eventHubName = 'events'
+var archiveConsumerGroup = 'archive'
+var aggregateConsumerGroup = 'aggregate'
+var cosmosDatabaseName = 'personalization'
+var archiveContainerName = 'archive'
+var deadLetterContainerName = 'deadletter'
+var modelsContainerName = 'models'
+var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
+var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module appIdentity './app/identity.bicep' = {
+  name: 'appIdentity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module captureIdentity './app/identity.bicep' = if (enableEventHubCapture) {
+  name: 'captureIdentity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}capture-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring './app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    appInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module hostStorage './app/hostStorage.bicep' = {
+  name: 'hostStorage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module dataLake './app/dataLake.bicep' = {
+  name: 'dataLake'
+  scope: rg
+  params: {
+    name: '${abbrs.dataLakeStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    archiveContainerName: archiveContainerName
+    deadLetterContainerName: deadLetterContainerName
+    modelsContainerName: modelsContainerName
+    archiveCoolAfterDays: archiveCoolAfterDays
+    archiveDeleteAfterDays: archiveDeleteAfterDays
+    deadLetterDeleteAfterDays: deadLetterDeleteAfterDays
+    capturePrincipalId: enableEventHubCapture ? captureIdentity.outputs.principalId : ''
+  }
+}
+
+module eventHubs './app/eventHubs.bicep' = {
+  name: 'eventHubs'
+  scope: rg
+  params: {
+    namespaceName: '${abbrs.eventHubNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+    eventHubName: eventHubName
+    partitionCount: eventHubPartitionCount
+    retentionDays: eventHubRetentionDays
+    consumerGroupNames: [archiveConsumerGroup, aggregateConsumerGroup]
+    enableCapture: enableEventHubCapture
+    captureIdentityId: enableEventHubCapture ? captureIdentity.outputs.id : ''
+    captureStorageAccountId: dataLake.outputs.id
+    captureContainerName: archiveContainerName
+  }
+}
+
+module cosmos './app/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    accountName: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    serverless: cosmosServerless
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+  }
+}
+
+module functionApp './app/functionApp.bicep' = {
+  name: 'functionApp'
+  scope: rg
+  params: {
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    appName: functionAppName
+    location: location
+    tags: tags
+    identityId: appIdentity.outputs.id
+    identityClientId: appIdentity.outputs.clientId
+    hostStorageAccountName: hostStorage.outputs.name
+    deploymentContainerUrl: '${hostStorage.outputs.blobEndpoint}${deploymentContainerName}'
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    corsAllowedOrigins: corsAllowedOrigins
+    eventHubNamespaceFqdn: eventHubs.outputs.fullyQualifiedNamespace
+    eventHubName: eventHubName
+    archiveConsumerGroup: archiveConsumerGroup
+    aggregateConsumerGroup: aggregateConsumerGroup
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmosDatabaseName
+    archiveBlobEndpoint: dataLake.outputs.blobEndpoint
+    archiveContainerName: archiveContainerName
+    deadLetterContainerName: deadLetterContainerName
+    modelsContainerName: modelsContainerName
+    aggregationWindowsMinutes: aggregationWindowsMinutes
+    maxEventsPerRequest: maxEventsPerRequest
+    maxRequestBytes: maxRequestBytes
+  }
+}
+
+module rbac './app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    appPrincipalId: appIdentity.outputs.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+    hostStorageAccountName: hostStorage.outputs.name
+    dataLakeAccountName: dataLake.outputs.name
+    eventHubNamespaceName: eventHubs.outputs.namespaceName
+    appInsightsName: monitoring.outputs.appInsightsName
+  }
+}
+
+module cosmosRbac './app/cosmosRbac.bicep' = {
+  name: 'cosmosRbac'
+  scope: rg
+  params: {
+    accountName: cosmos.outputs.accountName
+    databaseName: cosmosDatabaseName
+    appPrincipalId: appIdentity.outputs.principalId
+    deployerPrincipalId: principalId
+    powerBiPrincipalId: powerBiPrincipalId
+    powerBiContainerName: 'aggregates'
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_APP_URL string = functionApp.outputs.url
+output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
+output EVENTHUB_FULLY_QUALIFIED_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
+output EVENTHUB_NAME string = eventHubName
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output COSMOS_DATABASE_NAME string = cosmosDatabaseName
+output ARCHIVE_BLOB_ENDPOINT string = dataLake.outputs.blobEndpoint
+output ARCHIVE_STORAGE_ACCOUNT_NAME string = dataLake.outputs.name
+output MODELS_CONTAINER_NAME string = modelsContainerName
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsightsConnectionString
