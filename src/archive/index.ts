@@ -1,0 +1,10 @@
+export { ArchiveWriter } from './archiveWriter';
+export type { ArchiveWriterOptions, ArchiveWriteResult } from './archiveWriter';
+export { DeadLetterWriter, deadLetterBlobName } from './deadLetterWriter';
+export type { DeadLetterItem, DeadLetterRecord } from './deadLetterWriter';
+export { readArchive, readArchiveFolder } from './archiveReader';
+export type { ArchivedEvent, ReadArchiveOptions } from './archiveReader';
+export { decodeCaptureAvro, encodeCaptureFile, encodeCaptureBlock, encodeCaptureHeader } from './captureAvro';
+export { CAPTURE_SCHEMA } from './captureSchema';
+export type { CaptureRecord, CaptureMapValue } from './captureSchema';
+export { ArchiveInputError } from './archiveInputError';
