@@ -53,17 +53,20 @@ export class AppServices {
   }
 }
 
-let shared: AppServices | undefined;
+// Kept on globalThis so that every copy of this module in a process (compiled and source, as
+// under a test runner) shares one instance and one reset.
+const SHARED = Symbol.for('personalization.appServices');
+const holder = globalThis as { [SHARED]?: AppServices };
 
 /** The process-wide services, built from the app settings (process.env) on first use. */
 export function appServices(): AppServices {
-  shared ??= new AppServices();
-  return shared;
+  holder[SHARED] ??= new AppServices();
+  return holder[SHARED];
 }
 
 /** For hosts that change settings between runs (tests, the local host's restart). */
 export async function resetAppServices(): Promise<void> {
-  const old = shared;
-  shared = undefined;
+  const old = holder[SHARED];
+  holder[SHARED] = undefined;
   await old?.close();
 }

@@ -1,5 +1,4 @@
 import { CosmosClient } from '@azure/cosmos';
-import http from 'node:http';
 import { CosmosConnectionSetting, SettingsError } from '../config/settings';
 import { azureCredential } from './credential';
 import { parseConnectionString } from './connectionString';
@@ -10,9 +9,8 @@ export function createCosmosClient(connection: CosmosConnectionSetting): CosmosC
     const endpoint = parts.get('accountendpoint');
     const key = parts.get('accountkey');
     if (!endpoint || !key) throw new SettingsError('Setting CosmosDB must contain AccountEndpoint and AccountKey');
-    // The local stand-in speaks plain HTTP; keep connections open as the SDK does over HTTPS.
-    const agent = endpoint.startsWith('http:') ? new http.Agent({ keepAlive: true, maxSockets: 64 }) : undefined;
-    return new CosmosClient({ endpoint, key, agent, connectionPolicy: { enableEndpointDiscovery: false } });
+    // The local stand-in speaks plain HTTP; the SDK's default agent keeps connections alive.
+    return new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
   }
   if (connection.accountEndpoint) {
     return new CosmosClient({ endpoint: connection.accountEndpoint, aadCredentials: azureCredential(connection.clientId) });

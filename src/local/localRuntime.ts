@@ -63,6 +63,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   };
   try {
     const hubName = env.EventHubName || 'events';
+    // Trigger bindings name these as %Setting%; the templates set them in Azure.
+    env.ArchiveConsumerGroup ||= 'archive';
+    env.AggregateConsumerGroup ||= 'aggregate';
     const needsBlob = !env.AzureWebJobsStorage && !env.AzureWebJobsStorage__accountName && !env.AzureWebJobsStorage__blobServiceUri;
     const needsArchive = !env.ArchiveStorage && !env.ArchiveStorage__blobServiceUri;
     if (needsBlob || needsArchive) {
@@ -77,7 +80,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       env.CosmosDB = cosmos.connectionString;
     }
     if (!env.EventHubConnection && !env.EventHubConnection__fullyQualifiedNamespace) {
-      const groups = [env.ArchiveConsumerGroup || 'archive', env.AggregateConsumerGroup || 'aggregate'];
+      const groups = [env.ArchiveConsumerGroup, env.AggregateConsumerGroup];
       const eh = await startEventHubsService(
         path.join(dataDir, 'eventhubs'),
         ports.eventHubs,
@@ -96,8 +99,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       return { keys, env, services, close: stopAll };
     }
 
-    // The app reads its settings from process.env, as it does in Azure.
+    // The app reads its settings from process.env, as it does in Azure; put back what was there on close.
+    const previousEnv = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
     for (const [k, v] of Object.entries(env)) process.env[k] = v;
+    const restoreEnv = () => {
+      for (const [k, v] of previousEnv) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    };
     await resetAppServices();
     const registrations: FunctionRegistration[] = installFunctionsCoreShim((level, message) => {
       if (level === 'error') log.error(message);
@@ -132,6 +142,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         await triggers.close();
         await resetAppServices();
         await stopAll();
+        restoreEnv();
       },
     };
   } catch (error) {

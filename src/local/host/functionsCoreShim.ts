@@ -35,8 +35,20 @@ type ModuleWithLoad = typeof Module & { _load(request: string, parent: unknown, 
  * test mode that drops registrations. The local host answers that lookup with this stand-in,
  * so the app's unmodified `app.http` / `app.eventHub` / `app.timer` calls register with us.
  */
+let installed: { registrations: FunctionRegistration[]; setLog(log: (level: string, message: string) => void): void } | undefined;
+
+/**
+ * Installs the stand-in once per process. Node caches the app's modules, so their
+ * registrations happen once too: a second local host in the same process (a restart) gets the
+ * same registrations back.
+ */
 export function installFunctionsCoreShim(log: (level: string, message: string) => void): FunctionRegistration[] {
+  if (installed) {
+    installed.setLog(log);
+    return installed.registrations;
+  }
   const registrations: FunctionRegistration[] = [];
+  let currentLog = log;
   const core = {
     version: '4.0.0-local',
     setProgrammingModel(): void {},
@@ -59,7 +71,7 @@ export function installFunctionsCoreShim(log: (level: string, message: string) =
       return { dispose() {} };
     },
     log(level: string, _category: string, message: string): void {
-      log(level, message);
+      currentLog(level, message);
     },
   };
   const mod = Module as ModuleWithLoad;
@@ -68,5 +80,6 @@ export function installFunctionsCoreShim(log: (level: string, message: string) =
     if (request === '@azure/functions-core') return core;
     return originalLoad.call(this, request, parent, isMain);
   };
+  installed = { registrations, setLog: (next) => (currentLog = next) };
   return registrations;
 }

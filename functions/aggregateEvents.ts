@@ -1,0 +1,16 @@
+import './setup';
+import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
+import { toReceivedBatch } from '../src/hosting/eventHubTriggerInput';
+import { aggregateEvents } from '../src/processing/aggregateEvents';
+
+app.eventHub('aggregateEvents', {
+  connection: 'EventHubConnection',
+  eventHubName: '%EventHubName%',
+  consumerGroup: '%AggregateConsumerGroup%',
+  cardinality: 'many',
+  // Retry forever: the partition waits rather than skipping events it could not aggregate.
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 2 } },
+  handler: (messages, context) =>
+    aggregateEvents(toReceivedBatch(messages, context.triggerMetadata), appServices(), (m) => context.debug(m)),
+});

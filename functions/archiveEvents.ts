@@ -1,0 +1,16 @@
+import './setup';
+import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
+import { toReceivedBatch } from '../src/hosting/eventHubTriggerInput';
+import { archiveEvents } from '../src/processing/archiveEvents';
+
+app.eventHub('archiveEvents', {
+  connection: 'EventHubConnection',
+  eventHubName: '%EventHubName%',
+  consumerGroup: '%ArchiveConsumerGroup%',
+  cardinality: 'many',
+  // Retry forever: the partition waits rather than skipping events it could not archive.
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 2 } },
+  handler: (messages, context) =>
+    archiveEvents(toReceivedBatch(messages, context.triggerMetadata), appServices(), (m) => context.debug(m)),
+});

@@ -1,0 +1,59 @@
+// Entry point: one Event Hub partition's batch into the aggregates and profiles containers.
+import type { Container } from '@azure/cosmos';
+import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
+import type { RetryOptions } from '../common/retry';
+import { applyDeltas } from './applyDeltas';
+import { computeDeltas } from './deltas';
+
+export interface AggregateBatchDeps {
+  aggregates: Container;
+  profiles: Container;
+  windowsMinutes: number[];
+  log?: (msg: string) => void;
+  /** Documents written at once. Default 24. */
+  concurrency?: number;
+  /** Read documents with bulk Read operations (see ApplyDeps.bulkReads). Default false. */
+  bulkReads?: boolean;
+  /** Backoff for transient Cosmos DB errors; defaults to the shared DEFAULT_RETRY. */
+  retry?: Partial<RetryOptions>;
+}
+
+export interface AggregateBatchResult {
+  /** Events in the batch, poison included. */
+  events: number;
+  /** Valid events that changed at least one document in this call. */
+  applied: number;
+  /** Valid events every document of which had already applied them (redelivery, overlap). */
+  skippedDuplicates: number;
+  poison: { event: ReceivedEvent; reason: string }[];
+  /** Distinct documents the batch touches. */
+  documents: number;
+  cosmosOperations: number;
+}
+
+/**
+ * Folds a batch into Cosmos DB with exactly-once effect; events that are not valid TrackedEvents
+ * come back as poison and do not hold up the rest. Throws when Cosmos DB keeps failing, so the
+ * caller's retry (which redelivers the batch, harmlessly) takes over.
+ */
+export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchDeps): Promise<AggregateBatchResult> {
+  const computed = computeDeltas(batch, deps.windowsMinutes);
+  const result = await applyDeltas(computed, {
+    aggregates: deps.aggregates,
+    profiles: deps.profiles,
+    concurrency: deps.concurrency,
+    retry: deps.retry,
+    bulkReads: deps.bulkReads,
+    log: deps.log,
+  });
+  let applied = 0;
+  for (const flag of result.appliedEvents) applied += flag;
+  return {
+    events: batch.events.length,
+    applied,
+    skippedDuplicates: computed.events.length - applied,
+    poison: computed.poison,
+    documents: computed.deltas.length,
+    cosmosOperations: result.cosmosOperations,
+  };
+}

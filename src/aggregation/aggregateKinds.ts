@@ -1,0 +1,123 @@
+// The four kinds of windowed aggregate documents: what each counts and how one event adds to it.
+import type { EventType, TrackedEvent } from '../events/eventSchema';
+import { addMoney, roundMoney } from './money';
+
+export type AggregateKind = 'offer' | 'product' | 'channel' | 'eventType';
+export type Counters = Record<string, number>;
+
+/** Counter fields of each kind, in document order. Money fields are summed at 6 decimals. */
+export const COUNTER_FIELDS: Record<AggregateKind, readonly string[]> = {
+  offer: ['views', 'clicks', 'decisions', 'rewards', 'rewardSum', 'activations'],
+  product: ['views', 'addToCarts', 'removeFromCarts', 'purchases', 'quantity', 'revenue'],
+  channel: [
+    'events', 'pageViews', 'productViews', 'addToCarts', 'removeFromCarts', 'purchases',
+    'offerViews', 'offerClicks', 'decisions', 'rewards', 'activations', 'revenue',
+  ],
+  eventType: ['count'],
+};
+
+export const MONEY_FIELDS = new Set(['rewardSum', 'revenue']);
+
+/** The channel document's counter for each event type. */
+const CHANNEL_FIELD: Record<EventType, string> = {
+  page_view: 'pageViews',
+  product_view: 'productViews',
+  add_to_cart: 'addToCarts',
+  remove_from_cart: 'removeFromCarts',
+  purchase: 'purchases',
+  offer_view: 'offerViews',
+  offer_click: 'offerClicks',
+  decision: 'decisions',
+  reward: 'rewards',
+  activation: 'activations',
+};
+
+export const DEFAULT_CHANNEL = 'direct';
+
+export function zeroCounters(kind: AggregateKind): Counters {
+  const counters: Counters = {};
+  for (const field of COUNTER_FIELDS[kind]) counters[field] = 0;
+  return counters;
+}
+
+const OFFER_TYPES = new Set<EventType>(['offer_view', 'offer_click', 'decision', 'reward', 'activation']);
+
+/**
+ * The offer an event is about: its offerId, or for the ranker's events (whose offerId is left
+ * out when the action id is too long for it) the decision's rewardActionId.
+ */
+export function offerOf(event: TrackedEvent): string | undefined {
+  if (event.offerId !== undefined) return event.offerId;
+  if (event.type === 'offer_view' || event.type === 'offer_click') return undefined;
+  const fromDecision = event.decision?.rewardActionId ?? event.decision?.offerId;
+  return typeof fromDecision === 'string' && fromDecision !== '' ? fromDecision : undefined;
+}
+const PRODUCT_TYPES = new Set<EventType>(['product_view', 'add_to_cart', 'remove_from_cart', 'purchase']);
+
+export function countsForOffer(event: TrackedEvent): boolean {
+  return OFFER_TYPES.has(event.type);
+}
+
+export function countsForProduct(event: TrackedEvent): boolean {
+  return PRODUCT_TYPES.has(event.type) && event.productId !== undefined;
+}
+
+export function channelOf(event: TrackedEvent): string {
+  const channel = event.context?.channel;
+  return channel === undefined || channel === '' ? DEFAULT_CHANNEL : channel;
+}
+
+/** Adds one event to a document's counters (the event is known to belong to the document). */
+export function addEventToCounters(kind: AggregateKind, c: Counters, event: TrackedEvent): void {
+  switch (kind) {
+    case 'offer':
+      switch (event.type) {
+        case 'offer_view': c.views++; break;
+        case 'offer_click': c.clicks++; break;
+        case 'decision': c.decisions++; break;
+        case 'activation': c.activations++; break;
+        case 'reward':
+          c.rewards++;
+          c.rewardSum = addMoney(c.rewardSum, roundMoney(event.value ?? 0));
+          break;
+        default: break;
+      }
+      return;
+    case 'product':
+      switch (event.type) {
+        case 'product_view': c.views++; break;
+        case 'add_to_cart': c.addToCarts++; break;
+        case 'remove_from_cart': c.removeFromCarts++; break;
+        case 'purchase':
+          c.purchases++;
+          c.quantity += event.quantity ?? 1;
+          c.revenue = addMoney(c.revenue, roundMoney(event.value ?? 0));
+          break;
+        default: break;
+      }
+      return;
+    case 'channel':
+      c.events++;
+      c[CHANNEL_FIELD[event.type]]++;
+      if (event.type === 'purchase') c.revenue = addMoney(c.revenue, roundMoney(event.value ?? 0));
+      return;
+    case 'eventType':
+      c.count++;
+      return;
+  }
+}
+
+/** Adds `delta` into `target` field by field (both of the same kind). */
+export function addCounters(kind: AggregateKind, target: Counters, delta: Counters): void {
+  for (const field of COUNTER_FIELDS[kind]) {
+    const current = typeof target[field] === 'number' ? target[field] : 0;
+    target[field] = MONEY_FIELDS.has(field) ? addMoney(current, delta[field]) : current + delta[field];
+  }
+}
+
+/** Ratios Power BI would otherwise have to compute, refreshed on every write. */
+export function derivedFields(kind: AggregateKind, c: Counters): Record<string, number> {
+  if (kind === 'offer') return { clickThroughRate: c.views > 0 ? c.clicks / c.views : 0 };
+  if (kind === 'product') return { conversionRate: c.views > 0 ? c.purchases / c.views : 0 };
+  return {};
+}

@@ -1,0 +1,173 @@
+// The CPU half of aggregation: turns one partition's batch into per-document deltas, without I/O.
+// Each delta also remembers which events made it, so the I/O half can rebuild it without the
+// events a stored document has already applied.
+import type { TrackedEvent } from '../events/eventSchema';
+import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
+import { checkTrackedEvent } from './eventCheck';
+import {
+  addEventToCounters, channelOf, countsForOffer, countsForProduct, offerOf, zeroCounters,
+  type AggregateKind, type Counters,
+} from './aggregateKinds';
+import { addEventToProfile, emptyProfile, type ProfileAccumulator } from './profile';
+import { hourOfDay, isoDayOfWeek, validateWindows, windowStartMs } from './windows';
+
+export interface ValidEvent {
+  event: TrackedEvent;
+  sequenceNumber: number;
+  timeMs: number;
+}
+
+export interface PoisonEvent {
+  event: ReceivedEvent;
+  reason: string;
+}
+
+interface DeltaBase {
+  /** Indexes into `ComputedDeltas.events`, ascending sequence numbers. */
+  eventIndexes: number[];
+  minSeq: number;
+  maxSeq: number;
+}
+
+export interface AggregateDelta extends DeltaBase {
+  target: 'aggregates';
+  kind: AggregateKind;
+  /** The fields that identify the document besides its window (offerId, productId, …). */
+  keyFields: Record<string, string | number>;
+  /** Key value used in the id and partition key (offerId, productId, channel, eventType). */
+  keyValue: string;
+  windowMinutes: number;
+  windowStartMs: number;
+  counters: Counters;
+}
+
+export interface ProfileDelta extends DeltaBase {
+  target: 'profiles';
+  /** userId, or anonymousId for anonymous users. */
+  userKey: string;
+  anonymous: boolean;
+  profile: ProfileAccumulator;
+}
+
+export type DocumentDelta = AggregateDelta | ProfileDelta;
+
+export interface ComputedDeltas {
+  partitionId: string;
+  events: ValidEvent[];
+  poison: PoisonEvent[];
+  deltas: DocumentDelta[];
+}
+
+function keyFieldsOf(kind: AggregateKind, keyValue: string, timeMs: number): Record<string, string | number> {
+  switch (kind) {
+    case 'eventType': return { eventType: keyValue };
+    case 'offer': return { offerId: keyValue };
+    case 'product': return { productId: keyValue };
+    case 'channel': return { channel: keyValue, dayOfWeek: isoDayOfWeek(timeMs), hourOfDay: hourOfDay(timeMs) };
+  }
+}
+
+function touch(delta: DeltaBase, index: number, seq: number): void {
+  delta.eventIndexes.push(index);
+  if (seq < delta.minSeq) delta.minSeq = seq;
+  if (seq > delta.maxSeq) delta.maxSeq = seq;
+}
+
+/** Adds one event to the profile or aggregate it belongs to (used both here and for rebuilds). */
+export function addEventToDelta(delta: DocumentDelta, valid: ValidEvent): void {
+  if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs);
+  else addEventToCounters(delta.kind, delta.counters, valid.event);
+}
+
+/** A copy of `delta` holding only the events with a sequence number above `afterSeq`. */
+export function rebuildDelta(delta: DocumentDelta, events: ValidEvent[], afterSeq: number): DocumentDelta {
+  const rebuilt: DocumentDelta =
+    delta.target === 'profiles'
+      ? { ...delta, eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity, profile: emptyProfile() }
+      : { ...delta, eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity, counters: zeroCounters(delta.kind) };
+  for (const index of delta.eventIndexes) {
+    const valid = events[index];
+    if (valid.sequenceNumber <= afterSeq) continue;
+    touch(rebuilt, index, valid.sequenceNumber);
+    addEventToDelta(rebuilt, valid);
+  }
+  return rebuilt;
+}
+
+export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): ComputedDeltas {
+  validateWindows(windowsMinutes);
+  const events: ValidEvent[] = [];
+  const poison: PoisonEvent[] = [];
+  const aggregates = new Map<string, AggregateDelta>();
+  const profiles = new Map<string, ProfileDelta>();
+
+  const aggregate = (
+    mapKey: string, kind: AggregateKind, keyValue: string, minutes: number, start: number, valid: ValidEvent,
+  ): AggregateDelta => {
+    let delta = aggregates.get(mapKey);
+    if (delta === undefined) {
+      delta = {
+        target: 'aggregates', kind, keyValue, keyFields: keyFieldsOf(kind, keyValue, valid.timeMs),
+        windowMinutes: minutes, windowStartMs: start, counters: zeroCounters(kind),
+        eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
+      };
+      aggregates.set(mapKey, delta);
+    }
+    return delta;
+  };
+
+  for (const received of batch.events) {
+    const seq = received.sequenceNumber;
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      poison.push({ event: received, reason: 'sequenceNumber: must be a non-negative integer' });
+      continue;
+    }
+    const check = checkTrackedEvent(received.body);
+    if (!check.ok) {
+      poison.push({ event: received, reason: check.reason });
+      continue;
+    }
+    const { event, timeMs } = check;
+    const index = events.length;
+    const valid: ValidEvent = { event, sequenceNumber: seq, timeMs };
+    events.push(valid);
+
+    const userKey = event.userId ?? event.anonymousId!;
+    let profile = profiles.get(userKey);
+    if (profile === undefined) {
+      profile = {
+        target: 'profiles', userKey, anonymous: event.userId === undefined, profile: emptyProfile(),
+        eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
+      };
+      profiles.set(userKey, profile);
+    }
+    touch(profile, index, seq);
+    addEventToProfile(profile.profile, event, timeMs);
+
+    const offerId = countsForOffer(event) ? offerOf(event) : undefined;
+    const productId = countsForProduct(event) ? event.productId : undefined;
+    const channel = channelOf(event);
+    const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
+    for (const minutes of windowsMinutes) {
+      const start = windowStartMs(timeMs, minutes);
+      const suffix = `\u001f${minutes}\u001f${start}`;
+      let d = aggregate(`t\u001f${event.type}${suffix}`, 'eventType', event.type, minutes, start, valid);
+      touch(d, index, seq);
+      d.counters.count++;
+      d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
+      touch(d, index, seq);
+      addEventToCounters('channel', d.counters, event);
+      if (offerId !== undefined) {
+        d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('offer', d.counters, event);
+      }
+      if (productId !== undefined) {
+        d = aggregate(`p\u001f${productId}${suffix}`, 'product', productId, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('product', d.counters, event);
+      }
+    }
+  }
+  return { partitionId: batch.partitionId, events, poison, deltas: [...aggregates.values(), ...profiles.values()] };
+}

@@ -1,0 +1,205 @@
+// The per-user profile the ranker reads as features, and how events and stored profiles combine.
+// The same accumulator holds a batch's contribution and a stored profile, so combining them is
+// one `mergeProfiles`.
+import { CLIENT_EVENT_TYPES, SERVER_EVENT_TYPES, type EventType, type TrackedEvent } from '../events/eventSchema';
+import { addMoney, roundMoney } from './money';
+import { isoString, parseIsoTime } from './isoTime';
+
+export const RECENT_PRODUCTS_MAX = 20;
+export const CATEGORIES_MAX = 50;
+export const AFFINITY_HALF_LIFE_DAYS = 7;
+const HALF_LIFE_MS = AFFINITY_HALF_LIFE_DAYS * 86_400_000;
+const ALL_TYPES: readonly EventType[] = [...CLIENT_EVENT_TYPES, ...SERVER_EVENT_TYPES];
+const RECENT_TYPES = new Set<EventType>(['product_view', 'add_to_cart', 'purchase']);
+
+export interface LastPurchase {
+  at: string;
+  productId: string;
+  value: number;
+  currency?: string;
+  eventId: string;
+}
+
+export interface RecentProduct {
+  productId: string;
+  at: string;
+  type: EventType;
+}
+
+/** Profile fields as stored (besides id, userId, applied and bookkeeping). */
+export interface ProfileFields {
+  events: number;
+  counts: Record<EventType, number>;
+  purchases: number;
+  totalRevenue: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  lastPurchase: LastPurchase | null;
+  recentProducts: RecentProduct[];
+  categoryCounts: Record<string, number>;
+  /** Exponentially decayed category interest (half-life AFFINITY_HALF_LIFE_DAYS) as of lastSeen. */
+  categoryAffinity: Record<string, number>;
+}
+
+export interface ProfileAccumulator {
+  events: number;
+  counts: Map<EventType, number>;
+  totalRevenue: number;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  /** firstSeenMs and lastSeenMs as ISO text ('' while unset). */
+  firstSeen: string;
+  lastSeen: string;
+  lastPurchase: (LastPurchase & { atMs: number }) | undefined;
+  recent: Map<string, { atMs: number; at: string; type: EventType }>;
+  categoryCounts: Map<string, number>;
+  /** As of lastSeenMs. */
+  categoryScores: Map<string, number>;
+}
+
+export function emptyProfile(): ProfileAccumulator {
+  return {
+    events: 0,
+    counts: new Map(),
+    totalRevenue: 0,
+    firstSeenMs: Infinity,
+    lastSeenMs: -Infinity,
+    firstSeen: '',
+    lastSeen: '',
+    lastPurchase: undefined,
+    recent: new Map(),
+    categoryCounts: new Map(),
+    categoryScores: new Map(),
+  };
+}
+
+const decay = (ageMs: number) => Math.pow(2, -ageMs / HALF_LIFE_MS);
+
+/** Moves lastSeen, the scores' reference time, forward to `timeMs` (no-op if not later). */
+function advanceTo(p: ProfileAccumulator, timeMs: number, text: string): void {
+  if (timeMs <= p.lastSeenMs) return;
+  p.lastSeen = text;
+  if (p.lastSeenMs !== -Infinity && p.categoryScores.size > 0) {
+    const factor = decay(timeMs - p.lastSeenMs);
+    for (const [category, score] of p.categoryScores) p.categoryScores.set(category, score * factor);
+  }
+  p.lastSeenMs = timeMs;
+}
+
+function laterPurchase(a: ProfileAccumulator['lastPurchase'], b: ProfileAccumulator['lastPurchase']) {
+  if (!a) return b;
+  if (!b) return a;
+  if (a.atMs !== b.atMs) return a.atMs > b.atMs ? a : b;
+  return a.eventId >= b.eventId ? a : b;
+}
+
+function noteRecent(p: ProfileAccumulator, productId: string, atMs: number, at: string, type: EventType): void {
+  const seen = p.recent.get(productId);
+  if (!seen || atMs > seen.atMs || (atMs === seen.atMs && type > seen.type)) p.recent.set(productId, { atMs, at, type });
+}
+
+export function addEventToProfile(p: ProfileAccumulator, event: TrackedEvent, timeMs: number): void {
+  p.events++;
+  p.counts.set(event.type, (p.counts.get(event.type) ?? 0) + 1);
+  const at = isoString(event.timestamp, timeMs);
+  if (timeMs < p.firstSeenMs) {
+    p.firstSeenMs = timeMs;
+    p.firstSeen = at;
+  }
+  advanceTo(p, timeMs, at);
+  if (event.category !== undefined && event.category !== '') {
+    const c = event.category;
+    p.categoryCounts.set(c, (p.categoryCounts.get(c) ?? 0) + 1);
+    p.categoryScores.set(c, (p.categoryScores.get(c) ?? 0) + decay(p.lastSeenMs - timeMs));
+  }
+  if (event.productId !== undefined && RECENT_TYPES.has(event.type)) {
+    noteRecent(p, event.productId, timeMs, at, event.type);
+  }
+  if (event.type === 'purchase' && event.productId !== undefined) {
+    const value = roundMoney(event.value ?? 0);
+    p.totalRevenue = addMoney(p.totalRevenue, value);
+    p.lastPurchase = laterPurchase(p.lastPurchase, {
+      at,
+      atMs: timeMs,
+      productId: event.productId,
+      value,
+      ...(event.currency !== undefined ? { currency: event.currency } : {}),
+      eventId: event.id,
+    });
+  }
+}
+
+/** Adds `from` into `into`. */
+export function mergeProfiles(into: ProfileAccumulator, from: ProfileAccumulator): void {
+  if (from.events === 0) return;
+  into.events += from.events;
+  for (const [type, n] of from.counts) into.counts.set(type, (into.counts.get(type) ?? 0) + n);
+  into.totalRevenue = addMoney(into.totalRevenue, from.totalRevenue);
+  if (from.firstSeenMs < into.firstSeenMs) {
+    into.firstSeenMs = from.firstSeenMs;
+    into.firstSeen = from.firstSeen;
+  }
+  advanceTo(into, from.lastSeenMs, from.lastSeen);
+  const fromFactor = decay(into.lastSeenMs - from.lastSeenMs);
+  for (const [c, n] of from.categoryCounts) into.categoryCounts.set(c, (into.categoryCounts.get(c) ?? 0) + n);
+  for (const [c, s] of from.categoryScores) into.categoryScores.set(c, (into.categoryScores.get(c) ?? 0) + s * fromFactor);
+  for (const [productId, r] of from.recent) noteRecent(into, productId, r.atMs, r.at, r.type);
+  into.lastPurchase = laterPurchase(into.lastPurchase, from.lastPurchase);
+}
+
+/** The stored form, with the bounded lists cut to size. */
+export function profileToFields(p: ProfileAccumulator): ProfileFields {
+  const counts = {} as Record<EventType, number>;
+  for (const type of ALL_TYPES) counts[type] = p.counts.get(type) ?? 0;
+  const recentProducts = [...p.recent]
+    .sort((a, b) => b[1].atMs - a[1].atMs || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, RECENT_PRODUCTS_MAX)
+    .map(([productId, r]) => ({ productId, at: r.at, type: r.type }));
+  const topCategories = [...p.categoryScores]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, CATEGORIES_MAX)
+    .map(([c]) => c);
+  const lastPurchase = p.lastPurchase ? (({ atMs: _atMs, ...rest }) => rest)(p.lastPurchase) : null;
+  return {
+    events: p.events,
+    counts,
+    purchases: counts.purchase,
+    totalRevenue: p.totalRevenue,
+    firstSeen: p.firstSeen === '' ? null : p.firstSeen,
+    lastSeen: p.lastSeen === '' ? null : p.lastSeen,
+    lastPurchase,
+    recentProducts,
+    categoryCounts: Object.fromEntries(topCategories.map((c) => [c, p.categoryCounts.get(c) ?? 0])),
+    categoryAffinity: Object.fromEntries(topCategories.map((c) => [c, p.categoryScores.get(c) ?? 0])),
+  };
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const ms = (v: unknown, fallback: number) => {
+  const parsed = typeof v === 'string' ? parseIsoTime(v) : NaN;
+  return Number.isFinite(parsed) ? parsed : fallback;
+};
+
+/** Reads a stored profile back into an accumulator (tolerant of missing fields). */
+export function profileFromDocument(doc: Partial<Record<keyof ProfileFields, unknown>>): ProfileAccumulator {
+  const p = emptyProfile();
+  p.events = num(doc.events);
+  const counts = (doc.counts ?? {}) as Record<string, unknown>;
+  for (const type of ALL_TYPES) if (num(counts[type]) > 0) p.counts.set(type, num(counts[type]));
+  p.totalRevenue = num(doc.totalRevenue);
+  p.firstSeenMs = ms(doc.firstSeen, Infinity);
+  p.lastSeenMs = ms(doc.lastSeen, -Infinity);
+  if (Number.isFinite(p.firstSeenMs)) p.firstSeen = isoString(doc.firstSeen, p.firstSeenMs);
+  if (Number.isFinite(p.lastSeenMs)) p.lastSeen = isoString(doc.lastSeen, p.lastSeenMs);
+  const lp = doc.lastPurchase as LastPurchase | null | undefined;
+  if (lp && typeof lp.at === 'string') p.lastPurchase = { ...lp, atMs: ms(lp.at, 0) };
+  for (const r of (Array.isArray(doc.recentProducts) ? doc.recentProducts : []) as RecentProduct[]) {
+    if (typeof r?.productId === 'string') {
+      const atMs = ms(r.at, 0);
+      p.recent.set(r.productId, { atMs, at: isoString(r.at, atMs), type: r.type });
+    }
+  }
+  for (const [c, n] of Object.entries((doc.categoryCounts ?? {}) as Record<string, unknown>)) p.categoryCounts.set(c, num(n));
+  for (const [c, s] of Object.entries((doc.categoryAffinity ?? {}) as Record<string, unknown>)) p.categoryScores.set(c, num(s));
+  return p;
+}
