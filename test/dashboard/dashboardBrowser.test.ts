@@ -1,0 +1,177 @@
+// The dashboard in a real browser: Debian's Chromium, driven by playwright-core, loads the page
+// from the local Functions host serving the app's functions over stores filled by the real
+// aggregation. Screenshots go to test-output/.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { HttpHost } from '../../src/local/host/httpHost';
+import { AggregateSeeder, serveDashboardFunctions, startStores, TEST_KEYS, type Stores } from './dashboardTestKit';
+import { recentEvents } from './recentEvents';
+import { seedCampaignPlans, seedModelRegistry } from './registrySeed';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+const OUTPUT = path.resolve(__dirname, '../../test-output');
+const PANELS = ['events', 'ctr', 'products', 'heatmap', 'model', 'offpolicy', 'campaigns'];
+
+let stores: Stores;
+let host: HttpHost;
+let served: Awaited<ReturnType<typeof serveDashboardFunctions>>;
+let seeder: AggregateSeeder;
+let browser: BrowserContext;
+let profileDir: string;
+
+interface Problems {
+  console: string[];
+  failed: string[];
+}
+
+/** Opens the dashboard and records every console error or warning, page error and failed request. */
+async function openDashboard(): Promise<{ page: Page; problems: Problems }> {
+  const page = await browser.newPage();
+  const problems: Problems = { console: [], failed: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.console.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.console.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.failed.push(`${r.url()}: ${r.status()}`);
+  });
+  await page.goto(`${host.url}/api/dashboard?code=${TEST_KEYS.functionKey}&refresh=2`);
+  await page.waitForFunction(() => Number(document.body.dataset.refreshes) >= 1, undefined, { timeout: 20_000 });
+  return { page, problems };
+}
+
+const states = (page: Page) =>
+  page.$$eval('section.panel', (sections) => Object.fromEntries(sections.map((s) => [s.id, (s as HTMLElement).dataset.state])));
+
+/** Pixels of a canvas that are not transparent: proof that something was drawn. */
+const paintedPixels = (page: Page, id: string) =>
+  page.$eval(`#${id}`, (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  });
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  stores = await startStores(true);
+  seeder = new AggregateSeeder(stores.client, 'shop');
+  await seeder.add(recentEvents({ count: 1200, seed: 11, endMs: Date.now() }));
+  await seedModelRegistry(stores.blobs!.connectionString, 'models');
+  await seedCampaignPlans(stores.client, 'shop');
+  served = await serveDashboardFunctions(stores);
+  host = served.host;
+  await served.configure({ CosmosDB: stores.cosmos.connectionString, ArchiveStorage: stores.blobs!.connectionString, AggregationWindowsMinutes: '60,1440' });
+  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-chromium-'));
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
+}, 80_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await stores?.stop();
+  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('dashboard in Chromium', () => {
+  it('shows empty states, and no errors, on a new system', async () => {
+    await served.configure({ CosmosDatabaseName: 'new-system', ModelsContainer: 'models-empty' });
+    const { page, problems } = await openDashboard();
+    expect(await states(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 'empty'])));
+    for (const id of PANELS) expect(await page.isVisible(`#${id} .empty`), id).toBe(true);
+    expect(await page.isVisible('#events-chart')).toBe(false);
+    expect(await page.textContent('#status')).toMatch(/^Updated /);
+    await page.screenshot({ path: path.join(OUTPUT, 'dashboard-empty.png'), fullPage: true });
+    expect(problems).toEqual({ console: [], failed: [] });
+    await page.close();
+  });
+
+  it('draws every panel from the aggregates, the model registry and the campaign plans', async () => {
+    await served.configure({ CosmosDatabaseName: 'shop', ModelsContainer: 'models' });
+    const { page, problems } = await openDashboard();
+    expect(await states(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 'ready'])));
+
+    const events = await page.$eval('#events-chart', (c) => ({ ...(c as HTMLElement).dataset }));
+    expect(Number(events.series)).toBeGreaterThanOrEqual(5);
+    expect(Number(events.points)).toBeGreaterThan(50);
+    expect(await paintedPixels(page, 'events-chart')).toBeGreaterThan(2000);
+
+    const offers = await page.evaluate(() => {
+      const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: { label: string; data: (number | null)[] }[] } } } })
+        .Chart.getChart(document.getElementById('ctr-chart')!);
+      return chart.data.datasets.map((d) => ({ label: d.label, values: d.data.filter((v) => v !== null) }));
+    });
+    expect(offers.map((o) => o.label).sort()).toEqual(['offer-a', 'offer-b', 'offer-c', 'offer/d']);
+    for (const o of offers) for (const v of o.values) expect(v).toBeGreaterThanOrEqual(0);
+    expect(await paintedPixels(page, 'ctr-chart')).toBeGreaterThan(2000);
+
+    const productRows = await page.$$eval('#products-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    expect(productRows.length).toBeGreaterThanOrEqual(5);
+    expect(productRows.length).toBeLessThanOrEqual(10);
+    expect(productRows[0][0]).toMatch(/^p-\d+$/);
+    expect(await paintedPixels(page, 'products-chart')).toBeGreaterThan(500);
+
+    const heat = await page.$eval('#heatmap-table', (t) => ({ cells: Number((t as HTMLElement).dataset.cells), all: t.querySelectorAll('td').length }));
+    expect(heat.all).toBe(7 * 24);
+    expect(heat.cells).toBeGreaterThan(20);
+    await page.selectOption('#heatmap-channel', 'email');
+    const emailCells = await page.$eval('#heatmap-table', (t) => Number((t as HTMLElement).dataset.cells));
+    expect(emailCells).toBeGreaterThan(0);
+    expect(emailCells).toBeLessThan(heat.cells);
+    await page.selectOption('#heatmap-channel', '');
+
+    expect(await page.textContent('#model-list')).toContain('ranker · v3');
+    expect(await page.$$eval('[data-model="ranker"] table.metrics tr', (rows) => rows.length)).toBe(4);
+    expect(await page.$$eval('#offpolicy-table tbody tr', (rows) => rows.length)).toBe(5);
+    expect(await page.$$eval('#campaigns-table tbody tr', (rows) => rows.map((r) => r.firstElementChild!.textContent))).toEqual([
+      'free-shipping', 'Spring sale (spring-sale)', 'Winter clearance (winter)',
+    ]);
+
+    await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
+    expect(problems).toEqual({ console: [], failed: [] });
+    await page.close();
+  });
+
+  it('picks up new aggregates on its own, without reloading the page', async () => {
+    const { page, problems } = await openDashboard();
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const before = Number(await page.getAttribute('body', 'data-refreshes'));
+    const now = Date.now();
+    const fresh = Array.from({ length: 40 }, (_, i) => ({
+      id: `fresh-${i}`,
+      type: (i % 4 === 0 ? 'offer_click' : 'offer_view') as 'offer_click' | 'offer_view',
+      schemaVersion: 1,
+      timestamp: new Date(now - 1000 - i).toISOString(),
+      receivedAt: new Date(now).toISOString(),
+      userId: `fresh-user-${i % 5}`,
+      offerId: 'offer-new',
+    }));
+    await seeder.add(fresh);
+    await page.waitForFunction(() => {
+      const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: { label: string }[] } } } })
+        .Chart.getChart(document.getElementById('ctr-chart')!);
+      return chart.data.datasets.some((d) => d.label === 'offer-new');
+    }, undefined, { timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await page.waitForFunction((n) => Number(document.body.dataset.refreshes) > n, before, { timeout: 10_000 });
+    expect(problems).toEqual({ console: [], failed: [] });
+    await page.close();
+  });
+});
