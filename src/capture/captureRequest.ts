@@ -64,12 +64,13 @@ export function parseCaptureBody(
   const events: TrackedEvent[] = [];
   const indexes: number[] = [];
   const rejected: RejectedEvent[] = [];
+  const receivedIso = receivedAt.toISOString();
   items.forEach((item, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       rejected.push({ index, errors: [{ field: fieldName(index, '(event)', Array.isArray(parsed)), message: 'must be a JSON object' }] });
       return;
     }
-    const result = validateClientEvent(item, receivedAt);
+    const result = validateClientEvent(item, receivedAt, receivedIso);
     if (result.ok) {
       events.push(result.event);
       indexes.push(index);

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import Ajv, { ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
 
 /** Version of the event schema this code writes and understands. Bump on breaking changes. */
 export const EVENT_SCHEMA_VERSION = 1;
@@ -15,7 +16,7 @@ export const CLIENT_EVENT_TYPES = [
 ] as const;
 
 /** Event types only the server itself writes (the ranker's decision log and rewards). */
-export const SERVER_EVENT_TYPES = ['decision', 'reward'] as const;
+export const SERVER_EVENT_TYPES = ['decision', 'reward', 'activation'] as const;
 
 export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
@@ -24,57 +25,13 @@ export type EventType = ClientEventType | ServerEventType;
 /** How far in the future a client clock may be before an event is refused. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-const id = z.string().min(1).max(128);
-const shortText = z.string().max(256);
-
-const contextSchema = z
-  .object({
-    device: z.enum(['desktop', 'mobile', 'tablet', 'tv', 'other']).optional(),
-    page: z.string().max(2048).optional(),
-    referrer: z.string().max(2048).optional(),
-    channel: shortText.optional(),
-    locale: z.string().max(35).optional(),
-    campaign: shortText.optional(),
-    userAgent: z.string().max(1024).optional(),
-  })
-  .strict();
+const id = { type: 'string', minLength: 1, maxLength: 128 } as const;
+const shortText = { type: 'string', maxLength: 256 } as const;
 
 // Keys that would reach Object.prototype when copied into a plain object.
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
-const propertyValue = z.union([z.string().max(1024), z.number().finite(), z.boolean()]);
-
-const baseEvent = {
-  schemaVersion: z.literal(EVENT_SCHEMA_VERSION).optional(),
-  id,
-  userId: id.optional(),
-  anonymousId: id.optional(),
-  timestamp: z.iso.datetime({ offset: true }).optional(),
-  productId: id.optional(),
-  offerId: id.optional(),
-  category: shortText.optional(),
-  value: z.number().finite().optional(),
-  quantity: z.number().int().min(1).max(10_000).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
-  context: contextSchema.optional(),
-  properties: z
-    .record(
-      z.string().max(64).refine((k) => !FORBIDDEN_KEYS.has(k), 'is a reserved name'),
-      propertyValue,
-    )
-    .refine((p) => Object.keys(p).length <= 50, 'must have at most 50 keys')
-    .optional(),
-};
-
-function requireFields(type: string, fields: ('productId' | 'offerId' | 'value')[]) {
-  return (event: Record<string, unknown>, ctx: z.RefinementCtx) => {
-    for (const field of fields) {
-      if (event[field] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `is required for type ${type}` });
-      }
-    }
-  };
-}
+const DEVICES = ['desktop', 'mobile', 'tablet', 'tv', 'other'] as const;
 
 const REQUIRED_BY_TYPE: Record<ClientEventType, ('productId' | 'offerId' | 'value')[]> = {
   page_view: [],
@@ -86,20 +43,77 @@ const REQUIRED_BY_TYPE: Record<ClientEventType, ('productId' | 'offerId' | 'valu
   offer_click: ['offerId'],
 };
 
-export const clientEventSchema = z
-  .object({ ...baseEvent, type: z.enum(CLIENT_EVENT_TYPES) })
-  .strict()
-  .superRefine((event, ctx) => {
-    if (event.userId === undefined && event.anonymousId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'userId or anonymousId is required' });
-    }
-    requireFields(event.type, REQUIRED_BY_TYPE[event.type])(event, ctx);
-    if (event.type === 'purchase' && event.value !== undefined && event.value < 0) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: 'must not be negative for a purchase' });
-    }
-  });
+/** JSON Schema (draft 2020-12 subset, compiled by Ajv) of an event a frontend sends. */
+export const CLIENT_EVENT_JSON_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'type'],
+  properties: {
+    schemaVersion: { const: EVENT_SCHEMA_VERSION },
+    id,
+    type: { enum: [...CLIENT_EVENT_TYPES] },
+    userId: id,
+    anonymousId: id,
+    timestamp: { type: 'string', format: 'date-time' },
+    productId: id,
+    offerId: id,
+    category: shortText,
+    value: { type: 'number' },
+    quantity: { type: 'integer', minimum: 1, maximum: 10_000 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    context: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        device: { enum: [...DEVICES] },
+        page: { type: 'string', maxLength: 2048 },
+        referrer: { type: 'string', maxLength: 2048 },
+        channel: shortText,
+        locale: { type: 'string', maxLength: 35 },
+        campaign: shortText,
+        userAgent: { type: 'string', maxLength: 1024 },
+      },
+    },
+    properties: {
+      type: 'object',
+      maxProperties: 50,
+      propertyNames: { maxLength: 64, not: { enum: FORBIDDEN_KEYS } },
+      additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 1024 },
+    },
+  },
+  allOf: Object.entries(REQUIRED_BY_TYPE)
+    .filter(([, fields]) => fields.length > 0)
+    .map(([type, fields]) => ({ if: { properties: { type: { const: type } } }, then: { required: fields } })),
+} as const;
 
-export type ClientEvent = z.infer<typeof clientEventSchema>;
+export interface ClientEvent {
+  schemaVersion?: number;
+  id: string;
+  type: ClientEventType;
+  userId?: string;
+  anonymousId?: string;
+  timestamp?: string;
+  productId?: string;
+  offerId?: string;
+  category?: string;
+  value?: number;
+  quantity?: number;
+  currency?: string;
+  context?: {
+    device?: (typeof DEVICES)[number];
+    page?: string;
+    referrer?: string;
+    channel?: string;
+    locale?: string;
+    campaign?: string;
+    userAgent?: string;
+  };
+  properties?: Record<string, string | number | boolean>;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+addFormats(ajv, ['date-time']);
+const validateSchema = ajv.compile<ClientEvent>(CLIENT_EVENT_JSON_SCHEMA);
 
 /**
  * The body stored in Event Hubs: the validated event plus what the server adds.
@@ -128,30 +142,79 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Turns Ajv's errors into one message per field, in words a frontend developer can act on. */
+function fieldErrors(errors: ErrorObject[], input: Record<string, unknown>): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const path = pointerToPath(e.instancePath);
+    switch (e.keyword) {
+      case 'if':
+        continue; // the failing `then` (a required field) is reported on its own
+      case 'required': {
+        const missing = (e.params as { missingProperty: string }).missingProperty;
+        const byType = e.schemaPath.includes('/then/');
+        out.push({ field: formatPath([...path, missing]), message: byType ? `is required for type ${String(input.type)}` : 'is required' });
+        continue;
+      }
+      case 'additionalProperties':
+        out.push({ field: formatPath([...path, (e.params as { additionalProperty: string }).additionalProperty]), message: 'is not a known field' });
+        continue;
+      case 'enum':
+        out.push({ field: formatPath(path), message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` });
+        continue;
+      case 'not':
+      case 'propertyNames':
+        if (e.keyword === 'propertyNames') {
+          out.push({ field: formatPath([...path, (e.params as { propertyName: string }).propertyName]), message: 'is not an allowed property name' });
+        }
+        continue;
+      case 'format':
+        out.push({ field: formatPath(path), message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-23T10:00:00Z' });
+        continue;
+      case 'pattern':
+        out.push({ field: formatPath(path), message: path[0] === 'currency' ? 'must be an ISO 4217 code such as EUR' : `must match ${(e.params as { pattern: string }).pattern}` });
+        continue;
+      default:
+        out.push({ field: formatPath(path) || '(event)', message: e.message ?? 'is invalid' });
+    }
+  }
+  // Ajv may report one field through several keywords; keep the first word on each.
+  const seen = new Set<string>();
+  return out.filter((f) => (seen.has(f.field) ? false : (seen.add(f.field), true)));
+}
+
 export type ValidationResult =
   | { ok: true; event: TrackedEvent }
   | { ok: false; errors: FieldError[] };
 
-/** Validates one client event and stamps it with the server's receive time. */
-export function validateClientEvent(input: unknown, receivedAt: Date): ValidationResult {
-  const parsed = clientEventSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((issue) => ({
-        field:
-          issue.code === 'unrecognized_keys'
-            ? issue.keys.map((k) => formatPath([...issue.path, k])).join(', ')
-            : formatPath(issue.path) || '(event)',
-        message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
-      })),
-    };
+/**
+ * Validates one client event and stamps it with the server's receive time. Pass `receivedIso`
+ * (receivedAt.toISOString()) when validating many events received together.
+ */
+export function validateClientEvent(input: unknown, receivedAt: Date, receivedIso = receivedAt.toISOString()): ValidationResult {
+  const errors: FieldError[] = [];
+  if (!validateSchema(input)) {
+    errors.push(...fieldErrors(validateSchema.errors ?? [], (input ?? {}) as Record<string, unknown>));
   }
-  const event = parsed.data;
-  if (event.timestamp !== undefined && Date.parse(event.timestamp) > receivedAt.getTime() + MAX_CLOCK_SKEW_MS) {
-    return { ok: false, errors: [{ field: 'timestamp', message: 'is more than 5 minutes in the future' }] };
+  const event = input as ClientEvent;
+  if (typeof input === 'object' && input !== null) {
+    if (event.userId === undefined && event.anonymousId === undefined) {
+      errors.push({ field: 'userId', message: 'userId or anonymousId is required' });
+    }
+    if (event.type === 'purchase' && typeof event.value === 'number' && event.value < 0) {
+      errors.push({ field: 'value', message: 'must not be negative for a purchase' });
+    }
+    if (typeof event.timestamp === 'string' && Date.parse(event.timestamp) > receivedAt.getTime() + MAX_CLOCK_SKEW_MS) {
+      errors.push({ field: 'timestamp', message: 'is more than 5 minutes in the future' });
+    }
   }
-  const received = receivedAt.toISOString();
+  if (errors.length > 0) return { ok: false, errors };
+  const received = receivedIso;
   return {
     ok: true,
     event: {
