@@ -1,3 +1,4 @@
+import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { serveDashboardAsset } from '../src/dashboard/assetEndpoint';

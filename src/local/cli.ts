@@ -17,10 +17,12 @@ async function main(): Promise<void> {
       if (runtime.env[name]) console.log(`    "${name}": "${runtime.env[name]}",`);
     }
   } else {
-    for (const fn of runtime.http!.functions) {
+    const routes = [...runtime.http!.functions].sort((a, b) => a.route.localeCompare(b.route));
+    for (const fn of routes) {
       logger.info(`  ${fn.methods.join(',').padEnd(12)} ${runtime.url}${fn.route}  [${fn.authLevel}]`);
     }
     logger.info(`  function key: ${runtime.keys.functionKey}  (x-functions-key header; master key in .local/host-keys.json)`);
+    logger.info(`Dashboard: ${runtime.url}/api/dashboard?code=${runtime.keys.functionKey}`);
     logger.info(`Ready: ${runtime.url}/api — health at ${runtime.url}/api/health. Ctrl-C stops.`);
   }
   let stopping = false;
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
     logger.info('Stopped.');
     process.exit(0);
   };
+  // A stray promise in one function must not take the whole host down, as it would not in Azure.
+  process.on('unhandledRejection', (reason) => logger.error(`Unhandled rejection: ${(reason as Error)?.stack ?? reason}`));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
