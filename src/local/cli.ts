@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       logger.info(`  ${fn.methods.join(',').padEnd(12)} ${runtime.url}${fn.route}  [${fn.authLevel}]`);
     }
     logger.info(`  function key: ${runtime.keys.functionKey}  (x-functions-key header; master key in .local/host-keys.json)`);
+    logger.info(`  Personalizer-compatible API key (Ocp-Apim-Subscription-Key): ${runtime.env.PersonalizerApiKeys.split(',')[0]}`);
     logger.info(`Dashboard: ${runtime.url}/api/dashboard?code=${runtime.keys.functionKey}`);
     logger.info(`Ready: ${runtime.url}/api — health at ${runtime.url}/api/health. Ctrl-C stops.`);
   }

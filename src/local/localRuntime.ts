@@ -5,6 +5,8 @@ import { readSettings } from '../config/settings';
 import { createCosmosClient } from '../clients/cosmosClients';
 import { ensureContainers } from '../aggregation/containers';
 import { resetAppServices } from '../app/appServices';
+import { resetRankingServices } from '../ranking/rankingServices';
+import { loadOrCreateLocalSecrets } from './localSecrets';
 import { installFunctionsCoreShim, FunctionRegistration } from './host/functionsCoreShim';
 import { loadFunctionApp } from './host/functionAppLoader';
 import { readHostConfig, readLocalSettings } from './host/hostConfig';
@@ -91,6 +93,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       env.EventHubConnection = eh.connectionString;
     }
     env.EventHubName = hubName;
+    const secrets = loadOrCreateLocalSecrets(dataDir);
+    env.PersonalizerApiKeys ||= secrets.personalizerApiKey;
+    env.RankingSigningKeys ||= secrets.rankingSigningKey;
     env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
     await bootstrapResources(env);
@@ -108,6 +113,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         else process.env[k] = v;
       }
     };
+    await resetRankingServices();
     await resetAppServices();
     const registrations: FunctionRegistration[] = installFunctionsCoreShim((level, message) => {
       if (level === 'error') log.error(message);
@@ -140,6 +146,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       async close() {
         await http.close();
         await triggers.close();
+        await resetRankingServices();
         await resetAppServices();
         await stopAll();
         restoreEnv();

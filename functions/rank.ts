@@ -1,0 +1,15 @@
+import './setup';
+import { app } from '@azure/functions';
+import { rankingServices } from '../src/ranking/rankingServices';
+import { handleRank } from '../src/ranking/http/rankHandler';
+
+// Anonymous at the host: like Personalizer, the API checks Ocp-Apim-Subscription-Key itself.
+app.http('personalizerRank', {
+  route: 'personalizer/v1.0/rank',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: (request, context) => {
+    const services = rankingServices();
+    return handleRank(request, { apiKeys: services.apiKeys, ranker: () => services.ranker(), log: (m) => context.warn(m) });
+  },
+});

@@ -1,0 +1,12 @@
+import './setup';
+import { app } from '@azure/functions';
+import { rankingServices } from '../src/ranking/rankingServices';
+import { handleReward } from '../src/ranking/http/rewardHandler';
+
+// Anonymous at the host: the Ocp-Apim-Subscription-Key header is checked by the handler.
+app.http('personalizerReward', {
+  route: 'personalizer/v1.0/events/{eventId}/reward',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: (request, context) => handleReward(request, { ...rankingServices().eventCallDeps(), log: (m) => context.warn(m) }),
+});

@@ -1,0 +1,70 @@
+// Keeps the cold-start prior table fresh: recomputed from the offer aggregates every few minutes,
+// off the request path. Until the first computation (or if the aggregates cannot be read) every
+// offer gets the same neutral prior, so ranking works from the first request.
+import type { Container } from '@azure/cosmos';
+import { computePriors, emptyPriors, type OfferAggregateDoc, type PriorTable } from './priors';
+
+export interface PriorsProviderOptions {
+  refreshMs: number;
+  strength: number;
+  log?: (message: string) => void;
+}
+
+/** Daily-or-coarser offer documents of the last `days` days, in one window size (sizes would double count). */
+export async function readOfferAggregates(container: Container, windowMinutes: number, days: number, now = new Date()): Promise<OfferAggregateDoc[]> {
+  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const { resources } = await container.items
+    .query<OfferAggregateDoc>({
+      query:
+        'SELECT c.offerId, c.segment, c.views, c.clicks, c.decisions, c.rewardSum FROM c ' +
+        "WHERE c.kind = 'offer' AND c.windowMinutes = @minutes AND c.windowStart >= @since",
+      parameters: [
+        { name: '@minutes', value: windowMinutes },
+        { name: '@since', value: since },
+      ],
+    })
+    .fetchAll();
+  return resources;
+}
+
+export class PriorsProvider {
+  private table: PriorTable;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly read: () => Promise<OfferAggregateDoc[]>, private readonly opts: PriorsProviderOptions) {
+    this.table = emptyPriors(opts.strength);
+    this.log = opts.log ?? (() => {});
+  }
+
+  get current(): PriorTable {
+    return this.table;
+  }
+
+  refresh(): Promise<void> {
+    this.refreshing ??= this.read()
+      .then((docs) => {
+        this.table = computePriors(docs, this.opts.strength);
+      })
+      .catch((error: unknown) => this.log(`priors: refresh failed, keeping the table of ${this.table.computedAt}: ${(error as Error).message}`))
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  /** First refresh, then periodic ones. */
+  async start(): Promise<void> {
+    await this.refresh();
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs);
+      this.timer.unref?.();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,179 @@
+// The model registry in Blob storage (the `models` container):
+//   <name>/<version>/model.onnx      immutable once written
+//   <name>/<version>/manifest.json   feature contract, sha256, metrics, training range, output kind
+//   <name>/current                   {"version","sha256","promotedAt"}: the model to serve
+// Versions are written with If-None-Match: * and the pointer with If-Match, so two trainers
+// cannot overwrite each other's version and two promoters cannot both win.
+import crypto from 'node:crypto';
+import type { ContainerClient } from '@azure/storage-blob';
+import { MODEL_NAME, MODEL_VERSION, parseManifest, type ManifestInput, type ModelManifest } from './modelManifest';
+
+export class ModelRegistryError extends Error {}
+/** The pointer changed since the caller read it (or already exists on a first promotion). */
+export class PromotionConflictError extends ModelRegistryError {}
+
+export interface CurrentPointer {
+  version: string;
+  sha256: string;
+  promotedAt?: string;
+  etag: string;
+}
+
+export interface StoredModel {
+  bytes: Buffer;
+  /** As stored, unvalidated: the loader validates it. */
+  manifest: unknown;
+}
+
+export const sha256Hex = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+const statusOf = (e: unknown) => (e as { statusCode?: number } | null)?.statusCode;
+
+function checkName(name: string): void {
+  if (!MODEL_NAME.test(name)) throw new ModelRegistryError(`name: "${name}" must be lower-case letters, digits and -`);
+}
+
+function checkVersion(version: string): void {
+  if (!MODEL_VERSION.test(version)) throw new ModelRegistryError(`version: "${version}" must be 1-64 letters, digits, . _ -`);
+}
+
+export const modelPath = (name: string, version: string) => `${name}/${version}/model.onnx`;
+export const manifestPath = (name: string, version: string) => `${name}/${version}/manifest.json`;
+export const pointerPath = (name: string) => `${name}/current`;
+
+async function readJson(container: ContainerClient, path: string): Promise<{ value: unknown; etag: string } | undefined> {
+  try {
+    const blob = container.getBlockBlobClient(path);
+    const response = await blob.download();
+    const text = (await streamToBuffer(response.readableStreamBody)).toString('utf8');
+    return { value: JSON.parse(text) as unknown, etag: response.etag ?? '' };
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+export class ModelRegistry {
+  constructor(private readonly container: ContainerClient) {}
+
+  /**
+   * Stores a new version. The manifest's sha256 is filled in (or checked, when given). Registering
+   * the same bytes again is a no-op; different bytes under an existing version are refused.
+   */
+  async registerModel(name: string, version: string, onnxBytes: Uint8Array, manifest: Omit<ManifestInput, 'sha256' | 'name' | 'version'> & { sha256?: string }): Promise<ModelManifest> {
+    checkName(name);
+    checkVersion(version);
+    const sha256 = sha256Hex(onnxBytes);
+    if (manifest.sha256 !== undefined && manifest.sha256 !== sha256) {
+      throw new ModelRegistryError(`manifest.sha256: ${manifest.sha256} does not match the model bytes (${sha256})`);
+    }
+    const checked = parseManifest({ ...manifest, name, version, sha256 });
+    if (!checked.ok) throw new ModelRegistryError(checked.error);
+    await this.container.createIfNotExists();
+    const existing = await readJson(this.container, manifestPath(name, version));
+    if (existing) {
+      const stored = existing.value as { sha256?: unknown };
+      if (stored.sha256 === sha256) return checked.manifest;
+      throw new ModelRegistryError(`version: ${name}/${version} is already registered with another model (sha256 ${String(stored.sha256)})`);
+    }
+    try {
+      await this.container.getBlockBlobClient(modelPath(name, version)).uploadData(onnxBytes, {
+        blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
+        conditions: { ifNoneMatch: '*' },
+      });
+    } catch (error) {
+      // A model without a manifest is an earlier attempt that died halfway; same bytes may finish it.
+      if (statusOf(error) !== 409 && statusOf(error) !== 412) throw error;
+      const props = await this.container.getBlockBlobClient(modelPath(name, version)).download();
+      if (sha256Hex(await streamToBuffer(props.readableStreamBody)) !== sha256) {
+        throw new ModelRegistryError(`version: ${name}/${version} already has another model.onnx`);
+      }
+    }
+    const body = JSON.stringify(checked.manifest, null, 2);
+    try {
+      await this.container.getBlockBlobClient(manifestPath(name, version)).upload(body, Buffer.byteLength(body), {
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+        conditions: { ifNoneMatch: '*' },
+      });
+    } catch (error) {
+      if (statusOf(error) !== 409 && statusOf(error) !== 412) throw error;
+      const raced = await readJson(this.container, manifestPath(name, version));
+      if ((raced?.value as { sha256?: unknown } | undefined)?.sha256 !== sha256) {
+        throw new ModelRegistryError(`version: ${name}/${version} was registered concurrently with another model`);
+      }
+    }
+    return checked.manifest;
+  }
+
+  /** The model the pointer names, with the pointer's ETag; undefined before the first promotion. */
+  async readCurrent(name: string): Promise<CurrentPointer | undefined> {
+    checkName(name);
+    const read = await readJson(this.container, pointerPath(name));
+    if (!read) return undefined;
+    const p = read.value as { version?: unknown; sha256?: unknown; promotedAt?: unknown };
+    if (typeof p?.version !== 'string' || typeof p.sha256 !== 'string') {
+      throw new ModelRegistryError(`${pointerPath(name)}: is not {"version","sha256"} JSON`);
+    }
+    return { version: p.version, sha256: p.sha256, promotedAt: typeof p.promotedAt === 'string' ? p.promotedAt : undefined, etag: read.etag };
+  }
+
+  /** Just the pointer's ETag (a HEAD request): what the scorer polls. */
+  async pointerEtag(name: string): Promise<string | undefined> {
+    try {
+      return (await this.container.getBlockBlobClient(pointerPath(name)).getProperties()).etag;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Points `current` at a registered version. `ifMatchEtag` is the ETag of the pointer the caller
+   * read (readCurrent), or null when it read none: the write fails with PromotionConflictError if
+   * anyone promoted in between. Returns the new pointer.
+   */
+  async promoteModel(name: string, version: string, opts: { ifMatchEtag: string | null }): Promise<CurrentPointer> {
+    checkName(name);
+    checkVersion(version);
+    const stored = await readJson(this.container, manifestPath(name, version));
+    if (!stored) throw new ModelRegistryError(`version: ${name}/${version} is not registered`);
+    const sha256 = (stored.value as { sha256?: unknown }).sha256;
+    if (typeof sha256 !== 'string') throw new ModelRegistryError(`${manifestPath(name, version)}: has no sha256`);
+    const promotedAt = new Date().toISOString();
+    const body = JSON.stringify({ version, sha256, promotedAt });
+    try {
+      const result = await this.container.getBlockBlobClient(pointerPath(name)).upload(body, Buffer.byteLength(body), {
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+        conditions: opts.ifMatchEtag === null ? { ifNoneMatch: '*' } : { ifMatch: opts.ifMatchEtag },
+      });
+      return { version, sha256, promotedAt, etag: result.etag ?? '' };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 409) {
+        throw new PromotionConflictError(`${pointerPath(name)} changed since it was read (ETag ${opts.ifMatchEtag ?? 'none'}); read it again`);
+      }
+      throw error;
+    }
+  }
+
+  async loadVersion(name: string, version: string): Promise<StoredModel> {
+    checkName(name);
+    checkVersion(version);
+    const manifest = await readJson(this.container, manifestPath(name, version));
+    if (!manifest) throw new ModelRegistryError(`version: ${name}/${version} has no manifest.json`);
+    try {
+      const response = await this.container.getBlockBlobClient(modelPath(name, version)).download();
+      return { bytes: await streamToBuffer(response.readableStreamBody), manifest: manifest.value };
+    } catch (error) {
+      if (statusOf(error) === 404) throw new ModelRegistryError(`version: ${name}/${version} has no model.onnx`);
+      throw error;
+    }
+  }
+}
