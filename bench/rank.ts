@@ -1,6 +1,6 @@
 // Rank latency for 50 actions with a 200-tree depth-6 GBDT: the raw session.run of the batch,
 // the in-process Ranker (features + one run + exploration + signed id + decision event), and
-// POST /api/personalizer/v1.0/rank over loopback through the local HTTP host. By default the host
+// POST /personalizer/v1.0/rank over loopback through the local HTTP host. By default the host
 // serves the ranking functions alone, with the emulators as child processes (as Azure's services
 // are remote); `runtime` as the third argument measures through `npm start`'s whole local runtime
 // instead, where the event-processing triggers share the process.
@@ -129,7 +129,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const registry = new ModelRegistry(BlobServiceClient.fromConnectionString(target.blobConnection).getContainerClient('models'));
     await registry.registerModel('offer-ranker', 'bench', bytes, manifest);
     await registry.promoteModel('offer-ranker', 'bench', { ifMatchEtag: (await registry.readCurrent('offer-ranker'))?.etag ?? null });
-    const url = `${target.url}/api/personalizer/v1.0/rank`;
+    const url = `${target.url}/personalizer/v1.0/rank`;
     const headers = { 'Ocp-Apim-Subscription-Key': apiKey };
     const probe = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: rankBody(0) });
     servedVersion = probe.headers.get('x-model-version');
@@ -183,7 +183,7 @@ async function startHostTarget(settings: Record<string, string>): Promise<HttpTa
   const registrations = installFunctionsCoreShim(() => {});
   require('../functions/rank');
   const host = await startHttpHost(registrations, {
-    port: 0, routePrefix: 'api', maxRequestBodyBytes: 1024 * 1024, keys: { masterKey: 'm', functionKey: 'f' }, corsOrigins: [], logger: silentLogger,
+    port: 0, routePrefix: '', maxRequestBodyBytes: 1024 * 1024, keys: { masterKey: 'm', functionKey: 'f' }, corsOrigins: [], logger: silentLogger,
   });
   return {
     url: host.url,

@@ -6,7 +6,7 @@ import { serveAggregates } from '../src/dashboard/aggregatesEndpoint';
 // Function key: it exposes business figures (revenue, CTR) though no personal data; the dashboard
 // page passes the key it was opened with (docs/dashboard.md).
 app.http('aggregates', {
-  route: 'aggregates',
+  route: 'api/aggregates',
   methods: ['GET'],
   authLevel: 'function',
   handler: (request, context) => serveAggregates(request, appServices(), (message) => context.warn(message)),

@@ -5,7 +5,7 @@ import { handleCaptureRequest } from '../src/capture/captureHandler';
 
 // Anonymous: browsers call it directly (navigator.sendBeacon cannot send keys); input is validated and size-limited.
 app.http('captureEvents', {
-  route: 'events',
+  route: 'api/events',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: (request, context) => {

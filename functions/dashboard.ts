@@ -8,14 +8,14 @@ import { serveDashboardStatus } from '../src/dashboard/statusEndpoint';
 // The page and its status data need the function key (?code= when opening the page; the page
 // sends it on as x-functions-key). See docs/dashboard.md.
 app.http('dashboard', {
-  route: 'dashboard',
+  route: 'api/dashboard',
   methods: ['GET'],
   authLevel: 'function',
   handler: (request, context) => serveDashboardPage(request, appServices(), (message) => context.warn(message)),
 });
 
 app.http('dashboardStatus', {
-  route: 'dashboard/status',
+  route: 'api/dashboard/status',
   methods: ['GET'],
   authLevel: 'function',
   handler: (_request, context) => serveDashboardStatus(appServices(), (message) => context.warn(message)),
@@ -23,7 +23,7 @@ app.http('dashboardStatus', {
 
 // Anonymous: a <script>/<link> cannot send a key, and these are only the page's code and Chart.js, no data.
 app.http('dashboardAssets', {
-  route: 'dashboard/assets/{name}',
+  route: 'api/dashboard/assets/{name}',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request, context) => serveDashboardAsset(request, (message) => context.warn(message)),

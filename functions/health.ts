@@ -5,7 +5,7 @@ import { checkHealth } from '../src/health/healthCheck';
 
 // Anonymous so load balancers and uptime probes can call it; it reveals only up/down and latency.
 app.http('health', {
-  route: 'health',
+  route: 'api/health',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: () => checkHealth(appServices()),

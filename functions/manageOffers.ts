@@ -5,7 +5,7 @@ import { handleManageOffers } from '../src/ranking/http/manageOffersHandler';
 
 // Routes under admin/ are reserved by the Functions host, hence manage/.
 app.http('manageOffers', {
-  route: 'manage/offers/{id?}',
+  route: 'api/manage/offers/{id?}',
   methods: ['GET', 'PUT', 'DELETE'],
   authLevel: 'admin',
   handler: (request, context) => {

@@ -5,7 +5,7 @@ import { handleOffers } from '../src/ranking/http/offersHandler';
 
 // Anonymous: web frontends call it directly, as they call POST /api/events.
 app.http('offers', {
-  route: 'offers',
+  route: 'api/offers',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request, context) => {

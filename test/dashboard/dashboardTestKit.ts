@@ -83,7 +83,7 @@ export async function serveDashboardFunctions(stores: Stores): Promise<{ host: H
   await import('../../functions/dashboard');
   const host = await startHttpHost(registrations, {
     port: 0,
-    routePrefix: 'api',
+    routePrefix: '',
     maxRequestBodyBytes: 1024 * 1024,
     keys: TEST_KEYS,
     corsOrigins: [],

@@ -109,7 +109,7 @@ describe('GET /api/offers and the catalog', () => {
     expect(first.body).toMatchObject({ rewardActionId: 'o-best', modelVersion: null, eventId: expect.any(String) });
 
     const eventId = first.body.eventId as string;
-    const reward = await fetch(`${stack.url}/api/personalizer/v1.0/events/${eventId}/reward`, {
+    const reward = await fetch(`${stack.url}/personalizer/v1.0/events/${eventId}/reward`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'Ocp-Apim-Subscription-Key': stack.apiKeys[0] }, body: '{"value": 1}',
     });
     expect(reward.status).toBe(204);

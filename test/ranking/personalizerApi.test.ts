@@ -41,7 +41,7 @@ describe('Personalizer-compatible Rank / Reward / Activate', () => {
   let client: PersonalizerClient;
   /** `key` null sends no key header. */
   const post = (path: string, body: unknown, key: string | null = stack.apiKeys[0]) =>
-    fetch(`${stack.url}/api/personalizer/v1.0/${path}`, {
+    fetch(`${stack.url}/personalizer/v1.0/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key !== null ? { 'Ocp-Apim-Subscription-Key': key } : {}) },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -56,7 +56,7 @@ describe('Personalizer-compatible Rank / Reward / Activate', () => {
       },
       env: { RankingRewardWaitSeconds: '600' },
     });
-    client = sdkClient(`${stack.url}/api`, stack.apiKeys[1]);
+    client = sdkClient(stack.url, stack.apiKeys[1]);
   }, 60_000);
   afterAll(async () => stack?.stop(), 30_000);
 
@@ -110,7 +110,7 @@ describe('Personalizer-compatible Rank / Reward / Activate', () => {
     }
     expect((await post('events/x/reward', { value: 1 }, null)).status).toBe(401);
     expect((await post('events/x/activate', {}, 'nope')).status).toBe(401);
-    const error = (await sdkClient(`${stack.url}/api`, 'wrong').rank(rankRequest).catch((e: unknown) => e)) as SdkError;
+    const error = (await sdkClient(stack.url, 'wrong').rank(rankRequest).catch((e: unknown) => e)) as SdkError;
     expect(error.constructor.name).toBe('RestError');
     expect(error.statusCode).toBe(401);
   });

@@ -1,4 +1,4 @@
-// POST /api/personalizer/v1.0/events/{eventId}/activate: 204, published as an `activation` event
+// POST /personalizer/v1.0/events/{eventId}/activate: 204, published as an `activation` event
 // (for decisions ranked with deferActivation=true that the user did get to see).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { API_KEY_HEADER } from '../apiKeyAuth';

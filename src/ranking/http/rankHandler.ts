@@ -1,4 +1,4 @@
-// POST /api/personalizer/v1.0/rank: Personalizer's Rank, answered 201 with {ranking, eventId, rewardActionId}.
+// POST /personalizer/v1.0/rank: Personalizer's Rank, answered 201 with {ranking, eventId, rewardActionId}.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { API_KEY_HEADER, type ApiKeyCheck } from '../apiKeyAuth';
 import { badRequest, personalizerError, serviceUnavailable, unauthorized } from '../personalizerErrors';

@@ -1,4 +1,4 @@
-// POST /api/personalizer/v1.0/events/{eventId}/reward with {"value": number}: 204, published as a
+// POST /personalizer/v1.0/events/{eventId}/reward with {"value": number}: 204, published as a
 // `reward` event for the rewardActionId signed into the eventId.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { API_KEY_HEADER } from '../apiKeyAuth';
