@@ -1,0 +1,96 @@
+// Minimal protocol-buffers wire-format writer (varint, fixed32, length-delimited) for ONNX export.
+
+const textEncoder = new TextEncoder();
+
+export class ProtoWriter {
+  private buf = new Uint8Array(256);
+  private len = 0;
+
+  private ensure(extra: number): void {
+    if (this.len + extra <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + extra) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  private rawVarint(value: number | bigint): void {
+    // int64 fields: negative values are written as 10-byte two's complement.
+    let v = BigInt.asUintN(64, BigInt(value));
+    if (v < 0x80n && typeof value === 'number') {
+      this.ensure(1);
+      this.buf[this.len++] = Number(v);
+      return;
+    }
+    this.ensure(10);
+    while (v >= 0x80n) {
+      this.buf[this.len++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buf[this.len++] = Number(v);
+  }
+
+  private tag(field: number, wireType: number): void {
+    this.rawVarint(field * 8 + wireType);
+  }
+
+  /** int32/int64/enum/bool field (wire type 0). */
+  varint(field: number, value: number | bigint): this {
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`protobuf: field ${field} needs an integer, got ${value}`);
+    this.tag(field, 0);
+    this.rawVarint(value);
+    return this;
+  }
+
+  /** float field (wire type 5, little-endian IEEE-754 single). */
+  float(field: number, value: number): this {
+    this.tag(field, 5);
+    this.ensure(4);
+    new DataView(this.buf.buffer, this.buf.byteOffset + this.len, 4).setFloat32(0, value, true);
+    this.len += 4;
+    return this;
+  }
+
+  bytes(field: number, data: Uint8Array): this {
+    this.tag(field, 2);
+    this.rawVarint(data.length);
+    this.ensure(data.length);
+    this.buf.set(data, this.len);
+    this.len += data.length;
+    return this;
+  }
+
+  string(field: number, s: string): this {
+    return this.bytes(field, textEncoder.encode(s));
+  }
+
+  /** Embedded message: the callback writes the sub-message's fields. */
+  message(field: number, write: (w: ProtoWriter) => void): this {
+    const sub = new ProtoWriter();
+    write(sub);
+    return this.bytes(field, sub.finish());
+  }
+
+  /** repeated float, packed. */
+  packedFloats(field: number, values: ArrayLike<number>): this {
+    const data = new Uint8Array(values.length * 4);
+    const view = new DataView(data.buffer);
+    for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+    return this.bytes(field, data);
+  }
+
+  /** repeated int64/int32, packed. */
+  packedVarints(field: number, values: ArrayLike<number>): this {
+    const sub = new ProtoWriter();
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isSafeInteger(values[i])) throw new RangeError(`protobuf: field ${field} item ${i} is not an integer: ${values[i]}`);
+      sub.rawVarint(values[i]);
+    }
+    return this.bytes(field, sub.finish());
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}

@@ -1,0 +1,306 @@
+// Histogram gradient-boosted trees for binary classification (logistic loss).
+import { FeatureBinner, FittedBinner } from './binner';
+import { Dataset, defaultFeatureNames, validateDataset } from './dataset';
+import { marginLogLoss } from './logistic';
+import { SeededRandom } from './random';
+import { RegressionTree } from './tree';
+import { TreeGrower } from './treeGrower';
+import { FittedGradientBoosting } from './fittedGradientBoosting';
+
+export { FittedGradientBoosting } from './fittedGradientBoosting';
+export type { FittedGradientBoostingInit } from './fittedGradientBoosting';
+import { toRowMajorBins } from './histogram';
+import { availableParallelism } from 'node:os';
+
+export interface HistGradientBoostingParams {
+  nEstimators?: number;
+  learningRate?: number;
+  maxDepth?: number;
+  /** Defaults to 2^maxDepth; smaller values grow best-first (leaf-wise) trees. */
+  maxLeaves?: number;
+  /** Minimum hessian sum per child. */
+  minChildWeight?: number;
+  minSamplesLeaf?: number;
+  l2Regularization?: number;
+  minSplitGain?: number;
+  /** Fraction of rows sampled (Bernoulli) per tree. */
+  subsample?: number;
+  /** Fraction of features sampled per tree. */
+  colsample?: number;
+  /** Stop when validation loss has not improved for this many trees (needs a validation set). 0 = off. */
+  earlyStoppingRounds?: number;
+  seed?: number;
+  maxBins?: number;
+  binSampleSize?: number;
+  /** Threads for histogram building (worker_threads); default min(2, cores). Small data always uses 1. */
+  nThreads?: number;
+  /** Internal: false builds both children's histograms instead of subtracting (for testing). */
+  histogramSubtraction?: boolean;
+}
+
+export interface IterationInfo {
+  iteration: number;
+  trainLoss: number;
+  validLoss?: number;
+}
+
+export interface FitOptions {
+  /** Held-out set (split by time by the caller) for the loss curve and early stopping. */
+  validation?: Dataset;
+  /** Called after each tree (for progress reporting). */
+  onIteration?: (info: IterationInfo) => void;
+}
+
+/** Everything the boosting loop works on, prepared by fit(). */
+interface BoostState {
+  train: Dataset;
+  valid: Dataset | undefined;
+  options: FitOptions;
+  binner: FittedBinner;
+  /** Row-major validation bins (stride d). */
+  validBinned: Uint8Array | null;
+  baseScore: number;
+  /** Margins of the training / validation rows, updated after every tree. */
+  raw: Float64Array;
+  validRaw: Float64Array | null;
+  grad: Float64Array;
+  hess: Float64Array;
+  grower: TreeGrower;
+}
+
+/** Below this many n×d cells worker start-up costs more than it saves. */
+const PARALLEL_MIN_CELLS = 2_000_000;
+
+type ResolvedParams = Required<Omit<HistGradientBoostingParams, 'maxLeaves'>> & { maxLeaves: number };
+
+export class HistGradientBoostingClassifier {
+  readonly params: ResolvedParams;
+
+  constructor(params: HistGradientBoostingParams = {}) {
+    const maxDepth = params.maxDepth ?? 6;
+    const p: ResolvedParams = {
+      nEstimators: params.nEstimators ?? 100,
+      learningRate: params.learningRate ?? 0.1,
+      maxDepth,
+      maxLeaves: params.maxLeaves ?? 2 ** Math.min(maxDepth, 16),
+      minChildWeight: params.minChildWeight ?? 1e-3,
+      minSamplesLeaf: params.minSamplesLeaf ?? 20,
+      l2Regularization: params.l2Regularization ?? 1,
+      minSplitGain: params.minSplitGain ?? 0,
+      subsample: params.subsample ?? 1,
+      colsample: params.colsample ?? 1,
+      earlyStoppingRounds: params.earlyStoppingRounds ?? 0,
+      seed: params.seed ?? 0,
+      maxBins: params.maxBins ?? 255,
+      binSampleSize: params.binSampleSize ?? 200_000,
+      nThreads: params.nThreads ?? Math.min(2, availableParallelism()),
+      histogramSubtraction: params.histogramSubtraction ?? true,
+    };
+    const check = (ok: boolean, msg: string): void => {
+      if (!ok) throw new RangeError(`HistGradientBoostingClassifier: ${msg}`);
+    };
+    check(Number.isInteger(p.nEstimators) && p.nEstimators >= 1, `nEstimators must be an integer ≥ 1, got ${p.nEstimators}`);
+    check(p.learningRate > 0 && p.learningRate <= 1, `learningRate must be in (0, 1], got ${p.learningRate}`);
+    check(Number.isInteger(p.maxDepth) && p.maxDepth >= 1, `maxDepth must be an integer ≥ 1, got ${p.maxDepth}`);
+    check(Number.isInteger(p.maxLeaves) && p.maxLeaves >= 2, `maxLeaves must be an integer ≥ 2, got ${p.maxLeaves}`);
+    check(p.minChildWeight >= 0, `minChildWeight must be ≥ 0, got ${p.minChildWeight}`);
+    check(Number.isInteger(p.minSamplesLeaf) && p.minSamplesLeaf >= 1, `minSamplesLeaf must be an integer ≥ 1, got ${p.minSamplesLeaf}`);
+    check(p.l2Regularization >= 0, `l2Regularization must be ≥ 0, got ${p.l2Regularization}`);
+    check(p.minSplitGain >= 0, `minSplitGain must be ≥ 0, got ${p.minSplitGain}`);
+    check(p.subsample > 0 && p.subsample <= 1, `subsample must be in (0, 1], got ${p.subsample}`);
+    check(p.colsample > 0 && p.colsample <= 1, `colsample must be in (0, 1], got ${p.colsample}`);
+    check(Number.isInteger(p.earlyStoppingRounds) && p.earlyStoppingRounds >= 0, `earlyStoppingRounds must be an integer ≥ 0, got ${p.earlyStoppingRounds}`);
+    check(Number.isInteger(p.seed), `seed must be an integer, got ${p.seed}`);
+    check(Number.isInteger(p.nThreads) && p.nThreads >= 1 && p.nThreads <= 64, `nThreads must be an integer in [1, 64], got ${p.nThreads}`);
+    this.params = p;
+  }
+
+  fit(train: Dataset, options: FitOptions = {}): FittedGradientBoosting {
+    const p = this.params;
+    validateDataset(train, 'training set', { requireBothClasses: true });
+    const valid = options.validation;
+    if (valid) {
+      validateDataset(valid, 'validation set');
+      if (valid.nFeatures !== train.nFeatures) {
+        throw new RangeError(`validation set has ${valid.nFeatures} features, training set has ${train.nFeatures}`);
+      }
+    }
+    if (p.earlyStoppingRounds > 0 && !valid) throw new RangeError('earlyStoppingRounds needs options.validation');
+
+    const n = train.nRows;
+    const d = train.nFeatures;
+    const labels = train.labels;
+    const weights = train.weights;
+    const binner = new FeatureBinner({ maxBins: p.maxBins, sampleSize: p.binSampleSize, seed: p.seed }).fit(train);
+    const binned = binner.transform(train);
+    // Row-major so each validation row's tree walk touches one cache line.
+    const validBinned = valid ? toRowMajorBins(binner.transform(valid).bins, valid.nRows, d, d) : null;
+
+    let wPos = 0;
+    let wAll = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weights ? weights[i] : 1;
+      wPos += w * labels[i];
+      wAll += w;
+    }
+    if (!(wPos > 0 && wPos < wAll)) throw new RangeError('training set: weighted labels contain only one class');
+    const baseScore = Math.fround(Math.log(wPos / (wAll - wPos)));
+
+    const raw = new Float64Array(n).fill(baseScore);
+    const validRaw = valid ? new Float64Array(valid.nRows).fill(baseScore) : null;
+    const grad = new Float64Array(n);
+    const hess = new Float64Array(n);
+    const nThreads = p.nThreads > 1 && n * d >= PARALLEL_MIN_CELLS ? p.nThreads : 1;
+    const grower = new TreeGrower(
+      binned,
+      binner,
+      {
+        maxDepth: p.maxDepth,
+        maxLeaves: p.maxLeaves,
+        learningRate: p.learningRate,
+        histogramSubtraction: p.histogramSubtraction,
+        lambda: p.l2Regularization,
+        minChildWeight: p.minChildWeight,
+        minSamplesLeaf: p.minSamplesLeaf,
+        minSplitGain: p.minSplitGain,
+      },
+      nThreads,
+    );
+    try {
+      return this.boost({ train, valid, options, binner, validBinned, baseScore, raw, validRaw, grad, hess, grower });
+    } finally {
+      grower.close();
+    }
+  }
+
+  private boost(state: BoostState): FittedGradientBoosting {
+    const { train, valid, options, binner, validBinned, baseScore, raw, validRaw, grad, hess, grower } = state;
+    const p = this.params;
+    const n = train.nRows;
+    const d = train.nFeatures;
+    const { labels, weights } = train;
+    const rng = new SeededRandom(p.seed);
+    const sampleBuf = new Int32Array(n);
+    const nColumns = Math.max(1, Math.round(p.colsample * d));
+    const allFeatures = Int32Array.from({ length: d }, (_, f) => f);
+
+    const trees: RegressionTree[] = [];
+    const trainLoss: number[] = [];
+    const validLoss: number[] = [];
+    let bestIteration = -1;
+    let bestValid = Infinity;
+
+    computeGradients(raw, labels, weights, grad, hess);
+    for (let t = 0; t < p.nEstimators; t++) {
+      const allRows = p.subsample >= 1;
+      let sample: Int32Array | null = null;
+      if (!allRows) {
+        let m = 0;
+        for (let i = 0; i < n; i++) if (rng.next() < p.subsample) sampleBuf[m++] = i;
+        sample = sampleBuf.subarray(0, m);
+      }
+      const features = nColumns >= d ? allFeatures : sampleFeatures(d, nColumns, rng);
+
+      const tree = grower.grow(grad, hess, sample, features);
+      trees.push(tree);
+      if (allRows) {
+        const lv = grower.leaves;
+        const rows = grower.rows;
+        for (let k = 0; k < lv.count; k++) {
+          const v = lv.value[k];
+          for (let i = lv.start[k]; i < lv.end[k]; i++) raw[rows[i]] += v;
+        }
+      } else {
+        grower.addTreeToAllRows(tree, raw);
+      }
+      // Gradients for the next tree; the same pass yields the loss after this tree.
+      const tl = computeGradients(raw, labels, weights, grad, hess);
+      trainLoss.push(tl);
+      const info: IterationInfo = { iteration: t, trainLoss: tl };
+      if (valid && validBinned && validRaw) {
+        tree.addRowBinnedTo(validBinned, d, valid.nRows, validRaw);
+        const vl = marginLogLoss(validRaw, valid.labels, valid.weights);
+        validLoss.push(vl);
+        info.validLoss = vl;
+        if (vl < bestValid) {
+          bestValid = vl;
+          bestIteration = t;
+        }
+      } else {
+        bestIteration = t;
+      }
+      options.onIteration?.(info);
+      if (p.earlyStoppingRounds > 0 && t - bestIteration >= p.earlyStoppingRounds) break;
+    }
+
+    const kept = p.earlyStoppingRounds > 0 ? trees.slice(0, bestIteration + 1) : trees;
+    return new FittedGradientBoosting({
+      trees: kept,
+      baseScore,
+      nFeatures: d,
+      featureNames: train.featureNames ? [...train.featureNames] : defaultFeatureNames(d),
+      bestIteration,
+      iterationsRun: trees.length,
+      trainLoss: Float64Array.from(trainLoss),
+      validLoss: valid ? Float64Array.from(validLoss) : undefined,
+      binner,
+    });
+  }
+}
+
+/** Fills grad/hess for the logistic loss at margins raw; returns the weighted mean loss there. */
+function computeGradients(
+  raw: Float64Array,
+  labels: Float32Array | Uint8Array,
+  weights: Float32Array | Float64Array | undefined,
+  grad: Float64Array,
+  hess: Float64Array,
+): number {
+  const n = raw.length;
+  let loss = 0;
+  let wsum = 0;
+  // Σ w·log(1 + e^{-|z|}) is taken as log of products over blocks of 32 rows (each factor ≤ 2,
+  // so no overflow): one log per block instead of one log1p per row.
+  let prod = 1;
+  let inBlock = 0;
+  for (let i = 0; i < n; i++) {
+    const z = raw[i];
+    const e = Math.exp(-Math.abs(z));
+    const pr = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const y = labels[i];
+    if (weights) {
+      const w = weights[i];
+      grad[i] = w * (pr - y);
+      hess[i] = w * Math.max(pr * (1 - pr), 1e-16);
+      loss += w * (Math.max(z, 0) + Math.log1p(e) - y * z);
+      wsum += w;
+    } else {
+      grad[i] = pr - y;
+      // Floor keeps leaves finite when predictions saturate.
+      hess[i] = Math.max(pr * (1 - pr), 1e-16);
+      loss += Math.max(z, 0) - y * z;
+      prod *= 1 + e;
+      if (++inBlock === 32) {
+        loss += Math.log(prod);
+        prod = 1;
+        inBlock = 0;
+      }
+    }
+  }
+  if (!weights) {
+    loss += Math.log(prod);
+    wsum = n;
+  }
+  return loss / wsum;
+}
+
+function sampleFeatures(d: number, k: number, rng: SeededRandom): Int32Array {
+  const all = Int32Array.from({ length: d }, (_, f) => f);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(d - i);
+    const tmp = all[i];
+    all[i] = all[j];
+    all[j] = tmp;
+  }
+  return all.subarray(0, k).sort();
+}
