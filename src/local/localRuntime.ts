@@ -14,6 +14,7 @@ import { loadOrCreateHostKeys, HostKeys } from './host/hostKeys';
 import { startHttpHost, HttpHost } from './host/httpHost';
 import { startEventHubTriggers, EventHubTriggerHost } from './host/eventHubTriggerHost';
 import { HostLogger } from './host/hostLogger';
+import { startTimerTriggers } from './host/timerTriggerHost';
 import { startBlobService, startCosmosService, startEventHubsService, RunningService } from './localServices';
 
 export interface LocalRuntimeOptions {
@@ -120,15 +121,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       else if (level === 'warning') log.warn(message);
     });
     loadFunctionApp(opts.appRoot);
+    const active = enabledFunctions(registrations, env, log);
     const hostConfig = readHostConfig(opts.appRoot);
     const corsOrigins = (env.CORS_ALLOWED_ORIGINS ?? local.cors ?? '*').split(',').map((s) => s.trim()).filter(Boolean);
-    const triggers = await startEventHubTriggers(registrations, {
+    const triggers = await startEventHubTriggers(active, {
       env,
       hostConfig,
       checkpointContainer: BlobServiceClient.fromConnectionString(requireConnection(env, 'AzureWebJobsStorage')).getContainerClient('azure-webjobs-eventhub'),
       logger: log,
     });
-    const http = await startHttpHost(registrations, {
+    const timers = startTimerTriggers(active, env, log);
+    const http = await startHttpHost(active, {
       port: ports.http,
       routePrefix: hostConfig.routePrefix,
       maxRequestBodyBytes: hostConfig.maxRequestBodyBytes,
@@ -145,6 +148,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       triggers,
       async close() {
         await http.close();
+        await timers.close();
         await triggers.close();
         await resetRankingServices();
         await resetAppServices();
@@ -156,6 +160,16 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     await stopAll();
     throw error;
   }
+}
+
+/** The host's switch `AzureWebJobs.<function>.Disabled`: a disabled function is neither served nor triggered. */
+function enabledFunctions(registrations: FunctionRegistration[], env: Record<string, string>, log: HostLogger): FunctionRegistration[] {
+  return registrations.filter((r) => {
+    const flag = (env[`AzureWebJobs.${r.name}.Disabled`] ?? '').toLowerCase();
+    const disabled = flag === 'true' || flag === '1';
+    if (disabled) log.info(`Function '${r.name}' is disabled (AzureWebJobs.${r.name}.Disabled)`);
+    return !disabled;
+  });
 }
 
 function requireConnection(env: Record<string, string>, name: string): string {
