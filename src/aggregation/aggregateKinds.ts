@@ -2,12 +2,13 @@
 import type { EventType, TrackedEvent } from '../events/eventSchema';
 import { addMoney, roundMoney } from './money';
 
-export type AggregateKind = 'offer' | 'product' | 'channel' | 'eventType';
+export type AggregateKind = 'offer' | 'offerSegment' | 'product' | 'channel' | 'eventType';
 export type Counters = Record<string, number>;
 
 /** Counter fields of each kind, in document order. Money fields are summed at 6 decimals. */
 export const COUNTER_FIELDS: Record<AggregateKind, readonly string[]> = {
   offer: ['views', 'clicks', 'decisions', 'rewards', 'rewardSum', 'activations'],
+  offerSegment: ['views', 'clicks'],
   product: ['views', 'addToCarts', 'removeFromCarts', 'purchases', 'quantity', 'revenue'],
   channel: [
     'events', 'pageViews', 'productViews', 'addToCarts', 'removeFromCarts', 'purchases',
@@ -62,6 +63,16 @@ export function countsForProduct(event: TrackedEvent): boolean {
   return PRODUCT_TYPES.has(event.type) && event.productId !== undefined;
 }
 
+/**
+ * The cold-start segment an offer view or click counts in: the device it came from. (Whether the
+ * user was new is not known when the event is aggregated; the ranker falls back from its
+ * "device|new" segment to the device.)
+ */
+export function offerSegmentOf(event: TrackedEvent): string | undefined {
+  if (event.type !== 'offer_view' && event.type !== 'offer_click') return undefined;
+  return event.context?.device ?? 'unknown';
+}
+
 export function channelOf(event: TrackedEvent): string {
   const channel = event.context?.channel;
   return channel === undefined || channel === '' ? DEFAULT_CHANNEL : channel;
@@ -82,6 +93,10 @@ export function addEventToCounters(kind: AggregateKind, c: Counters, event: Trac
           break;
         default: break;
       }
+      return;
+    case 'offerSegment':
+      if (event.type === 'offer_view') c.views++;
+      else if (event.type === 'offer_click') c.clicks++;
       return;
     case 'product':
       switch (event.type) {
@@ -117,7 +132,7 @@ export function addCounters(kind: AggregateKind, target: Counters, delta: Counte
 
 /** Ratios Power BI would otherwise have to compute, refreshed on every write. */
 export function derivedFields(kind: AggregateKind, c: Counters): Record<string, number> {
-  if (kind === 'offer') return { clickThroughRate: c.views > 0 ? c.clicks / c.views : 0 };
+  if (kind === 'offer' || kind === 'offerSegment') return { clickThroughRate: c.views > 0 ? c.clicks / c.views : 0 };
   if (kind === 'product') return { conversionRate: c.views > 0 ? c.purchases / c.views : 0 };
   return {};
 }

@@ -6,7 +6,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import { checkTrackedEvent } from './eventCheck';
 import {
   addEventToCounters, channelOf, countsForOffer, countsForProduct, offerOf, zeroCounters,
-  type AggregateKind, type Counters,
+  type AggregateKind, type Counters, offerSegmentOf,
 } from './aggregateKinds';
 import { addEventToProfile, emptyProfile, type ProfileAccumulator } from './profile';
 import { hourOfDay, isoDayOfWeek, validateWindows, windowStartMs } from './windows';
@@ -62,6 +62,10 @@ function keyFieldsOf(kind: AggregateKind, keyValue: string, timeMs: number): Rec
   switch (kind) {
     case 'eventType': return { eventType: keyValue };
     case 'offer': return { offerId: keyValue };
+    case 'offerSegment': {
+      const cut = keyValue.lastIndexOf('|');
+      return { offerId: keyValue.slice(0, cut), segment: keyValue.slice(cut + 1) };
+    }
     case 'product': return { productId: keyValue };
     case 'channel': return { channel: keyValue, dayOfWeek: isoDayOfWeek(timeMs), hourOfDay: hourOfDay(timeMs) };
   }
@@ -96,6 +100,7 @@ export function rebuildDelta(delta: DocumentDelta, events: ValidEvent[], afterSe
 
 export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): ComputedDeltas {
   validateWindows(windowsMinutes);
+  const largestWindow = Math.max(...windowsMinutes);
   const events: ValidEvent[] = [];
   const poison: PoisonEvent[] = [];
   const aggregates = new Map<string, AggregateDelta>();
@@ -147,6 +152,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
     const offerId = countsForOffer(event) ? offerOf(event) : undefined;
     const productId = countsForProduct(event) ? event.productId : undefined;
     const channel = channelOf(event);
+    const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
     const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
     for (const minutes of windowsMinutes) {
       const start = windowStartMs(timeMs, minutes);
@@ -161,6 +167,12 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
         d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
         touch(d, index, seq);
         addEventToCounters('offer', d.counters, event);
+        // Per-segment counts feed the ranker's cold-start priors, which read the largest window only.
+        if (segment !== undefined && minutes === largestWindow) {
+          d = aggregate(`s\u001f${offerId}|${segment}${suffix}`, 'offerSegment', `${offerId}|${segment}`, minutes, start, valid);
+          touch(d, index, seq);
+          addEventToCounters('offerSegment', d.counters, event);
+        }
       }
       if (productId !== undefined) {
         d = aggregate(`p\u001f${productId}${suffix}`, 'product', productId, minutes, start, valid);

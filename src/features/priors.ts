@@ -95,8 +95,11 @@ export function computePriors(docs: Iterable<OfferAggregateDoc>, strength: numbe
 
 /** The prior of an offer in a segment, falling back to the offer overall, then to the global rate. */
 export function priorFor(table: PriorTable, segment: string, offerId: string): number {
-  const seg = table.segments[segment];
-  if (seg !== undefined && Object.prototype.hasOwnProperty.call(seg, offerId)) return seg[offerId];
+  // Aggregates know the device of a view or click, not whether the user was new: "mobile|new" falls back to "mobile".
+  for (const key of [segment, segment.split('|')[0]]) {
+    const seg = table.segments[key];
+    if (seg !== undefined && Object.prototype.hasOwnProperty.call(seg, offerId)) return seg[offerId];
+  }
   if (Object.prototype.hasOwnProperty.call(table.offers, offerId)) return table.offers[offerId];
   return table.globalRate;
 }

@@ -10,14 +10,14 @@ export interface PriorsProviderOptions {
   log?: (message: string) => void;
 }
 
-/** Daily-or-coarser offer documents of the last `days` days, in one window size (sizes would double count). */
+/** Offer documents, overall and per segment (kind 'offerSegment', views and clicks by device), daily-or-coarser of the last `days` days, in one window size (sizes would double count). */
 export async function readOfferAggregates(container: Container, windowMinutes: number, days: number, now = new Date()): Promise<OfferAggregateDoc[]> {
   const since = new Date(now.getTime() - days * 86_400_000).toISOString();
   const { resources } = await container.items
     .query<OfferAggregateDoc>({
       query:
         'SELECT c.offerId, c.segment, c.views, c.clicks, c.decisions, c.rewardSum FROM c ' +
-        "WHERE c.kind = 'offer' AND c.windowMinutes = @minutes AND c.windowStart >= @since",
+        "WHERE (c.kind = 'offer' OR c.kind = 'offerSegment') AND c.windowMinutes = @minutes AND c.windowStart >= @since",
       parameters: [
         { name: '@minutes', value: windowMinutes },
         { name: '@since', value: since },

@@ -138,6 +138,12 @@ export function expectedAggregates(events: TrackedEvent[]): Map<string, Row> {
         if (e.type === 'decision') add(o, 'decisions', 1);
         if (e.type === 'activation') add(o, 'activations', 1);
         if (e.type === 'reward') { add(o, 'rewards', 1); add(o, 'rewardSum', e.value ?? 0); }
+        // Views and clicks per device, daily window only (the largest configured).
+        if (minutes === 1440 && (e.type === 'offer_view' || e.type === 'offer_click')) {
+          const s = `offerSegment|${offer}|${e.context?.device ?? 'unknown'}|${w}`;
+          add(s, 'views', e.type === 'offer_view' ? 1 : 0);
+          add(s, 'clicks', e.type === 'offer_click' ? 1 : 0);
+        }
       }
       if (e.productId && ['product_view', 'add_to_cart', 'remove_from_cart', 'purchase'].includes(e.type)) {
         const p = `product|${e.productId}|${w}`;
@@ -158,6 +164,7 @@ export function aggregateKeyOf(doc: Record<string, unknown>): string {
     case 'eventType': return `eventType|${doc.eventType}|${w}`;
     case 'channel': return `channel|${doc.channel}|${doc.dayOfWeek}|${doc.hourOfDay}|${w}`;
     case 'offer': return `offer|${doc.offerId}|${w}`;
+    case 'offerSegment': return `offerSegment|${doc.offerId}|${doc.segment}|${w}`;
     default: return `product|${doc.productId}|${w}`;
   }
 }
