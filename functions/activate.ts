@@ -1,6 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
-import { rankingServices } from '../src/ranking/rankingServices';
+import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleActivate } from '../src/ranking/http/activateHandler';
 
 // Anonymous at the host: the Ocp-Apim-Subscription-Key header is checked by the handler.
@@ -8,5 +8,6 @@ app.http('personalizerActivate', {
   route: 'personalizer/v1.0/events/{eventId}/activate',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: (request, context) => handleActivate(request, { ...rankingServices().eventCallDeps(), log: (m) => context.warn(m) }),
+  handler: (request, context) =>
+    withRankingServices((services) => handleActivate(request, { ...services.eventCallDeps(), log: (m) => context.warn(m) }), (m) => context.error(m)),
 });

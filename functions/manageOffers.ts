@@ -1,6 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
-import { rankingServices } from '../src/ranking/rankingServices';
+import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleManageOffers } from '../src/ranking/http/manageOffersHandler';
 
 // Routes under admin/ are reserved by the Functions host, hence manage/.
@@ -8,12 +8,14 @@ app.http('manageOffers', {
   route: 'api/manage/offers/{id?}',
   methods: ['GET', 'PUT', 'DELETE'],
   authLevel: 'admin',
-  handler: (request, context) => {
-    const services = rankingServices();
-    return handleManageOffers(request, {
-      catalog: services.catalog,
-      changed: () => services.activeOffers.invalidate(),
-      log: (m) => context.warn(m),
-    });
-  },
+  handler: (request, context) =>
+    withRankingServices(
+      (services) =>
+        handleManageOffers(request, {
+          catalog: services.catalog,
+          changed: () => services.activeOffers.invalidate(),
+          log: (m) => context.warn(m),
+        }),
+      (m) => context.error(m),
+    ),
 });

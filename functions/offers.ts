@@ -1,6 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
-import { rankingServices } from '../src/ranking/rankingServices';
+import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleOffers } from '../src/ranking/http/offersHandler';
 
 // Anonymous: web frontends call it directly, as they call POST /api/events.
@@ -8,13 +8,15 @@ app.http('offers', {
   route: 'api/offers',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request, context) => {
-    const services = rankingServices();
-    return handleOffers(request, {
-      ranker: () => services.ranker(),
-      offers: services.activeOffers,
-      maxN: services.settings.offersMaxN,
-      log: (m) => context.warn(m),
-    });
-  },
+  handler: (request, context) =>
+    withRankingServices(
+      (services) =>
+        handleOffers(request, {
+          ranker: () => services.ranker(),
+          offers: services.activeOffers,
+          maxN: services.settings.offersMaxN,
+          log: (m) => context.warn(m),
+        }),
+      (m) => context.error(m),
+    ),
 });

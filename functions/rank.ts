@@ -1,6 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
-import { rankingServices } from '../src/ranking/rankingServices';
+import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleRank } from '../src/ranking/http/rankHandler';
 
 // Anonymous at the host: like Personalizer, the API checks Ocp-Apim-Subscription-Key itself.
@@ -8,8 +8,9 @@ app.http('personalizerRank', {
   route: 'personalizer/v1.0/rank',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: (request, context) => {
-    const services = rankingServices();
-    return handleRank(request, { apiKeys: services.apiKeys, ranker: () => services.ranker(), log: (m) => context.warn(m) });
-  },
+  handler: (request, context) =>
+    withRankingServices(
+      (services) => handleRank(request, { apiKeys: services.apiKeys, ranker: () => services.ranker(), log: (m) => context.warn(m) }),
+      (m) => context.error(m),
+    ),
 });

@@ -1,6 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
-import { rankingServices } from '../src/ranking/rankingServices';
+import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleReward } from '../src/ranking/http/rewardHandler';
 
 // Anonymous at the host: the Ocp-Apim-Subscription-Key header is checked by the handler.
@@ -8,5 +8,6 @@ app.http('personalizerReward', {
   route: 'personalizer/v1.0/events/{eventId}/reward',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: (request, context) => handleReward(request, { ...rankingServices().eventCallDeps(), log: (m) => context.warn(m) }),
+  handler: (request, context) =>
+    withRankingServices((services) => handleReward(request, { ...services.eventCallDeps(), log: (m) => context.warn(m) }), (m) => context.error(m)),
 });

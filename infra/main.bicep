@@ -65,6 +65,68 @@ param aggregationWindowsMinutes string = '60,1440'
 param maxEventsPerRequest int = 500
 param maxRequestBytes int = 1048576
 
+// ---- Ranking tuning (src/config/rankingSettings.ts; defaults equal the code's defaults) ----
+// Decimal values are strings (Bicep has no decimals); the app checks their ranges at startup.
+@description('Share of rank calls that explore (epsilon-greedy), "0" to "1".')
+param rankingExploration string = '0.2'
+
+@minValue(1)
+@maxValue(604800)
+@description('How long after a rank call its reward or activation is accepted, in seconds.')
+param rankingRewardWaitSeconds int = 600
+
+@description('Reward the training join gives activated events that got none within the wait time.')
+param rankingDefaultReward string = '0'
+
+@allowed(['earliest', 'sum'])
+param rankingRewardAggregation string = 'earliest'
+
+param rankingRewardMin string = '0'
+param rankingRewardMax string = '1'
+
+@minLength(1)
+@maxLength(63)
+@description('Model registry name served (<name>/current in the models container); lower-case letters, digits, "-".')
+param rankingModelName string = 'offer-ranker'
+
+@minValue(1)
+@maxValue(3600)
+@description('How often each instance checks the model pointer for a new version, in seconds.')
+param rankingModelPollSeconds int = 30
+
+@minValue(0)
+@maxValue(3600)
+param rankingProfileCacheSeconds int = 30
+
+@minValue(1)
+@maxValue(1000000)
+param rankingProfileCacheEntries int = 10000
+
+@minValue(5)
+@maxValue(86400)
+param rankingPriorsRefreshSeconds int = 300
+
+@minValue(1)
+@maxValue(366)
+param rankingPriorsDays int = 28
+
+@description('Pseudo-observations of the cold-start Beta prior, 0.01 to 1000000.')
+param rankingPriorStrength string = '20'
+
+@minValue(0)
+@maxValue(3600)
+param catalogCacheSeconds int = 30
+
+@minValue(1)
+@maxValue(50)
+param offersMaxN int = 50
+
+// ---- Key Vault ----
+@minValue(7)
+@maxValue(90)
+@description('Soft-delete retention of the Key Vault in days; fixed once the vault exists (purge protection is on).')
+param keyVaultSoftDeleteRetentionDays int = 90
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -76,6 +138,10 @@ var cosmosDatabaseName = 'personalization'
 var archiveContainerName = 'archive'
 var deadLetterContainerName = 'deadletter'
 var modelsContainerName = 'models'
+var catalogContainerName = 'catalog'
+// Key Vault secret names (set by ops after deployment, see docs/deploy.md); same as the settings.
+var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
+var rankingSigningKeysSecretName = 'RankingSigningKeys'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
 
@@ -175,6 +241,17 @@ module cosmos './app/cosmos.bicep' = {
   }
 }
 
+module keyVault './app/keyVault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+  }
+}
+
 module functionApp './app/functionApp.bicep' = {
   name: 'functionApp'
   scope: rg
@@ -204,7 +281,28 @@ module functionApp './app/functionApp.bicep' = {
     aggregationWindowsMinutes: aggregationWindowsMinutes
     maxEventsPerRequest: maxEventsPerRequest
     maxRequestBytes: maxRequestBytes
+    keyVaultName: keyVault.outputs.name
+    personalizerApiKeysSecretName: personalizerApiKeysSecretName
+    rankingSigningKeysSecretName: rankingSigningKeysSecretName
+    rankingExploration: rankingExploration
+    rankingRewardWaitSeconds: rankingRewardWaitSeconds
+    rankingDefaultReward: rankingDefaultReward
+    rankingRewardAggregation: rankingRewardAggregation
+    rankingRewardMin: rankingRewardMin
+    rankingRewardMax: rankingRewardMax
+    rankingModelName: rankingModelName
+    rankingModelPollSeconds: rankingModelPollSeconds
+    rankingProfileCacheSeconds: rankingProfileCacheSeconds
+    rankingProfileCacheEntries: rankingProfileCacheEntries
+    rankingPriorsRefreshSeconds: rankingPriorsRefreshSeconds
+    rankingPriorsDays: rankingPriorsDays
+    rankingPriorStrength: rankingPriorStrength
+    catalogContainerName: catalogContainerName
+    catalogCacheSeconds: catalogCacheSeconds
+    offersMaxN: offersMaxN
   }
+  // The app's roles (host storage, Key Vault Secrets User, …) exist before its settings are applied.
+  dependsOn: [rbac]
 }
 
 module rbac './app/rbac.bicep' = {
@@ -218,6 +316,7 @@ module rbac './app/rbac.bicep' = {
     dataLakeAccountName: dataLake.outputs.name
     eventHubNamespaceName: eventHubs.outputs.namespaceName
     appInsightsName: monitoring.outputs.appInsightsName
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -248,4 +347,6 @@ output COSMOS_DATABASE_NAME string = cosmosDatabaseName
 output ARCHIVE_BLOB_ENDPOINT string = dataLake.outputs.blobEndpoint
 output ARCHIVE_STORAGE_ACCOUNT_NAME string = dataLake.outputs.name
 output MODELS_CONTAINER_NAME string = modelsContainerName
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsightsConnectionString

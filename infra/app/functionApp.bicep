@@ -1,6 +1,7 @@
 // Flex Consumption (FC1) plan and the Functions app. Every connection is identity-based through
 // the user-assigned identity; the app settings below are exactly the ones the code reads
-// (src/config/settings.ts) plus the host's own.
+// (ALL_APP_SETTING_NAMES in src/config/allSettings.ts) plus the host's own. Secrets are Key Vault
+// references, resolved by the platform with the same identity (keyVaultReferenceIdentity).
 param planName string
 param appName string
 param location string
@@ -36,6 +37,29 @@ param aggregationWindowsMinutes string
 param maxEventsPerRequest int
 param maxRequestBytes int
 
+// Ranking (src/config/rankingSettings.ts). Values with decimals are strings: Bicep has no decimals.
+@description('Vault holding the secrets the Key Vault references below point to.')
+param keyVaultName string
+param personalizerApiKeysSecretName string
+param rankingSigningKeysSecretName string
+param rankingExploration string
+param rankingRewardWaitSeconds int
+param rankingDefaultReward string
+@allowed(['earliest', 'sum'])
+param rankingRewardAggregation string
+param rankingRewardMin string
+param rankingRewardMax string
+param rankingModelName string
+param rankingModelPollSeconds int
+param rankingProfileCacheSeconds int
+param rankingProfileCacheEntries int
+param rankingPriorsRefreshSeconds int
+param rankingPriorsDays int
+param rankingPriorStrength string
+param catalogContainerName string
+param catalogCacheSeconds int
+param offersMaxN int
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -64,6 +88,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity (there is no system-assigned one).
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -125,6 +151,26 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       AggregationWindowsMinutes: aggregationWindowsMinutes
       MaxEventsPerRequest: string(maxEventsPerRequest)
       MaxRequestBytes: string(maxRequestBytes)
+      // Ranking secrets: Key Vault references only, never values (latest version of each secret).
+      PersonalizerApiKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${personalizerApiKeysSecretName})'
+      RankingSigningKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${rankingSigningKeysSecretName})'
+      // Ranking tuning
+      RankingExploration: rankingExploration
+      RankingRewardWaitSeconds: string(rankingRewardWaitSeconds)
+      RankingDefaultReward: rankingDefaultReward
+      RankingRewardAggregation: rankingRewardAggregation
+      RankingRewardMin: rankingRewardMin
+      RankingRewardMax: rankingRewardMax
+      RankingModelName: rankingModelName
+      RankingModelPollSeconds: string(rankingModelPollSeconds)
+      RankingProfileCacheSeconds: string(rankingProfileCacheSeconds)
+      RankingProfileCacheEntries: string(rankingProfileCacheEntries)
+      RankingPriorsRefreshSeconds: string(rankingPriorsRefreshSeconds)
+      RankingPriorsDays: string(rankingPriorsDays)
+      RankingPriorStrength: rankingPriorStrength
+      CatalogContainer: catalogContainerName
+      CatalogCacheSeconds: string(catalogCacheSeconds)
+      OffersMaxN: string(offersMaxN)
     }
   }
 }

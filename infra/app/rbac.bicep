@@ -1,5 +1,5 @@
 // Azure RBAC for the app identity (least privilege, each scoped to one resource) and optional
-// roles for the deploying principal so it can upload models and send test events.
+// roles for the deploying principal so it can upload models, send test events and set secrets.
 param appPrincipalId string
 @description('Object id of the deploying principal; empty = skip its roles.')
 param deployerPrincipalId string = ''
@@ -10,12 +10,15 @@ param hostStorageAccountName string
 param dataLakeAccountName string
 param eventHubNamespaceName string
 param appInsightsName string
+param keyVaultName string
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var eventHubsDataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'
 var eventHubsDataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 var withDeployer = !empty(deployerPrincipalId)
 
 resource hostStorage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
@@ -32,6 +35,10 @@ resource eventHubNamespace 'Microsoft.EventHub/namespaces@2024-01-01' existing =
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: keyVaultName
 }
 
 // Flex Consumption reads its package and keeps host state (leases, checkpoints) in host storage.
@@ -85,6 +92,17 @@ resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
+// Reads secret values (Key Vault references in the app settings); cannot list, set or delete them.
+resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, appPrincipalId, keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource deployerHostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
   name: guid(hostStorage.id, deployerPrincipalId, storageBlobDataOwner)
   scope: hostStorage
@@ -111,6 +129,17 @@ resource deployerEventHubsSender 'Microsoft.Authorization/roleAssignments@2022-0
   scope: eventHubNamespace
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataSender)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
+// Lets the deployer create and rotate the app's secrets (`az keyvault secret set`) after `azd up`.
+resource deployerKeyVaultSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
+  name: guid(keyVault.id, deployerPrincipalId, keyVaultSecretsOfficer)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficer)
     principalId: deployerPrincipalId
     principalType: deployerPrincipalType
   }

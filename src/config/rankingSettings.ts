@@ -89,7 +89,18 @@ function numberSetting(env: Env, name: string, fallback: number, min: number, ma
   return value;
 }
 
+/**
+ * When App Service cannot resolve a Key Vault reference it passes the reference text itself;
+ * such a value must never count as a key.
+ */
+export function isUnresolvedKeyVaultReference(value: string | undefined): boolean {
+  return (value ?? '').trim().startsWith('@Microsoft.KeyVault(');
+}
+
 function listSetting(env: Env, name: string): string[] {
+  if (isUnresolvedKeyVaultReference(env[name])) {
+    throw new SettingsError(`Setting ${name} is an unresolved Key Vault reference: create the secret and check the app's Key Vault Secrets User role`);
+  }
   return (env[name] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 

@@ -31,3 +31,28 @@ describe('settings', () => {
     expect(readSettings({ AggregationWindowsMinutes: '1440, 60, 60' }).aggregationWindowsMinutes).toEqual([60, 1440]);
   });
 });
+
+describe('secrets from Key Vault references', () => {
+  it('never takes an unresolved Key Vault reference as a key, and answers 503 naming the setting', async () => {
+    const { readRankingSettings } = await import('../../src/config/rankingSettings');
+    const ref = '@Microsoft.KeyVault(VaultName=kv-x;SecretName=PersonalizerApiKeys)';
+    expect(() => readRankingSettings({ PersonalizerApiKeys: ref })).toThrow(/PersonalizerApiKeys is an unresolved Key Vault reference/);
+
+    const { withRankingServices } = await import('../../src/ranking/http/withRankingServices');
+    const { resetRankingServices } = await import('../../src/ranking/rankingServices');
+    const before = process.env.PersonalizerApiKeys;
+    process.env.PersonalizerApiKeys = ref;
+    await resetRankingServices();
+    try {
+      const logged: string[] = [];
+      const res = await withRankingServices(() => ({ status: 200 }), (m) => logged.push(m));
+      expect(res.status).toBe(503);
+      expect(JSON.stringify(res.jsonBody)).toMatch(/PersonalizerApiKeys/);
+      expect(logged.join()).toMatch(/unresolved Key Vault reference/);
+    } finally {
+      if (before === undefined) delete process.env.PersonalizerApiKeys;
+      else process.env.PersonalizerApiKeys = before;
+      await resetRankingServices();
+    }
+  });
+});

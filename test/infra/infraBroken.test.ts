@@ -10,6 +10,19 @@ afterAll(() => {
   for (const dir of copies) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// Access policies in place of Azure RBAC (the way Key Vaults were secured before RBAC).
+const ACCESS_POLICIES = `enableRbacAuthorization: false
+    accessPolicies: [
+      {
+        tenantId: tenant().tenantId
+        objectId: '00000000-0000-0000-0000-000000000000'
+        permissions: {
+          secrets: ['get', 'list']
+        }
+      }
+    ]
+`;
+
 interface Defect {
   name: string;
   edits: Edit[];
@@ -193,6 +206,117 @@ const defects: Defect[] = [
     check: 'rules',
     file: 'app/functionApp.bicep',
     message: /app setting MaxRequestBytes is read by the code but not set by the template/,
+  },
+  {
+    name: 'secret app setting set as a literal value',
+    edits: [
+      {
+        file: 'app/functionApp.bicep',
+        find: /      PersonalizerApiKeys: '@Microsoft\.KeyVault\([^\n]*\n/,
+        replace: "      PersonalizerApiKeys: 'k3y-0ne,k3y-tw0'\n",
+      },
+    ],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /secret app setting PersonalizerApiKeys must be a Key Vault reference/,
+  },
+  {
+    name: 'secret app setting passed in as a (secure) template parameter',
+    edits: [
+      {
+        file: 'app/functionApp.bicep',
+        find: /      RankingSigningKeys: '@Microsoft\.KeyVault\([^\n]*\n/,
+        replace: '      RankingSigningKeys: rankingSigningKeysValue\n',
+      },
+      { file: 'app/functionApp.bicep', find: 'param offersMaxN int\n', replace: 'param offersMaxN int\n@secure()\nparam rankingSigningKeysValue string\n' },
+      { file: 'main.bicep', find: 'param offersMaxN int = 50\n', replace: "param offersMaxN int = 50\n\n@secure()\nparam rankingSigningKeys string = ''\n" },
+      { file: 'main.bicep', find: '    offersMaxN: offersMaxN\n', replace: '    offersMaxN: offersMaxN\n    rankingSigningKeysValue: rankingSigningKeys\n' },
+    ],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /secret app setting RankingSigningKeys comes from parameter main\.bicep:rankingSigningKeys/,
+  },
+  {
+    name: 'missing Key Vault Secrets User role for the app',
+    edits: [{ file: 'app/rbac.bicep', find: /resource appKeyVaultSecretsUser [\s\S]*?\n}\n/, replace: '' }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /missing Azure RBAC role assignment: Key Vault Secrets User \(4633458b-17de-408a-b874-0445c86b69e6\) for the app identity/,
+  },
+  {
+    name: 'Key Vault Secrets User given to the deployer instead of the app',
+    edits: [
+      {
+        file: 'app/rbac.bicep',
+        find: /(resource appKeyVaultSecretsUser [\s\S]*?)principalId: appPrincipalId/,
+        replace: '$1principalId: deployerPrincipalId',
+      },
+    ],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /missing Azure RBAC role assignment: Key Vault Secrets User .* for the app identity on the Key Vault/,
+  },
+  {
+    name: 'Key Vault Secrets User for the app scoped to another resource',
+    edits: [{ file: 'app/rbac.bicep', find: 'appPrincipalId, keyVaultSecretsUser)\n  scope: keyVault\n', replace: 'appPrincipalId, keyVaultSecretsUser)\n  scope: dataLake\n' }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /Key Vault Secrets User for the app identity \(appKeyVaultSecretsUser\) must be scoped to the Key Vault, not dataLake/,
+  },
+  {
+    name: 'Key Vault Secrets User for the app on another vault than the references name',
+    edits: [{ file: 'main.bicep', find: '    keyVaultName: keyVault.outputs.name\n  }\n}\n\nmodule cosmosRbac', replace: '    keyVaultName: dataLake.outputs.name\n  }\n}\n\nmodule cosmosRbac' }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /Key Vault Secrets User for the app identity \(appKeyVaultSecretsUser\) is on a different Key Vault than the one the app settings reference/,
+  },
+  {
+    name: 'Key Vault Secrets User for the app only assigned conditionally',
+    edits: [
+      {
+        file: 'app/rbac.bicep',
+        find: "resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {",
+        replace: "resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {",
+      },
+    ],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /Key Vault Secrets User for the app identity is only assigned conditionally/,
+  },
+  {
+    name: 'Key Vault with access policies instead of RBAC (RBAC flag)',
+    edits: [{ file: 'app/keyVault.bicep', find: 'enableRbacAuthorization: true\n', replace: ACCESS_POLICIES }],
+    check: 'rules',
+    file: 'app/keyVault.bicep',
+    message: /vault \(Microsoft\.KeyVault\/vaults\) must set properties\.enableRbacAuthorization: true/,
+  },
+  {
+    name: 'Key Vault with access policies instead of RBAC (policies)',
+    edits: [{ file: 'app/keyVault.bicep', find: 'enableRbacAuthorization: true\n', replace: ACCESS_POLICIES }],
+    check: 'rules',
+    file: 'app/keyVault.bicep',
+    message: /vault \(Microsoft\.KeyVault\/vaults\) uses access policies/,
+  },
+  {
+    name: 'Key Vault without purge protection',
+    edits: [{ file: 'app/keyVault.bicep', find: 'enablePurgeProtection: true', replace: 'enablePurgeProtection: false' }],
+    check: 'rules',
+    file: 'app/keyVault.bicep',
+    message: /vault \(Microsoft\.KeyVault\/vaults\) must set properties\.enablePurgeProtection: true/,
+  },
+  {
+    name: 'user-assigned app without keyVaultReferenceIdentity',
+    edits: [{ file: 'app/functionApp.bicep', find: '    keyVaultReferenceIdentity: identityId\n', replace: '' }],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /function app app runs as a user-assigned identity but does not set properties\.keyVaultReferenceIdentity/,
+  },
+  {
+    name: 'missing ranking app setting',
+    edits: [{ file: 'app/functionApp.bicep', find: '      RankingExploration: rankingExploration\n', replace: '' }],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /app setting RankingExploration is read by the code but not set by the template/,
   },
 ];
 

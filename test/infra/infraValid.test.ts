@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SECRET_SETTING_NAMES } from '../../src/config/allSettings';
+import { azureAppSettingNames } from '../../src/deploy/appSettingClasses';
 import { AzureTypes } from '../../src/deploy/bicep/azureTypes';
 import { loadInfraProject } from '../../src/deploy/bicep/infraProject';
 import { formatIssue } from '../../src/deploy/bicep/issues';
@@ -18,7 +20,7 @@ describe('infra/ as committed', () => {
   it('parses every .bicep file without ERROR or MISSING nodes', () => {
     const project = loadInfraProject(infraDir);
     expect([...project.files.keys()]).toEqual(
-      expect.arrayContaining(['main.bicep', 'app/functionApp.bicep', 'app/rbac.bicep', 'app/cosmosRbac.bicep']),
+      expect.arrayContaining(['main.bicep', 'app/functionApp.bicep', 'app/rbac.bicep', 'app/cosmosRbac.bicep', 'app/keyVault.bicep']),
     );
     for (const source of project.files.values()) {
       expect(syntaxIssues(source.tree, source.file).map(formatIssue)).toEqual([]);
@@ -30,6 +32,27 @@ describe('infra/ as committed', () => {
     expect(result.issues.map(formatIssue)).toEqual([]);
     expect(result.files.length).toBeGreaterThanOrEqual(10);
     expect(result.resourceCount).toBeGreaterThan(30);
+  });
+
+  it('sets every setting the code reads, secrets only as Key Vault references, and keeps secrets out of parameters', () => {
+    const app = fs.readFileSync(path.join(infraDir, 'app', 'functionApp.bicep'), 'utf8');
+    for (const name of azureAppSettingNames()) expect(app).toMatch(new RegExp(`^\\s+${name}: `, 'm'));
+    for (const name of SECRET_SETTING_NAMES) {
+      expect(app).toMatch(new RegExp(`^\\s+${name}: '@Microsoft\\.KeyVault\\(VaultName=\\$\\{keyVaultName\\};SecretName=`, 'm'));
+    }
+    expect(app).toMatch(/keyVaultReferenceIdentity: identityId/);
+    // No secret values or secret parameters anywhere in the deployment inputs.
+    const params = JSON.parse(fs.readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8'));
+    expect(Object.keys(params.parameters).filter((name) => /key|secret|password/i.test(name))).toEqual([]);
+    const main = fs.readFileSync(path.join(infraDir, 'main.bicep'), 'utf8');
+    expect(main).not.toMatch(/@secure\(\)/);
+    expect(main).toMatch(/^output AZURE_KEY_VAULT_NAME /m);
+    // The ranking code reads the `catalog` container (pk /id); campaign code uses leads and campaignPlans.
+    const cosmos = fs.readFileSync(path.join(infraDir, 'app', 'cosmos.bicep'), 'utf8');
+    for (const [name, pk] of [['catalog', '/id'], ['leads', '/leadId'], ['campaignPlans', '/campaignId']]) {
+      expect(cosmos).toMatch(new RegExp(`name: '${name}'\\s+partitionKeyPath: '${pk}'`));
+    }
+    expect(main).toContain("var catalogContainerName = 'catalog'");
   });
 
   it('fails with a clear message when the type definitions are missing', () => {

@@ -1,14 +1,14 @@
 // Project rules for the deployment: identity everywhere, no keys, least-privilege roles present,
-// and the function app's settings match exactly what the code reads.
+// the function app's settings match exactly what the code reads, and secrets live in Key Vault.
 import * as fs from 'node:fs';
-import type { SyntaxNode } from 'tree-sitter';
 import type { ObjectType } from 'bicep-types';
-import { azureAppSettingNames, isHostSetting } from '../appSettingClasses';
+import { azureAppSettingNames, isHostSetting, secretAppSettingNames } from '../appSettingClasses';
 import type { AzureTypes, TypeHandle } from './azureTypes';
-import { findNodes, type ResourceDecl } from './bicepModel';
-import { infraTextFiles, relativeName, type BicepSource, type InfraProject } from './infraProject';
+import { checkKeyVault, type KeyVaultRules } from './checkKeyVault';
+import { infraTextFiles, relativeName, type InfraProject } from './infraProject';
 import type { Issue } from './issues';
 import { literalOf, objectEntries, objectGet, objectPath, stringValue } from './literals';
+import { allResources, grants, ofType, type Grant } from './ruleHelpers';
 
 export interface RoleRule {
   name: string;
@@ -17,7 +17,7 @@ export interface RoleRule {
   unconditional: boolean;
 }
 
-export interface RulesConfig {
+export interface RulesConfig extends KeyVaultRules {
   azureRoles: RoleRule[];
   cosmosRoles: RoleRule[];
   forbiddenText: string[];
@@ -38,57 +38,11 @@ export const DEFAULT_RULES: RulesConfig = {
   ],
   forbiddenText: ['listKeys', 'listConnectionStrings', 'AccountKey=', 'SharedAccessKey'],
   expectedAppSettings: azureAppSettingNames(),
+  secretAppSettings: secretAppSettingNames(),
+  keyVaultSecretsUserRole: { name: 'Key Vault Secrets User', id: '4633458b-17de-408a-b874-0445c86b69e6' },
 };
 
 const COSMOS_READER = '00000000-0000-0000-0000-000000000001';
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
-interface Located {
-  resource: ResourceDecl;
-  source: BicepSource;
-}
-
-function allResources(project: InfraProject): Located[] {
-  return [...project.files.values()].flatMap((source) => source.model.resources.map((resource) => ({ resource, source })));
-}
-
-function ofType(project: InfraProject, type: string): Located[] {
-  return allResources(project).filter((r) => !r.resource.existing && r.resource.fullType.toLowerCase() === type.toLowerCase());
-}
-
-/** Text of an expression with the file's variables it names expanded (recursively). */
-function expandedText(node: SyntaxNode, source: BicepSource, seen = new Set<string>()): string {
-  let text = node.text;
-  for (const id of findNodes(node, (n) => n.type === 'identifier')) {
-    const value = source.model.vars.get(id.text);
-    if (value && !seen.has(id.text)) {
-      seen.add(id.text);
-      text += ` ${expandedText(value, source, seen)}`;
-    }
-  }
-  return text;
-}
-
-interface Grant {
-  roleIds: string[];
-  principal: string;
-  conditional: boolean;
-  at: Located;
-}
-
-function grants(project: InfraProject, type: string): Grant[] {
-  return ofType(project, type).map((at) => {
-    const roleNode = at.resource.body && objectPath(at.resource.body, ['properties', 'roleDefinitionId']);
-    const principalNode = at.resource.body && objectPath(at.resource.body, ['properties', 'principalId']);
-    const roleText = roleNode ? expandedText(roleNode, at.source) : '';
-    return {
-      roleIds: (roleText.match(GUID) ?? []).map((g) => g.toLowerCase()),
-      principal: principalNode?.text ?? '',
-      conditional: at.resource.conditional,
-      at,
-    };
-  });
-}
 
 function checkRoles(project: InfraProject, rules: RulesConfig): Issue[] {
   const issues: Issue[] = [];
@@ -237,5 +191,6 @@ export function checkRules(project: InfraProject, types: AzureTypes, rules: Rule
     ...checkLocalAuth(project, types),
     ...checkRoles(project, rules),
     ...checkAppSettings(project, rules),
+    ...checkKeyVault(project, rules),
   ];
 }
