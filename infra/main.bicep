@@ -117,6 +117,26 @@ param rankingPriorStrength string = '20'
 @maxValue(3600)
 param catalogCacheSeconds int = 30
 
+// ---- Scheduled retraining (src/config/trainingSettings.ts) ----
+@description('Run the timer-triggered retraining (off by default: npm run train is the usual path).')
+param retrainEnabled bool = false
+
+@description('NCRONTAB schedule of the retraining, UTC, with seconds.')
+param retrainSchedule string = '0 0 3 * * *'
+
+@minValue(1)
+@maxValue(366)
+param retrainLookbackDays int = 28
+
+@minValue(1)
+param retrainMinDecisions int = 1000
+
+@minValue(1)
+param retrainMinPositives int = 50
+
+@description('Reward units the new model\'s estimated policy value may fall below the reference before promotion is refused.')
+param retrainPolicyValueMargin string = '0.01'
+
 @minValue(1)
 @maxValue(50)
 param offersMaxN int = 50
@@ -300,6 +320,12 @@ module functionApp './app/functionApp.bicep' = {
     catalogContainerName: catalogContainerName
     catalogCacheSeconds: catalogCacheSeconds
     offersMaxN: offersMaxN
+    retrainEnabled: retrainEnabled
+    retrainSchedule: retrainSchedule
+    retrainLookbackDays: retrainLookbackDays
+    retrainMinDecisions: retrainMinDecisions
+    retrainMinPositives: retrainMinPositives
+    retrainPolicyValueMargin: retrainPolicyValueMargin
   }
   // The app's roles (host storage, Key Vault Secrets User, …) exist before its settings are applied.
   dependsOn: [rbac]

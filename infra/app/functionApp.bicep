@@ -60,6 +60,14 @@ param catalogContainerName string
 param catalogCacheSeconds int
 param offersMaxN int
 
+// Scheduled retraining (src/config/trainingSettings.ts); the function stays disabled unless retrainEnabled.
+param retrainEnabled bool
+param retrainSchedule string
+param retrainLookbackDays int
+param retrainMinDecisions int
+param retrainMinPositives int
+param retrainPolicyValueMargin string
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -171,6 +179,13 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CatalogContainer: catalogContainerName
       CatalogCacheSeconds: string(catalogCacheSeconds)
       OffersMaxN: string(offersMaxN)
+      // Retraining
+      RetrainSchedule: retrainSchedule
+      'AzureWebJobs.retrainModel.Disabled': retrainEnabled ? 'false' : 'true'
+      RetrainLookbackDays: string(retrainLookbackDays)
+      RetrainMinDecisions: string(retrainMinDecisions)
+      RetrainMinPositives: string(retrainMinPositives)
+      RetrainPolicyValueMargin: retrainPolicyValueMargin
     }
   }
 }

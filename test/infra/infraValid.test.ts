@@ -36,7 +36,9 @@ describe('infra/ as committed', () => {
 
   it('sets every setting the code reads, secrets only as Key Vault references, and keeps secrets out of parameters', () => {
     const app = fs.readFileSync(path.join(infraDir, 'app', 'functionApp.bicep'), 'utf8');
-    for (const name of azureAppSettingNames()) expect(app).toMatch(new RegExp(`^\\s+${name}: `, 'm'));
+    // Names with dots (AzureWebJobs.<fn>.Disabled) are quoted keys in Bicep.
+    const quoted = (name: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `'${name.replace(/\./g, '\\.')}'`);
+    for (const name of azureAppSettingNames()) expect(app).toMatch(new RegExp(`^\\s+${quoted(name)}: `, 'm'));
     for (const name of SECRET_SETTING_NAMES) {
       expect(app).toMatch(new RegExp(`^\\s+${name}: '@Microsoft\\.KeyVault\\(VaultName=\\$\\{keyVaultName\\};SecretName=`, 'm'));
     }
