@@ -137,6 +137,30 @@ param retrainMinPositives int = 50
 @description('Reward units the new model\'s estimated policy value may fall below the reference before promotion is refused.')
 param retrainPolicyValueMargin string = '0.01'
 
+// ---- Campaign optimization (src/config/campaignSettings.ts) ----
+param campaignModelName string = 'campaign'
+
+@minValue(1)
+@maxValue(3600)
+param campaignModelPollSeconds int = 30
+
+@allowed(['trees', 'onnx'])
+param campaignScoringEngine string = 'trees'
+
+@minValue(1)
+@maxValue(1000)
+param campaignRecommendMaxLeads int = 1000
+
+@description('NCRONTAB schedule (UTC) of the timer that plans campaigns; empty: no timer.')
+param campaignPlanSchedule string = ''
+
+@description('Comma-separated campaign ids the timer plans.')
+param campaignPlanCampaigns string = ''
+
+@minValue(0)
+@maxValue(3600)
+param campaignCacheSeconds int = 60
+
 @minValue(1)
 @maxValue(50)
 param offersMaxN int = 50
@@ -326,6 +350,13 @@ module functionApp './app/functionApp.bicep' = {
     retrainMinDecisions: retrainMinDecisions
     retrainMinPositives: retrainMinPositives
     retrainPolicyValueMargin: retrainPolicyValueMargin
+    campaignModelName: campaignModelName
+    campaignModelPollSeconds: campaignModelPollSeconds
+    campaignScoringEngine: campaignScoringEngine
+    campaignRecommendMaxLeads: campaignRecommendMaxLeads
+    campaignPlanSchedule: campaignPlanSchedule
+    campaignPlanCampaigns: campaignPlanCampaigns
+    campaignCacheSeconds: campaignCacheSeconds
   }
   // The app's roles (host storage, Key Vault Secrets User, …) exist before its settings are applied.
   dependsOn: [rbac]

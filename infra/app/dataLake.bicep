@@ -49,7 +49,8 @@ resource blobServices 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01
 }
 
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
-  for containerName in [archiveContainerName, deadLetterContainerName, modelsContainerName]: {
+  // campaign-data holds the campaign CSV input (CampaignDataContainer).
+  for containerName in [archiveContainerName, deadLetterContainerName, modelsContainerName, 'campaign-data']: {
     parent: blobServices
     name: containerName
     properties: {

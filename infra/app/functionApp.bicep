@@ -68,6 +68,15 @@ param retrainMinDecisions int
 param retrainMinPositives int
 param retrainPolicyValueMargin string
 
+// Campaign optimization (src/config/campaignSettings.ts).
+param campaignModelName string
+param campaignModelPollSeconds int
+param campaignScoringEngine string
+param campaignRecommendMaxLeads int
+param campaignPlanSchedule string
+param campaignPlanCampaigns string
+param campaignCacheSeconds int
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -186,6 +195,17 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RetrainMinDecisions: string(retrainMinDecisions)
       RetrainMinPositives: string(retrainMinPositives)
       RetrainPolicyValueMargin: retrainPolicyValueMargin
+      // Campaign optimization
+      CampaignModelName: campaignModelName
+      CampaignModelPollSeconds: string(campaignModelPollSeconds)
+      CampaignLeadsContainer: 'leads'
+      CampaignPlansContainer: 'campaignPlans'
+      CampaignDataContainer: 'campaign-data'
+      CampaignScoringEngine: campaignScoringEngine
+      CampaignRecommendMaxLeads: string(campaignRecommendMaxLeads)
+      CampaignPlanSchedule: campaignPlanSchedule
+      CampaignPlanCampaigns: campaignPlanCampaigns
+      CampaignCacheSeconds: string(campaignCacheSeconds)
     }
   }
 }

@@ -19,8 +19,8 @@ export const COUNTER_FIELDS: Record<AggregateKind, readonly string[]> = {
 
 export const MONEY_FIELDS = new Set(['rewardSum', 'revenue']);
 
-/** The channel document's counter for each event type. */
-const CHANNEL_FIELD: Record<EventType, string> = {
+/** The channel document's counter for each event type (campaign events count only in `events`). */
+const CHANNEL_FIELD: Partial<Record<EventType, string>> = {
   page_view: 'pageViews',
   product_view: 'productViews',
   add_to_cart: 'addToCarts',
@@ -113,7 +113,7 @@ export function addEventToCounters(kind: AggregateKind, c: Counters, event: Trac
       return;
     case 'channel':
       c.events++;
-      c[CHANNEL_FIELD[event.type]]++;
+      if (CHANNEL_FIELD[event.type]) c[CHANNEL_FIELD[event.type] as string]++;
       if (event.type === 'purchase') c.revenue = addMoney(c.revenue, roundMoney(event.value ?? 0));
       return;
     case 'eventType':

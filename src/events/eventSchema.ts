@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from '../campaign/combinations';
 
 /** Version of the event schema this code writes and understands. Bump on breaking changes. */
 export const EVENT_SCHEMA_VERSION = 1;
@@ -13,6 +14,8 @@ export const CLIENT_EVENT_TYPES = [
   'purchase',
   'offer_view',
   'offer_click',
+  'campaign_touch',
+  'campaign_response',
 ] as const;
 
 /** Event types only the server itself writes (the ranker's decision log and rewards). */
@@ -33,7 +36,12 @@ const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 const DEVICES = ['desktop', 'mobile', 'tablet', 'tv', 'other'] as const;
 
-const REQUIRED_BY_TYPE: Record<ClientEventType, ('productId' | 'offerId' | 'value')[]> = {
+/** Campaign touches and responses feed the campaign model's retraining (docs/campaign.md). */
+const CAMPAIGN_TYPES: ReadonlySet<string> = new Set<ClientEventType>(['campaign_touch', 'campaign_response']);
+
+type RequiredField = 'productId' | 'offerId' | 'value' | 'leadId' | 'campaignId' | 'channel' | 'timestamp';
+
+const REQUIRED_BY_TYPE: Record<ClientEventType, RequiredField[]> = {
   page_view: [],
   product_view: ['productId'],
   add_to_cart: ['productId'],
@@ -41,6 +49,9 @@ const REQUIRED_BY_TYPE: Record<ClientEventType, ('productId' | 'offerId' | 'valu
   purchase: ['productId', 'value'],
   offer_view: ['offerId'],
   offer_click: ['offerId'],
+  // The timestamp's own offset gives the lead's local day and time slot.
+  campaign_touch: ['leadId', 'campaignId', 'channel', 'timestamp'],
+  campaign_response: ['leadId', 'campaignId', 'timestamp'],
 };
 
 /** JSON Schema (draft 2020-12 subset, compiled by Ajv) of an event a frontend sends. */
@@ -61,6 +72,11 @@ export const CLIENT_EVENT_JSON_SCHEMA = {
     value: { type: 'number' },
     quantity: { type: 'integer', minimum: 1, maximum: 10_000 },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    leadId: id,
+    campaignId: id,
+    /** On a response: the touch (its event id) it answers. */
+    touchId: id,
+    channel: { enum: [...CHANNELS] },
     context: {
       type: 'object',
       additionalProperties: false,
@@ -99,6 +115,10 @@ export interface ClientEvent {
   value?: number;
   quantity?: number;
   currency?: string;
+  leadId?: string;
+  campaignId?: string;
+  touchId?: string;
+  channel?: (typeof CHANNELS)[number];
   context?: {
     device?: (typeof DEVICES)[number];
     page?: string;
@@ -126,6 +146,9 @@ export interface TrackedEvent extends Omit<ClientEvent, 'type' | 'timestamp' | '
   receivedAt: string;
   /** Present on server-written events (decision log, rewards). */
   decision?: Record<string, unknown>;
+  /** Campaign events: local day of week and time slot of the client's timestamp, in its offset. */
+  day?: (typeof DAYS)[number];
+  timeSlot?: (typeof TIME_SLOTS)[number];
 }
 
 export interface FieldError {
@@ -213,6 +236,10 @@ export function validateClientEvent(input: unknown, receivedAt: Date, receivedIs
       errors.push({ field: 'timestamp', message: 'is more than 5 minutes in the future' });
     }
   }
+  const local = CAMPAIGN_TYPES.has(event.type) && typeof event.timestamp === 'string' ? localContactTime(event.timestamp) : undefined;
+  if (CAMPAIGN_TYPES.has(event.type) && typeof event.timestamp === 'string' && !local && !errors.some((e) => e.field === 'timestamp')) {
+    errors.push({ field: 'timestamp', message: 'must be an ISO 8601 date-time with the offset of the lead\'s local time, e.g. 2026-03-02T18:30:00+01:00' });
+  }
   if (errors.length > 0) return { ok: false, errors };
   const received = receivedIso;
   return {
@@ -222,6 +249,7 @@ export function validateClientEvent(input: unknown, receivedAt: Date, receivedIs
       schemaVersion: EVENT_SCHEMA_VERSION,
       timestamp: event.timestamp !== undefined ? new Date(event.timestamp).toISOString() : received,
       receivedAt: received,
+      ...(local ? { day: DAYS[local.day], timeSlot: TIME_SLOTS[local.slot] } : {}),
     },
   };
 }

@@ -1,0 +1,34 @@
+import './setup';
+import { app } from '@azure/functions';
+import { campaignServices } from '../src/campaign/campaignServices';
+import { readCampaignSettings } from '../src/config/campaignSettings';
+import { handlePlanRequest, runScheduledPlans } from '../src/campaign/plan/planHandlers';
+
+// Routes under admin/ are reserved by the Functions host, hence manage/.
+app.http('campaignPlan', {
+  route: 'api/manage/campaigns/{campaignId}/plan',
+  methods: ['POST'],
+  authLevel: 'admin',
+  handler: (request, context) => handlePlanRequest(request, campaignServices((m) => context.warn(m)).planDeps((m) => context.warn(m))),
+});
+
+// The timer exists only when CampaignPlanSchedule is set (off by default). A bad campaign
+// setting must not stop the other functions from loading: it is logged, and the timer left out.
+let schedule = '';
+try {
+  schedule = readCampaignSettings(process.env).planSchedule;
+} catch (error) {
+  console.error(`campaignPlanTimer is not registered: ${(error as Error).message}`);
+}
+if (schedule !== '') {
+  app.timer('campaignPlanTimer', {
+    schedule,
+    runOnStartup: false,
+    handler: async (_timer, context) => {
+      const log = (m: string) => context.log(m);
+      const services = campaignServices(log);
+      const { failed } = await runScheduledPlans(services.settings.planCampaigns, services.planDeps(log));
+      if (failed.length > 0) throw new Error(`campaign plans failed for ${failed.join(', ')} (see the log above)`);
+    },
+  });
+}

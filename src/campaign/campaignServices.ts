@@ -1,0 +1,102 @@
+// What the campaign functions share in one app instance, built on first use from the app
+// settings: the model watcher (hot-swaps `campaign/current`), containers, campaign cache.
+import type { Container } from '@azure/cosmos';
+import { appServices, type AppServices } from '../app/appServices';
+import { readCampaignSettings, type CampaignSettings } from '../config/campaignSettings';
+import { ModelRegistry } from '../models/modelRegistry';
+import { ModelWatcher } from '../scoring/modelWatcher';
+import { campaignModelOf, loadServingCampaignModel } from './model/loadCampaignModel';
+import type { CampaignModel } from './model/campaignModel';
+import { CampaignCache, findLeads, readCampaign } from './recommend/cosmosLookups';
+import type { RecommendHandlerDeps } from './recommend/recommendHandler';
+import type { PlanJobDeps } from './plan/planCampaign';
+
+export type Log = (message: string) => void;
+
+/** How long the first request waits for the model before answering 503. */
+const START_TIMEOUT_MS = 10_000;
+
+export class CampaignServices {
+  readonly settings: CampaignSettings;
+  private watcherInstance: ModelWatcher | undefined;
+  private started: Promise<void> | undefined;
+  private cacheInstance: CampaignCache | undefined;
+
+  constructor(private readonly app: AppServices, env: Record<string, string | undefined>, private readonly log: Log) {
+    this.settings = readCampaignSettings(env);
+  }
+
+  get registry(): ModelRegistry {
+    return new ModelRegistry(this.app.archiveContainer(this.app.settings.modelsContainer));
+  }
+
+  get watcher(): ModelWatcher {
+    this.watcherInstance ??= new ModelWatcher(this.registry, this.settings.modelName, {
+      pollSeconds: this.settings.modelPollSeconds,
+      log: this.log,
+      load: loadServingCampaignModel,
+    });
+    return this.watcherInstance;
+  }
+
+  get leads(): Container {
+    return this.app.cosmosContainer(this.settings.leadsContainer);
+  }
+
+  get plans(): Container {
+    return this.app.cosmosContainer(this.settings.plansContainer);
+  }
+
+  private get campaigns(): CampaignCache {
+    this.cacheInstance ??= new CampaignCache((id) => readCampaign(this.plans, id), this.settings.campaignCacheSeconds * 1000);
+    return this.cacheInstance;
+  }
+
+  get model(): CampaignModel | undefined {
+    return campaignModelOf(this.watcher.model);
+  }
+
+  /** Loads the model once (a failure is logged; requests then answer 503 until one loads). */
+  start(): Promise<void> {
+    this.started ??= Promise.race([
+      this.watcher.start().then(() => undefined),
+      new Promise<void>((resolve) => setTimeout(resolve, START_TIMEOUT_MS).unref()),
+    ]);
+    return this.started;
+  }
+
+  async recommendDeps(log: Log): Promise<RecommendHandlerDeps> {
+    await this.start();
+    return {
+      model: () => this.model,
+      engine: this.settings.scoringEngine,
+      findLeads: (ids) => findLeads(this.leads, ids),
+      findCampaign: (id) => this.campaigns.get(id),
+      maxLeads: this.settings.recommendMaxLeads,
+      log,
+    };
+  }
+
+  planDeps(log: Log): PlanJobDeps {
+    return { registry: this.registry, modelName: this.settings.modelName, engine: this.settings.scoringEngine, leads: this.leads, plans: this.plans, log };
+  }
+
+  async close(): Promise<void> {
+    await this.watcherInstance?.stop();
+  }
+}
+
+// On globalThis so every copy of this module in a process (compiled and source) shares one.
+const SHARED = Symbol.for('personalization.campaignServices');
+const holder = globalThis as { [SHARED]?: CampaignServices };
+
+export function campaignServices(log: Log = (m) => console.warn(m)): CampaignServices {
+  holder[SHARED] ??= new CampaignServices(appServices(), process.env, log);
+  return holder[SHARED];
+}
+
+export async function resetCampaignServices(): Promise<void> {
+  const old = holder[SHARED];
+  holder[SHARED] = undefined;
+  await old?.close();
+}

@@ -1,0 +1,49 @@
+// On a small synthetic history the model's plan comes close to the oracle (each lead's truly
+// best combination) and far above a random combination or one combination for everyone.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMBINATION_COUNT } from '../../src/campaign/combinations';
+import { leadMatrix } from '../../src/campaign/features/campaignRows';
+import { openCampaignModel } from '../../src/campaign/model/campaignModel';
+import { trainCampaignModel, type TrainedCampaignModel } from '../../src/campaign/model/trainCampaignModel';
+import { planQuality, type PlanQuality } from '../../src/campaign/quality/planQuality';
+import { generateCampaignData } from '../../src/campaign/synthetic/generateCampaignData';
+import { sha256Hex } from '../../src/models/modelRegistry';
+import { rocAuc } from '../../src/training/metrics';
+
+describe('campaign model quality (synthetic truth)', () => {
+  const data = generateCampaignData({ leads: 6000, touches: 80_000, seed: 21, days: 84 });
+  let trained: TrainedCampaignModel;
+  let quality: PlanQuality;
+
+  beforeAll(async () => {
+    trained = await trainCampaignModel(data);
+    const model = await openCampaignModel(trained.result.onnx, { ...trained.manifest, name: 'campaign', version: 'q1', sha256: sha256Hex(trained.result.onnx) });
+    const leads = data.leads.slice(0, 3000);
+    const probs = new Float32Array(leads.length * COMBINATION_COUNT);
+    await model.scorer('trees').score(leadMatrix(model.layout, leads, 'savings'), 0, leads.length, probs);
+    await model.release();
+    quality = planQuality(leads, 'savings', probs);
+  }, 80_000);
+
+  it('splits by time: every validation touch is later than every training touch', () => {
+    const lastTrain = Math.max(...Array.from(trained.set.trainTouches, (i) => data.touches[i].timeMs));
+    const firstValid = Math.min(...Array.from(trained.set.validationTouches, (i) => data.touches[i].timeMs));
+    expect(firstValid).toBeGreaterThanOrEqual(lastTrain);
+    expect(trained.set.validation.nRows).toBe(16_000);
+    expect(trained.manifest.trainingData).toMatchObject({ from: trained.set.from, to: trained.set.to, rows: 80_000 });
+  });
+
+  it('reaches an AUC close to the Bayes-optimal one, above the logistic baseline', () => {
+    const truth = Float64Array.from(trained.set.validationTouches, (i) => data.touchProbability[i]);
+    const bayes = rocAuc(trained.set.validation.labels, truth);
+    const auc = trained.result.report.validation.auc;
+    expect(auc).toBeGreaterThan(bayes - 0.03);
+    expect(auc).toBeGreaterThan(trained.result.report.baseline!.validation.auc);
+  });
+
+  it('plans far better than random or one combination for all, and near the oracle', () => {
+    expect(quality.recommendedVsOracle).toBeGreaterThan(0.85);
+    expect(quality.recommended).toBeGreaterThan(2 * quality.random);
+    expect(quality.recommended).toBeGreaterThan(1.4 * quality.oneBestForAll);
+  });
+});

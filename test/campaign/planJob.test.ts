@@ -1,0 +1,124 @@
+// The campaign plan job, started through its admin HTTP function, writing flat documents to the
+// Cosmos DB stand-in; re-running overwrites, and leads that are gone lose their documents.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bestCombination, COMBINATION_COUNT } from '../../src/campaign/combinations';
+import { leadMatrix } from '../../src/campaign/features/campaignRows';
+import { loadCampaignModelVersion } from '../../src/campaign/model/loadCampaignModel';
+import { runScheduledPlans } from '../../src/campaign/plan/planHandlers';
+import { readCampaignPlans } from '../../src/dashboard/campaignPlanSummary';
+import { startCampaignStack, type CampaignStack } from './fixtures/campaignStack';
+
+type Doc = Record<string, unknown>;
+
+describe('campaign plan job', () => {
+  let stack: CampaignStack;
+  const campaignId = 'C001';
+  const plan = async (id: string, body?: unknown, key: string | null = stack.masterKey) => {
+    const res = await fetch(`${stack.url}/api/manage/campaigns/${id}/plan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Doc };
+  };
+  const docs = async (kind: string) =>
+    (await stack.plans.items.query<Doc>({ query: 'SELECT * FROM c WHERE c.campaignId = @c AND c.kind = @k', parameters: [{ name: '@c', value: campaignId }, { name: '@k', value: kind }] }).fetchAll()).resources;
+
+  beforeAll(async () => {
+    stack = await startCampaignStack({ leads: 1200, touches: 15_000 });
+  }, 80_000);
+  afterAll(async () => stack?.stop(), 30_000);
+
+  it('registers the HTTP trigger, and no timer unless CampaignPlanSchedule is set', () => {
+    expect(stack.functions).toContain('campaignPlan');
+    expect(stack.functions).not.toContain('campaignPlanTimer');
+  });
+
+  it('needs the admin key', async () => {
+    expect((await plan(campaignId, undefined, stack.functionKey)).status).toBe(401);
+  });
+
+  it('scores every lead and writes one flat document per lead and per combination', async () => {
+    const { status, body } = await plan(campaignId);
+    expect(status).toBe(200);
+    const header = body.plan as Doc;
+    expect(header).toMatchObject({ id: 'plan:v1', kind: 'plan', campaignId, status: 'completed', modelVersion: 'v1', leads: 1200, skippedLeads: 0, engine: 'trees', product: 'term-life' });
+
+    const leadDocs = await docs('leadPlan');
+    const combos = await docs('combinationSummary');
+    expect(leadDocs).toHaveLength(1200);
+    expect(combos).toHaveLength(COMBINATION_COUNT);
+    for (const d of [...leadDocs.slice(0, 50), ...combos, header]) {
+      for (const [key, value] of Object.entries(d)) {
+        if (!key.startsWith('_')) expect(value === null || ['string', 'number', 'boolean'].includes(typeof value), `${key} is flat`).toBe(true);
+      }
+    }
+    expect(combos.reduce((n, c) => n + (c.leads as number), 0)).toBe(1200);
+    const expected = combos.reduce((n, c) => n + (c.expectedConversions as number), 0);
+    expect(Math.abs(expected - (header.expectedConversions as number))).toBeLessThan(1e-3);
+    expect(header.expectedConversions as number).toBeGreaterThan(header.oneBestExpectedConversions as number);
+    expect(header.oneBestExpectedConversions as number).toBeGreaterThan(header.randomExpectedConversions as number);
+
+    // Each lead's document holds what the model gives that lead.
+    const model = await loadCampaignModelVersion(stack.registry, 'campaign');
+    const lead = stack.data.leads[17];
+    const probs = new Float32Array(COMBINATION_COUNT);
+    await model.scorer('onnx').score(leadMatrix(model.layout, [lead], 'term-life'), 0, 1, probs);
+    await model.release();
+    const doc = leadDocs.find((d) => d.leadId === lead.leadId)!;
+    const best = bestCombination(probs, 0);
+    expect(doc).toMatchObject({ id: `lead:v1:${lead.leadId}` });
+    expect(Math.abs((doc.probability as number) - probs[best])).toBeLessThan(2e-6);
+    expect(doc.probability as number).toBeGreaterThanOrEqual(doc.runnerUpProbability as number);
+    expect(doc.runnerUpProbability as number).toBeGreaterThanOrEqual(doc.averageProbability as number);
+
+    // The dashboard lists the plan.
+    const listed = await readCampaignPlans(stack.plans);
+    expect(listed.some((p) => p.campaignId === campaignId && p.status === 'completed')).toBe(true);
+  });
+
+  it('overwrites on a re-run and drops the documents of leads that are gone', async () => {
+    const first = await docs('leadPlan');
+    const again = await plan(campaignId);
+    expect(again.status).toBe(200);
+    const second = await docs('leadPlan');
+    expect(second).toHaveLength(first.length);
+    expect(new Set(second.map((d) => d.runId))).toEqual(new Set([(again.body.plan as Doc).runId]));
+
+    const gone = stack.data.leads[3].leadId;
+    await stack.leads.item(gone, gone).delete();
+    const third = await plan(campaignId);
+    expect(third.body).toMatchObject({ staleRemoved: 1, plan: { leads: 1199 } });
+    const after = await docs('leadPlan');
+    expect(after).toHaveLength(1199);
+    expect(after.some((d) => d.leadId === gone)).toBe(false);
+    expect(await docs('plan')).toHaveLength(1);
+    expect(await docs('combinationSummary')).toHaveLength(COMBINATION_COUNT);
+  });
+
+  it('counts lead documents that are not valid leads instead of failing', async () => {
+    await stack.leads.items.upsert({ id: 'broken', leadId: 'broken', age: 'old', incomeBand: 'middle', creditScore: 700, householdSize: 2, region: 'north' });
+    const { status, body } = await plan(campaignId);
+    expect(status).toBe(200);
+    expect(body.plan).toMatchObject({ leads: 1199, skippedLeads: 1 });
+    await stack.leads.item('broken', 'broken').delete();
+  });
+
+  it('answers errors that name the field', async () => {
+    expect(await plan('C404')).toMatchObject({ status: 404, body: { field: 'campaignId' } });
+    expect(await plan(campaignId, { modelVersion: 'no such/version' })).toMatchObject({ status: 400, body: { field: 'modelVersion' } });
+    expect(await plan(campaignId, { modelVersion: 'v9' })).toMatchObject({ status: 404, body: { field: 'modelVersion' } });
+    expect(await plan(campaignId, { colour: 'red' })).toMatchObject({ status: 400, body: { field: 'colour' } });
+  });
+
+  it('plans the listed campaigns on the timer, carrying on past a failing one', async () => {
+    const { campaignServices } = await import('../../src/campaign/campaignServices');
+    const messages: string[] = [];
+    const result = await runScheduledPlans(['C002', 'C404', 'C003'], { ...campaignServices().planDeps((m) => messages.push(m)) });
+    expect(result).toEqual({ planned: ['C002', 'C003'], failed: ['C404'] });
+    expect(messages.some((m) => m.includes('C404'))).toBe(true);
+    const { resource } = await stack.plans.item('plan:v1', 'C003').read<Doc>();
+    expect(resource).toMatchObject({ status: 'completed', leads: 1199 });
+  });
+});
