@@ -1,6 +1,6 @@
 // Settings of campaign optimization (recommend API, plan job and timer, model name). Kept apart
 // from settings.ts so the lead can merge CAMPAIGN_SETTING_NAMES into APP_SETTING_NAMES.
-import { Env, SettingsError } from './settings';
+import { Env, SettingsError, numberSetting } from './settings';
 
 export type CampaignScoringEngine = 'trees' | 'onnx';
 
@@ -58,13 +58,7 @@ const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 const NCRONTAB = /^(\S+\s+){5}\S+$/;
 const CRON_FIELD = /^[0-9A-Za-z*/,-]+$/;
 
-function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new SettingsError(`Setting ${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  return value;
-}
+const intSetting = (env: Env, name: string, fallback: number, min: number, max: number) => numberSetting(env, name, fallback, min, max, true);
 
 function nameSetting(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
   const value = (env[name] ?? '').trim() || fallback;

@@ -1,6 +1,6 @@
 // Settings of the ranking API (Personalizer-compatible Rank/Reward/Activate, /api/offers).
 // Kept apart from settings.ts so the lead can merge RANKING_SETTING_NAMES into APP_SETTING_NAMES.
-import { Env, SettingsError } from './settings';
+import { Env, SettingsError, numberSetting } from './settings';
 
 export type RewardAggregation = 'earliest' | 'sum';
 
@@ -78,16 +78,6 @@ export const RANKING_DEFAULTS = {
 
 /** Shortest signing key accepted: HMAC-SHA256 keys below 32 bytes weaken the signature. */
 export const MIN_SIGNING_KEY_BYTES = 32;
-
-function numberSetting(env: Env, name: string, fallback: number, min: number, max: number, integer = false): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new SettingsError(`Setting ${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 /**
  * When App Service cannot resolve a Key Vault reference it passes the reference text itself;

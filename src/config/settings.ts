@@ -70,15 +70,18 @@ export const APP_SETTING_NAMES = [
 
 export class SettingsError extends Error {}
 
-function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** A numeric setting within [min, max] (an integer when `integer`); blank means the fallback. */
+export function numberSetting(env: Env, name: string, fallback: number, min: number, max: number, integer = false): number {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new SettingsError(`Setting ${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new SettingsError(`Setting ${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${raw}"`);
   }
   return value;
 }
+
+const intSetting = (env: Env, name: string, fallback: number, min: number, max: number) => numberSetting(env, name, fallback, min, max, true);
 
 function windowsSetting(env: Env): number[] {
   const raw = env.AggregationWindowsMinutes ?? '60,1440';

@@ -1,6 +1,6 @@
 // Settings of scheduled retraining (functions/retrainModel.ts, src/trainingPipeline/retrainJob.ts).
 // Kept apart from settings.ts so the lead can merge TRAINING_SETTING_NAMES into the app's list.
-import { Env, SettingsError } from './settings';
+import { Env, SettingsError, numberSetting } from './settings';
 
 export const RETRAIN_FUNCTION_NAME = 'retrainModel';
 /** The host's standard switch; retraining treats it as true (disabled) unless it says false. */
@@ -33,16 +33,6 @@ export interface TrainingSettings {
   minDecisions: number;
   minPositives: number;
   policyValueMargin: number;
-}
-
-function numberSetting(env: Env, name: string, fallback: number, min: number, max: number, integer: boolean): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new SettingsError(`Setting ${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
 }
 
 /** The timer's schedule as the registration needs it at load time (never throws: the host reports a bad expression). */
