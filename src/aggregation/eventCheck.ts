@@ -2,7 +2,7 @@
 // light hand-written checks rather than a full schema parse: it runs once per event on the hot
 // path, and only has to guard the fields aggregation reads. A failure names the field.
 import { parseIsoTime } from './isoTime';
-import { CLIENT_EVENT_TYPES, SERVER_EVENT_TYPES, type EventType, type TrackedEvent } from '../events/eventSchema';
+import { CLIENT_EVENT_TYPES, SERVER_EVENT_TYPES, unusableIdReason, type EventType, type TrackedEvent } from '../events/eventSchema';
 
 const EVENT_TYPES = new Set<string>([...CLIENT_EVENT_TYPES, ...SERVER_EVENT_TYPES]);
 const NEEDS_PRODUCT = new Set<string>(['product_view', 'add_to_cart', 'remove_from_cart', 'purchase']);
@@ -36,7 +36,8 @@ function checkId(event: Record<string, unknown>, field: string, required: boolea
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID) {
     return `${field}: must be a string of 1-${MAX_ID} characters`;
   }
-  return undefined;
+  const unusable = unusableIdReason(value);
+  return unusable ? `${field}: ${unusable}` : undefined;
 }
 
 export function checkTrackedEvent(body: unknown): EventCheck {

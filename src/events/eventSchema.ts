@@ -156,6 +156,20 @@ export interface FieldError {
   message: string;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ID_FIELDS = ['id', 'userId', 'anonymousId', 'productId', 'offerId'] as const;
+
+/**
+ * Why an id cannot key a document, or undefined. Ids become Cosmos DB document ids and
+ * partition keys: blank, "." / "..", and text with lone UTF-16 surrogates are refused there.
+ */
+export function unusableIdReason(value: string): string | undefined {
+  if (value.trim() === '') return 'must not be blank';
+  if (value === '.' || value === '..') return 'must not be "." or ".."';
+  if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode (no lone surrogates)';
+  return undefined;
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
@@ -226,6 +240,11 @@ export function validateClientEvent(input: unknown, receivedAt: Date, receivedIs
   }
   const event = input as ClientEvent;
   if (typeof input === 'object' && input !== null) {
+    for (const field of ID_FIELDS) {
+      const value = (input as Record<string, unknown>)[field];
+      const reason = typeof value === 'string' ? unusableIdReason(value) : undefined;
+      if (reason) errors.push({ field, message: reason });
+    }
     if (event.userId === undefined && event.anonymousId === undefined) {
       errors.push({ field: 'userId', message: 'userId or anonymousId is required' });
     }

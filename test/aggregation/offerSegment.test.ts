@@ -39,3 +39,15 @@ describe('per-segment offer aggregates for cold-start priors', () => {
     expect(priorFor(table, 'desktop|new', 'o1')).toBe(table.offers.o1);
   });
 });
+
+describe('unusable ids already in the stream', () => {
+  it('are dead-lettered instead of blocking the partition', () => {
+    const { poison, events } = computeDeltas(batch([
+      { id: '1', type: 'page_view', userId: ' ' },
+      { id: '2', type: 'page_view', userId: 'u\ud800' },
+      { id: '3', type: 'page_view', userId: 'fine' },
+    ]), [60, 1440]);
+    expect(poison.map((p) => p.reason)).toEqual(['userId: must not be blank', 'userId: must be well-formed Unicode (no lone surrogates)']);
+    expect(events).toHaveLength(1);
+  });
+});

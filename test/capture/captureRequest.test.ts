@@ -87,3 +87,15 @@ describe('parseCaptureBody', () => {
     if (!r.ok) expect(r.rejected!.map((x) => x.errors[0].field)).toEqual(['[0]', '[1]']);
   });
 });
+
+describe('ids that could not key a document', () => {
+  it.each([[' '], ['.'], ['..'], ['u\ud800'], ['\udc00x']])('refuses userId %j with a 400 naming the field', (userId) => {
+    const r = parseCaptureBody(JSON.stringify([{ id: 'e1', type: 'page_view', userId }]), 'application/json', limits, now, false);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.rejected![0].errors.map((e) => e.field)).toContain('[0].userId');
+  });
+
+  it('still accepts ordinary and astral ids', () => {
+    expect(parseCaptureBody(JSON.stringify([{ id: 'e1', type: 'page_view', userId: 'ü-😀' }]), 'application/json', limits, now, false).ok).toBe(true);
+  });
+});
