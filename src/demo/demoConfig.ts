@@ -1,0 +1,71 @@
+// The demo's defaults, sized to finish in under ten minutes on two shared cores (docs/demo.md),
+// and the app settings it runs the embedded system with.
+
+export interface DemoConfig {
+  seed: number;
+  users: number;
+  /** Share of users with no history; they arrive spread over the rounds (cold start). */
+  newShare: number;
+  offers: number;
+  rounds: number;
+  /** Decisions of the first round (ranked by the cold-start priors) and of each later round. */
+  firstRoundDecisions: number;
+  decisionsPerRound: number;
+  concurrency: number;
+  /** RankingExploration (epsilon) while the model learns. */
+  exploration: number;
+  /** RankingExploration of the last round, once the model has learnt (an operator turning exploration down). */
+  finalExploration: number;
+  /** Latest share of the decisions the trainer holds out for validation and the off-policy estimate. */
+  validationFraction: number;
+  /**
+   * The trainer's promotion gate: how far (reward units) the new model's DR value may fall below
+   * the current model's recorded one. The first model's estimate comes from decisions the priors
+   * logged and is noisy (±5–7 points), so the demo allows more than the trainer's default 0.01
+   * lest one lucky high estimate block every later model (docs/demo.md).
+   */
+  policyMargin: number;
+  rewardWaitSeconds: number;
+  /** Whole-run budget: later rounds are shortened (and say so) to finish within it. 0 = none. */
+  timeBudgetSeconds: number;
+  outDir: string;
+  keepData: boolean;
+  verbose: boolean;
+}
+
+export const DEMO_DEFAULTS: DemoConfig = {
+  seed: 7,
+  users: 1500,
+  newShare: 0.3,
+  offers: 10,
+  rounds: 5,
+  firstRoundDecisions: 10000,
+  decisionsPerRound: 8000,
+  concurrency: 24,
+  exploration: 0.3,
+  finalExploration: 0.05,
+  validationFraction: 0.3,
+  policyMargin: 0.1,
+  rewardWaitSeconds: 10,
+  timeBudgetSeconds: 540,
+  outDir: 'test-output/demo',
+  keepData: false,
+  verbose: false,
+};
+
+/** App settings of the embedded system for the demo (everything else: the app's defaults). */
+export function demoSettings(c: DemoConfig): Record<string, string> {
+  return {
+    RankingExploration: String(c.exploration),
+    // A promoted model is picked up within two seconds.
+    RankingModelPollSeconds: '2',
+    // Priors follow the offer aggregates every 30 s (each refresh scans the aggregates).
+    RankingPriorsRefreshSeconds: '30',
+    // Rewards come within a second of the decision; a short window lets training use a round at once.
+    RankingRewardWaitSeconds: String(c.rewardWaitSeconds),
+    // Daily windows only: half the aggregate writes of the default "60,1440" (priors use the daily ones).
+    AggregationWindowsMinutes: '1440',
+    // No scheduled retraining in the middle of the demo: the demo trains between rounds itself.
+    'AzureWebJobs.retrainModel.Disabled': 'true',
+  };
+}

@@ -1,0 +1,91 @@
+// The simulator's HTTP client for the system's public endpoints: tracked events, Personalizer
+// Rank / Reward, and the catalog admin API. Transient failures (network, 429, 503) are retried.
+
+export interface ShopApiOptions {
+  /** Base URL of the Functions host, e.g. http://127.0.0.1:7071 (no trailing /api). */
+  url: string;
+  /** A key of PersonalizerApiKeys. */
+  apiKey: string;
+  /** The host's master key, for the catalog admin API (only needed to seed offers). */
+  masterKey?: string;
+  attempts?: number;
+}
+
+export interface RankAnswer {
+  ranking: { id: string; probability: number }[];
+  eventId: string;
+  rewardActionId: string;
+  /** x-model-version: absent while the priors rank. */
+  modelVersion: string | null;
+}
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const RETRIABLE = new Set([429, 502, 503, 504]);
+
+export class ShopApi {
+  private readonly base: string;
+  private readonly attempts: number;
+
+  constructor(private readonly opts: ShopApiOptions) {
+    this.base = opts.url.replace(/\/+$/, '');
+    this.attempts = opts.attempts ?? 5;
+  }
+
+  private async call(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      try {
+        const res = await fetch(`${this.base}${path}`, {
+          method,
+          headers: { ...(text !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          body: text,
+        });
+        if (!RETRIABLE.has(res.status) || attempt === this.attempts) return res;
+        await res.arrayBuffer();
+        lastError = new HttpError(res.status, `${method} ${path}: ${res.status}`);
+      } catch (error) {
+        lastError = error;
+        if (attempt === this.attempts) break;
+      }
+      await sleep(100 * 2 ** attempt);
+    }
+    throw lastError;
+  }
+
+  private async json<T>(res: Response, what: string, expected: number[]): Promise<T> {
+    const text = await res.text();
+    if (!expected.includes(res.status)) throw new HttpError(res.status, `${what}: ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** POST /api/events (at most 500 events): the number accepted. */
+  async postEvents(events: readonly unknown[]): Promise<number> {
+    const res = await this.call('POST', '/api/events', events, {});
+    return (await this.json<{ accepted: number }>(res, 'POST /api/events', [202])).accepted;
+  }
+
+  async rank(body: { contextFeatures: unknown[]; actions: unknown[]; deferActivation?: boolean; eventId?: string }): Promise<RankAnswer> {
+    const res = await this.call('POST', '/personalizer/v1.0/rank', body, { 'ocp-apim-subscription-key': this.opts.apiKey });
+    const modelVersion = res.headers.get('x-model-version');
+    const answer = await this.json<Omit<RankAnswer, 'modelVersion'>>(res, 'rank', [201]);
+    return { ...answer, modelVersion };
+  }
+
+  async reward(eventId: string, value: number): Promise<void> {
+    const res = await this.call('POST', `/personalizer/v1.0/events/${encodeURIComponent(eventId)}/reward`, { value }, { 'ocp-apim-subscription-key': this.opts.apiKey });
+    await this.json(res, 'reward', [204]);
+  }
+
+  async putOffer(offer: { id: string } & Record<string, unknown>): Promise<void> {
+    if (!this.opts.masterKey) throw new Error('putOffer needs the master key (x-functions-key)');
+    const res = await this.call('PUT', `/api/manage/offers/${encodeURIComponent(offer.id)}`, offer, { 'x-functions-key': this.opts.masterKey });
+    await this.json(res, `PUT offer ${offer.id}`, [200, 201]);
+  }
+}

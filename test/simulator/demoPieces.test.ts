@@ -1,0 +1,57 @@
+import { describe, it, expect } from 'vitest';
+import { PolicyTally } from '../../src/simulator/policyTally';
+import { renderLineChart } from '../../src/demo/svgChart';
+import { deployedEstimate } from '../../src/demo/roundRecord';
+import { parseDemoArgs } from '../../src/demo/cli';
+import { DEMO_DEFAULTS } from '../../src/demo/demoConfig';
+
+describe('policy tally', () => {
+  it('computes expected CTRs of served, greedy, oracle, random and popularity on the same decisions', () => {
+    const t = new PolicyTally();
+    const ids = ['a', 'b', 'c'];
+    t.add({ actionIds: ids, trueProbabilities: [0.1, 0.5, 0.3], servingProbabilities: [0.1, 0.8, 0.1], chosen: 1, greedy: 1, clicked: true });
+    t.add({ actionIds: ids, trueProbabilities: [0.4, 0.2, 0.0], servingProbabilities: [0.1, 0.8, 0.1], chosen: 0, greedy: 1, clicked: false });
+    const s = t.summary();
+    expect(s.decisions).toBe(2);
+    expect(s.observedCtr).toBe(0.5);
+    expect(s.oracleCtr).toBeCloseTo((0.5 + 0.4) / 2, 12);
+    expect(s.randomCtr).toBeCloseTo((0.9 / 3 + 0.6 / 3) / 2, 12);
+    expect(s.popularityOfferId).toBe('b');
+    expect(s.popularityCtr).toBeCloseTo(0.35, 12);
+    expect(s.greedyExpectedCtr).toBeCloseTo(0.35, 12);
+    expect(s.expectedCtr).toBeCloseTo((0.01 + 0.4 + 0.03 + 0.04 + 0.16) / 2, 12);
+    expect(s.greedyShown).toBe(1);
+    expect(s.greedyObservedCtr).toBe(1);
+    expect(s.oracleAgreement).toBe(0.5);
+    expect(s.greedyLiftCaptured).toBeCloseTo((0.35 - s.randomCtr) / (s.oracleCtr - s.randomCtr), 12);
+  });
+});
+
+describe('demo pieces', () => {
+  it('draws an SVG line chart with every series and a legend', () => {
+    const svg = renderLineChart({ title: 'CTR <test>', xLabel: 'round', yLabel: 'ctr', x: ['1', '2', '3'], series: [
+      { name: 'oracle', values: [0.4, 0.41, 0.42], color: '#0a0', dashed: true },
+      { name: 'ours', values: [0.2, null, 0.35], color: '#00a' },
+    ] });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('CTR &lt;test&gt;');
+    expect(svg.match(/<path /g)).toHaveLength(2);
+    expect(svg.match(/<circle /g)).toHaveLength(5);
+    expect(svg).toContain('>oracle</text>');
+  });
+
+  it('re-weights an epsilon-greedy DR estimate to another epsilon (DR is linear in the policy)', () => {
+    // greedy 0.4, uniform 0.1: at ε 0.2 the value is 0.8·0.4 + 0.2·0.1 = 0.34; at ε 0.05, 0.385.
+    expect(deployedEstimate(0.4, 0.34, 0.2, 0.05)).toBeCloseTo(0.385, 12);
+    expect(deployedEstimate(0.4, 0.34, 0.2, 0.2)).toBe(0.34);
+  });
+
+  it('parses the demo options over the defaults', () => {
+    expect(parseDemoArgs([])).toEqual(DEMO_DEFAULTS);
+    const c = parseDemoArgs(['--rounds', '3', '--decisions', '100', '--exploration', '0.3', '--out', 'x']);
+    expect(c).toMatchObject({ rounds: 3, decisionsPerRound: 100, exploration: 0.3, finalExploration: 0.3, outDir: 'x' });
+    expect(() => parseDemoArgs(['--rounds', '0'])).toThrow(/rounds/);
+    expect(parseDemoArgs(['--help'])).toBe('help');
+  });
+});
