@@ -3,6 +3,8 @@
 // the ranker builds them), the greedy choice is taken as the ranker takes it (epsilonGreedy,
 // excluded actions never chosen), and IPS / SNIPS / DR compare it with what the logging policy
 // did. q̂(x, a) is the model's probability mapped back to reward units: min + p · (max − min).
+// The model is any scorer of row batches: the new model in TypeScript, or the current model's
+// ONNX session (currentModelEvaluation.ts), so both are evaluated on the same decisions.
 import type { FeatureContract } from '../features/featureContract';
 import { contractWidth } from '../features/featureContract';
 import { epsilonGreedy } from '../ranking/epsilonGreedy';
@@ -44,7 +46,12 @@ export interface PolicyEvaluation {
 export interface PolicyChoice {
   /** New greedy action id per decision. */
   greedyActionIds: string[];
+  /** Per-decision terms of the greedy policy's DR estimate (their mean is greedy.dr.value): for paired comparisons. */
+  greedyDrTerms: Float64Array;
 }
+
+/** Probabilities for the rows of a row-major matrix, in row order. */
+export type RowScorer = (x: FeatureMatrix) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 function observedValue(rewards: Float64Array): Estimate & { n: number } {
   const n = rewards.length;
@@ -63,12 +70,12 @@ const entries = (report: OffPolicyReport, policy: string): OffPolicyEstimateEntr
     .filter((k) => report[k] !== undefined)
     .map((k) => ({ estimator: k.toUpperCase() as 'IPS' | 'SNIPS' | 'DR', policy, value: report[k]!.value, lower: report[k]!.lower, upper: report[k]!.upper, samples: report.n }));
 
-export function evaluatePolicy(
+export async function evaluatePolicy(
   validation: readonly JoinedDecision[],
   contract: FeatureContract,
-  predict: (x: FeatureMatrix) => Float64Array,
+  predict: RowScorer,
   onProgress?: (done: number, total: number) => void,
-): PolicyEvaluation & PolicyChoice {
+): Promise<PolicyEvaluation & PolicyChoice> {
   const n = validation.length;
   if (n === 0) throw new RangeError('evaluatePolicy: no validation decisions');
   const width = contractWidth(contract);
@@ -93,12 +100,13 @@ export function evaluatePolicy(
       features.set(b, at);
       at += b.length;
     }
-    const probs = predict({ nRows: rows, nFeatures: width, layout: 'row-major', features });
+    const probs = await predict({ nRows: rows, nFeatures: width, layout: 'row-major', features });
+    if (probs.length !== rows) throw new RangeError(`evaluatePolicy: the model returned ${probs.length} scores for ${rows} rows`);
     let row = 0;
     for (let i = start; i < end; i++) {
       const { decision: d, reward: r } = validation[i];
       const k = d.actions.length;
-      const scores = probs.subarray(row, row + k);
+      const scores = Float64Array.from({ length: k }, (_, a) => probs[row + a]);
       row += k;
       const excluded = d.actions.map((a) => a.excluded);
       const { min, max } = d.reward;
@@ -125,6 +133,8 @@ export function evaluatePolicy(
   const greedy = offPolicyEvaluate({ propensity, reward, targetProbability: greedyTarget, rewardEstimate: qLogged, valueEstimate: vGreedy }, options);
   const epsilonGreedyReport = offPolicyEvaluate({ propensity, reward, targetProbability: epsTarget, rewardEstimate: qLogged, valueEstimate: vEps }, options);
   const logging = observedValue(reward);
+  const greedyDrTerms = new Float64Array(n);
+  for (let i = 0; i < n; i++) greedyDrTerms[i] = vGreedy[i] + (greedyTarget[i] / propensity[i]) * (reward[i] - qLogged[i]);
   return {
     decisions: n,
     greedy,
@@ -138,5 +148,6 @@ export function evaluatePolicy(
       { estimator: 'observed', policy: 'logging policy', value: logging.value, lower: logging.lower, upper: logging.upper, samples: n },
     ],
     greedyActionIds,
+    greedyDrTerms,
   };
 }

@@ -1,11 +1,12 @@
 // What the training run reads from and writes to the model registry beyond ModelRegistry's own
-// calls: the current model's recorded estimate and contract, report.json next to a version, and
+// calls: the current model's recorded estimate (reported; the gate re-evaluates the model itself,
+// currentModelEvaluation.ts) and contract, report.json next to a version, and
 // the conditional promotion against the pointer ETag read at the start of the run.
 import type { ContainerClient } from '@azure/storage-blob';
 import { parseFeatureContract, type FeatureContract } from '../features/featureContract';
 import { manifestPath, ModelRegistry, PromotionConflictError, type CurrentPointer } from '../models/modelRegistry';
 
-/** Manifest metric holding the DR estimate of the model's greedy policy (the promotion gate's reference). */
+/** Manifest metric holding the DR estimate of the model's greedy policy on its own validation decisions. */
 export const POLICY_VALUE_METRIC = 'policyValueDr';
 
 export const reportPath = (name: string, version: string) => `${name}/${version}/report.json`;

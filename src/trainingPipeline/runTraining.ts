@@ -10,15 +10,16 @@ import { verifyOnnx } from '../onnx/verifyOnnx';
 import type { HistGradientBoostingParams } from '../training/gradientBoosting';
 import { evaluateBinary } from '../training/metrics';
 import { trainBinaryModel, OnnxParityError } from '../training/trainBinaryModel';
+import { evaluateCurrentModel } from './currentModelEvaluation';
 import { deriveFeatureContract } from './deriveFeatureContract';
 import { evaluatePolicy } from './policyEvaluation';
 import { readLoggedEvents } from './readLoggedEvents';
-import { POLICY_VALUE_METRIC, promoteIfUnchanged, readCurrentModel, reportPath, writeReport } from './registryAccess';
+import { promoteIfUnchanged, readCurrentModel, reportPath, writeReport } from './registryAccess';
 import { joinRewards, rewardLabel, type JoinedDecision } from './rewardJoin';
 import { splitByTime } from './timeSplit';
 import { manifestMetrics, newVersion, trainedManifest } from './trainedManifest';
 import { TrainingDataError } from './trainingDataError';
-import { dataGates, labelTotals, policyValueGate, resolveGates, type PolicyReference } from './trainingGates';
+import { dataGates, labelTotals, pairedDifference, policyValueGate, resolveGates, type PolicyReference } from './trainingGates';
 import type { TrainingRunOptions, TrainingRunResult } from './trainingRunOptions';
 import { emptyReport, type TrainingRunReport } from './trainingRunReport';
 import { chosenActionRows } from './trainingRows';
@@ -100,6 +101,7 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
     report.currentModel = {
       version: current.pointer?.version ?? null,
       recordedPolicyValue: current.recordedPolicyValue ?? null,
+      onValidation: null,
       ...(current.problem ? { problem: current.problem } : {}),
     };
 
@@ -231,16 +233,49 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
     const evaluation = await step('evaluate policy', () =>
       evaluatePolicy(outer.validation, contract, (x) => model.predictProba(x), (done, total) => progress({ step: 'evaluate policy', done, total })),
     );
-    const { greedyActionIds: _ids, estimates, ...evaluationReport } = evaluation;
+    const { greedyActionIds: _ids, greedyDrTerms, estimates, ...evaluationReport } = evaluation;
     report.offPolicy = { policy: 'new model, greedy', ...evaluationReport, estimates };
     const dr = evaluation.greedy.dr!;
     say(`${name}: policy value (DR) ${dr.value.toFixed(4)} [${dr.lower.toFixed(4)}, ${dr.upper.toFixed(4)}]; logging policy ${evaluation.logging.value.toFixed(4)}`);
 
-    const reference: PolicyReference =
-      current.pointer && current.recordedPolicyValue !== undefined
-        ? { value: current.recordedPolicyValue, source: `the current model ${name}/${current.pointer.version}'s recorded DR estimate` }
-        : { value: evaluation.logging.value, source: `the logging policy's observed value${current.pointer ? ` (the current model ${current.pointer.version} recorded no ${POLICY_VALUE_METRIC})` : ''}` };
+    let reference: PolicyReference | undefined;
+    if (current.pointer) {
+      const pointer = current.pointer;
+      const scored = await step('evaluate current model', () =>
+        evaluateCurrentModel(registry, name, pointer, outer.validation, (done, total) => progress({ step: 'evaluate current model', done, total })),
+      );
+      if (scored.ok) {
+        const { greedy, epsilonGreedy, matchesLoggedAction } = scored.evaluation;
+        report.currentModel.onValidation = { greedy, epsilonGreedy, matchesLoggedAction, columns: scored.columns };
+        reference = {
+          kind: 'current model',
+          estimate: greedy.dr!,
+          source: `the current model ${name}/${pointer.version}'s DR value on the same ${outer.validation.length} decisions`,
+          difference: pairedDifference(greedyDrTerms, scored.evaluation.greedyDrTerms),
+        };
+        say(`${name}: current model ${pointer.version} on the same decisions: DR ${greedy.dr!.value.toFixed(4)}`);
+      } else {
+        report.currentModel.problem = `${name}/${pointer.version} ${scored.problem}`;
+        say(`${name}: the current model ${report.currentModel.problem}; comparing with the logging policy`);
+      }
+    }
+    reference ??= {
+      kind: 'logging policy',
+      estimate: evaluation.logging,
+      source: `the logging policy's observed value${current.pointer ? ` (the current model ${current.pointer.version} could not be evaluated)` : ''}`,
+      difference: pairedDifference(greedyDrTerms, outer.validation.map((j) => j.reward)),
+    };
     const policyGate = policyValueGate(dr, reference, gates.policyValueMargin);
+    report.policyComparison = {
+      reference: reference.kind,
+      source: reference.source,
+      decisions: outer.validation.length,
+      newValue: dr,
+      referenceValue: reference.estimate,
+      difference: reference.difference,
+      margin: gates.policyValueMargin,
+      passed: policyGate.passed,
+    };
     report.gates.push(policyGate);
 
     await step('register', async () => {
@@ -252,7 +287,7 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
         to: rangeTo,
         rows: rows.fit.nRows,
         source: `${a.source}; ${stats.used} decisions; validation from ${report.split!.validationFrom}`,
-        metrics: manifestMetrics(validation, evaluation, { trainDecisions: inner.train.length, validationDecisions: outer.validation.length }),
+        metrics: manifestMetrics(validation, evaluation, report.policyComparison!, { trainDecisions: inner.train.length, validationDecisions: outer.validation.length }),
         probe: { row: probeRow, expected: model.predictProba({ nRows: 1, nFeatures: rows.validation.nFeatures, layout: 'row-major', features: probeRow })[0] },
       });
       await registry.registerModel(name, version, trained.onnx, manifest);

@@ -6,6 +6,7 @@ import type { ManifestInput } from '../models/modelManifest';
 import type { BinaryMetrics } from '../training/metrics';
 import type { PolicyEvaluation } from './policyEvaluation';
 import { POLICY_VALUE_METRIC } from './registryAccess';
+import type { TrainingRunReport } from './trainingRunReport';
 
 export const PRODUCER = 'src/trainingPipeline (histogram GBDT, src/training)';
 
@@ -37,10 +38,16 @@ export function trainedManifest(m: TrainedManifestInput): Omit<ManifestInput, 's
   };
 }
 
-/** The headline figures kept in the manifest (the dashboard lists them; policyValueDr is the next run's reference). */
+/**
+ * The headline figures kept in the manifest (the dashboard lists them). `referencePolicyValue` is
+ * what the promotion gate compared with on the same validation decisions (the current model's DR
+ * value, `currentPolicyValueDr`, when it could be evaluated; else the logging policy's observed
+ * value) and `policyValueDrGain` the paired difference.
+ */
 export function manifestMetrics(
   validation: { model: BinaryMetrics; baseline: BinaryMetrics | null; onnxParityMaxAbsDiff: number },
   evaluation: Pick<PolicyEvaluation, 'greedy' | 'epsilonGreedy' | 'logging'>,
+  comparison: NonNullable<TrainingRunReport['policyComparison']>,
   counts: { trainDecisions: number; validationDecisions: number },
 ): Record<string, number> {
   const dr = evaluation.greedy.dr;
@@ -54,6 +61,10 @@ export function manifestMetrics(
     policyValueSnips: evaluation.greedy.snips.value,
     ...(evaluation.epsilonGreedy.dr ? { policyValueEpsilonGreedyDr: evaluation.epsilonGreedy.dr.value } : {}),
     loggingPolicyValue: evaluation.logging.value,
+    ...(comparison.reference === 'current model' ? { currentPolicyValueDr: comparison.referenceValue.value } : {}),
+    referencePolicyValue: comparison.referenceValue.value,
+    policyValueDrGain: comparison.difference.value,
+    policyValueDrGainLower: comparison.difference.lower,
     onnxParityMaxAbsDiff: validation.onnxParityMaxAbsDiff,
     ...counts,
   };

@@ -1,6 +1,7 @@
 // The machine-readable record of one training run: returned by runTraining and written as
 // <name>/<version>/report.json next to a registered model.
 import type { BinaryMetrics } from '../training/metrics';
+import type { Estimate, OffPolicyReport } from '../training/offPolicy';
 import type { TrainingReport } from '../training/trainBinaryModel';
 import type { PolicyEvaluation } from './policyEvaluation';
 import type { ArchiveStats } from './readLoggedEvents';
@@ -21,7 +22,27 @@ export interface TrainingRunReport {
   /** Requested decision issue-time range and the `now` the reward windows were closed against. */
   range: { from: string | null; to: string | null; now: string };
   /** The model `current` named when the run started: the promotion reference and ETag guard. */
-  currentModel: { version: string | null; recordedPolicyValue: number | null; problem?: string };
+  currentModel: {
+    version: string | null;
+    /** DR estimate its own training run recorded (on that run's validation decisions). */
+    recordedPolicyValue: number | null;
+    /** The current model scored with its own ONNX and contract on this run's validation decisions. */
+    onValidation: { greedy: OffPolicyReport; epsilonGreedy: OffPolicyReport; matchesLoggedAction: number; columns: number } | null;
+    /** Why it could not be read or evaluated (the gate then compares with the logging policy). */
+    problem?: string;
+  };
+  /** What the policy gate compared: the new model's DR and the reference on the same validation decisions. */
+  policyComparison: {
+    reference: 'current model' | 'logging policy';
+    source: string;
+    decisions: number;
+    newValue: Estimate;
+    referenceValue: Estimate;
+    /** New minus reference, paired over the decisions. */
+    difference: Estimate;
+    margin: number;
+    passed: boolean;
+  } | null;
   archive: ArchiveStats | null;
   join: JoinStats | null;
   labels: {
@@ -75,7 +96,8 @@ export function emptyReport(modelName: string, startedAt: Date, range: TrainingR
     finishedAt: startedAt.toISOString(),
     durationSeconds: 0,
     range,
-    currentModel: { version: null, recordedPolicyValue: null },
+    currentModel: { version: null, recordedPolicyValue: null, onValidation: null },
+    policyComparison: null,
     archive: null,
     join: null,
     labels: null,

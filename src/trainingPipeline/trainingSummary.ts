@@ -47,7 +47,16 @@ export function formatTrainingSummary(result: TrainingRunResult): string {
     lines.push(`  policy     new model, greedy: DR ${interval(o.greedy.dr)}, IPS ${interval(o.greedy.ips)}, SNIPS ${interval(o.greedy.snips)}`);
     lines.push(`             new model, epsilon-greedy: DR ${interval(o.epsilonGreedy.dr)}; logging policy observed ${interval(o.logging)} over ${int(o.decisions)} decisions`);
   }
-  if (r.currentModel.version) lines.push(`  current    ${r.modelName}/${r.currentModel.version} (recorded DR ${f4(r.currentModel.recordedPolicyValue)})`);
+  if (r.currentModel.version) {
+    const c = r.currentModel;
+    const same = c.onValidation ? `DR ${interval(c.onValidation.greedy.dr)} on the same validation decisions` : 'not evaluated';
+    lines.push(`  current    ${r.modelName}/${c.version}: ${same} (its own run recorded ${f4(c.recordedPolicyValue)})${c.problem ? `; ${c.problem}` : ''}`);
+  }
+  if (r.policyComparison) {
+    const p = r.policyComparison;
+    const d = p.difference;
+    lines.push(`  compare    new − ${p.reference}: ${d.value >= 0 ? '+' : ''}${f4(d.value)} [${f4(d.lower)}, ${f4(d.upper)}] over ${int(p.decisions)} decisions (paired); margin ${p.margin}`);
+  }
   for (const g of r.gates) lines.push(`  gate       ${g.passed ? 'pass' : 'FAIL'} ${g.gate}: ${g.message}`);
   if (result.reason) lines.push(`  reason     ${result.reason}`);
   if (r.version) lines.push(`  report     ${reportPath(r.modelName, r.version)}`);
@@ -69,6 +78,9 @@ export function trainingSummaryJson(result: TrainingRunResult): string {
     policyValueDr: r.offPolicy?.greedy.dr?.value ?? null,
     policyValueDrInterval: r.offPolicy?.greedy.dr ? [r.offPolicy.greedy.dr.lower, r.offPolicy.greedy.dr.upper] : null,
     loggingPolicyValue: r.offPolicy?.logging.value ?? null,
+    currentPolicyValueDr: r.currentModel.onValidation?.greedy.dr?.value ?? null,
+    policyReference: r.policyComparison?.reference ?? null,
+    policyValueDrGain: r.policyComparison?.difference.value ?? null,
     onnxParityMaxAbsDiff: r.validation?.onnxParityMaxAbsDiff ?? null,
     report: r.version ? reportPath(r.modelName, r.version) : null,
     durationSeconds: Math.round(r.durationSeconds * 10) / 10,
