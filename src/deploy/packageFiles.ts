@@ -79,6 +79,12 @@ function walkFiles(root: string, rel: string, skipDir: (relDir: string) => boole
   }
 }
 
+/**
+ * Compiled folders that are not part of the deployed app: tests, benchmarks, and the simulator
+ * and demo, which drive a running system from outside (`npm run simulate`, `npm run demo`).
+ */
+export const NON_APP_DIRS = ['dist/test', 'dist/bench', 'dist/src/simulator', 'dist/src/demo'];
+
 export interface PackagePlan {
   inputs: ZipInput[];
   packageDirs: string[];
@@ -95,8 +101,7 @@ export function planPackage(repoRoot: string, target: TargetPlatform = FLEX_PLAT
   for (const required of files) {
     if (!fs.existsSync(path.join(repoRoot, required))) throw new Error(`${required} not found in ${repoRoot}`);
   }
-  // Benchmarks and tests are not part of the app.
-  walkFiles(repoRoot, 'dist', (dir) => dir === 'dist/bench' || dir === 'dist/test', files);
+  walkFiles(repoRoot, 'dist', (dir) => NON_APP_DIRS.includes(dir), files);
 
   const lockPath = path.join(repoRoot, 'package-lock.json');
   const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as Lockfile;
