@@ -16,7 +16,6 @@ const HELP = `Usage: npm run demo -- [options]
   --exploration <f>       RankingExploration (epsilon) while learning             (${DEMO_DEFAULTS.exploration})
   --final-exploration <f> RankingExploration of the last round                    (${DEMO_DEFAULTS.finalExploration})
   --validation <f>        share of decisions the trainer validates on            (${DEMO_DEFAULTS.validationFraction})
-  --policy-margin <f>     promotion gate: DR value may fall this far below the current model's (${DEMO_DEFAULTS.policyMargin})
   --concurrency <n>       simulated sessions at a time                            (${DEMO_DEFAULTS.concurrency})
   --seed <n>              random seed                                             (${DEMO_DEFAULTS.seed})
   --budget <s>            shorten later rounds to finish within this; 0 = never   (${DEMO_DEFAULTS.timeBudgetSeconds})
@@ -37,7 +36,7 @@ export function parseDemoArgs(argv: string[]): DemoConfig | 'help' {
     options: {
       rounds: { type: 'string' }, first: { type: 'string' }, decisions: { type: 'string' }, users: { type: 'string' },
       'new-share': { type: 'string' }, offers: { type: 'string' }, exploration: { type: 'string' },
-      'final-exploration': { type: 'string' }, validation: { type: 'string' }, 'policy-margin': { type: 'string' }, concurrency: { type: 'string' },
+      'final-exploration': { type: 'string' }, validation: { type: 'string' }, concurrency: { type: 'string' },
       seed: { type: 'string' }, budget: { type: 'string' }, out: { type: 'string' }, 'keep-data': { type: 'boolean' },
       verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -56,7 +55,6 @@ export function parseDemoArgs(argv: string[]): DemoConfig | 'help' {
     exploration: num(values.exploration, 'exploration', d.exploration),
     finalExploration: num(values['final-exploration'], 'final-exploration', values.exploration !== undefined && values['final-exploration'] === undefined ? Number(values.exploration) : d.finalExploration),
     validationFraction: num(values.validation, 'validation', d.validationFraction),
-    policyMargin: num(values['policy-margin'], 'policy-margin', d.policyMargin),
     rewardWaitSeconds: d.rewardWaitSeconds,
     timeBudgetSeconds: num(values.budget, 'budget', d.timeBudgetSeconds),
     outDir: values.out ?? d.outDir,

@@ -18,13 +18,6 @@ export interface DemoConfig {
   finalExploration: number;
   /** Latest share of the decisions the trainer holds out for validation and the off-policy estimate. */
   validationFraction: number;
-  /**
-   * The trainer's promotion gate: how far (reward units) the new model's DR value may fall below
-   * the current model's recorded one. The first model's estimate comes from decisions the priors
-   * logged and is noisy (±5–7 points), so the demo allows more than the trainer's default 0.01
-   * lest one lucky high estimate block every later model (docs/demo.md).
-   */
-  policyMargin: number;
   rewardWaitSeconds: number;
   /** Whole-run budget: later rounds are shortened (and say so) to finish within it. 0 = none. */
   timeBudgetSeconds: number;
@@ -45,7 +38,6 @@ export const DEMO_DEFAULTS: DemoConfig = {
   exploration: 0.3,
   finalExploration: 0.05,
   validationFraction: 0.3,
-  policyMargin: 0.1,
   rewardWaitSeconds: 10,
   timeBudgetSeconds: 540,
   outDir: 'test-output/demo',

@@ -16,7 +16,7 @@ export function roundLines(r: RoundRecord): string[] {
   if (r.ope) {
     const o = r.ope;
     lines.push(
-      `  trainer's DR estimate for ${o.version}: ${pct(o.deployed.estimate, 2)} as deployed${Number.isNaN(o.deployed.lower) ? ` (re-weighted to exploration ${o.epsilon})` : ''} vs ${pct(o.deployed.observed, 2)} observed (${pct(o.deployed.relativeError, 1)} off); ` +
+      `  trainer's DR estimate for ${o.version}${o.kept ? ' (kept: the last run promoted nothing)' : ''}: ${pct(o.deployed.estimate, 2)} as deployed${Number.isNaN(o.deployed.lower) ? ` (re-weighted to exploration ${o.epsilon})` : ''} vs ${pct(o.deployed.observed, 2)} observed (${pct(o.deployed.relativeError, 1)} off); ` +
         `greedy ${pct(o.greedy.estimate, 2)} vs ${pct(o.greedy.observed, 2)} observed (${pct(o.greedy.relativeError, 1)} off)`,
     );
   }
@@ -30,6 +30,7 @@ export function roundLines(r: RoundRecord): string[] {
         (t.usableDecisions !== null ? ` on ${t.usableDecisions} decisions` : '') +
         (t.validationAuc !== null ? `, validation AUC ${t.validationAuc.toFixed(3)}` : '') +
         (t.estimate ? `, DR estimate ${pct(t.estimate.deployed, 2)} deployed / ${pct(t.estimate.greedy, 2)} greedy (logging policy ${pct(t.estimate.logging, 2)})` : '') +
+        (t.gate ? `; gate: ${t.gate.gain >= 0 ? '+' : ''}${pct(t.gate.gain, 2)} [${pct(t.gate.gainLower, 2)}, ${pct(t.gate.gainUpper, 2)}] vs the ${t.gate.reference} (${pct(t.gate.referenceValue, 2)}) on the same decisions` : '') +
         (t.servedAfterSeconds !== null ? `; served ${t.servedAfterSeconds.toFixed(1)} s after promotion` : '') +
         (t.reason ? ` — ${t.reason}` : ''),
     );

@@ -1,13 +1,15 @@
 // One round of the demo as reported: the traffic's CTRs next to oracle, random and popularity,
 // the cold-start users' figures, and the off-policy estimate the trainer made for the model that
 // served the round next to what was then observed.
+import type { OffPolicyReport } from '../training/offPolicy';
 import type { TrainingRunResult } from '../trainingPipeline';
 import type { PolicySummary } from '../simulator/policyTally';
 import type { TrafficResult } from '../simulator/traffic';
 
 export interface OpeComparison {
-  /** The model the estimate is about (promoted after the previous round). */
+  /** The model the estimate is about: promoted after the previous round, or kept when that run promoted nothing. */
   version: string;
+  kept: boolean;
   estimator: 'DR';
   /** Exploration of the round the estimate is compared with. */
   epsilon: number;
@@ -28,6 +30,8 @@ export interface TrainingRecord {
   usableDecisions: number | null;
   validationAuc: number | null;
   estimate: { deployed: number; greedy: number; lower: number; upper: number; logging: number } | null;
+  /** The promotion gate: new minus the reference (the current model, else the logging policy) on the same decisions. */
+  gate: { reference: 'current model' | 'logging policy'; referenceValue: number; gain: number; gainLower: number; gainUpper: number; passed: boolean } | null;
 }
 
 export interface RoundRecord {
@@ -63,11 +67,35 @@ export function deployedEstimate(greedy: number, atLogged: number, loggedEpsilon
   return (1 - epsilon) * greedy + epsilon * uniform;
 }
 
+interface ServingEstimate {
+  version: string;
+  kept: boolean;
+  greedy: OffPolicyReport;
+  epsilonGreedy: OffPolicyReport;
+  decisions: number;
+}
+
+/**
+ * The trainer's estimate of the model that serves the next round: the promoted model's, or, when
+ * the run promoted nothing, the current model's (the gate scored it on the same decisions).
+ */
+function servingEstimate(result: TrainingRunResult | null): ServingEstimate | null {
+  const r = result?.report;
+  if (!result || !r) return null;
+  if (result.status === 'promoted' && result.version && r.offPolicy) {
+    return { version: result.version, kept: false, greedy: r.offPolicy.greedy, epsilonGreedy: r.offPolicy.epsilonGreedy, decisions: r.offPolicy.decisions };
+  }
+  const c = r.currentModel;
+  if (c.version && c.onValidation && r.policyComparison) {
+    return { version: c.version, kept: true, greedy: c.onValidation.greedy, epsilonGreedy: c.onValidation.epsilonGreedy, decisions: r.policyComparison.decisions };
+  }
+  return null;
+}
+
 export function roundRecord(
   round: number,
   traffic: TrafficResult,
   cumulative: number,
-  previousTraining: TrainingRecord | null,
   previousResult: TrainingRunResult | null,
   epsilon: number,
   validationEpsilon: number,
@@ -75,13 +103,14 @@ export function roundRecord(
   const versions = Object.entries(traffic.modelVersions).sort((a, b) => b[1] - a[1]);
   const all = traffic.tally.summary();
   let ope: OpeComparison | null = null;
-  const off = previousResult?.report.offPolicy;
-  if (previousTraining?.status === 'promoted' && previousTraining.version && off?.greedy.dr && off.epsilonGreedy.dr) {
+  const off = servingEstimate(previousResult);
+  if (off?.greedy.dr && off.epsilonGreedy.dr) {
     const g = off.greedy.dr;
     const same = Math.abs(epsilon - validationEpsilon) < 1e-12;
     const d = same ? off.epsilonGreedy.dr : { value: deployedEstimate(g.value, off.epsilonGreedy.dr.value, validationEpsilon, epsilon), lower: NaN, upper: NaN };
     ope = {
-      version: previousTraining.version,
+      version: off.version,
+      kept: off.kept,
       estimator: 'DR',
       epsilon,
       deployed: { estimate: d.value, lower: d.lower, upper: d.upper, observed: all.observedCtr, expected: all.expectedCtr, relativeError: rel(d.value, all.observedCtr) },
@@ -110,6 +139,7 @@ export function roundRecord(
 export function trainingRecord(result: TrainingRunResult, seconds: number, servedAfterSeconds: number | null): TrainingRecord {
   const r = result.report;
   const off = r.offPolicy;
+  const p = r.policyComparison;
   return {
     status: result.status,
     version: result.version ?? null,
@@ -120,6 +150,9 @@ export function trainingRecord(result: TrainingRunResult, seconds: number, serve
     validationAuc: r.validation?.model.auc ?? null,
     estimate: off?.greedy.dr && off.epsilonGreedy.dr
       ? { deployed: off.epsilonGreedy.dr.value, greedy: off.greedy.dr.value, lower: off.epsilonGreedy.dr.lower, upper: off.epsilonGreedy.dr.upper, logging: off.logging.value }
+      : null,
+    gate: p
+      ? { reference: p.reference, referenceValue: p.referenceValue.value, gain: p.difference.value, gainLower: p.difference.lower, gainUpper: p.difference.upper, passed: p.passed }
       : null,
   };
 }

@@ -16,7 +16,7 @@ import { ctrChart, evaluateTargets, roundLines, targetLines, type DemoTargets } 
 import { startDemoStack } from './demoStack';
 import { waitForModelVersion } from './modelServed';
 import { waitForPipeline } from './pipelineDrain';
-import { roundRecord, trainingRecord, type RoundRecord, type TrainingRecord } from './roundRecord';
+import { roundRecord, trainingRecord, type RoundRecord } from './roundRecord';
 
 export interface DemoSummary {
   demo: 'closed-loop';
@@ -66,7 +66,6 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
     const sessionsDone = new Map<string, number>();
     const rounds: RoundRecord[] = [];
     let cumulative = 0;
-    let lastTraining: TrainingRecord | null = null;
     let lastResult: TrainingRunResult | null = null;
     let rate = 0;
     let trainingCost = 45;
@@ -103,7 +102,7 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
       phases.trafficSeconds += traffic.elapsedSeconds;
       rate = traffic.decisions / traffic.elapsedSeconds;
       cumulative += traffic.decisions;
-      const record = roundRecord(r, traffic, cumulative, lastTraining, lastResult, epsilon, config.exploration);
+      const record = roundRecord(r, traffic, cumulative, lastResult, epsilon, config.exploration);
       rounds.push(record);
 
       if (!isLast) {
@@ -119,7 +118,6 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
           registry: stack.models,
           promote: true,
           validationFraction: config.validationFraction,
-          gates: { policyValueMargin: config.policyMargin },
           log: config.verbose ? (l) => say(`  trainer: ${l}`) : undefined,
         });
         const trainSeconds = elapsed() - trainStart;
@@ -131,7 +129,7 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
           phases.waitingSeconds += servedAfter;
         }
         lastResult = result;
-        lastTraining = record.training = trainingRecord(result, trainSeconds, servedAfter);
+        record.training = trainingRecord(result, trainSeconds, servedAfter);
         trainingCost = elapsed() - waitStart;
       }
       for (const line of roundLines(record)) say(line);
