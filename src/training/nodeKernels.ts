@@ -47,7 +47,7 @@ export class SingleThreadKernels implements NodeKernels {
   build(hist: Float64Array, features: Int32Array, start: number, end: number): void {
     const b = this.b;
     clearHistogram(hist, features, features.length);
-    accumulateHistogram(hist, b.bins, b.stride, b.nFeatures, features, features.length, b.gh, start, end);
+    accumulateHistogram(hist, b.bins, b.work, b.stride, b.nFeatures, features, features.length, b.gh, start, end);
   }
 
   partition(start: number, end: number, feature: number, threshold: number, missingLeft: boolean): number {
@@ -101,7 +101,7 @@ for (;;) {
   if (cmd === ${CMD_HISTOGRAM}) {
     const nf = ctrl[${NF}];
     for (let k = 0; k < nf; k++) hist.fill(0, feats[k] * 768, (feats[k] + 1) * 768);
-    accumulateHistogram(hist, b.bins, stride, d, feats, nf, b.gh, ctrl[${START}], ctrl[${END}]);
+    accumulateHistogram(hist, b.bins, b.work, stride, d, feats, nf, b.gh, ctrl[${START}], ctrl[${END}]);
   } else {
     ctrl[${RESULT}] = partitionSlots(b.bins, stride, b.work, b.gh, b.rows, b.tmp, b.tmpGh, b.tmpRows,
       ctrl[${START}], ctrl[${END}], ctrl[${FEATURE}], ctrl[${THRESHOLD}], ctrl[${MISSING_LEFT}] === 1);
@@ -191,7 +191,7 @@ export class ParallelKernels implements NodeKernels {
       ctrl[CMD] = CMD_HISTOGRAM;
     });
     clearHistogram(hist, features, nf);
-    accumulateHistogram(hist, b.bins, b.stride, b.nFeatures, features, nf, b.gh, bounds[0], bounds[1]);
+    accumulateHistogram(hist, b.bins, b.work, b.stride, b.nFeatures, features, nf, b.gh, bounds[0], bounds[1]);
     for (const w of this.workers) {
       this.wait(w, seq);
       for (let k = 0; k < nf; k++) {
