@@ -1,0 +1,86 @@
+// Every HTTP endpoint with its auth level and the reason: the table docs/RELIABILITY.md shows.
+// security.auth.test.ts fails when a function is added, removed or changes level without this
+// table (and the doc) changing with it.
+
+export type AuthLevel = 'anonymous' | 'function' | 'admin';
+
+export interface EndpointAuth {
+  /** Function name as registered. */
+  name: string;
+  route: string;
+  methods: string[];
+  authLevel: AuthLevel;
+  /** Checked by the handler itself (Ocp-Apim-Subscription-Key). */
+  apiKey?: boolean;
+  /** A request that is authorised when the key is right (path with an example parameter). */
+  sample: { method: string; path: string; body?: string };
+  why: string;
+}
+
+export const ENDPOINT_AUTH: EndpointAuth[] = [
+  {
+    name: 'captureEvents', route: 'api/events', methods: ['POST'], authLevel: 'anonymous',
+    sample: { method: 'POST', path: '/api/events', body: '{"id":"s1","type":"page_view","userId":"u"}' },
+    why: 'Browsers call it directly (navigator.sendBeacon cannot send headers); input is validated, size-limited and only appended to the event stream.',
+  },
+  {
+    name: 'offers', route: 'api/offers', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/offers?userId=u-1' },
+    why: 'Web frontends call it directly, like POST /api/events; it returns only live catalog offers and a signed event id, no personal data.',
+  },
+  {
+    name: 'health', route: 'api/health', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/health' },
+    why: 'Load balancers and uptime probes call it; it reveals only up/down, latency and a one-line error per dependency (no connection strings).',
+  },
+  {
+    name: 'dashboardAssets', route: 'api/dashboard/assets/{name}', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/dashboard/assets/dashboard.js' },
+    why: 'A <script>/<link> cannot send a key; these are the page code and Chart.js only, no data, from a fixed list of names.',
+  },
+  {
+    name: 'personalizerRank', route: 'personalizer/v1.0/rank', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
+    sample: { method: 'POST', path: '/personalizer/v1.0/rank', body: '{"contextFeatures":[{"a":1}],"actions":[{"id":"a","features":[{"x":1}]}]}' },
+    why: 'Personalizer-compatible: the handler checks Ocp-Apim-Subscription-Key (PersonalizerApiKeys, constant-time), as Personalizer clients and SDKs send it.',
+  },
+  {
+    name: 'personalizerReward', route: 'personalizer/v1.0/events/{eventId}/reward', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
+    sample: { method: 'POST', path: '/personalizer/v1.0/events/x/reward', body: '{"value":1}' },
+    why: 'As rank: Ocp-Apim-Subscription-Key in the handler; the event id must also carry a valid, unexpired signature.',
+  },
+  {
+    name: 'personalizerActivate', route: 'personalizer/v1.0/events/{eventId}/activate', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
+    sample: { method: 'POST', path: '/personalizer/v1.0/events/x/activate' },
+    why: 'As reward.',
+  },
+  {
+    name: 'aggregates', route: 'api/aggregates', methods: ['GET'], authLevel: 'function',
+    sample: { method: 'GET', path: '/api/aggregates?kind=offer' },
+    why: 'Business figures (revenue, CTR), no personal data: any holder of a function key (the dashboard, Power BI) may read.',
+  },
+  {
+    name: 'dashboard', route: 'api/dashboard', methods: ['GET'], authLevel: 'function',
+    sample: { method: 'GET', path: '/api/dashboard' },
+    why: 'The dashboard page, opened with ?code=<function key>; it shows the aggregates.',
+  },
+  {
+    name: 'dashboardStatus', route: 'api/dashboard/status', methods: ['GET'], authLevel: 'function',
+    sample: { method: 'GET', path: '/api/dashboard/status' },
+    why: 'Model registry and campaign plan summaries for the dashboard.',
+  },
+  {
+    name: 'campaignRecommend', route: 'api/campaigns/recommend', methods: ['POST'], authLevel: 'function',
+    sample: { method: 'POST', path: '/api/campaigns/recommend', body: '{}' },
+    why: 'Called by back-office systems with a function key; reads lead data.',
+  },
+  {
+    name: 'manageOffers', route: 'api/manage/offers/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'admin',
+    sample: { method: 'GET', path: '/api/manage/offers' },
+    why: 'Changes what every visitor is offered: master key only (admin/ is reserved by the host, hence manage/).',
+  },
+  {
+    name: 'campaignPlan', route: 'api/manage/campaigns/{campaignId}/plan', methods: ['POST'], authLevel: 'admin',
+    sample: { method: 'POST', path: '/api/manage/campaigns/c-1/plan', body: '{}' },
+    why: 'Starts a planning job that writes plans: master key only.',
+  },
+];

@@ -1,0 +1,4 @@
+// GET /api/dashboard/status: see dashboardFuzz.ts.
+import { dashboardFuzz } from './dashboardFuzz';
+
+dashboardFuzz(['GET /api/dashboard/status']);

@@ -1,0 +1,4 @@
+// GET /api/health: see dashboardFuzz.ts.
+import { dashboardFuzz } from './dashboardFuzz';
+
+dashboardFuzz(['GET /api/health']);
