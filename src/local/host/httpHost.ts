@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { HttpRequest, HttpResponse, InvocationContext, HttpResponseInit } from '@azure/functions';
 import { FunctionRegistration } from './functionsCoreShim';
 import { compileRoute, CompiledRoute } from './routeTemplate';
+import { requestUrl, BadRequestTarget } from './requestTarget';
 import { HostKeys, isAuthorized } from './hostKeys';
 import { invocationLogHandler, HostLogger } from './hostLogger';
 
@@ -93,10 +94,16 @@ export async function startHttpHost(registrations: FunctionRegistration[], opts:
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const cors = corsHeaders(origin);
+    let url: URL;
+    try {
+      url = requestUrl(req.url ?? '/', req.headers.host);
+    } catch (error) {
+      if (error instanceof BadRequestTarget) return sendJsonError(res, 400, error.message, cors);
+      throw error;
+    }
     if (method === 'OPTIONS' && origin && req.headers['access-control-request-method']) {
       if (!cors['access-control-allow-origin']) return send(res, 403);
       return send(res, 204, '', {
