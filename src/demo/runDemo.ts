@@ -72,7 +72,8 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
     let servingVersion: string | undefined;
 
     for (let r = 0; r < config.rounds; r++) {
-      let target = r === 0 ? config.firstRoundDecisions : config.decisionsPerRound;
+      const planned = r === 0 ? config.firstRoundDecisions : config.decisionsPerRound;
+      let target = planned;
       const isLast = r === config.rounds - 1;
       if (config.timeBudgetSeconds > 0 && rate > 0) {
         const left = config.timeBudgetSeconds - elapsed() - (isLast ? 10 : trainingCost) - (config.rounds - r - 1) * (trainingCost + 60);
@@ -87,6 +88,12 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
         await changeRankingSetting(stack.runtime, 'RankingExploration', String(epsilon));
         if (servingVersion) await waitForModelVersion(stack.api, world, servingVersion);
         say(`RankingExploration set to ${epsilon} (the model has learnt; less exploration)`);
+      }
+      // A shortened round admits its share of the new users, the rest arrive in the next round (or
+      // not at all): the round keeps the planned mix of first sessions.
+      if (target < planned) {
+        const later = groups[r].splice(Math.round((groups[r].length * target) / planned));
+        if (r + 1 < config.rounds) groups[r + 1].unshift(...later);
       }
       say(`round ${r + 1}: ${target} decisions at exploration ${epsilon}, ${groups[r].length} new users arriving…`);
       const traffic = await runTraffic(world, stack.api, {
