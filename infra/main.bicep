@@ -64,6 +64,10 @@ param deadLetterDeleteAfterDays int = 90
 param aggregationWindowsMinutes string = '60,1440'
 param maxEventsPerRequest int = 500
 param maxRequestBytes int = 1048576
+@minValue(1)
+@maxValue(120)
+@description('Longest a POST /api/events waits for Event Hubs, retries included, before answering 503.')
+param eventHubSendTimeoutSeconds int = 10
 
 // ---- Ranking tuning (src/config/rankingSettings.ts; defaults equal the code's defaults) ----
 // Decimal values are strings (Bicep has no decimals); the app checks their ranges at startup.
@@ -325,6 +329,7 @@ module functionApp './app/functionApp.bicep' = {
     aggregationWindowsMinutes: aggregationWindowsMinutes
     maxEventsPerRequest: maxEventsPerRequest
     maxRequestBytes: maxRequestBytes
+    eventHubSendTimeoutSeconds: eventHubSendTimeoutSeconds
     keyVaultName: keyVault.outputs.name
     personalizerApiKeysSecretName: personalizerApiKeysSecretName
     rankingSigningKeysSecretName: rankingSigningKeysSecretName

@@ -36,6 +36,7 @@ param modelsContainerName string
 param aggregationWindowsMinutes string
 param maxEventsPerRequest int
 param maxRequestBytes int
+param eventHubSendTimeoutSeconds int
 
 // Ranking (src/config/rankingSettings.ts). Values with decimals are strings: Bicep has no decimals.
 @description('Vault holding the secrets the Key Vault references below point to.')
@@ -168,6 +169,7 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       AggregationWindowsMinutes: aggregationWindowsMinutes
       MaxEventsPerRequest: string(maxEventsPerRequest)
       MaxRequestBytes: string(maxRequestBytes)
+      EventHubSendTimeoutSeconds: string(eventHubSendTimeoutSeconds)
       // Ranking secrets: Key Vault references only, never values (latest version of each secret).
       PersonalizerApiKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${personalizerApiKeysSecretName})'
       RankingSigningKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${rankingSigningKeysSecretName})'

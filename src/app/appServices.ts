@@ -23,12 +23,12 @@ export class AppServices {
   }
 
   eventHubProducer(): EventHubProducerClient {
-    this.producer ??= createEventHubProducer(this.settings.eventHub, this.settings.eventHubName);
+    this.producer ??= createEventHubProducer(this.settings.eventHub, this.settings.eventHubName, this.settings.eventHubSendTimeoutSeconds * 1000);
     return this.producer;
   }
 
   publisher(): EventHubPublisher {
-    this.publisherInstance ??= new EventHubPublisher(this.eventHubProducer());
+    this.publisherInstance ??= new EventHubPublisher(this.eventHubProducer(), { sendTimeoutMs: this.settings.eventHubSendTimeoutSeconds * 1000 });
     return this.publisherInstance;
   }
 

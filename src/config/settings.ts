@@ -40,6 +40,8 @@ export interface Settings {
   aggregationWindowsMinutes: number[];
   maxEventsPerRequest: number;
   maxRequestBytes: number;
+  /** Longest a send to Event Hubs may take, the SDK's retries included, before it counts as failed. */
+  eventHubSendTimeoutSeconds: number;
 }
 
 /** Names of all settings read by the app code (not by the Functions host itself). */
@@ -66,6 +68,7 @@ export const APP_SETTING_NAMES = [
   'AggregationWindowsMinutes',
   'MaxEventsPerRequest',
   'MaxRequestBytes',
+  'EventHubSendTimeoutSeconds',
 ] as const;
 
 export class SettingsError extends Error {}
@@ -121,5 +124,6 @@ export function readSettings(env: Env = process.env): Settings {
     aggregationWindowsMinutes: windowsSetting(env),
     maxEventsPerRequest: intSetting(env, 'MaxEventsPerRequest', 500, 1, 5000),
     maxRequestBytes: intSetting(env, 'MaxRequestBytes', 1024 * 1024, 1024, 16 * 1024 * 1024),
+    eventHubSendTimeoutSeconds: intSetting(env, 'EventHubSendTimeoutSeconds', 10, 1, 120),
   };
 }

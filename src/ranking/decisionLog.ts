@@ -27,6 +27,7 @@ export class DecisionLog {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private readonly stats = { sent: 0, dropped: 0 };
+  private closing = false;
   private readonly flushDelayMs: number;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
@@ -68,7 +69,9 @@ export class DecisionLog {
     return { queued: this.queue.length, ...this.stats };
   }
 
+  /** One last send of what is queued, without retries: shutdown must not wait on an outage. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.flush();
   }
 
@@ -89,22 +92,27 @@ export class DecisionLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       let pending = batch;
-      for (let attempt = 1; attempt <= this.attempts && pending.length > 0; attempt++) {
+      // Evaluated per attempt: a close() during the retries of a batch ends them.
+      const attempts = () => (this.closing ? 1 : this.attempts);
+      let attempt = 1;
+      for (; attempt <= attempts() && pending.length > 0; attempt++) {
         try {
           const result = await this.publisher.publish(pending);
           this.stats.sent += result.sent;
           pending = result.failed.map((f) => pending[f.index]);
-          if (pending.length > 0 && attempt < this.attempts) {
+          if (pending.length > 0 && attempt < attempts()) {
             this.log(`decision log: ${pending.length} events not accepted (${result.failed[0].reason}); retrying`);
           }
         } catch (error) {
-          this.log(`decision log: send failed (${(error as Error).message}); attempt ${attempt} of ${this.attempts}`);
+          this.log(`decision log: send failed (${(error as Error).message}); attempt ${attempt} of ${attempts()}`);
         }
-        if (pending.length > 0 && attempt < this.attempts) await new Promise((r) => setTimeout(r, 200 * attempt));
+        if (pending.length > 0 && attempt < attempts()) await new Promise((r) => setTimeout(r, 200 * attempt));
       }
       if (pending.length > 0) {
-        this.stats.dropped += pending.length;
-        this.log(`decision log: dropped ${pending.length} events after ${this.attempts} attempts`);
+        // Closing during an outage: the rest of the queue would only fail the same way, one timeout each.
+        const rest = this.closing ? this.queue.splice(0).length : 0;
+        this.stats.dropped += pending.length + rest;
+        this.log(`decision log: dropped ${pending.length + rest} events after ${attempt - 1} attempt${attempt === 2 ? '' : 's'}`);
       }
     }
   }
