@@ -4,6 +4,14 @@ import { formatPath, type FieldError } from '../../events/eventSchema';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** What an offer id may be: never a character Cosmos DB refuses in an id (/ \ # ?) or blank. */
+const OFFER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+
+/** False for an id no offer can have (so no lookup is needed to know it is absent). */
+export function isOfferId(id: string): boolean {
+  return OFFER_ID.test(id);
+}
+
 /** Personalizer-style feature objects: string / number / boolean values, nested objects, arrays of numbers. */
 const featureValue: z.ZodType<unknown> = z.lazy(() =>
   z.union([
@@ -17,7 +25,7 @@ const featureValue: z.ZodType<unknown> = z.lazy(() =>
 
 export const offerSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be 1-128 letters, digits, . _ : @ - (it is the Cosmos id and the action id)'),
+    id: z.string().regex(OFFER_ID, 'must be 1-128 letters, digits, . _ : @ - (it is the Cosmos id and the action id)'),
     title: z.string().min(1).max(200),
     category: z.string().min(1).max(100),
     price: z.number().finite().min(0),

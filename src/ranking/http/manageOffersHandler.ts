@@ -5,7 +5,7 @@
 //   GET /api/manage/offers       all offers
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { CatalogStore } from '../catalog/catalogStore';
-import { validateOffer } from '../catalog/offerSchema';
+import { isOfferId, validateOffer } from '../catalog/offerSchema';
 import { readJsonBody } from './readJsonBody';
 
 export interface ManageOffersDeps {
@@ -24,7 +24,10 @@ async function put(request: HttpRequest, id: string, deps: ManageOffersDeps): Pr
     return json(400, { error: 'body: must be an offer object' });
   }
   const input = body.value as Record<string, unknown>;
-  if (input.id !== undefined && input.id !== id) return json(400, { error: `id: "${String(input.id)}" does not match the route's "${id}"` });
+  if (input.id !== undefined && input.id !== id) {
+    const given = typeof input.id === 'string' ? JSON.stringify(input.id) : `a ${input.id === null ? 'null' : Array.isArray(input.id) ? 'array' : typeof input.id}`;
+    return json(400, { error: `id: ${given} does not match the route's ${JSON.stringify(id)}`, field: 'id' });
+  }
   const checked = validateOffer({ ...input, id });
   if (!checked.ok) {
     return json(400, { error: checked.errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors: checked.errors });
@@ -43,17 +46,19 @@ export async function handleManageOffers(request: HttpRequest, deps: ManageOffer
       const offers = await deps.catalog.list(onlyActive);
       return json(200, { offers, count: offers.length });
     }
+    // No offer has such an id (validateOffer refuses it on PUT), and Cosmos DB would refuse it as a document id.
+    const absent = () => json(404, { error: `id: no offer ${JSON.stringify(id)}` });
     switch (request.method) {
       case 'PUT':
         return await put(request, id, deps);
       case 'GET': {
-        const offer = await deps.catalog.get(id);
-        return offer ? json(200, offer) : json(404, { error: `id: no offer "${id}"` });
+        const offer = isOfferId(id) ? await deps.catalog.get(id) : undefined;
+        return offer ? json(200, offer) : absent();
       }
       case 'DELETE': {
-        const existed = await deps.catalog.delete(id);
+        const existed = isOfferId(id) && (await deps.catalog.delete(id));
         if (existed) deps.changed?.();
-        return existed ? { status: 204 } : json(404, { error: `id: no offer "${id}"` });
+        return existed ? { status: 204 } : absent();
       }
       default:
         return json(405, { error: `method: ${request.method} is not supported` });
