@@ -4,6 +4,7 @@
 import type { Container } from '@azure/cosmos';
 import { profileDocumentId } from '../aggregation/documentKeys';
 import { profileViewFromDocument, type ProfileView } from './profileView';
+import { logText } from '../common/logText';
 
 export interface ProfileSource {
   get(userKey: string): Promise<ProfileView | undefined>;
@@ -60,7 +61,8 @@ export class ProfileCache implements ProfileSource {
         return value;
       })
       .catch((error: unknown) => {
-        this.log(`profile ${userKey}: read failed, ranking as unknown: ${(error as Error).message}`);
+        // Not the user key: it is request input (and personal data); the message only escaped.
+        this.log(`profile read failed, ranking the user as unknown: ${logText(String((error as Error)?.message ?? error))}`);
         this.store(userKey, undefined, this.opts.errorTtlMs ?? 5000);
         return undefined;
       })

@@ -145,6 +145,8 @@ describe('GET /api/offers and the catalog', () => {
     ['userId=u&n=two', 'n: must be an integer'],
     ['userId=u&device=fridge', 'device: must be one of'],
     [`userId=${'u'.repeat(129)}`, 'userId: must be 1-128 characters'],
+    ['userId=%20%09', 'userId: must not be blank'],
+    ['anonymousId=..', 'anonymousId: must not be "." or ".."'],
   ])('refuses %s with 400 naming the field', async (query, message) => {
     const r = await offers(query);
     expect(r.status).toBe(400);

@@ -8,7 +8,7 @@ import { CampaignModelError } from '../model/campaignModel';
 import { planCampaign, PlanJobError, type PlanJobDeps } from './planCampaign';
 import type { PlanRunResult } from './runCampaignPlan';
 
-const json = (status: number, body: unknown): HttpResponseInit => ({ status, jsonBody: body, headers: { 'cache-control': 'no-store' } });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit => ({ status, jsonBody: body, headers: { 'cache-control': 'no-store', ...headers } });
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function planAnswer(result: PlanRunResult) {
@@ -34,8 +34,10 @@ export async function handlePlanRequest(request: HttpRequest, deps: PlanJobDeps)
     if (error instanceof PlanJobError) return json(error.status, { error: `${error.field}: ${error.message}`, field: error.field });
     if (error instanceof ModelRegistryError) return json(404, { error: `modelVersion: ${error.message}`, field: 'modelVersion' });
     if (error instanceof CampaignModelError) return json(409, { error: error.message });
+    // Anything else is a store that failed or did not answer (Cosmos DB, Blob, Event Hubs): the
+    // caller may try again; the details are for the log, not for the answer.
     deps.log(`campaign plan ${id.value} failed: ${(error as Error)?.stack ?? String(error)}`);
-    return json(500, { error: `plan of ${id.value} failed: ${(error as Error).message}` });
+    return json(503, { error: `the plan of ${JSON.stringify(id.value)} could not be made now (a store is unavailable); try again later` }, { 'retry-after': '30' });
   }
 }
 

@@ -2,6 +2,7 @@
 // for this user, with the eventId to reward. Anonymous, for web frontends (like POST /api/events).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { DEVICES } from '../../features/segment';
+import { unusableIdReason } from '../../events/eventSchema';
 import type { ActiveOffers } from '../catalog/activeOffers';
 import { isLive, offerActionFeatures } from '../catalog/offerSchema';
 import { RankerNotConfiguredError, type Ranker } from '../ranker';
@@ -33,7 +34,11 @@ export async function handleOffers(request: HttpRequest, deps: OffersHandlerDeps
   const anonymousId = request.query.get('anonymousId');
   const userKey = userId || anonymousId;
   if (!userKey) return fail(400, 'userId: userId or anonymousId is required');
-  if (!ID.test(userKey)) return fail(400, `${userId ? 'userId' : 'anonymousId'}: must be 1-128 characters`);
+  const keyField = userId ? 'userId' : 'anonymousId';
+  if (!ID.test(userKey)) return fail(400, `${keyField}: must be 1-128 characters`);
+  // The same rule as for captured events: no profile can exist under such a key.
+  const unusable = unusableIdReason(userKey);
+  if (unusable) return fail(400, `${keyField}: ${unusable}`);
   const nText = request.query.get('n');
   const n = nText === null || nText === '' ? Math.min(DEFAULT_N, deps.maxN) : Number(nText);
   if (!Number.isInteger(n) || n < 1 || n > deps.maxN) return fail(400, `n: must be an integer from 1 to ${deps.maxN}`);
