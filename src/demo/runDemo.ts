@@ -89,12 +89,9 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
         if (servingVersion) await waitForModelVersion(stack.api, world, servingVersion);
         say(`RankingExploration set to ${epsilon} (the model has learnt; less exploration)`);
       }
-      // A shortened round admits its share of the new users, the rest arrive in the next round (or
-      // not at all): the round keeps the planned mix of first sessions.
-      if (target < planned) {
-        const later = groups[r].splice(Math.round((groups[r].length * target) / planned));
-        if (r + 1 < config.rounds) groups[r + 1].unshift(...later);
-      }
+      // A shortened round admits only its share of the new users (the others never arrive), so it
+      // keeps the planned mix of first sessions; carried over, they would crowd the next round.
+      if (target < planned) groups[r].splice(Math.round((groups[r].length * target) / planned));
       say(`round ${r + 1}: ${target} decisions at exploration ${epsilon}, ${groups[r].length} new users arriving…`);
       const traffic = await runTraffic(world, stack.api, {
         decisions: target,
