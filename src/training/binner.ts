@@ -94,34 +94,29 @@ function sampleRowIndices(n: number, sampleSize: number, seed: number): Int32Arr
 function chooseThresholds(sorted: Float32Array, maxValueBins: number): Float32Array {
   const m = sorted.length;
   if (m === 0) return new Float32Array(0);
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < m; i++) {
-    const v = sorted[i];
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]++;
-    else {
-      distinct.push(v);
-      counts.push(1);
-    }
+  let nDistinct = 1;
+  for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) nDistinct++;
+  if (nDistinct <= maxValueBins) {
+    const cuts = new Float32Array(nDistinct - 1);
+    for (let i = 1, k = 0; i < m; i++) if (sorted[i] !== sorted[i - 1]) cuts[k++] = between(sorted[i - 1], sorted[i]);
+    return cuts;
   }
-  const cuts: number[] = [];
-  if (distinct.length <= maxValueBins) {
-    for (let j = 0; j + 1 < distinct.length; j++) cuts.push(between(distinct[j], distinct[j + 1]));
-  } else {
-    // Walk distinct values, cutting whenever the cumulative count passes the next quantile.
-    let cum = 0;
-    let nextTarget = m / maxValueBins;
-    for (let j = 0; j + 1 < distinct.length && cuts.length < maxValueBins - 1; j++) {
-      cum += counts[j];
-      if (cum >= nextTarget) {
-        cuts.push(between(distinct[j], distinct[j + 1]));
-        // Re-spread the remaining bins over the remaining rows so heavy ties don't waste bins.
-        const remainingBins = maxValueBins - cuts.length;
-        nextTarget = cum + (m - cum) / remainingBins;
-      }
+  // Walk runs of equal values, cutting after a run whenever the count so far passes the next quantile.
+  const cuts = new Float32Array(maxValueBins - 1);
+  let nCuts = 0;
+  let nextTarget = m / maxValueBins;
+  for (let i = 0; nCuts < maxValueBins - 1; ) {
+    let end = i + 1;
+    while (end < m && sorted[end] === sorted[i]) end++;
+    if (end === m) break;
+    if (end >= nextTarget) {
+      cuts[nCuts++] = between(sorted[i], sorted[end]);
+      // Re-spread the remaining bins over the remaining rows so heavy ties don't waste bins.
+      nextTarget = end + (m - end) / (maxValueBins - nCuts);
     }
+    i = end;
   }
-  return Float32Array.from(cuts);
+  return cuts.slice(0, nCuts);
 }
 
 function between(a: number, b: number): number {
