@@ -3,7 +3,7 @@ import type { Container } from '@azure/cosmos';
 import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import type { RetryOptions } from '../common/retry';
 import { applyDeltas } from './applyDeltas';
-import { computeDeltas } from './deltas';
+import { computeDeltas, type PoisonEvent } from './deltas';
 
 export interface AggregateBatchDeps {
   aggregates: Container;
@@ -19,13 +19,13 @@ export interface AggregateBatchDeps {
 }
 
 export interface AggregateBatchResult {
-  /** Events in the batch, poison included. */
+  /** Messages in the batch, poison included (an envelope message holds several events). */
   events: number;
   /** Valid events that changed at least one document in this call. */
   applied: number;
   /** Valid events every document of which had already applied them (redelivery, overlap). */
   skippedDuplicates: number;
-  poison: { event: ReceivedEvent; reason: string }[];
+  poison: PoisonEvent[];
   /** Distinct documents the batch touches. */
   documents: number;
   cosmosOperations: number;

@@ -3,7 +3,8 @@
 // events a stored document has already applied.
 import type { TrackedEvent } from '../events/eventSchema';
 import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
-import { checkTrackedEvent } from './eventCheck';
+import { eventsInBody } from '../events/eventEnvelope';
+import { checkEventValue, decodeBody } from './eventCheck';
 import {
   addEventToCounters, channelOf, countsForOffer, countsForProduct, offerOf, zeroCounters,
   type AggregateKind, type Counters, offerSegmentOf,
@@ -19,6 +20,8 @@ export interface ValidEvent {
 
 export interface PoisonEvent {
   event: ReceivedEvent;
+  /** Which event of an envelope message (see src/events/eventEnvelope.ts) is bad; `event.body` is then that event alone. */
+  position?: number;
   reason: string;
 }
 
@@ -127,57 +130,71 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
       poison.push({ event: received, reason: 'sequenceNumber: must be a non-negative integer' });
       continue;
     }
-    const check = checkTrackedEvent(received.body);
-    if (!check.ok) {
-      poison.push({ event: received, reason: check.reason });
+    const decoded = decodeBody(received.body);
+    if (!decoded.ok) {
+      poison.push({ event: received, reason: decoded.reason });
       continue;
     }
-    const { event, timeMs } = check;
-    const index = events.length;
-    const valid: ValidEvent = { event, sequenceNumber: seq, timeMs };
-    events.push(valid);
-
-    const userKey = event.userId ?? event.anonymousId!;
-    let profile = profiles.get(userKey);
-    if (profile === undefined) {
-      profile = {
-        target: 'profiles', userKey, anonymous: event.userId === undefined, profile: emptyProfile(),
-        eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
-      };
-      profiles.set(userKey, profile);
-    }
-    touch(profile, index, seq);
-    addEventToProfile(profile.profile, event, timeMs);
-
-    const offerId = countsForOffer(event) ? offerOf(event) : undefined;
-    const productId = countsForProduct(event) ? event.productId : undefined;
-    const channel = channelOf(event);
-    const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
-    const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
-    for (const minutes of windowsMinutes) {
-      const start = windowStartMs(timeMs, minutes);
-      const suffix = `\u001f${minutes}\u001f${start}`;
-      let d = aggregate(`t\u001f${event.type}${suffix}`, 'eventType', event.type, minutes, start, valid);
-      touch(d, index, seq);
-      d.counters.count++;
-      d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
-      touch(d, index, seq);
-      addEventToCounters('channel', d.counters, event);
-      if (offerId !== undefined) {
-        d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
-        touch(d, index, seq);
-        addEventToCounters('offer', d.counters, event);
-        // Per-segment counts feed the ranker's cold-start priors, which read the largest window only.
-        if (segment !== undefined && minutes === largestWindow) {
-          d = aggregate(`s\u001f${offerId}|${segment}${suffix}`, 'offerSegment', `${offerId}|${segment}`, minutes, start, valid);
-          touch(d, index, seq);
-          addEventToCounters('offerSegment', d.counters, event);
-        }
+    const items = eventsInBody(decoded.value);
+    if (items.length === 0) poison.push({ event: received, reason: 'body: is an empty envelope (array)' });
+    for (let position = 0; position < items.length; position++) {
+      const check = checkEventValue(items[position]);
+      if (!check.ok) {
+        // One bad event of an envelope goes to the dead letters alone; the others count.
+        poison.push(
+          Array.isArray(decoded.value)
+            ? { event: { ...received, body: JSON.stringify(items[position]) ?? null }, position, reason: `[${position}] ${check.reason}` }
+            : { event: received, reason: check.reason },
+        );
+        continue;
       }
-      if (productId !== undefined) {
-        d = aggregate(`p\u001f${productId}${suffix}`, 'product', productId, minutes, start, valid);
+      const { event, timeMs } = check;
+      const index = events.length;
+      const valid: ValidEvent = { event, sequenceNumber: seq, timeMs };
+      events.push(valid);
+
+      const userKey = event.userId ?? event.anonymousId!;
+      let profile = profiles.get(userKey);
+      if (profile === undefined) {
+        profile = {
+          target: 'profiles', userKey, anonymous: event.userId === undefined, profile: emptyProfile(),
+          eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
+        };
+        profiles.set(userKey, profile);
+      }
+      touch(profile, index, seq);
+      addEventToProfile(profile.profile, event, timeMs);
+
+      const offerId = countsForOffer(event) ? offerOf(event) : undefined;
+      const productId = countsForProduct(event) ? event.productId : undefined;
+      const channel = channelOf(event);
+      const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
+      const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
+      for (const minutes of windowsMinutes) {
+        const start = windowStartMs(timeMs, minutes);
+        const suffix = `\u001f${minutes}\u001f${start}`;
+        let d = aggregate(`t\u001f${event.type}${suffix}`, 'eventType', event.type, minutes, start, valid);
         touch(d, index, seq);
-        addEventToCounters('product', d.counters, event);
+        d.counters.count++;
+        d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('channel', d.counters, event);
+        if (offerId !== undefined) {
+          d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
+          touch(d, index, seq);
+          addEventToCounters('offer', d.counters, event);
+          // Per-segment counts feed the ranker's cold-start priors, which read the largest window only.
+          if (segment !== undefined && minutes === largestWindow) {
+            d = aggregate(`s\u001f${offerId}|${segment}${suffix}`, 'offerSegment', `${offerId}|${segment}`, minutes, start, valid);
+            touch(d, index, seq);
+            addEventToCounters('offerSegment', d.counters, event);
+          }
+        }
+        if (productId !== undefined) {
+          d = aggregate(`p\u001f${productId}${suffix}`, 'product', productId, minutes, start, valid);
+          touch(d, index, seq);
+          addEventToCounters('product', d.counters, event);
+        }
       }
     }
   }

@@ -43,7 +43,11 @@ function checkId(event: Record<string, unknown>, field: string, required: boolea
 export function checkTrackedEvent(body: unknown): EventCheck {
   const decoded = decodeBody(body);
   if (!decoded.ok) return fail(decoded.reason);
-  const event = decoded.value;
+  return checkEventValue(decoded.value);
+}
+
+/** Checks an already decoded event (a message body, or one element of an envelope). */
+export function checkEventValue(event: unknown): EventCheck {
   if (!isRecord(event)) return fail('body: is not a JSON object');
 
   const type = event.type;

@@ -16,7 +16,10 @@ export interface ArchivedEvent {
   enqueuedTimeUtc: Date;
   partitionKey?: string;
   properties: Record<string, unknown>;
+  /** One event's JSON; an envelope message (see src/events/eventEnvelope.ts) is yielded event by event. */
   body: Buffer;
+  /** The event's place in its envelope message, which shares the sequence number. */
+  envelopePosition?: number;
   blobName: string;
 }
 
@@ -60,6 +63,22 @@ function enqueuedMsOf(rec: CaptureRecord, blobName: string): number {
   return parsed.getTime();
 }
 
+const OPEN_BRACKET = 0x5b;
+
+/** The events of an envelope body, each as its own JSON; undefined for any other body. */
+function envelopeEvents(body: Buffer): Buffer[] | undefined {
+  let i = 0;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
+  if (body[i] !== OPEN_BRACKET) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined; // left for the reader's own parse to report
+  }
+  return Array.isArray(value) ? value.map((event) => Buffer.from(JSON.stringify(event) ?? 'null', 'utf8')) : undefined;
+}
+
 function comparePartitions(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
@@ -68,7 +87,7 @@ function comparePartitions(a: string, b: string): number {
 }
 
 /**
- * Yields every event once per (event hub path, partition, sequence number), partition by partition,
+ * Yields every event once per (event hub path, partition, sequence number, envelope position), partition by partition,
  * in sequence order within a partition. Files are read in window order, which is sequence order
  * because Event Hubs assigns enqueued times in sequence order within a partition.
  */
@@ -119,7 +138,7 @@ async function* readFromSource(source: ArchiveSource, opts: ReadArchiveOptions):
         const enqueuedMs = enqueuedMsOf(rec, file.name);
         if ((fromMs !== undefined && enqueuedMs < fromMs) || (toMs !== undefined && enqueuedMs >= toMs)) continue;
         const partitionKey = rec.systemProperties['x-opt-partition-key'];
-        yield {
+        const message: ArchivedEvent = {
           partitionId: group.partitionId,
           sequenceNumber: rec.sequenceNumber,
           offset: rec.offset,
@@ -129,6 +148,9 @@ async function* readFromSource(source: ArchiveSource, opts: ReadArchiveOptions):
           body: rec.body ?? Buffer.alloc(0),
           blobName: file.name,
         };
+        const envelope = envelopeEvents(message.body);
+        if (envelope) for (let position = 0; position < envelope.length; position++) yield { ...message, body: envelope[position], envelopePosition: position };
+        else yield message;
       }
     }
   }

@@ -10,6 +10,8 @@ import { containerCreator } from './ensureContainer';
 export interface DeadLetterItem {
   event: ReceivedEvent;
   reason: string;
+  /** The bad event's place in an envelope message; `event.body` is then that event alone. */
+  position?: number;
 }
 
 /** One line of a dead-letter blob. */
@@ -23,6 +25,8 @@ export interface DeadLetterRecord {
   partitionKey?: string;
   properties: Record<string, unknown>;
   reason: string;
+  /** Set when the message was an envelope of several events: which one this is (the others were processed). */
+  envelopePosition?: number;
   /** `utf8`: body is the text; `base64`: body bytes were not UTF-8; `none`: the event had no body. */
   bodyEncoding: 'utf8' | 'base64' | 'none';
   body: string | null;
@@ -90,6 +94,7 @@ export class DeadLetterWriter {
         ...(e.partitionKey ? { partitionKey: e.partitionKey } : {}),
         properties: e.properties ?? {},
         reason: item.reason,
+        ...(item.position !== undefined ? { envelopePosition: item.position } : {}),
         ...bodyText(bodyBytes(e.body, `items[${i}].event.body`)),
       };
       return JSON.stringify(record, jsonSafe);

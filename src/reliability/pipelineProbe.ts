@@ -94,9 +94,9 @@ export class LagProbe {
 
 /** What the archive holds, deduplicated by (partition, sequence number) as readArchive does. */
 export interface ArchiveContents {
-  /** Event bodies, one per (partition, sequence number), parsed. */
+  /** Event bodies, one per (partition, sequence number, envelope position), parsed. */
   events: Record<string, unknown>[];
-  /** Per partition: sequence numbers seen, sorted. */
+  /** Per partition: sequence numbers (messages) seen, sorted. */
   sequences: Map<string, number[]>;
   /** Records in the blobs beyond one per (partition, sequence number): 0 when archiving is exactly once. */
   rawDuplicates: number;
@@ -111,7 +111,8 @@ export async function readArchiveContents(container: ContainerClient): Promise<A
   for await (const e of readArchive(container)) {
     let list = sequences.get(e.partitionId);
     if (!list) sequences.set(e.partitionId, (list = []));
-    list.push(e.sequenceNumber);
+    // An envelope's events share its sequence number: count the message once.
+    if (!e.envelopePosition) list.push(e.sequenceNumber);
     try {
       const body = JSON.parse(e.body.toString('utf8')) as unknown;
       if (typeof body === 'object' && body !== null && !Array.isArray(body)) events.push(body as Record<string, unknown>);

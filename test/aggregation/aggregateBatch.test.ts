@@ -132,7 +132,8 @@ describe('aggregateBatch against the Cosmos DB stand-in', () => {
   it('matches the ground truth, and redelivery and re-cut batches change nothing', async () => {
     const c = await freshDatabase('truth');
     const first = await runPartitionsInterleaved(c, partitions, [150]);
-    expect(first.reduce((n, r) => n + r.poison.length, 0)).toBe(POISON.length);
+    // The array is an envelope of three events, each of them bad.
+    expect(first.reduce((n, r) => n + r.poison.length, 0)).toBe(POISON.length + 2);
     expect(first.flatMap((r) => r.poison.map((p) => p.reason))).toEqual(
       expect.arrayContaining([expect.stringMatching(/^body/), expect.stringMatching(/^timestamp/), expect.stringMatching(/^type/), expect.stringMatching(/^value/)]),
     );
@@ -151,6 +152,36 @@ describe('aggregateBatch against the Cosmos DB stand-in', () => {
     const recut = await runPartitionsInterleaved(c, partitions, [37, 113, 7], (list) => Math.floor(list.length / 3));
     expect(recut.reduce((n, r) => n + r.applied, 0)).toBe(0);
     expect(await contents(c)).toEqual(before);
+  });
+
+  it('counts each event of an envelope message once, and dead-letters only its bad events', async () => {
+    const c = await freshDatabase('envelopes');
+    // Every three messages of a partition become one envelope (what the capture endpoint sends).
+    const enveloped = new Map(
+      [...partitions].map(([partitionId, list]) => {
+        const out: ReceivedEvent[] = [];
+        for (let i = 0; i < list.length; i += 3) {
+          const bodies = list.slice(i, i + 3).map((e) => e.body);
+          out.push({ ...list[i], sequenceNumber: out.length, offset: String(out.length * 100), body: Buffer.from(JSON.stringify(bodies)) });
+        }
+        return [partitionId, out];
+      }),
+    );
+    const first = await runPartitionsInterleaved(c, enveloped, [40]);
+    expect(first.reduce((n, r) => n + r.applied, 0)).toBe(events.length);
+    const poison = first.flatMap((r) => r.poison);
+    // Inside an envelope, 'not json at all' is a string event and [1, 2, 3] one array event.
+    expect(poison).toHaveLength(POISON.length);
+    for (const p of poison) {
+      expect(p.position).toBeTypeOf('number');
+      expect(p.reason).toMatch(/^\[\d\] /);
+      // The dead letter holds the bad event alone, not its envelope.
+      expect(POISON).toContainEqual(JSON.parse(p.event.body as string));
+    }
+    await expectGroundTruth(c, events);
+    const replay = await runPartitionsInterleaved(c, enveloped, [17]);
+    expect(replay.reduce((n, r) => n + r.applied, 0)).toBe(0);
+    await expectGroundTruth(c, events);
   });
 
   it.each([false, true])('uses one read and one write per distinct document (bulk reads: %s)', async (bulkReads) => {

@@ -41,6 +41,19 @@ function nativeRecord(seq: number, enqueuedMs: number, withMsTime: boolean): Cap
 }
 
 describe('readArchive', () => {
+  it('yields the events of an envelope message one by one, in order, under its sequence number', async () => {
+    const container = env.container('arch-read-envelopes');
+    const writer = new ArchiveWriter(container);
+    const envelope = { ...makeEvent(1, at(1)), body: Buffer.from(JSON.stringify([{ id: 'a', n: 1 }, { id: 'b', n: 2 }, { id: 'c', n: 3 }])) };
+    const whitespace = { ...makeEvent(2, at(2)), body: Buffer.from(' \n[{"id":"d"}]') };
+    await writer.write(makeBatch('0', [makeEvent(0, at(0)), envelope, whitespace, makeEvent(3, at(3))]));
+    const events = await collect(readArchive(container));
+    expect(events.map((e) => [e.sequenceNumber, e.envelopePosition, JSON.parse(e.body.toString('utf8')).id])).toEqual([
+      [0, undefined, 'e0'], [1, 0, 'a'], [1, 1, 'b'], [1, 2, 'c'], [2, 0, 'd'], [3, undefined, 'e3'],
+    ]);
+    expect(events[2].properties).toEqual(envelope.properties);
+  });
+
   it('yields each (partition, sequence number) once, in order, across blobs and rollovers', async () => {
     const container = env.container('arch-read-ours');
     const writer = new ArchiveWriter(container, { maxBlocksPerBlob: 3 });

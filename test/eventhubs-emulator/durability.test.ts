@@ -23,26 +23,31 @@ async function withClients<T>(emulator: EventHubsEmulator, hub: string, fn: (p: 
   }
 }
 
-/** Transpiles the emulator's sources (type-free) into a temp dir so the CLI can run as a real child process. */
+/**
+ * Transpiles the emulator's sources (type-free) into a temp dir so the CLI can run as a real child
+ * process; the partition-key hash it shares with the capture publisher lives in src/events.
+ */
 function transpileEmulator(): string {
-  const srcDir = path.resolve(__dirname, '../../src/local/eventhubs');
+  const srcRoot = path.resolve(__dirname, '../../src');
   const outDir = tempDir('ehemu-js');
+  const transpile = (full: string): void => {
+    const out = ts.transpileModule(fs.readFileSync(full, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
+    const target = path.join(outDir, path.relative(srcRoot, full)).replace(/\.ts$/, '.js');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, out.outputText);
+  };
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts')) {
-        const out = ts.transpileModule(fs.readFileSync(full, 'utf8'), {
-          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-        });
-        const target = path.join(outDir, path.relative(srcDir, full)).replace(/\.ts$/, '.js');
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, out.outputText);
-      }
+      else if (entry.name.endsWith('.ts')) transpile(full);
     }
   };
-  walk(srcDir);
-  return outDir;
+  walk(path.join(srcRoot, 'local/eventhubs'));
+  transpile(path.join(srcRoot, 'events/partitionKeyHash.ts'));
+  return path.join(outDir, 'local/eventhubs');
 }
 
 function startCli(jsDir: string, args: string[]): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PartitionLog } from './storage/partitionLog';
-import { partitionIndexForKey } from './partitionKeyHash';
+import { partitionIndexForKey } from '../../events/partitionKeyHash';
 
 export interface HubConfig {
   name: string;

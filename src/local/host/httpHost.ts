@@ -1,7 +1,9 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
 import { AddressInfo } from 'node:net';
-import { HttpRequest, HttpResponse, InvocationContext, HttpResponseInit } from '@azure/functions';
+import { HttpRequest, HttpRequestInit, InvocationContext } from '@azure/functions';
+import { BufferedNativeRequest } from './bufferedRequest';
+import { responsePayload } from './responsePayload';
 import { FunctionRegistration } from './functionsCoreShim';
 import { compileRoute, CompiledRoute } from './routeTemplate';
 import { requestUrl, BadRequestTarget } from './requestTarget';
@@ -136,14 +138,17 @@ export async function startHttpHost(registrations: FunctionRegistration[], opts:
       throw error;
     }
     const invocationId = crypto.randomUUID();
+    const href = url.toString();
+    const headers = headerRecord(req);
+    // `nativeRequest` is the library's own (untyped) init for a ready-made fetch Request.
     const request = new HttpRequest({
       method,
-      url: url.toString(),
-      headers: headerRecord(req),
+      url: href,
+      headers,
       query: Object.fromEntries(url.searchParams),
       params,
-      body: body.length > 0 ? { bytes: body } : undefined,
-    });
+      nativeRequest: new BufferedNativeRequest(href, method, headers, method === 'GET' || method === 'HEAD' ? undefined : body),
+    } as HttpRequestInit);
     const context = new InvocationContext({
       invocationId,
       functionName: fn.registration.name,
@@ -157,13 +162,8 @@ export async function startHttpHost(registrations: FunctionRegistration[], opts:
       opts.logger.error(`Executed '${fn.registration.name}' (Failed, Id=${invocationId}): ${(error as Error)?.stack ?? error}`);
       return send(res, 500, '', cors);
     }
-    const response = result instanceof HttpResponse ? result : new HttpResponse((result ?? {}) as HttpResponseInit);
-    const headers: Record<string, string> = { ...cors };
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    const payload = Buffer.from(await response.arrayBuffer());
-    send(res, response.status ?? 200, payload, headers);
+    const payload = await responsePayload(result);
+    send(res, payload.status, payload.body, { ...cors, ...payload.headers });
   };
 
   const server = http.createServer((req, res) => {
