@@ -1,5 +1,5 @@
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { packEnvelopes } from '../events/eventEnvelope';
+import { envelopeMessages } from '../events/eventEnvelope';
 import { partitionIndexForKey } from '../events/partitionKeyHash';
 import { TrackedEvent, partitionKeyOf } from '../events/eventSchema';
 import { PartitionSender } from './partitionSender';
@@ -68,11 +68,11 @@ export class EventHubPublisher implements EventPublisher {
     const sends: Promise<void>[] = [];
     for (const [key, indexes] of byKey) {
       const sender = this.sender(partitionIds[partitionIndexForKey(key, partitionIds.length)]);
-      for (const envelope of packEnvelopes(indexes.map((i) => JSON.stringify(events[i])), this.maxEnvelopeBytes)) {
+      for (const envelope of envelopeMessages(indexes.map((i) => events[i]), this.maxEnvelopeBytes)) {
         const members = envelope.members.map((m) => indexes[m]);
         result.sends++;
         sends.push(
-          sender.send({ body: Buffer.from(envelope.text, 'utf8'), contentType: 'application/json' }).then(
+          sender.send({ body: envelope.body, contentType: 'application/json' }).then(
             () => void (result.sent += members.length),
             (error: unknown) => fail(members, error instanceof Error ? error.message : String(error)),
           ),

@@ -42,3 +42,13 @@ export function packEnvelopes(serialized: readonly string[], maxBytes: number): 
   close();
   return out;
 }
+
+/**
+ * The messages that carry `events` (one user's, in order): usually one envelope, serialized in one
+ * call (what makes it cheap); split with `packEnvelopes` only when it would exceed `maxBytes`.
+ */
+export function envelopeMessages(events: readonly unknown[], maxBytes: number): { body: Buffer; members: number[] }[] {
+  const whole = Buffer.from(JSON.stringify(events.length === 1 ? events[0] : events), 'utf8');
+  if (whole.length <= maxBytes || events.length === 1) return [{ body: whole, members: events.map((_, i) => i) }];
+  return packEnvelopes(events.map((e) => JSON.stringify(e)), maxBytes).map((e) => ({ body: Buffer.from(e.text, 'utf8'), members: e.members }));
+}

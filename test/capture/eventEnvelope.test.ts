@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsInBody, packEnvelopes } from '../../src/events/eventEnvelope';
+import { envelopeMessages, eventsInBody, packEnvelopes } from '../../src/events/eventEnvelope';
 
 describe('packEnvelopes', () => {
   const texts = ['{"id":"a"}', '{"id":"b"}', '{"id":"c"}', '{"id":"d"}'];
@@ -31,5 +31,25 @@ describe('eventsInBody', () => {
     expect(eventsInBody([{ a: 1 }, { b: 2 }])).toEqual([{ a: 1 }, { b: 2 }]);
     expect(eventsInBody({ a: 1 })).toEqual([{ a: 1 }]);
     expect(eventsInBody('text')).toEqual(['text']);
+  });
+});
+
+describe('envelopeMessages', () => {
+  const events = Array.from({ length: 6 }, (_, i) => ({ id: `e${i}`, pad: 'x'.repeat(20) }));
+
+  it('sends one user\'s events as one envelope when they fit, a lone event as itself', () => {
+    const [only, ...rest] = envelopeMessages(events, 10_000);
+    expect(rest).toEqual([]);
+    expect(only.members).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(JSON.parse(only.body.toString('utf8'))).toEqual(events);
+    expect(JSON.parse(envelopeMessages([events[0]], 10).map((m) => m.body.toString())[0])).toEqual(events[0]);
+  });
+
+  it('splits, in order, what would not fit', () => {
+    const one = Buffer.byteLength(JSON.stringify(events[0]));
+    const messages = envelopeMessages(events, 2 * one + 4);
+    expect(messages.map((m) => m.members)).toEqual([[0, 1], [2, 3], [4, 5]]);
+    for (const m of messages) expect(m.body.length).toBeLessThanOrEqual(2 * one + 4);
+    expect(messages.flatMap((m) => JSON.parse(m.body.toString('utf8')))).toEqual(events);
   });
 });

@@ -59,6 +59,9 @@ export class AmqpServer {
     const server = this.container.listen({ host: this.opts.host, port: this.opts.port });
     this.server = server;
     server.on('connection', (socket: net.Socket) => {
+      // Nagle's algorithm held small frames (dispositions, flow) back: a producer's send took
+      // ~4.7 ms instead of ~3 under load.
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
