@@ -1,5 +1,6 @@
 // A deterministic stream of tracked events for the chaos and soak drivers: event i always has the
 // same id, user, type, offer/product and value, so a run can be reproduced and checked.
+import { seededRandom } from '../ranking/epsilonGreedy';
 
 export const OFFERS = Array.from({ length: 12 }, (_, i) => `offer-${i}`);
 export const PRODUCTS = Array.from({ length: 40 }, (_, i) => `prod-${i}`);
@@ -23,17 +24,8 @@ export interface StreamEvent {
   context: { device: string; channel: string; page: string };
 }
 
-/** Small, fast, seedable PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The ranker's seeded generator (mulberry32). */
+export const prng = seededRandom;
 
 export interface StreamOptions {
   /** Prefix of every event id, e.g. the run's name. */
