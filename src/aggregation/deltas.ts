@@ -143,7 +143,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
         // One bad event of an envelope goes to the dead letters alone; the others count.
         poison.push(
           Array.isArray(decoded.value)
-            ? { event: { ...received, body: JSON.stringify(items[position]) ?? null }, position, reason: `[${position}] ${check.reason}` }
+            ? { event: { ...received, body: JSON.stringify(items[position]) }, position, reason: `[${position}] ${check.reason}` }
             : { event: received, reason: check.reason },
         );
         continue;

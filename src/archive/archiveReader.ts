@@ -76,7 +76,7 @@ function envelopeEvents(body: Buffer): Buffer[] | undefined {
   } catch {
     return undefined; // left for the reader's own parse to report
   }
-  return Array.isArray(value) ? value.map((event) => Buffer.from(JSON.stringify(event) ?? 'null', 'utf8')) : undefined;
+  return Array.isArray(value) ? value.map((event) => Buffer.from(JSON.stringify(event), 'utf8')) : undefined;
 }
 
 function comparePartitions(a: string, b: string): number {
