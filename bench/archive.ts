@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import { startAzurite } from '../src/local/services/azurite';
+import { startAzurite } from '../tools/local/services/azurite';
 import { ArchiveWriter } from '../src/archive/archiveWriter';
 import { readArchive } from '../src/archive/archiveReader';
 import type { ReceivedBatch, ReceivedEvent } from '../src/events/receivedBatch';

@@ -16,14 +16,14 @@ import { trainCampaignModel } from '../src/campaign/model/trainCampaignModel';
 import { memoryLeadSource } from '../src/campaign/plan/leadSource';
 import { leadPlanDocumentId } from '../src/campaign/plan/planDocuments';
 import { runCampaignPlan } from '../src/campaign/plan/runCampaignPlan';
-import { planQuality } from '../src/campaign/quality/planQuality';
+import { planQuality } from '../tools/synthetic/campaign/planQuality';
 import { parseRecommendRequest } from '../src/campaign/recommend/recommendRequest';
 import { recommend } from '../src/campaign/recommend/recommender';
-import { campaignDataToCsv } from '../src/campaign/synthetic/campaignCsv';
-import { generateCampaignData } from '../src/campaign/synthetic/generateCampaignData';
-import { startCosmosProcess } from '../src/local/cosmos/childProcess';
+import { campaignDataToCsv } from '../tools/synthetic/campaign/campaignCsv';
+import { generateCampaignData } from '../tools/synthetic/campaign/generateCampaignData';
+import { startCosmosProcess } from '../tools/emulators/cosmos-standin/childProcess';
 import { sha256Hex } from '../src/models/modelRegistry';
-import { rocAuc } from '../src/training/metrics';
+import { rocAuc } from '../src/learners/metrics';
 
 function log(msg: string): void {
   process.stderr.write(`[campaign] ${msg}\n`);

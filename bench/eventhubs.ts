@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventData, EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
-import { startEventHubsEmulator } from '../src/local/eventhubs';
+import { startEventHubsEmulator } from '../tools/emulators/eventhubs';
 
 const HUB = 'bench';
 const PARTITIONS = 4;
@@ -23,7 +23,7 @@ async function startEmulator(dataDir: string, inProcess: boolean): Promise<{ con
   }
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(__dirname, '../src/local/eventhubs/main.js'), '--data-dir', dataDir, '--port', '0', '--hub', `${HUB}:${PARTITIONS}`],
+    [path.join(__dirname, '../tools/emulators/eventhubs/main.js'), '--data-dir', dataDir, '--port', '0', '--hub', `${HUB}:${PARTITIONS}`],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((resolve, reject) => {

@@ -6,8 +6,8 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { startLocalRuntime } from '../src/local/localRuntime';
-import { silentLogger } from '../src/local/host/hostLogger';
+import { startLocalRuntime } from '../tools/local/localRuntime';
+import { silentLogger } from '../tools/local/host/hostLogger';
 import { postLoad, type LoadResult } from './support/httpLoad';
 
 const BATCH = 50;

@@ -1,8 +1,8 @@
 // `node dist/bench/run.js train [rows] [features] [trees]`: GBDT training speed/quality on synthetic
-// data with a known generating function (src/training/synthetic.ts), time-ordered 80/20 split.
-import { rocAuc, logLoss } from '../src/training/metrics';
-import { makeSyntheticBinary, sliceRows } from '../src/training/synthetic';
-import { trainBinaryModel } from '../src/training/trainBinaryModel';
+// data with a known generating function (tools/synthetic/gbdtDataset.ts), time-ordered 80/20 split.
+import { rocAuc, logLoss } from '../src/learners/metrics';
+import { makeSyntheticBinary, sliceRows } from '../tools/synthetic/gbdtDataset';
+import { trainBinaryModel } from '../src/learners/trainBinaryModel';
 
 function log(msg: string): void {
   process.stderr.write(`[train] ${msg}\n`);

@@ -1,7 +1,7 @@
 import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
-import { toReceivedBatch } from '../src/hosting/eventHubTriggerInput';
+import { toReceivedBatch } from '../src/processing/eventHubTriggerInput';
 import { aggregateEvents } from '../src/processing/aggregateEvents';
 
 app.eventHub('aggregateEvents', {

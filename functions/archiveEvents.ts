@@ -1,7 +1,7 @@
 import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
-import { toReceivedBatch } from '../src/hosting/eventHubTriggerInput';
+import { toReceivedBatch } from '../src/processing/eventHubTriggerInput';
 import { archiveEvents } from '../src/processing/archiveEvents';
 
 app.eventHub('archiveEvents', {

@@ -2,7 +2,7 @@ import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { RETRAIN_FUNCTION_NAME, retrainSchedule } from '../src/config/trainingSettings';
-import { retrainOnSchedule } from '../src/trainingPipeline/retrainJob';
+import { retrainOnSchedule } from '../src/training/retrainJob';
 
 // Scheduled retraining, OFF by default: it runs only when AzureWebJobs.retrainModel.Disabled is
 // "false"; the schedule is RetrainSchedule (NCRONTAB, UTC, default 03:00 daily). docs/training.md.

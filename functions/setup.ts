@@ -1,4 +1,4 @@
 // Loaded first by every function file: app-wide start-up that must precede the first invocation.
-import { startTelemetry } from '../src/deploy/telemetry';
+import { startTelemetry } from '../src/app/telemetry';
 
 startTelemetry(process.env);

@@ -9,7 +9,7 @@
 // partition in order from a checkpoint, so "≤ mark" means "already counted" for that document.
 import { BulkOperationType, type Container, type OperationInput } from '@azure/cosmos';
 import { withRetry, type RetryOptions } from '../common/retry';
-import { forEachConcurrently } from './boundedConcurrency';
+import { forEachConcurrently } from '../common/boundedConcurrency';
 import { rebuildDelta, type ComputedDeltas, type DocumentDelta } from './deltas';
 import { appliedMarks, foldDelta, locate, type DocumentLocation, type StoredDocument } from './documents';
 

@@ -5,7 +5,7 @@ import { readSettings, Settings } from '../config/settings';
 import { createEventHubProducer } from '../clients/eventHubClients';
 import { createCosmosClient } from '../clients/cosmosClients';
 import { createBlobServiceClient } from '../clients/blobClients';
-import { EventHubPublisher } from '../capture/eventPublisher';
+import { EventHubPublisher } from '../clients/eventHubPublisher';
 
 /**
  * Clients shared by all invocations of one function app instance, created on first use so a

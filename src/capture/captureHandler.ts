@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseCaptureBody, CaptureLimits } from './captureRequest';
-import { EventPublisher } from './eventPublisher';
+import { EventPublisher } from '../clients/eventHubPublisher';
 
 export interface CaptureDeps {
   publisher: EventPublisher;

@@ -1,4 +1,4 @@
-// Settings of scheduled retraining (functions/retrainModel.ts, src/trainingPipeline/retrainJob.ts).
+// Settings of scheduled retraining (functions/retrainModel.ts, src/training/retrainJob.ts).
 // Kept apart from settings.ts so the lead can merge TRAINING_SETTING_NAMES into the app's list.
 import { Env, SettingsError, numberSetting } from './settings';
 

@@ -1,5 +1,5 @@
 // GBDT → ONNX: ai.onnx.ml TreeEnsembleRegressor (margin) followed by Sigmoid (probability).
-import type { FittedGradientBoosting } from '../training/gradientBoosting';
+import type { FittedGradientBoosting } from '../learners/gradientBoosting';
 import { OnnxNode, ONNX_FLOAT, attr, encodeOnnxModel } from './onnxModel';
 import { ExportOptions, buildMetadata } from './exportOptions';
 

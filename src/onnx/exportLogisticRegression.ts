@@ -1,6 +1,6 @@
 // Logistic regression → ONNX: Sub/Mul standardise, Where(IsNaN) imputes the mean (0 after
 // standardising), MatMul + Add give the margin, Sigmoid the probability.
-import type { FittedLogisticRegression } from '../training/logisticRegression';
+import type { FittedLogisticRegression } from '../learners/logisticRegression';
 import { ONNX_FLOAT, encodeOnnxModel } from './onnxModel';
 import { ExportOptions, buildMetadata } from './exportOptions';
 

@@ -1,6 +1,6 @@
 // Runs exported ONNX bytes in onnxruntime-node and compares with the TypeScript model's predictions.
 import * as ort from 'onnxruntime-node';
-import { FeatureMatrix, rowMajorSlice, validateFeatureMatrix } from '../training/dataset';
+import { FeatureMatrix, rowMajorSlice, validateFeatureMatrix } from '../learners/dataset';
 
 export interface ProbabilisticModel {
   readonly nFeatures: number;

@@ -1,7 +1,7 @@
 // Decisions leave the rank hot path through this buffer: rank answers at once and the events go
 // to Event Hubs in batches a few milliseconds later. A bounded queue and a few retries keep an
 // Event Hubs outage from growing memory without bound; what is dropped is counted and logged.
-import type { EventPublisher } from '../capture/eventPublisher';
+import type { EventPublisher } from '../clients/eventHubPublisher';
 import type { TrackedEvent } from '../events/eventSchema';
 
 export interface DecisionLogOptions {

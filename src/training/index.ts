@@ -1,11 +1,7 @@
-// Public surface of the training core.
-export * from './dataset';
-export { FeatureBinner, FittedBinner, MISSING_BIN } from './binner';
-export type { BinnedMatrix, FeatureBinnerParams } from './binner';
-export * from './gradientBoosting';
-export * from './logisticRegression';
-export * from './metrics';
-export * from './offPolicy';
-export { RegressionTree } from './tree';
-export * from './trainBinaryModel';
-export { makeSyntheticBinary, sliceRows, syntheticLogit } from './synthetic';
+// Public surface of the training pipeline: raw archive → validated, registered, gated ONNX model.
+export { runTraining, DEFAULT_GBDT } from './runTraining';
+export type { TrainingRunOptions, TrainingRunResult, TrainingProgress } from './trainingRunOptions';
+export type { TrainingRunReport, TrainingStatus } from './trainingRunReport';
+export { TrainingDataError } from './trainingDataError';
+export { reportPath, POLICY_VALUE_METRIC } from './registryAccess';
+export { formatTrainingSummary, trainingSummaryJson } from './trainingSummary';

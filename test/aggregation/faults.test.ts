@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosStandIn } from '../../src/local/cosmos/server';
+import { startCosmos, type CosmosStandIn } from '../../tools/emulators/cosmos-standin/server';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { aggregateKeyOf, batchOf, cut, expectedAggregates, makeEvents, toPartitions } from './fixtures';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import { startAzurite, BlobEmulator } from '../../src/local/services/azurite';
+import { startAzurite, BlobEmulator } from '../../tools/local/services/azurite';
 import type { ReceivedBatch, ReceivedEvent } from '../../src/events/receivedBatch';
 import { decodeCaptureAvro } from '../../src/archive/captureAvro';
 import type { CaptureRecord } from '../../src/archive/captureSchema';

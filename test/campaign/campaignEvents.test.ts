@@ -9,7 +9,7 @@ import { validateClientEvent, type TrackedEvent } from '../../src/events/eventSc
 import { ATTRIBUTION_DAYS, campaignEventsFromArchive, touchesFromEvents } from '../../src/campaign/data/archiveTouches';
 import { ArchiveWriter } from '../../src/archive/archiveWriter';
 import { readArchive } from '../../src/archive/archiveReader';
-import { startAzurite } from '../../src/local/services/azurite';
+import { startAzurite } from '../../tools/local/services/azurite';
 
 const received = new Date('2025-03-10T12:00:00Z');
 const touch = (id: string, extra: Record<string, unknown> = {}) => ({

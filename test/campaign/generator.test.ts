@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { COMBINATIONS, localContactTime } from '../../src/campaign/combinations';
 import { readCampaignFiles } from '../../src/campaign/data/campaignFiles';
-import { campaignDataToCsv } from '../../src/campaign/synthetic/campaignCsv';
-import { generateCampaignData } from '../../src/campaign/synthetic/generateCampaignData';
-import { trueCombinationProbabilities, trueConversionProbability } from '../../src/campaign/synthetic/trueConversion';
+import { campaignDataToCsv } from '../../tools/synthetic/campaign/campaignCsv';
+import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
+import { trueCombinationProbabilities, trueConversionProbability } from '../../tools/synthetic/campaign/trueConversion';
 
 const digest = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 

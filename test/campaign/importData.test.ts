@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosStandIn } from '../../src/local/cosmos/server';
+import { startCosmos, type CosmosStandIn } from '../../tools/emulators/cosmos-standin/server';
 import { readCampaignFiles } from '../../src/campaign/data/campaignFiles';
 import { CampaignDataError, formatIssue } from '../../src/campaign/data/dataIssues';
 import { ensureCampaignContainers } from '../../src/campaign/data/campaignContainers';

@@ -5,10 +5,10 @@ import { COMBINATION_COUNT } from '../../src/campaign/combinations';
 import { leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel } from '../../src/campaign/model/campaignModel';
 import { trainCampaignModel, type TrainedCampaignModel } from '../../src/campaign/model/trainCampaignModel';
-import { planQuality, type PlanQuality } from '../../src/campaign/quality/planQuality';
-import { generateCampaignData } from '../../src/campaign/synthetic/generateCampaignData';
+import { planQuality, type PlanQuality } from '../../tools/synthetic/campaign/planQuality';
+import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
 import { sha256Hex } from '../../src/models/modelRegistry';
-import { rocAuc } from '../../src/training/metrics';
+import { rocAuc } from '../../src/learners/metrics';
 
 describe('campaign model quality (synthetic truth)', () => {
   const data = generateCampaignData({ leads: 6000, touches: 80_000, seed: 21, days: 84 });

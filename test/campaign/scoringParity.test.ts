@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMBINATION_COUNT } from '../../src/campaign/combinations';
 import { expandCombinations, leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel, type CampaignModel } from '../../src/campaign/model/campaignModel';
-import { decodeTreeEnsemble } from '../../src/campaign/model/decodeTreeEnsemble';
+import { decodeTreeEnsemble } from '../../src/onnx/decodeTreeEnsemble';
 import { trainCampaignModel, type TrainedCampaignModel } from '../../src/campaign/model/trainCampaignModel';
-import { generateCampaignData } from '../../src/campaign/synthetic/generateCampaignData';
+import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
 import { sha256Hex } from '../../src/models/modelRegistry';
 
 describe('campaign scoring engines', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_DEFAULTS, CAMPAIGN_SETTING_NAMES, readCampaignSettings } from '../../src/config/campaignSettings';
-import { installFunctionsCoreShim } from '../../src/local/host/functionsCoreShim';
+import { installFunctionsCoreShim } from '../../tools/local/host/functionsCoreShim';
 
 describe('campaign settings', () => {
   it('defaults to the trees engine, 1,000 leads per request and no timer', () => {

@@ -7,7 +7,7 @@ import { COUNTER_FIELDS } from '../../src/aggregation/aggregateKinds';
 import { parseAggregatesQuery } from '../../src/dashboard/aggregatesQuery';
 import { readAggregateTotals } from '../../src/dashboard/readAggregates';
 import { ParameterError } from '../../src/dashboard/parameterError';
-import type { HttpHost } from '../../src/local/host/httpHost';
+import type { HttpHost } from '../../tools/local/host/httpHost';
 import type { TrackedEvent } from '../../src/events/eventSchema';
 import { AggregateSeeder, serveDashboardFunctions, startStores, TEST_KEYS, type Stores } from './dashboardTestKit';
 import { productTotals, recentEvents, typeCounts } from './recentEvents';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { HttpHost } from '../../src/local/host/httpHost';
+import type { HttpHost } from '../../tools/local/host/httpHost';
 import { AggregateSeeder, serveDashboardFunctions, startStores, TEST_KEYS, type Stores } from './dashboardTestKit';
 import { recentEvents } from './recentEvents';
 import { seedCampaignPlans, seedModelRegistry } from './registrySeed';

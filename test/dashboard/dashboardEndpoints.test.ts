@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_CSP } from '../../src/dashboard/dashboardPage';
 import { handleStatusRequest } from '../../src/dashboard/statusEndpoint';
 import { CAMPAIGN_PLANS_CONTAINER } from '../../src/dashboard/campaignPlanSummary';
-import type { HttpHost } from '../../src/local/host/httpHost';
+import type { HttpHost } from '../../tools/local/host/httpHost';
 import { serveDashboardFunctions, startStores, TEST_KEYS, type Stores } from './dashboardTestKit';
 import { seedCampaignPlans, seedModelRegistry } from './registrySeed';
 

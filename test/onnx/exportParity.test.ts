@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HistGradientBoostingClassifier } from '../../src/training/gradientBoosting';
-import { LogisticRegression } from '../../src/training/logisticRegression';
-import { makeSyntheticBinary, sliceRows } from '../../src/training/synthetic';
+import { HistGradientBoostingClassifier } from '../../src/learners/gradientBoosting';
+import { LogisticRegression } from '../../src/learners/logisticRegression';
+import { makeSyntheticBinary, sliceRows } from '../../tools/synthetic/gbdtDataset';
 import { exportGradientBoostingToOnnx } from '../../src/onnx/exportGradientBoosting';
 import { exportLogisticRegressionToOnnx } from '../../src/onnx/exportLogisticRegression';
 import { createOnnxSession, verifyOnnx } from '../../src/onnx/verifyOnnx';

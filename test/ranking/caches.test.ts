@@ -5,7 +5,7 @@ import { DecisionLog } from '../../src/ranking/decisionLog';
 import { ProfileCache } from '../../src/features/profileCache';
 import { ActiveOffers } from '../../src/ranking/catalog/activeOffers';
 import { PriorsProvider } from '../../src/features/priorsProvider';
-import type { EventPublisher, PublishResult } from '../../src/capture/eventPublisher';
+import type { EventPublisher, PublishResult } from '../../src/clients/eventHubPublisher';
 import type { TrackedEvent } from '../../src/events/eventSchema';
 import type { ProfileView } from '../../src/features/profileView';
 import type { StoredOffer } from '../../src/ranking/catalog/catalogStore';

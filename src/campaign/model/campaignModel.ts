@@ -9,7 +9,7 @@ import { sha256Hex } from '../../models/modelRegistry';
 import { createOnnxSession } from '../../onnx/verifyOnnx';
 import { CombinationTreeScorer } from './combinationTreeScorer';
 import { onnxCombinationScorer, treeCombinationScorer, type CombinationScorer, type OnnxRun, type ScoringEngine } from './combinationScorer';
-import { decodeTreeEnsemble } from './decodeTreeEnsemble';
+import { decodeTreeEnsemble } from '../../onnx/decodeTreeEnsemble';
 
 export const ENGINE_PARITY_TOLERANCE = 1e-5;
 

@@ -7,7 +7,7 @@
 import { COMBINATIONS, COMBINATION_COUNT } from '../combinations';
 import type { CampaignLayout } from '../features/campaignContract';
 import { writeCombinationColumns } from '../features/campaignRows';
-import { LEAF, type TreeEnsemble } from './treeEnsemble';
+import { LEAF, type TreeEnsemble } from '../../onnx/treeEnsemble';
 
 const KIND_LEAF = 0;
 const KIND_LEAD = 1;

@@ -2,8 +2,8 @@
 // against onnxruntime) on a time-split training set, and prepares its registry manifest.
 import type { CampaignData } from '../data/campaignFiles';
 import type { ManifestInput } from '../../models/modelManifest';
-import { trainBinaryModel, type TrainBinaryModelResult } from '../../training/trainBinaryModel';
-import type { HistGradientBoostingParams } from '../../training/gradientBoosting';
+import { trainBinaryModel, type TrainBinaryModelResult } from '../../learners/trainBinaryModel';
+import type { HistGradientBoostingParams } from '../../learners/gradientBoosting';
 import { buildTrainingSet, type CampaignTrainingSet } from './trainingSet';
 
 export const CAMPAIGN_MODEL_NAME = 'campaign';

@@ -4,7 +4,7 @@ import { CHANNELS } from '../combinations';
 import { buildCampaignContract, campaignLayout, type CampaignLayout } from '../features/campaignContract';
 import { writeCombinationColumns, writeLeadColumns } from '../features/campaignRows';
 import type { CampaignData } from '../data/campaignFiles';
-import type { Dataset } from '../../training/dataset';
+import type { Dataset } from '../../learners/dataset';
 
 export interface CampaignTrainingSet {
   layout: CampaignLayout;

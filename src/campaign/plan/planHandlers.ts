@@ -2,7 +2,7 @@
 // optionally {"modelVersion": "..."}) and the timer, which plans the campaigns a setting lists.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ModelRegistryError } from '../../models/modelRegistry';
-import { readJsonBody } from '../../ranking/http/readJsonBody';
+import { readJsonBody } from '../../common/readJsonBody';
 import { idField } from '../data/fieldRules';
 import { CampaignModelError } from '../model/campaignModel';
 import { planCampaign, PlanJobError, type PlanJobDeps } from './planCampaign';

@@ -1,7 +1,7 @@
 // Lookups the recommend API makes in Cosmos DB: leads by id (point reads, a few at a time) and
 // campaign definitions (cached for a short while: they rarely change).
 import type { Container } from '@azure/cosmos';
-import { forEachConcurrently } from '../../aggregation/boundedConcurrency';
+import { forEachConcurrently } from '../../common/boundedConcurrency';
 import { withRetry } from '../../common/retry';
 import { CAMPAIGN_DOCUMENT_ID } from '../data/campaignDocuments';
 import { checkLeadAttributes } from '../data/leadRules';

@@ -2,7 +2,7 @@
 // unknown lead or campaign, 503 when no model is loaded or the store is unavailable.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { isTransientError } from '../../common/retry';
-import { readJsonBody } from '../../ranking/http/readJsonBody';
+import { readJsonBody } from '../../common/readJsonBody';
 import { parseRecommendRequest } from './recommendRequest';
 import { recommend, RecommendError, type RecommendDeps } from './recommender';
 

@@ -1,6 +1,6 @@
 // What the reward and activate endpoints share: key check, event id verification, publishing.
 import type { HttpResponseInit } from '@azure/functions';
-import type { EventPublisher } from '../../capture/eventPublisher';
+import type { EventPublisher } from '../../clients/eventHubPublisher';
 import type { TrackedEvent } from '../../events/eventSchema';
 import type { ApiKeyCheck } from '../apiKeyAuth';
 import { verifyEventId, type EventClaims } from '../eventIdToken';

@@ -6,7 +6,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { CatalogStore } from '../catalog/catalogStore';
 import { isOfferId, validateOffer } from '../catalog/offerSchema';
-import { readJsonBody } from './readJsonBody';
+import { readJsonBody } from '../../common/readJsonBody';
 
 export interface ManageOffersDeps {
   catalog: CatalogStore;

@@ -4,7 +4,7 @@ import { API_KEY_HEADER, type ApiKeyCheck } from '../apiKeyAuth';
 import { badRequest, personalizerError, serviceUnavailable, unauthorized } from '../personalizerErrors';
 import { parseRankRequest } from '../rankRequest';
 import { RankerNotConfiguredError, type Ranker } from '../ranker';
-import { readJsonBody } from './readJsonBody';
+import { readJsonBody } from '../../common/readJsonBody';
 
 /** Largest rank body: its decision event (the body plus scores) must fit one 1 MB Event Hubs message. */
 export const MAX_RANK_BODY_BYTES = 512 * 1024;

@@ -5,7 +5,7 @@ import { API_KEY_HEADER } from '../apiKeyAuth';
 import { rewardEvent } from '../decisionEvents';
 import { badRequest, unauthorized } from '../personalizerErrors';
 import { publishOne, verifyEvent, type EventCallDeps } from './eventCallDeps';
-import { readJsonBody } from './readJsonBody';
+import { readJsonBody } from '../../common/readJsonBody';
 
 export async function handleReward(request: HttpRequest, deps: EventCallDeps): Promise<HttpResponseInit> {
   if (!deps.apiKeys.accepts(request.headers.get(API_KEY_HEADER))) return unauthorized();

@@ -1,0 +1,52 @@
+// The public shape of a training run (re-exported by index.ts). Extend only with optional fields.
+import type { ContainerClient } from '@azure/storage-blob';
+import type { FeatureContract } from '../features/featureContract';
+import type { HistGradientBoostingParams } from '../learners/gradientBoosting';
+import type { ContractOptions } from './deriveFeatureContract';
+import type { TrainingRunReport } from './trainingRunReport';
+
+export interface TrainingProgress {
+  step: string;
+  done: number;
+  total?: number;
+}
+
+export interface TrainingRunOptions {
+  /** Registry name, e.g. 'offer-ranker'. */
+  modelName: string;
+  archive: { container: ContainerClient } | { folder: string };
+  /** The models blob container. */
+  registry: ContainerClient;
+  /** Decision issue-time range [from, to); default: everything. */
+  from?: Date;
+  to?: Date;
+  /** Default true (still gated). */
+  promote?: boolean;
+  gates?: {
+    minDecisions?: number;
+    minPositives?: number;
+    policyValueMargin?: number;
+    /** Largest share of decision events that may be malformed or unparsable. Default 0.01. */
+    maxMalformedShare?: number;
+  };
+  gbdt?: Partial<HistGradientBoostingParams>;
+  now?: () => Date;
+  progress?: (p: TrainingProgress) => void;
+  log?: (line: string) => void;
+  /** Latest share of decisions (by issue time) held out for evaluation. Default 0.2. */
+  validationFraction?: number;
+  /** Latest share of the training part used for early stopping. Default 0.1. */
+  earlyStoppingFraction?: number;
+  /** A fixed contract, or the current model's; default: derived from the training decisions. */
+  contract?: FeatureContract | 'current';
+  contractOptions?: ContractOptions;
+}
+
+export interface TrainingRunResult {
+  status: 'promoted' | 'registered' | 'rejected';
+  version?: string;
+  /** Why not promoted / rejected. */
+  reason?: string;
+  /** Also written as report.json next to the model. */
+  report: TrainingRunReport;
+}

@@ -1,0 +1,338 @@
+import * as fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CheckKind } from '../../../tools/bicep/issues';
+import { formatIssue } from '../../../tools/bicep/issues';
+import { validateInfra } from '../../../tools/bicep/validateInfra';
+import { brokenCopy, infraDir, typesDir, type Edit } from './infraFixtures';
+
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// Access policies in place of Azure RBAC (the way Key Vaults were secured before RBAC).
+const ACCESS_POLICIES = `enableRbacAuthorization: false
+    accessPolicies: [
+      {
+        tenantId: tenant().tenantId
+        objectId: '00000000-0000-0000-0000-000000000000'
+        permissions: {
+          secrets: ['get', 'list']
+        }
+      }
+    ]
+`;
+
+interface Defect {
+  name: string;
+  edits: Edit[];
+  check: CheckKind;
+  file: string;
+  message: RegExp;
+}
+
+const defects: Defect[] = [
+  {
+    name: 'syntax error',
+    edits: [{ file: 'app/identity.bicep', find: 'output id string = identity.id', replace: 'output id string = identity.id +' }],
+    check: 'syntax',
+    file: 'app/identity.bicep',
+    message: /syntax error/,
+  },
+  {
+    name: 'unknown property',
+    edits: [{ file: 'app/hostStorage.bicep', find: 'allowBlobPublicAccess: false', replace: 'allowBlobPublicAcess: false' }],
+    check: 'schema',
+    file: 'app/hostStorage.bicep',
+    message: /unknown property "allowBlobPublicAcess" at storage\.properties/,
+  },
+  {
+    name: 'wrong case',
+    edits: [{ file: 'app/monitoring.bicep', find: 'DisableLocalAuth: true', replace: 'disableLocalAuth: true' }],
+    check: 'schema',
+    file: 'app/monitoring.bicep',
+    message: /"disableLocalAuth" at appInsights\.properties has the wrong case, expected "DisableLocalAuth"/,
+  },
+  {
+    name: 'read-only property set',
+    edits: [{ file: 'app/cosmos.bicep', find: "databaseAccountOfferType: 'Standard'", replace: "databaseAccountOfferType: 'Standard'\n    documentEndpoint: 'https://x'" }],
+    check: 'schema',
+    file: 'app/cosmos.bicep',
+    message: /read-only property "documentEndpoint" at account\.properties/,
+  },
+  {
+    name: 'missing required property',
+    edits: [{ file: 'app/cosmos.bicep', find: "databaseAccountOfferType: 'Standard'", replace: '' }],
+    check: 'schema',
+    file: 'app/cosmos.bicep',
+    message: /missing required property "databaseAccountOfferType" at account\.properties/,
+  },
+  {
+    name: 'bad enum value',
+    edits: [{ file: 'app/cosmos.bicep', find: "defaultConsistencyLevel: 'Session'", replace: "defaultConsistencyLevel: 'Sessions'" }],
+    check: 'schema',
+    file: 'app/cosmos.bicep',
+    message: /value 'Sessions' at account\.properties\.consistencyPolicy\.defaultConsistencyLevel is not allowed/,
+  },
+  {
+    name: 'bad enum in a nested child resource (type resolved through the parent)',
+    edits: [{ file: 'app/hostStorage.bicep', find: "publicAccess: 'None'", replace: "publicAccess: 'Everyone'" }],
+    check: 'schema',
+    file: 'app/hostStorage.bicep',
+    message: /'Everyone' at deploymentContainer\.properties\.publicAccess is not allowed/,
+  },
+  {
+    name: 'parent: of the wrong type',
+    edits: [{ file: 'app/dataLake.bicep', find: 'parent: blobServices\n', replace: 'parent: lake\n' }],
+    check: 'schema',
+    file: 'app/dataLake.bicep',
+    message: /parent of containers has type Microsoft\.Storage\/storageAccounts, but .*containers needs a Microsoft\.Storage\/storageAccounts\/blobServices/,
+  },
+  {
+    name: 'wrong apiVersion',
+    edits: [{ file: 'app/identity.bicep', find: '@2023-01-31', replace: '@2019-01-31' }],
+    check: 'schema',
+    file: 'app/identity.bicep',
+    message: /apiVersion 2019-01-31 of Microsoft\.ManagedIdentity\/userAssignedIdentities not found \(available: /,
+  },
+  {
+    name: 'listKeys',
+    edits: [{ file: 'app/hostStorage.bicep', find: 'output name string', replace: 'output key string = storage.listKeys().keys[0].value\noutput name string' }],
+    check: 'rules',
+    file: 'app/hostStorage.bicep',
+    message: /forbidden "listKeys"/,
+  },
+  {
+    name: 'missing module param',
+    edits: [{ file: 'main.bicep', find: '    deploymentContainerName: deploymentContainerName\n', replace: '' }],
+    check: 'wiring',
+    file: 'main.bicep',
+    message: /module hostStorage does not set required param "deploymentContainerName"/,
+  },
+  {
+    name: 'unknown module param',
+    edits: [{ file: 'main.bicep', find: '    deploymentContainerName: deploymentContainerName\n', replace: '    deploymentContainerName: deploymentContainerName\n    containerName: \'x\'\n' }],
+    check: 'wiring',
+    file: 'main.bicep',
+    message: /module hostStorage passes "containerName", which \.\/app\/hostStorage\.bicep does not declare/,
+  },
+  {
+    name: 'unknown module output',
+    edits: [{ file: 'main.bicep', find: 'cosmos.outputs.endpoint\n', replace: 'cosmos.outputs.accountEndpoint\n' }],
+    check: 'wiring',
+    file: 'main.bicep',
+    message: /module cosmos has no output "accountEndpoint"/,
+  },
+  {
+    name: 'parameters file mismatch (unknown parameter)',
+    edits: [{ file: 'main.parameters.json', find: '"location": {', replace: '"region": {' }],
+    check: 'wiring',
+    file: 'main.parameters.json',
+    message: /parameter "region" is not a param of main\.bicep/,
+  },
+  {
+    name: 'parameters file mismatch (required param without value)',
+    edits: [{ file: 'main.parameters.json', find: '"location": {', replace: '"region": {' }],
+    check: 'wiring',
+    file: 'main.parameters.json',
+    message: /required param "location" of main\.bicep has no value/,
+  },
+  {
+    name: 'missing role assignment',
+    edits: [{ file: 'app/rbac.bicep', find: /resource appEventHubsReceiver [\s\S]*?\n}\n/, replace: '' }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /missing Azure RBAC role assignment: Azure Event Hubs Data Receiver/,
+  },
+  {
+    name: 'app role only assigned conditionally',
+    edits: [{ file: 'app/rbac.bicep', find: "resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {", replace: "resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {" }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /Monitoring Metrics Publisher is only assigned conditionally/,
+  },
+  {
+    name: 'app Cosmos data role removed (only the optional deployer one is left)',
+    edits: [{ file: 'app/cosmosRbac.bicep', find: /resource appDataContributor [\s\S]*?\n}\n/, replace: '' }],
+    check: 'rules',
+    file: 'app/cosmosRbac.bicep',
+    message: /Cosmos DB role Cosmos DB Built-in Data Contributor is only assigned conditionally/,
+  },
+  {
+    name: 'missing Cosmos data role',
+    edits: [{ file: 'app/cosmosRbac.bicep', find: /var dataContributorRoleId = '[^']*'/, replace: "var dataContributorRoleId = 'not-a-role'" }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /missing Cosmos DB role assignment: Cosmos DB Built-in Data Contributor/,
+  },
+  {
+    name: 'Power BI principal also given a writing role',
+    edits: [{ file: 'app/cosmosRbac.bicep', find: '    principalId: deployerPrincipalId\n', replace: '    principalId: powerBiPrincipalId\n' }],
+    check: 'rules',
+    file: 'app/cosmosRbac.bicep',
+    message: /principal powerBiPrincipalId has Data Reader and also a writing role/,
+  },
+  {
+    name: 'local auth left on',
+    edits: [{ file: 'app/eventHubs.bicep', find: 'disableLocalAuth: true', replace: 'disableLocalAuth: false' }],
+    check: 'rules',
+    file: 'app/eventHubs.bicep',
+    message: /namespace \(Microsoft\.EventHub\/namespaces\) must set properties\.disableLocalAuth: true/,
+  },
+  {
+    name: 'shared key access not disabled',
+    edits: [{ file: 'app/dataLake.bicep', find: '    allowSharedKeyAccess: false\n', replace: '' }],
+    check: 'rules',
+    file: 'app/dataLake.bicep',
+    message: /lake \(Microsoft\.Storage\/storageAccounts\) must set properties\.allowSharedKeyAccess: false/,
+  },
+  {
+    name: 'function app without managed identity',
+    edits: [{ file: 'app/functionApp.bicep', find: "type: 'UserAssigned'\n    userAssignedIdentities", replace: "type: 'None'\n    userAssignedIdentities" }],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /function app app has no managed identity/,
+  },
+  {
+    name: 'extra app setting (local-only connection string)',
+    edits: [{ file: 'app/functionApp.bicep', find: '      CosmosDatabaseName: cosmosDatabaseName\n', replace: '      CosmosDatabaseName: cosmosDatabaseName\n      CosmosDB: cosmosEndpoint\n' }],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /app setting CosmosDB is not read by the code/,
+  },
+  {
+    name: 'missing app setting',
+    edits: [{ file: 'app/functionApp.bicep', find: '      MaxRequestBytes: string(maxRequestBytes)\n', replace: '' }],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /app setting MaxRequestBytes is read by the code but not set by the template/,
+  },
+  {
+    name: 'secret app setting set as a literal value',
+    edits: [
+      {
+        file: 'app/functionApp.bicep',
+        find: /      PersonalizerApiKeys: '@Microsoft\.KeyVault\([^\n]*\n/,
+        replace: "      PersonalizerApiKeys: 'k3y-0ne,k3y-tw0'\n",
+      },
+    ],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /secret app setting PersonalizerApiKeys must be a Key Vault reference/,
+  },
+  {
+    name: 'secret app setting passed in as a (secure) template parameter',
+    edits: [
+      {
+        file: 'app/functionApp.bicep',
+        find: /      RankingSigningKeys: '@Microsoft\.KeyVault\([^\n]*\n/,
+        replace: '      RankingSigningKeys: rankingSigningKeysValue\n',
+      },
+      { file: 'app/functionApp.bicep', find: 'param offersMaxN int\n', replace: 'param offersMaxN int\n@secure()\nparam rankingSigningKeysValue string\n' },
+      { file: 'main.bicep', find: 'param offersMaxN int = 50\n', replace: "param offersMaxN int = 50\n\n@secure()\nparam rankingSigningKeys string = ''\n" },
+      { file: 'main.bicep', find: '    offersMaxN: offersMaxN\n', replace: '    offersMaxN: offersMaxN\n    rankingSigningKeysValue: rankingSigningKeys\n' },
+    ],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /secret app setting RankingSigningKeys comes from parameter main\.bicep:rankingSigningKeys/,
+  },
+  {
+    name: 'missing Key Vault Secrets User role for the app',
+    edits: [{ file: 'app/rbac.bicep', find: /resource appKeyVaultSecretsUser [\s\S]*?\n}\n/, replace: '' }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /missing Azure RBAC role assignment: Key Vault Secrets User \(4633458b-17de-408a-b874-0445c86b69e6\) for the app identity/,
+  },
+  {
+    name: 'Key Vault Secrets User given to the deployer instead of the app',
+    edits: [
+      {
+        file: 'app/rbac.bicep',
+        find: /(resource appKeyVaultSecretsUser [\s\S]*?)principalId: appPrincipalId/,
+        replace: '$1principalId: deployerPrincipalId',
+      },
+    ],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /missing Azure RBAC role assignment: Key Vault Secrets User .* for the app identity on the Key Vault/,
+  },
+  {
+    name: 'Key Vault Secrets User for the app scoped to another resource',
+    edits: [{ file: 'app/rbac.bicep', find: 'appPrincipalId, keyVaultSecretsUser)\n  scope: keyVault\n', replace: 'appPrincipalId, keyVaultSecretsUser)\n  scope: dataLake\n' }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /Key Vault Secrets User for the app identity \(appKeyVaultSecretsUser\) must be scoped to the Key Vault, not dataLake/,
+  },
+  {
+    name: 'Key Vault Secrets User for the app on another vault than the references name',
+    edits: [{ file: 'main.bicep', find: '    keyVaultName: keyVault.outputs.name\n  }\n}\n\nmodule cosmosRbac', replace: '    keyVaultName: dataLake.outputs.name\n  }\n}\n\nmodule cosmosRbac' }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /Key Vault Secrets User for the app identity \(appKeyVaultSecretsUser\) is on a different Key Vault than the one the app settings reference/,
+  },
+  {
+    name: 'Key Vault Secrets User for the app only assigned conditionally',
+    edits: [
+      {
+        file: 'app/rbac.bicep',
+        find: "resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {",
+        replace: "resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {",
+      },
+    ],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /Key Vault Secrets User for the app identity is only assigned conditionally/,
+  },
+  {
+    name: 'Key Vault with access policies instead of RBAC (RBAC flag)',
+    edits: [{ file: 'app/keyVault.bicep', find: 'enableRbacAuthorization: true\n', replace: ACCESS_POLICIES }],
+    check: 'rules',
+    file: 'app/keyVault.bicep',
+    message: /vault \(Microsoft\.KeyVault\/vaults\) must set properties\.enableRbacAuthorization: true/,
+  },
+  {
+    name: 'Key Vault with access policies instead of RBAC (policies)',
+    edits: [{ file: 'app/keyVault.bicep', find: 'enableRbacAuthorization: true\n', replace: ACCESS_POLICIES }],
+    check: 'rules',
+    file: 'app/keyVault.bicep',
+    message: /vault \(Microsoft\.KeyVault\/vaults\) uses access policies/,
+  },
+  {
+    name: 'Key Vault without purge protection',
+    edits: [{ file: 'app/keyVault.bicep', find: 'enablePurgeProtection: true', replace: 'enablePurgeProtection: false' }],
+    check: 'rules',
+    file: 'app/keyVault.bicep',
+    message: /vault \(Microsoft\.KeyVault\/vaults\) must set properties\.enablePurgeProtection: true/,
+  },
+  {
+    name: 'user-assigned app without keyVaultReferenceIdentity',
+    edits: [{ file: 'app/functionApp.bicep', find: '    keyVaultReferenceIdentity: identityId\n', replace: '' }],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /function app app runs as a user-assigned identity but does not set properties\.keyVaultReferenceIdentity/,
+  },
+  {
+    name: 'missing ranking app setting',
+    edits: [{ file: 'app/functionApp.bicep', find: '      RankingExploration: rankingExploration\n', replace: '' }],
+    check: 'rules',
+    file: 'app/functionApp.bicep',
+    message: /app setting RankingExploration is read by the code but not set by the template/,
+  },
+];
+
+describe('each deliberate defect in a copy of infra/ is caught', () => {
+  it('the untouched infra/ has none of these issues', () => {
+    const issues = validateInfra({ infraDir, typesDir }).issues.map(formatIssue);
+    for (const defect of defects) expect(issues.filter((i) => defect.message.test(i))).toEqual([]);
+  });
+
+  it.each(defects)('$name', (defect) => {
+    const dir = brokenCopy(...defect.edits);
+    copies.push(dir);
+    const { issues } = validateInfra({ infraDir: dir, typesDir });
+    const matching = issues.filter((issue) => defect.message.test(issue.message));
+    expect(matching, issues.map(formatIssue).join('\n')).not.toEqual([]);
+    expect(matching[0].check).toBe(defect.check);
+    expect(matching[0].file).toBe(defect.file);
+  });
+});

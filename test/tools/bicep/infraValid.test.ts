@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SECRET_SETTING_NAMES } from '../../../src/config/allSettings';
+import { azureAppSettingNames } from '../../../tools/bicep/appSettingClasses';
+import { AzureTypes } from '../../../tools/bicep/azureTypes';
+import { loadInfraProject } from '../../../tools/bicep/infraProject';
+import { formatIssue } from '../../../tools/bicep/issues';
+import { syntaxIssues } from '../../../tools/bicep/parseBicep';
+import { validateInfra } from '../../../tools/bicep/validateInfra';
+import { infraDir, repoRoot, typesDir } from './infraFixtures';
+
+describe('infra/ as committed', () => {
+  it('finds the pinned Azure type definitions (../shared/azure-types)', () => {
+    // Fails, never skips, when the folder is missing: the schema check would be meaningless.
+    expect(fs.existsSync(typesDir), `Azure type definitions missing at ${typesDir}`).toBe(true);
+    expect(() => AzureTypes.load(typesDir)).not.toThrow();
+  });
+
+  it('parses every .bicep file without ERROR or MISSING nodes', () => {
+    const project = loadInfraProject(infraDir);
+    expect([...project.files.keys()]).toEqual(
+      expect.arrayContaining(['main.bicep', 'app/functionApp.bicep', 'app/rbac.bicep', 'app/cosmosRbac.bicep', 'app/keyVault.bicep']),
+    );
+    for (const source of project.files.values()) {
+      expect(syntaxIssues(source.tree, source.file).map(formatIssue)).toEqual([]);
+    }
+  });
+
+  it('passes wiring, schema and project rules with no issues', () => {
+    const result = validateInfra({ infraDir, typesDir });
+    expect(result.issues.map(formatIssue)).toEqual([]);
+    expect(result.files.length).toBeGreaterThanOrEqual(10);
+    expect(result.resourceCount).toBeGreaterThan(30);
+  });
+
+  it('sets every setting the code reads, secrets only as Key Vault references, and keeps secrets out of parameters', () => {
+    const app = fs.readFileSync(path.join(infraDir, 'app', 'functionApp.bicep'), 'utf8');
+    // Names with dots (AzureWebJobs.<fn>.Disabled) are quoted keys in Bicep.
+    const quoted = (name: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `'${name.replace(/\./g, '\\.')}'`);
+    for (const name of azureAppSettingNames()) expect(app).toMatch(new RegExp(`^\\s+${quoted(name)}: `, 'm'));
+    for (const name of SECRET_SETTING_NAMES) {
+      expect(app).toMatch(new RegExp(`^\\s+${name}: '@Microsoft\\.KeyVault\\(VaultName=\\$\\{keyVaultName\\};SecretName=`, 'm'));
+    }
+    expect(app).toMatch(/keyVaultReferenceIdentity: identityId/);
+    // No secret values or secret parameters anywhere in the deployment inputs.
+    const params = JSON.parse(fs.readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8'));
+    expect(Object.keys(params.parameters).filter((name) => /key|secret|password/i.test(name))).toEqual([]);
+    const main = fs.readFileSync(path.join(infraDir, 'main.bicep'), 'utf8');
+    expect(main).not.toMatch(/@secure\(\)/);
+    expect(main).toMatch(/^output AZURE_KEY_VAULT_NAME /m);
+    // The ranking code reads the `catalog` container (pk /id); campaign code uses leads and campaignPlans.
+    const cosmos = fs.readFileSync(path.join(infraDir, 'app', 'cosmos.bicep'), 'utf8');
+    for (const [name, pk] of [['catalog', '/id'], ['leads', '/leadId'], ['campaignPlans', '/campaignId']]) {
+      expect(cosmos).toMatch(new RegExp(`name: '${name}'\\s+partitionKeyPath: '${pk}'`));
+    }
+    expect(main).toContain("var catalogContainerName = 'catalog'");
+  });
+
+  it('fails with a clear message when the type definitions are missing', () => {
+    expect(() => validateInfra({ infraDir, typesDir: path.join(repoRoot, 'no-such-types') })).toThrow(
+      /Azure type definitions not found at .*no-such-types/,
+    );
+  });
+
+  it('has azd wiring: azure.yaml service api and parameters with azd substitutions', () => {
+    const yaml = fs.readFileSync(path.join(repoRoot, 'azure.yaml'), 'utf8');
+    expect(yaml).toMatch(/services:\s*\n\s+api:/);
+    expect(yaml).toMatch(/host:\s*function/);
+    const params = JSON.parse(fs.readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8'));
+    expect(params.parameters.environmentName.value).toBe('${AZURE_ENV_NAME}');
+    expect(params.parameters.location.value).toBe('${AZURE_LOCATION}');
+    expect(params.parameters.principalId.value).toBe('${AZURE_PRINCIPAL_ID}');
+    const main = fs.readFileSync(path.join(infraDir, 'main.bicep'), 'utf8');
+    for (const output of ['AZURE_LOCATION', 'AZURE_TENANT_ID', 'RESOURCE_GROUP', 'AZURE_FUNCTION_APP_NAME', 'FUNCTION_APP_URL']) {
+      expect(main).toMatch(new RegExp(`^output ${output} `, 'm'));
+    }
+    expect(main).toContain("'azd-env-name': environmentName");
+    expect(fs.readFileSync(path.join(infraDir, 'app', 'functionApp.bicep'), 'utf8')).toContain("'azd-service-name': 'api'");
+  });
+});
