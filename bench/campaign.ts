@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { COMBINATION_COUNT } from '../src/campaign/combinations';
+import { COMBINATION_COUNT } from '../src/events/contactCombinations';
 import { ensureCampaignContainers } from '../src/campaign/data/campaignContainers';
 import { importCampaignData } from '../src/campaign/data/importCampaignData';
 import { leadMatrix } from '../src/campaign/features/campaignRows';

@@ -1,7 +1,7 @@
 // Checks that an Event Hub body is a TrackedEvent the aggregation can use. Deliberately a set of
 // light hand-written checks rather than a full schema parse: it runs once per event on the hot
 // path, and only has to guard the fields aggregation reads. A failure names the field.
-import { parseIsoTime } from './isoTime';
+import { parseIsoTime } from '../common/isoTime';
 import { CLIENT_EVENT_TYPES, SERVER_EVENT_TYPES, unusableIdReason, type EventType, type TrackedEvent } from '../events/eventSchema';
 
 const EVENT_TYPES = new Set<string>([...CLIENT_EVENT_TYPES, ...SERVER_EVENT_TYPES]);

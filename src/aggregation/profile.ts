@@ -3,7 +3,7 @@
 // one `mergeProfiles`.
 import { CLIENT_EVENT_TYPES, SERVER_EVENT_TYPES, type EventType, type TrackedEvent } from '../events/eventSchema';
 import { addMoney, roundMoney } from './money';
-import { isoString, parseIsoTime } from './isoTime';
+import { isoString, parseIsoTime } from '../common/isoTime';
 
 export const RECENT_PRODUCTS_MAX = 20;
 export const CATEGORIES_MAX = 50;

@@ -4,7 +4,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { AGGREGATES_CONTAINER } from '../aggregation/containers';
 import type { AppServices } from '../app/appServices';
 import { parseAggregatesQuery } from './aggregatesQuery';
-import { toIso } from './isoTime';
+import { toIso } from '../common/isoTime';
 import { errorResponse, jsonResponse } from './jsonResponse';
 import { readAggregatePage, readAggregateTotals } from './readAggregates';
 

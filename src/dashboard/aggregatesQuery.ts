@@ -1,7 +1,7 @@
 // Validates GET /api/aggregates parameters into a query, naming the parameter on every refusal.
 import { API_KINDS, viewFor, type AggregateView } from './aggregateViews';
 import { decodeContinuationToken } from './continuationToken';
-import { parseInstant } from './isoTime';
+import { parseInstant } from '../common/isoTime';
 import { ParameterError } from './parameterError';
 
 export const AGGREGATES_LIMITS = {

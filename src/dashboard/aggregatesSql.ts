@@ -4,7 +4,7 @@ import type { SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { AggregateDelta } from '../aggregation/deltas';
 import { aggregatePartitionKey } from '../aggregation/documents';
 import type { AggregatesQuery } from './aggregatesQuery';
-import { toIso } from './isoTime';
+import { toIso } from '../common/isoTime';
 
 /**
  * Partition keys ("<kind>:<key>:<year>") that can hold `key`'s windows in the range, so a keyed

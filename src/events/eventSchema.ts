@@ -1,6 +1,6 @@
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from '../campaign/combinations';
+import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from './contactCombinations';
 
 /** Version of the event schema this code writes and understands. Bump on breaking changes. */
 export const EVENT_SCHEMA_VERSION = 1;

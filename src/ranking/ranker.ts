@@ -10,7 +10,7 @@ import type { ProfileView } from '../features/profileView';
 import { segmentOf } from '../features/segment';
 import type { LoadedModel } from '../scoring/loadedModel';
 import { decisionEvent, type DecisionRecord } from './decisionEvents';
-import { epsilonGreedy, type Random } from './epsilonGreedy';
+import { epsilonGreedy, type Random } from '../learners/epsilonGreedy';
 import { signEventId } from './eventIdToken';
 import type { FeatureObject, RankAction } from './rankRequest';
 

@@ -11,7 +11,7 @@ import { ApiKeyCheck } from './apiKeyAuth';
 import { ActiveOffers } from './catalog/activeOffers';
 import { CatalogStore } from './catalog/catalogStore';
 import { DecisionLog } from './decisionLog';
-import type { Random } from './epsilonGreedy';
+import type { Random } from '../learners/epsilonGreedy';
 import type { EventCallDeps } from './http/eventCallDeps';
 import { Ranker } from './ranker';
 

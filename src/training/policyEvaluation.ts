@@ -7,7 +7,7 @@
 // ONNX session (currentModelEvaluation.ts), so both are evaluated on the same decisions.
 import type { FeatureContract } from '../features/featureContract';
 import { contractWidth } from '../features/featureContract';
-import { epsilonGreedy } from '../ranking/epsilonGreedy';
+import { epsilonGreedy } from '../learners/epsilonGreedy';
 import type { FeatureMatrix } from '../learners/dataset';
 import { normalQuantile, offPolicyEvaluate, type Estimate, type OffPolicyReport } from '../learners/offPolicy';
 import type { JoinedDecision } from './rewardJoin';

@@ -1,7 +1,7 @@
 // The fast campaign row writer builds exactly what the project's feature builder builds from the
 // same contract, and the contract check refuses models that are not campaign models.
 import { describe, expect, it } from 'vitest';
-import { COMBINATIONS, COMBINATION_COUNT } from '../../src/campaign/combinations';
+import { COMBINATIONS, COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { buildCampaignContract, campaignLayout } from '../../src/campaign/features/campaignContract';
 import { expandCombinations, leadContext, leadMatrix } from '../../src/campaign/features/campaignRows';
 import { buildFeatureRow } from '../../src/features/featureBuilder';

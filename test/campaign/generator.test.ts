@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { COMBINATIONS, localContactTime } from '../../src/campaign/combinations';
+import { COMBINATIONS, localContactTime } from '../../src/events/contactCombinations';
 import { readCampaignFiles } from '../../src/campaign/data/campaignFiles';
 import { campaignDataToCsv } from '../../tools/synthetic/campaign/campaignCsv';
 import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';

@@ -1,7 +1,7 @@
 // On a small synthetic history the model's plan comes close to the oracle (each lead's truly
 // best combination) and far above a random combination or one combination for everyone.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMBINATION_COUNT } from '../../src/campaign/combinations';
+import { COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel } from '../../src/campaign/model/campaignModel';
 import { trainCampaignModel, type TrainedCampaignModel } from '../../src/campaign/model/trainCampaignModel';

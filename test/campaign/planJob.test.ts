@@ -1,7 +1,7 @@
 // The campaign plan job, started through its admin HTTP function, writing flat documents to the
 // Cosmos DB stand-in; re-running overwrites, and leads that are gone lose their documents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bestCombination, COMBINATION_COUNT } from '../../src/campaign/combinations';
+import { bestCombination, COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { leadMatrix } from '../../src/campaign/features/campaignRows';
 import { loadCampaignModelVersion } from '../../src/campaign/model/loadCampaignModel';
 import { runScheduledPlans } from '../../src/campaign/plan/planHandlers';

@@ -1,7 +1,7 @@
 // POST /api/campaigns/recommend through the local Functions host, against Azurite (the model
 // registry) and the Cosmos DB stand-in (leads, campaign definitions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMBINATION_COUNT } from '../../src/campaign/combinations';
+import { COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel } from '../../src/campaign/model/campaignModel';
 import { registerCampaignModel } from '../../src/campaign/model/registerCampaignModel';

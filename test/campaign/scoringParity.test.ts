@@ -1,7 +1,7 @@
 // The TypeScript tree walk and onnxruntime score the same exported model: equal within 1e-5 on
 // every combination of many leads, and equal to the trainer's own predictions.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMBINATION_COUNT } from '../../src/campaign/combinations';
+import { COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { expandCombinations, leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel, type CampaignModel } from '../../src/campaign/model/campaignModel';
 import { decodeTreeEnsemble } from '../../src/onnx/decodeTreeEnsemble';

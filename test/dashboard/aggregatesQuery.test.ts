@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAggregatesQuery, AGGREGATES_LIMITS } from '../../src/dashboard/aggregatesQuery';
 import { encodeContinuationToken } from '../../src/dashboard/continuationToken';
 import { ParameterError } from '../../src/dashboard/parameterError';
-import { parseInstant } from '../../src/dashboard/isoTime';
+import { parseInstant } from '../../src/common/isoTime';
 
 const NOW = new Date('2025-03-05T12:34:56.000Z');
 const WINDOWS = [60, 1440];

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { epsilonGreedy, seededRandom } from '../../src/ranking/epsilonGreedy';
+import { epsilonGreedy, seededRandom } from '../../src/learners/epsilonGreedy';
 
 const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
 

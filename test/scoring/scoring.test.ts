@@ -3,7 +3,7 @@ import { loadModel, ModelRejectedError } from '../../src/scoring/loadModel';
 import type { LoadedModel } from '../../src/scoring/loadedModel';
 import { unwrapZipMap } from '../../src/onnx/unwrapZipMap';
 import { Ranker } from '../../src/ranking/ranker';
-import { seededRandom } from '../../src/ranking/epsilonGreedy';
+import { seededRandom } from '../../src/learners/epsilonGreedy';
 import { emptyPriors } from '../../src/features/priors';
 import { buildFeatureMatrix } from '../../src/features/featureBuilder';
 import { flattenFeatures } from '../../src/features/flattenFeatures';

@@ -9,7 +9,7 @@ import { flattenFeatures } from '../../src/features/flattenFeatures';
 import { emptyPriors } from '../../src/features/priors';
 import { ModelRegistry, manifestPath } from '../../src/models/modelRegistry';
 import { rewardEvent } from '../../src/ranking/decisionEvents';
-import { seededRandom } from '../../src/ranking/epsilonGreedy';
+import { seededRandom } from '../../src/learners/epsilonGreedy';
 import { Ranker } from '../../src/ranking/ranker';
 import { loadModel } from '../../src/scoring/loadModel';
 import { ModelWatcher } from '../../src/scoring/modelWatcher';
@@ -17,7 +17,7 @@ import { runTraining, reportPath, type TrainingRunResult } from '../../src/train
 import { parseLoggedEvent, type LoggedDecision } from '../../src/training/loggedEvents';
 import { decisionActionMatrix } from '../../src/training/trainingRows';
 import { generateDecisionLog, SYNTHETIC_OFFERS, type SyntheticLog } from '../../tools/synthetic/decisions/syntheticDecisionLog';
-import { epsilonGreedy } from '../../src/ranking/epsilonGreedy';
+import { epsilonGreedy } from '../../src/learners/epsilonGreedy';
 import { rocAuc } from '../../src/learners/metrics';
 import { DAY, T0, blobNames, readJsonBlob, seedArchive, startBlobEnv, type BlobEnv } from './pipelineTestKit';
 

@@ -1,6 +1,6 @@
 // A deterministic stream of tracked events for the chaos and soak drivers: event i always has the
 // same id, user, type, offer/product and value, so a run can be reproduced and checked.
-import { seededRandom } from '../../src/ranking/epsilonGreedy';
+import { seededRandom } from '../../src/learners/epsilonGreedy';
 
 export const OFFERS = Array.from({ length: 12 }, (_, i) => `offer-${i}`);
 export const PRODUCTS = Array.from({ length: 40 }, (_, i) => `prod-${i}`);

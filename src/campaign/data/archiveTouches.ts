@@ -2,7 +2,7 @@
 // a `campaign_response` marks its touch converted — the touch it names in touchId, or else the
 // latest touch of the same lead and campaign in the ATTRIBUTION_DAYS before the response.
 import type { ArchivedEvent } from '../../archive/archiveReader';
-import { CHANNELS, DAYS, TIME_SLOTS, type Channel } from '../combinations';
+import { CHANNELS, DAYS, TIME_SLOTS, type Channel } from '../../events/contactCombinations';
 import type { Touch } from './records';
 
 export const ATTRIBUTION_DAYS = 14;

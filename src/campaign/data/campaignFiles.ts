@@ -1,7 +1,7 @@
 // The three CSV files (leads.csv, campaigns.csv, touches.csv) read into checked records. Every
 // problem is collected with its row and column; the caller gets all records or an error, never
 // a part of them.
-import { CHANNELS, localContactTime } from '../combinations';
+import { CHANNELS, localContactTime } from '../../events/contactCombinations';
 import { readCsvTable, type ColumnSpec, type TableRow } from '../csv/csvTable';
 import { CampaignDataError, IssueList } from './dataIssues';
 import { dateField, enumField, flagField, idField, textField, tokenField, type FieldResult } from './fieldRules';

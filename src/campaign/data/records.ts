@@ -1,5 +1,5 @@
 // The three inputs of campaign optimization (documented in docs/campaign.md).
-import type { Channel } from '../combinations';
+import type { Channel } from '../../events/contactCombinations';
 
 export const INCOME_BANDS = ['low', 'lower-middle', 'middle', 'upper-middle', 'high'] as const;
 export type IncomeBand = (typeof INCOME_BANDS)[number];

@@ -5,7 +5,7 @@
 // (every path that splits on a lead attribute and then on a channel/day/slot IS one); the
 // contract format has no product-of-features encoding, and the fast scorer relies on
 // lead columns and option columns being separate.
-import { CHANNELS, DAYS, TIME_SLOTS } from '../combinations';
+import { CHANNELS, DAYS, TIME_SLOTS } from '../../events/contactCombinations';
 import { columnNames, type FeatureContract, FEATURE_CONTRACT_VERSION, parseFeatureContract } from '../../features/featureContract';
 
 export interface CampaignVocabulary {

@@ -1,7 +1,7 @@
 // Model rows for (lead, product, combination), written straight into typed arrays. Equal to the
 // project's buildFeatureRow on the same contract (test/campaign/features.test.ts checks it);
 // this path skips the per-row maps so 6.3 M rows can be built quickly.
-import { COMBINATIONS, COMBINATION_COUNT } from '../combinations';
+import { COMBINATIONS, COMBINATION_COUNT } from '../../events/contactCombinations';
 import { incomeLevel } from '../data/leadRules';
 import type { LeadAttributes } from '../data/records';
 import type { FeatureMap } from '../../features/flattenFeatures';

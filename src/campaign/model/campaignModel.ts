@@ -2,7 +2,7 @@
 // model is the exporter's tree ensemble) the TypeScript tree walker. On load the two engines
 // score the probe lead's 63 rows; if they disagree by more than 1e-5 the trees are not used.
 import * as ort from 'onnxruntime-node';
-import { COMBINATION_COUNT } from '../combinations';
+import { COMBINATION_COUNT } from '../../events/contactCombinations';
 import { campaignLayout, type CampaignLayout } from '../features/campaignContract';
 import { parseManifest, type ModelManifest } from '../../models/modelManifest';
 import { sha256Hex } from '../../models/modelRegistry';

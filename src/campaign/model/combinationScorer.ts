@@ -1,7 +1,7 @@
 // Probabilities of every combination for a block of leads, by either engine: the trees walked in
 // TypeScript (CombinationTreeScorer) or onnxruntime on the expanded rows. Both read the same
 // exported model; one is used, the other checks it.
-import { COMBINATION_COUNT } from '../combinations';
+import { COMBINATION_COUNT } from '../../events/contactCombinations';
 import type { CampaignLayout } from '../features/campaignContract';
 import { expandCombinations } from '../features/campaignRows';
 import type { CombinationTreeScorer } from './combinationTreeScorer';

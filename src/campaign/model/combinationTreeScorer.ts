@@ -4,7 +4,7 @@
 // still together (a 63-bit mask in two int32 words) and adds each leaf's value to the
 // combinations that reach it — about (nodes on the lead's path + 63) steps per tree instead of
 // 63 × depth. Equal to evaluating the 63 full rows (test/campaign/scoringParity.test.ts).
-import { COMBINATIONS, COMBINATION_COUNT } from '../combinations';
+import { COMBINATIONS, COMBINATION_COUNT } from '../../events/contactCombinations';
 import type { CampaignLayout } from '../features/campaignContract';
 import { writeCombinationColumns } from '../features/campaignRows';
 import { LEAF, type TreeEnsemble } from '../../onnx/treeEnsemble';

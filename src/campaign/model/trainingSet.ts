@@ -1,6 +1,6 @@
 // Touches → model rows, split by time: the latest share of touches (by touchedAt) validates a
 // model trained on the earlier ones, as it will be used on touches after its training data.
-import { CHANNELS } from '../combinations';
+import { CHANNELS } from '../../events/contactCombinations';
 import { buildCampaignContract, campaignLayout, type CampaignLayout } from '../features/campaignContract';
 import { writeCombinationColumns, writeLeadColumns } from '../features/campaignRows';
 import type { CampaignData } from '../data/campaignFiles';

@@ -1,7 +1,7 @@
 // The FLAT documents a campaign plan writes to `campaignPlans` (partition = campaignId), one row
 // each for Power BI. Ids are derived from (campaign, model version, lead / combination), so
 // re-running a plan overwrites its documents instead of adding new ones.
-import { COMBINATIONS, type Channel, type Day, type TimeSlot } from '../combinations';
+import { COMBINATIONS, type Channel, type Day, type TimeSlot } from '../../events/contactCombinations';
 
 export const PLAN_KINDS = { plan: 'plan', lead: 'leadPlan', combination: 'combinationSummary' } as const;
 

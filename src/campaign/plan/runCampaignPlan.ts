@@ -4,7 +4,7 @@
 // `campaignPlans`, written with bulk upserts while the next page of leads is scored.
 import crypto from 'node:crypto';
 import { BulkOperationType, type Container, type OperationInput } from '@azure/cosmos';
-import { COMBINATIONS, COMBINATION_COUNT } from '../combinations';
+import { COMBINATIONS, COMBINATION_COUNT } from '../../events/contactCombinations';
 import { leadMatrix } from '../features/campaignRows';
 import { bulkUpsert, upsertOne } from '../data/bulkUpsert';
 import type { CampaignModel } from '../model/campaignModel';

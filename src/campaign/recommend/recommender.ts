@@ -1,7 +1,7 @@
 // Recommendations for a checked request: resolve the product (from the campaign when only its
 // id is given) and the leads (inline, or looked up by id), score all 63 combinations of every
 // lead in one call, and answer each lead's best combination with every probability.
-import { bestCombination, COMBINATIONS, COMBINATION_COUNT, type Channel, type Day, type TimeSlot } from '../combinations';
+import { bestCombination, COMBINATIONS, COMBINATION_COUNT, type Channel, type Day, type TimeSlot } from '../../events/contactCombinations';
 import type { LeadAttributes } from '../data/records';
 import { leadMatrix } from '../features/campaignRows';
 import type { CampaignModel } from '../model/campaignModel';

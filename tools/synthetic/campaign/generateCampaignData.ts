@@ -1,7 +1,7 @@
 // Seeded synthetic campaign history: leads, campaigns and past touches whose outcomes are drawn
 // from the known conversion function (trueConversion.ts), so a model and its plans can be
 // scored against the truth. Same options and seed → identical data.
-import { CHANNELS } from '../../../src/campaign/combinations';
+import { CHANNELS } from '../../../src/events/contactCombinations';
 import { INCOME_BANDS, type Campaign, type Lead, type Touch } from '../../../src/campaign/data/records';
 import { SeededRandom } from '../../../src/learners/random';
 import { REGION_OFFSET, SYNTHETIC_PRODUCTS, SYNTHETIC_REGIONS, trueConversionProbability } from './trueConversion';

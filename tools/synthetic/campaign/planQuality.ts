@@ -2,7 +2,7 @@
 // probabilities) when every lead gets the model's recommended combination, compared with the
 // oracle (each lead's truly best combination), the single best combination for everyone, and
 // a combination drawn at random.
-import { bestCombination, COMBINATION_COUNT } from '../../../src/campaign/combinations';
+import { bestCombination, COMBINATION_COUNT } from '../../../src/events/contactCombinations';
 import type { LeadAttributes } from '../../../src/campaign/data/records';
 import { trueCombinationProbabilities } from './trueConversion';
 

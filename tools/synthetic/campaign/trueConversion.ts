@@ -2,7 +2,7 @@
 // slot). Lead attributes interact with the contact options, so different leads have different
 // best combinations (older leads: calls on weekday mornings; young: SMS; high income: email
 // in the evening; large households: weekends; each region has its own best weekday).
-import { COMBINATION_COUNT, DAYS, TIME_SLOTS } from '../../../src/campaign/combinations';
+import { COMBINATION_COUNT, DAYS, TIME_SLOTS } from '../../../src/events/contactCombinations';
 import { incomeLevel } from '../../../src/campaign/data/leadRules';
 import type { LeadAttributes } from '../../../src/campaign/data/records';
 

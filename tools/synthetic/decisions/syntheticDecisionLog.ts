@@ -8,7 +8,7 @@ import { flattenFeatures } from '../../../src/features/flattenFeatures';
 import type { ProfileView } from '../../../src/features/profileView';
 import { segmentOf } from '../../../src/features/segment';
 import { decisionEvent, rewardEvent, type DecisionRecord, type RewardPolicy } from '../../../src/ranking/decisionEvents';
-import { epsilonGreedy } from '../../../src/ranking/epsilonGreedy';
+import { epsilonGreedy } from '../../../src/learners/epsilonGreedy';
 import { SeededRandom } from '../../../src/learners/random';
 
 export const CATEGORIES = ['shoes', 'bags', 'hats', 'socks'] as const;
