@@ -12,7 +12,7 @@ import { importCampaignData } from '../src/campaign/data/importCampaignData';
 import { leadMatrix } from '../src/campaign/features/campaignRows';
 import { openCampaignModel, type CampaignModel } from '../src/campaign/model/campaignModel';
 import type { ScoringEngine } from '../src/campaign/model/combinationScorer';
-import { trainCampaignModel } from '../src/campaign/model/trainCampaignModel';
+import { trainCampaignModel } from '../src/training/campaign/trainCampaignModel';
 import { memoryLeadSource } from '../src/campaign/plan/leadSource';
 import { leadPlanDocumentId } from '../src/campaign/plan/planDocuments';
 import { runCampaignPlan } from '../src/campaign/plan/runCampaignPlan';

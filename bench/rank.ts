@@ -18,8 +18,7 @@ import { startHttpHost } from '../tools/local/host/httpHost';
 import { silentLogger } from '../tools/local/host/hostLogger';
 import { createCosmosClient } from '../src/clients/cosmosClients';
 import { ensureContainers } from '../src/aggregation/containers';
-import { resetAppServices } from '../src/app/appServices';
-import { resetRankingServices } from '../src/ranking/rankingServices';
+import { closeAppServices } from '../src/app/appServices';
 import { loadModel, SESSION_OPTIONS } from '../src/scoring/loadModel';
 import { ModelRegistry } from '../src/models/modelRegistry';
 import { Ranker } from '../src/ranking/ranker';
@@ -190,8 +189,7 @@ async function startHostTarget(settings: Record<string, string>): Promise<HttpTa
     blobConnection: blob.connectionString,
     async close() {
       await host.close();
-      await resetRankingServices();
-      await resetAppServices();
+      await closeAppServices();
       for (const s of [eventHubs, cosmos, blob]) await s.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
@@ -211,7 +209,6 @@ async function startRuntimeTarget(settings: Record<string, string>): Promise<Htt
     url: runtime.url!,
     blobConnection: runtime.env.ArchiveStorage,
     async close() {
-      await resetRankingServices();
       await runtime.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -2,7 +2,7 @@
 // data with a known generating function (tools/synthetic/gbdtDataset.ts), time-ordered 80/20 split.
 import { rocAuc, logLoss } from '../src/learners/metrics';
 import { makeSyntheticBinary, sliceRows } from '../tools/synthetic/gbdtDataset';
-import { trainBinaryModel } from '../src/learners/trainBinaryModel';
+import { trainBinaryModel } from '../src/training/trainBinaryModel';
 
 function log(msg: string): void {
   process.stderr.write(`[train] ${msg}\n`);

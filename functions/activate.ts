@@ -1,5 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
 import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleActivate } from '../src/ranking/http/activateHandler';
 
@@ -9,5 +10,5 @@ app.http('personalizerActivate', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: (request, context) =>
-    withRankingServices((services) => handleActivate(request, { ...services.eventCallDeps(), log: (m) => context.warn(m) }), (m) => context.error(m)),
+    withRankingServices(() => appServices().ranking(), (services) => handleActivate(request, { ...services.eventCallDeps(), log: (m) => context.warn(m) }), (m) => context.error(m)),
 });

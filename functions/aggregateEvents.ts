@@ -12,5 +12,5 @@ app.eventHub('aggregateEvents', {
   // Retry forever: the partition waits rather than skipping events it could not aggregate.
   retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 2 } },
   handler: (messages, context) =>
-    aggregateEvents(toReceivedBatch(messages, context.triggerMetadata), appServices(), (m) => context.debug(m)),
+    aggregateEvents(toReceivedBatch(messages, context.triggerMetadata), appServices().processing(), (m) => context.debug(m)),
 });

@@ -9,5 +9,5 @@ app.http('aggregates', {
   route: 'api/aggregates',
   methods: ['GET'],
   authLevel: 'function',
-  handler: (request, context) => serveAggregates(request, appServices(), (message) => context.warn(message)),
+  handler: (request, context) => serveAggregates(request, appServices().clients, (message) => context.warn(message)),
 });

@@ -1,6 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
-import { campaignServices } from '../src/campaign/campaignServices';
+import { appServices } from '../src/app/appServices';
 import { readCampaignSettings } from '../src/config/campaignSettings';
 import { handlePlanRequest, runScheduledPlans } from '../src/campaign/plan/planHandlers';
 
@@ -9,7 +9,7 @@ app.http('campaignPlan', {
   route: 'api/manage/campaigns/{campaignId}/plan',
   methods: ['POST'],
   authLevel: 'admin',
-  handler: (request, context) => handlePlanRequest(request, campaignServices((m) => context.warn(m)).planDeps((m) => context.warn(m))),
+  handler: (request, context) => handlePlanRequest(request, appServices().campaign().planDeps((m) => context.warn(m))),
 });
 
 // The timer exists only when CampaignPlanSchedule is set (off by default). A bad campaign
@@ -26,7 +26,7 @@ if (schedule !== '') {
     runOnStartup: false,
     handler: async (_timer, context) => {
       const log = (m: string) => context.log(m);
-      const services = campaignServices(log);
+      const services = appServices().campaign();
       const { failed } = await runScheduledPlans(services.settings.planCampaigns, services.planDeps(log));
       if (failed.length > 0) throw new Error(`campaign plans failed for ${failed.join(', ')} (see the log above)`);
     },

@@ -1,6 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
-import { campaignServices } from '../src/campaign/campaignServices';
+import { appServices } from '../src/app/appServices';
 import { handleRecommend } from '../src/campaign/recommend/recommendHandler';
 
 app.http('campaignRecommend', {
@@ -9,6 +9,6 @@ app.http('campaignRecommend', {
   authLevel: 'function',
   handler: async (request, context) => {
     const log = (m: string) => context.warn(m);
-    return handleRecommend(request, await campaignServices(log).recommendDeps(log));
+    return handleRecommend(request, await appServices().campaign().recommendDeps(log));
   },
 });

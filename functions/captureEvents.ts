@@ -9,10 +9,10 @@ app.http('captureEvents', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: (request, context) => {
-    const services = appServices();
+    const { clients } = appServices();
     return handleCaptureRequest(request, {
-      publisher: services.publisher(),
-      limits: { maxEvents: services.settings.maxEventsPerRequest, maxBytes: services.settings.maxRequestBytes },
+      publisher: clients.publisher(),
+      limits: { maxEvents: clients.settings.maxEventsPerRequest, maxBytes: clients.settings.maxRequestBytes },
       log: (message) => context.warn(message),
     });
   },

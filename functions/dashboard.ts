@@ -11,14 +11,14 @@ app.http('dashboard', {
   route: 'api/dashboard',
   methods: ['GET'],
   authLevel: 'function',
-  handler: (request, context) => serveDashboardPage(request, appServices(), (message) => context.warn(message)),
+  handler: (request, context) => serveDashboardPage(request, appServices().clients, (message) => context.warn(message)),
 });
 
 app.http('dashboardStatus', {
   route: 'api/dashboard/status',
   methods: ['GET'],
   authLevel: 'function',
-  handler: (_request, context) => serveDashboardStatus(appServices(), (message) => context.warn(message)),
+  handler: (_request, context) => serveDashboardStatus(appServices().clients, (message) => context.warn(message)),
 });
 
 // Anonymous: a <script>/<link> cannot send a key, and these are only the page's code and Chart.js, no data.

@@ -8,5 +8,5 @@ app.http('health', {
   route: 'api/health',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => checkHealth(appServices()),
+  handler: () => checkHealth(appServices().clients),
 });

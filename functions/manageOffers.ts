@@ -1,5 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
 import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleManageOffers } from '../src/ranking/http/manageOffersHandler';
 
@@ -10,6 +11,7 @@ app.http('manageOffers', {
   authLevel: 'admin',
   handler: (request, context) =>
     withRankingServices(
+      () => appServices().ranking(),
       (services) =>
         handleManageOffers(request, {
           catalog: services.catalog,

@@ -1,5 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
 import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleOffers } from '../src/ranking/http/offersHandler';
 
@@ -10,6 +11,7 @@ app.http('offers', {
   authLevel: 'anonymous',
   handler: (request, context) =>
     withRankingServices(
+      () => appServices().ranking(),
       (services) =>
         handleOffers(request, {
           ranker: () => services.ranker(),

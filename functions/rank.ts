@@ -1,5 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
 import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleRank } from '../src/ranking/http/rankHandler';
 
@@ -10,6 +11,7 @@ app.http('personalizerRank', {
   authLevel: 'anonymous',
   handler: (request, context) =>
     withRankingServices(
+      () => appServices().ranking(),
       (services) => handleRank(request, { apiKeys: services.apiKeys, ranker: () => services.ranker(), log: (m) => context.warn(m) }),
       (m) => context.error(m),
     ),

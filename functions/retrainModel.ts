@@ -11,6 +11,6 @@ app.timer(RETRAIN_FUNCTION_NAME, {
   runOnStartup: false,
   useMonitor: true,
   handler: async (_timer, context) => {
-    await retrainOnSchedule({ app: appServices(), env: process.env, log: (m) => context.log(m) });
+    await retrainOnSchedule({ app: appServices().clients, env: process.env, log: (m) => context.log(m) });
   },
 });

@@ -1,5 +1,6 @@
 import './setup';
 import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
 import { withRankingServices } from '../src/ranking/http/withRankingServices';
 import { handleReward } from '../src/ranking/http/rewardHandler';
 
@@ -9,5 +10,5 @@ app.http('personalizerReward', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: (request, context) =>
-    withRankingServices((services) => handleReward(request, { ...services.eventCallDeps(), log: (m) => context.warn(m) }), (m) => context.error(m)),
+    withRankingServices(() => appServices().ranking(), (services) => handleReward(request, { ...services.eventCallDeps(), log: (m) => context.warn(m) }), (m) => context.error(m)),
 });

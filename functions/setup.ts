@@ -1,4 +1,8 @@
-// Loaded first by every function file: app-wide start-up that must precede the first invocation.
+// Loaded first by every function file: app-wide start-up that must precede the first invocation,
+// and the shutdown of the process's services when the host stops the app.
+import { app } from '@azure/functions';
+import { closeAppServices } from '../src/app/appServices';
 import { startTelemetry } from '../src/app/telemetry';
 
 startTelemetry(process.env);
+app.hook.appTerminate(() => closeAppServices());

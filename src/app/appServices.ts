@@ -1,71 +1,67 @@
-import { Container } from '@azure/cosmos';
-import { ContainerClient } from '@azure/storage-blob';
-import { EventHubProducerClient } from '@azure/event-hubs';
-import { readSettings, Settings } from '../config/settings';
-import { createEventHubProducer } from '../clients/eventHubClients';
-import { createCosmosClient } from '../clients/cosmosClients';
-import { createBlobServiceClient } from '../clients/blobClients';
-import { EventHubPublisher } from '../clients/eventHubPublisher';
+// The one services object of a function app process: the Azure clients and, built on first use,
+// what each capability keeps between invocations (ranking's model watcher, priors and caches,
+// campaign's model watcher, the processing writers). The functions reach it through
+// appServices(); the Functions `appTerminate` hook (functions/setup.ts) closes it, and the next
+// appServices() call builds a new one from the settings of that time (the local host, which
+// honours the hook, restarts this way; so do tests that change settings).
+import { AzureClients } from '../clients/azureClients';
+import type { Env } from '../config/settings';
+import { CampaignServices } from '../campaign/campaignServices';
+import { ProcessingServices } from '../processing/processingServices';
+import { RankingServices } from '../ranking/rankingServices';
 
-/**
- * Clients shared by all invocations of one function app instance, created on first use so a
- * function that needs only Event Hubs does not fail when Cosmos DB is not configured.
- */
+export type Log = (message: string) => void;
+
 export class AppServices {
-  readonly settings: Settings;
-  private producer?: EventHubProducerClient;
-  private publisherInstance?: EventHubPublisher;
-  private cosmos?: ReturnType<typeof createCosmosClient>;
-  private archiveBlobs?: ReturnType<typeof createBlobServiceClient>;
+  readonly clients: AzureClients;
+  private rankingInstance?: RankingServices;
+  private campaignInstance?: CampaignServices;
+  private processingInstance?: ProcessingServices;
 
-  constructor(env: Record<string, string | undefined> = process.env) {
-    this.settings = readSettings(env);
+  /**
+   * `log` receives what the long-lived parts report outside any invocation (model swaps, priors
+   * refreshes); per-request messages go to each invocation's own context logger.
+   */
+  constructor(private readonly env: Env = process.env, private readonly log: Log = (m) => console.warn(m)) {
+    this.clients = new AzureClients(env);
   }
 
-  eventHubProducer(): EventHubProducerClient {
-    this.producer ??= createEventHubProducer(this.settings.eventHub, this.settings.eventHubName, this.settings.eventHubSendTimeoutSeconds * 1000);
-    return this.producer;
+  /** Throws SettingsError when a ranking setting is invalid (the ranking routes answer 503). */
+  ranking(): RankingServices {
+    this.rankingInstance ??= new RankingServices(this.clients, this.env, this.log);
+    return this.rankingInstance;
   }
 
-  publisher(): EventHubPublisher {
-    this.publisherInstance ??= new EventHubPublisher(this.eventHubProducer(), { sendTimeoutMs: this.settings.eventHubSendTimeoutSeconds * 1000 });
-    return this.publisherInstance;
+  campaign(): CampaignServices {
+    this.campaignInstance ??= new CampaignServices(this.clients, this.env, this.log);
+    return this.campaignInstance;
   }
 
-  cosmosContainer(name: string): Container {
-    this.cosmos ??= createCosmosClient(this.settings.cosmos);
-    return this.cosmos.database(this.settings.cosmosDatabase).container(name);
-  }
-
-  cosmosClient() {
-    this.cosmos ??= createCosmosClient(this.settings.cosmos);
-    return this.cosmos;
-  }
-
-  archiveContainer(name: string): ContainerClient {
-    this.archiveBlobs ??= createBlobServiceClient(this.settings.archiveStorage, 'ArchiveStorage');
-    return this.archiveBlobs.getContainerClient(name);
+  processing(): ProcessingServices {
+    this.processingInstance ??= new ProcessingServices(this.clients);
+    return this.processingInstance;
   }
 
   async close(): Promise<void> {
-    await this.producer?.close();
-    this.cosmos?.dispose();
+    await this.rankingInstance?.close();
+    await this.campaignInstance?.close();
+    await this.clients.close();
   }
 }
 
-// Kept on globalThis so that every copy of this module in a process (compiled and source, as
-// under a test runner) shares one instance and one reset.
+// On globalThis so that every copy of this module in a process (compiled and source, as under a
+// test runner) shares one instance.
 const SHARED = Symbol.for('personalization.appServices');
 const holder = globalThis as { [SHARED]?: AppServices };
 
-/** The process-wide services, built from the app settings (process.env) on first use. */
+/** The process's services, built from the app settings (process.env) on first use. */
 export function appServices(): AppServices {
   holder[SHARED] ??= new AppServices();
   return holder[SHARED];
 }
 
-/** For hosts that change settings between runs (tests, the local host's restart). */
-export async function resetAppServices(): Promise<void> {
+/** Closes the process's services (the appTerminate hook); the next appServices() builds anew. */
+export async function closeAppServices(): Promise<void> {
   const old = holder[SHARED];
   holder[SHARED] = undefined;
   await old?.close();

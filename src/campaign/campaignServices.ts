@@ -1,7 +1,7 @@
 // What the campaign functions share in one app instance, built on first use from the app
 // settings: the model watcher (hot-swaps `campaign/current`), containers, campaign cache.
 import type { Container } from '@azure/cosmos';
-import { appServices, type AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 import { readCampaignSettings, type CampaignSettings } from '../config/campaignSettings';
 import { ModelRegistry } from '../models/modelRegistry';
 import { ModelWatcher } from '../scoring/modelWatcher';
@@ -22,7 +22,7 @@ export class CampaignServices {
   private started: Promise<void> | undefined;
   private cacheInstance: CampaignCache | undefined;
 
-  constructor(private readonly app: AppServices, env: Record<string, string | undefined>, private readonly log: Log) {
+  constructor(private readonly app: AzureClients, env: Record<string, string | undefined>, private readonly log: Log) {
     this.settings = readCampaignSettings(env);
   }
 
@@ -84,19 +84,4 @@ export class CampaignServices {
   async close(): Promise<void> {
     await this.watcherInstance?.stop();
   }
-}
-
-// On globalThis so every copy of this module in a process (compiled and source) shares one.
-const SHARED = Symbol.for('personalization.campaignServices');
-const holder = globalThis as { [SHARED]?: CampaignServices };
-
-export function campaignServices(log: Log = (m) => console.warn(m)): CampaignServices {
-  holder[SHARED] ??= new CampaignServices(appServices(), process.env, log);
-  return holder[SHARED];
-}
-
-export async function resetCampaignServices(): Promise<void> {
-  const old = holder[SHARED];
-  holder[SHARED] = undefined;
-  await old?.close();
 }

@@ -2,7 +2,7 @@
 import type { Container } from '@azure/cosmos';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { AGGREGATES_CONTAINER } from '../aggregation/containers';
-import type { AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 import { parseAggregatesQuery } from './aggregatesQuery';
 import { toIso } from '../common/isoTime';
 import { errorResponse, jsonResponse } from './jsonResponse';
@@ -41,7 +41,7 @@ export async function handleAggregatesRequest(request: HttpRequest, deps: Aggreg
 }
 
 /** The endpoint wired to the app's shared clients and settings. */
-export function serveAggregates(request: HttpRequest, services: AppServices, log: (message: string) => void): Promise<HttpResponseInit> {
+export function serveAggregates(request: HttpRequest, services: AzureClients, log: (message: string) => void): Promise<HttpResponseInit> {
   return handleAggregatesRequest(request, {
     aggregates: () => services.cosmosContainer(AGGREGATES_CONTAINER),
     windowsMinutes: services.settings.aggregationWindowsMinutes,

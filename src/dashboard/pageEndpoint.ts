@@ -1,6 +1,6 @@
 // GET /api/dashboard: the page, with its security headers.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 import { dashboardAssets, type DashboardAsset } from './dashboardAssets';
 import { DASHBOARD_REFRESH_SECONDS, PAGE_HEADERS, renderDashboardPage } from './dashboardPage';
 
@@ -14,7 +14,7 @@ export function handlePageRequest(request: HttpRequest, windowsMinutes: readonly
   return { status: 200, body: html, headers: PAGE_HEADERS };
 }
 
-export function serveDashboardPage(request: HttpRequest, services: AppServices, log: (message: string) => void): HttpResponseInit {
+export function serveDashboardPage(request: HttpRequest, services: AzureClients, log: (message: string) => void): HttpResponseInit {
   let assets: Map<string, DashboardAsset>;
   try {
     assets = dashboardAssets();

@@ -4,7 +4,7 @@
 import type { Container } from '@azure/cosmos';
 import type { HttpResponseInit } from '@azure/functions';
 import type { ContainerClient } from '@azure/storage-blob';
-import type { AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 import { SettingsError } from '../config/settings';
 import { CAMPAIGN_PLANS_CONTAINER, readCampaignPlans, type CampaignPlanSummary } from './campaignPlanSummary';
 import { jsonResponse } from './jsonResponse';
@@ -47,7 +47,7 @@ export async function handleStatusRequest(deps: StatusDeps): Promise<HttpRespons
   });
 }
 
-export function serveDashboardStatus(services: AppServices, log: (message: string) => void): Promise<HttpResponseInit> {
+export function serveDashboardStatus(services: AzureClients, log: (message: string) => void): Promise<HttpResponseInit> {
   const { settings } = services;
   return handleStatusRequest({
     models: () => services.archiveContainer(settings.modelsContainer),

@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { AppServices } from '../app/appServices';
+import { AzureClients } from '../clients/azureClients';
 
 export interface DependencyStatus {
   ok: boolean;
@@ -32,7 +32,7 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyStatus> {
 }
 
 /** GET /api/health: each dependency the app writes to, 200 when all answer, 503 otherwise. */
-export async function checkHealth(services: AppServices): Promise<HttpResponseInit> {
+export async function checkHealth(services: AzureClients): Promise<HttpResponseInit> {
   const { settings } = services;
   const [eventHubs, cosmosDb, archiveStorage] = await Promise.all([
     probe(() => services.eventHubProducer().getEventHubProperties()),

@@ -1,4 +1,5 @@
-// Public surface of the training core.
+// Public surface of the learners: datasets, binning, the GBDT and logistic estimators, metrics
+// and off-policy estimators (fitting only: ONNX export is in src/onnx, the pipeline in src/training).
 export * from './dataset';
 export { FeatureBinner, FittedBinner, MISSING_BIN } from './binner';
 export type { BinnedMatrix, FeatureBinnerParams } from './binner';
@@ -7,4 +8,3 @@ export * from './logisticRegression';
 export * from './metrics';
 export * from './offPolicy';
 export { RegressionTree } from './tree';
-export * from './trainBinaryModel';

@@ -1,18 +1,21 @@
+// What the two Event Hub functions share in one app instance: the archive and dead-letter
+// writers (each caches its container's creation) over the instance's clients.
 import { ArchiveWriter, DeadLetterWriter } from '../archive';
-import { AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 
-const writers = new WeakMap<AppServices, { archive: ArchiveWriter; deadLetters: DeadLetterWriter }>();
+export class ProcessingServices {
+  private archiveInstance?: ArchiveWriter;
+  private deadLettersInstance?: DeadLetterWriter;
 
-/** Archive and dead-letter writers, one pair per app instance (they cache container creation). */
-export function processingWriters(services: AppServices): { archive: ArchiveWriter; deadLetters: DeadLetterWriter } {
-  let pair = writers.get(services);
-  if (!pair) {
-    const { settings } = services;
-    pair = {
-      archive: new ArchiveWriter(services.archiveContainer(settings.archiveContainer)),
-      deadLetters: new DeadLetterWriter(services.archiveContainer(settings.deadLetterContainer)),
-    };
-    writers.set(services, pair);
+  constructor(readonly clients: AzureClients) {}
+
+  get archive(): ArchiveWriter {
+    this.archiveInstance ??= new ArchiveWriter(this.clients.archiveContainer(this.clients.settings.archiveContainer));
+    return this.archiveInstance;
   }
-  return pair;
+
+  get deadLetters(): DeadLetterWriter {
+    this.deadLettersInstance ??= new DeadLetterWriter(this.clients.archiveContainer(this.clients.settings.deadLetterContainer));
+    return this.deadLettersInstance;
+  }
 }

@@ -1,6 +1,6 @@
 // Everything the ranking functions share in one app instance, built on first use from the app
 // settings: the model watcher, priors, profile cache, decision log, catalog.
-import { appServices, type AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 import { readRankingSettings, type RankingSettings } from '../config/rankingSettings';
 import { AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../aggregation/containers';
 import { ProfileCache, readProfile } from '../features/profileCache';
@@ -33,7 +33,7 @@ export class RankingServices {
   private activeOffersInstance: ActiveOffers | undefined;
 
   constructor(
-    private readonly app: AppServices,
+    private readonly app: AzureClients,
     env: Record<string, string | undefined>,
     private readonly log: Log,
     private readonly random: Random = Math.random,
@@ -138,21 +138,4 @@ export class RankingServices {
     await this.watcherInstance?.stop();
     await this.decisionLogInstance?.close();
   }
-}
-
-// On globalThis, like appServices(): every copy of this module in a process shares one instance.
-const SHARED = Symbol.for('personalization.rankingServices');
-const holder = globalThis as { [SHARED]?: RankingServices };
-
-/** The process-wide ranking services, from process.env, on first use. */
-export function rankingServices(): RankingServices {
-  holder[SHARED] ??= new RankingServices(appServices(), process.env, (m) => console.warn(m));
-  return holder[SHARED];
-}
-
-/** For hosts and tests that change settings: the next rankingServices() builds anew. */
-export async function resetRankingServices(): Promise<void> {
-  const old = holder[SHARED];
-  holder[SHARED] = undefined;
-  await old?.close();
 }

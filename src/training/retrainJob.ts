@@ -1,7 +1,7 @@
 // What the timer-triggered retrainModel function does: train the ranker's model on the last
 // RetrainLookbackDays of decisions from the archive container, gated by the Retrain* settings, and
 // promote it if it passes. Off unless AzureWebJobs.retrainModel.Disabled is "false".
-import type { AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 import type { Env } from '../config/settings';
 import { readTrainingSettings, RETRAIN_DISABLED_SETTING, retrainDisabled } from '../config/trainingSettings';
 import { runTraining } from './runTraining';
@@ -12,7 +12,7 @@ import { trainingSummaryJson } from './trainingSummary';
 const DAY_MS = 86_400_000;
 
 export interface RetrainDeps {
-  app: AppServices;
+  app: AzureClients;
   env: Env;
   log: (message: string) => void;
   now?: () => Date;

@@ -70,7 +70,3 @@ export function manifestMetrics(
   };
 }
 
-/** A sortable, unique version name: v20261123T030000Z-3fa9c1. */
-export function newVersion(at: Date, random: () => string): string {
-  return `v${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random()}`;
-}

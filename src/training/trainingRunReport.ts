@@ -2,7 +2,7 @@
 // <name>/<version>/report.json next to a registered model.
 import type { BinaryMetrics } from '../learners/metrics';
 import type { Estimate, OffPolicyReport } from '../learners/offPolicy';
-import type { TrainingReport } from '../learners/trainBinaryModel';
+import type { TrainingReport } from './trainBinaryModel';
 import type { PolicyEvaluation } from './policyEvaluation';
 import type { ArchiveStats } from './readLoggedEvents';
 import type { JoinStats } from './rewardJoin';

@@ -1,7 +1,7 @@
 // Where a run started from the app settings reads and writes: the model name ('offers' = the
 // model the ranker serves), the archive container and the models container, and the gates.
 import type { ContainerClient } from '@azure/storage-blob';
-import type { AppServices } from '../app/appServices';
+import type { AzureClients } from '../clients/azureClients';
 import { RANKING_DEFAULTS } from '../config/rankingSettings';
 import type { Env } from '../config/settings';
 import { readTrainingSettings } from '../config/trainingSettings';
@@ -15,7 +15,7 @@ export function resolveModelName(model: string, env: Env): string {
   return name;
 }
 
-export function storageOf(app: AppServices): { archive: ContainerClient; registry: ContainerClient } {
+export function storageOf(app: AzureClients): { archive: ContainerClient; registry: ContainerClient } {
   return { archive: app.archiveContainer(app.settings.archiveContainer), registry: app.archiveContainer(app.settings.modelsContainer) };
 }
 

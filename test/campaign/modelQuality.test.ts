@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel } from '../../src/campaign/model/campaignModel';
-import { trainCampaignModel, type TrainedCampaignModel } from '../../src/campaign/model/trainCampaignModel';
+import { trainCampaignModel, type TrainedCampaignModel } from '../../src/training/campaign/trainCampaignModel';
 import { planQuality, type PlanQuality } from '../../tools/synthetic/campaign/planQuality';
 import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
 import { sha256Hex } from '../../src/models/modelRegistry';

@@ -113,9 +113,9 @@ describe('campaign plan job', () => {
   });
 
   it('plans the listed campaigns on the timer, carrying on past a failing one', async () => {
-    const { campaignServices } = await import('../../src/campaign/campaignServices');
+    const { appServices } = await import('../../src/app/appServices');
     const messages: string[] = [];
-    const result = await runScheduledPlans(['C002', 'C404', 'C003'], { ...campaignServices().planDeps((m) => messages.push(m)) });
+    const result = await runScheduledPlans(['C002', 'C404', 'C003'], { ...appServices().campaign().planDeps((m: string) => messages.push(m)) });
     expect(result).toEqual({ planned: ['C002', 'C003'], failed: ['C404'] });
     expect(messages.some((m) => m.includes('C404'))).toBe(true);
     const { resource } = await stack.plans.item('plan:v1', 'C003').read<Doc>();

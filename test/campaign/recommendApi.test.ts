@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel } from '../../src/campaign/model/campaignModel';
-import { registerCampaignModel } from '../../src/campaign/model/registerCampaignModel';
-import { trainCampaignModel } from '../../src/campaign/model/trainCampaignModel';
+import { registerCampaignModel } from '../../src/training/campaign/registerCampaignModel';
+import { trainCampaignModel } from '../../src/training/campaign/trainCampaignModel';
 import { sha256Hex } from '../../src/models/modelRegistry';
 import { startCampaignStack, type CampaignStack } from './fixtures/campaignStack';
 

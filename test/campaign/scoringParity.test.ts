@@ -5,7 +5,7 @@ import { COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { expandCombinations, leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel, type CampaignModel } from '../../src/campaign/model/campaignModel';
 import { decodeTreeEnsemble } from '../../src/onnx/decodeTreeEnsemble';
-import { trainCampaignModel, type TrainedCampaignModel } from '../../src/campaign/model/trainCampaignModel';
+import { trainCampaignModel, type TrainedCampaignModel } from '../../src/training/campaign/trainCampaignModel';
 import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
 import { sha256Hex } from '../../src/models/modelRegistry';
 

@@ -39,20 +39,20 @@ describe('secrets from Key Vault references', () => {
     expect(() => readRankingSettings({ PersonalizerApiKeys: ref })).toThrow(/PersonalizerApiKeys is an unresolved Key Vault reference/);
 
     const { withRankingServices } = await import('../../src/ranking/http/withRankingServices');
-    const { resetRankingServices } = await import('../../src/ranking/rankingServices');
+    const { appServices, closeAppServices } = await import('../../src/app/appServices');
     const before = process.env.PersonalizerApiKeys;
     process.env.PersonalizerApiKeys = ref;
-    await resetRankingServices();
+    await closeAppServices();
     try {
       const logged: string[] = [];
-      const res = await withRankingServices(() => ({ status: 200 }), (m) => logged.push(m));
+      const res = await withRankingServices(() => appServices().ranking(), () => ({ status: 200 }), (m) => logged.push(m));
       expect(res.status).toBe(503);
       expect(JSON.stringify(res.jsonBody)).toMatch(/PersonalizerApiKeys/);
       expect(logged.join()).toMatch(/unresolved Key Vault reference/);
     } finally {
       if (before === undefined) delete process.env.PersonalizerApiKeys;
       else process.env.PersonalizerApiKeys = before;
-      await resetRankingServices();
+      await closeAppServices();
     }
   });
 });

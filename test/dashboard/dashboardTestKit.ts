@@ -11,7 +11,7 @@ import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { installFunctionsCoreShim } from '../../tools/local/host/functionsCoreShim';
 import { startHttpHost, type HttpHost } from '../../tools/local/host/httpHost';
 import { silentLogger } from '../../tools/local/host/hostLogger';
-import { appServices, resetAppServices } from '../../src/app/appServices';
+import { appServices, closeAppServices } from '../../src/app/appServices';
 import type { TrackedEvent } from '../../src/events/eventSchema';
 import { batchOf } from './recentEvents';
 
@@ -96,7 +96,7 @@ export async function serveDashboardFunctions(stores: Stores): Promise<{ host: H
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
-      await resetAppServices();
+      await closeAppServices();
     },
   };
 }

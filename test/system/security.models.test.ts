@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { openCampaignModel } from '../../src/campaign/model/campaignModel';
-import { trainCampaignModel, type TrainedCampaignModel } from '../../src/campaign/model/trainCampaignModel';
+import { trainCampaignModel, type TrainedCampaignModel } from '../../src/training/campaign/trainCampaignModel';
 import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
 import { sha256Hex } from '../../src/models/modelRegistry';
 

@@ -7,7 +7,7 @@ import { ModelRegistryError } from '../../src/models/modelRegistry';
 import { CampaignDataError } from '../../src/campaign/data/dataIssues';
 import { CampaignSourceError } from '../../src/campaign/data/campaignSource';
 import { CampaignModelError } from '../../src/campaign/model/campaignModel';
-import { TrainingDataError } from '../../src/campaign/model/trainingSet';
+import { TrainingDataError } from '../../src/training/trainingDataError';
 import { PlanJobError } from '../../src/campaign/plan/planCampaign';
 
 /** Errors that explain themselves: printed without a stack trace. */

@@ -3,7 +3,7 @@
 // without ArchiveStorage, the local Azurite that `npm start` runs). Progress on stderr, the
 // summary on stdout, its last line JSON. Exit 0 trained, 2 rejected (bad data), 1 error.
 import path from 'node:path';
-import { AppServices } from '../../src/app/appServices';
+import { AzureClients } from '../../src/clients/azureClients';
 import type { Env } from '../../src/config/settings';
 import { readLocalSettings } from '../local/host/hostConfig';
 import { CliUsageError, parseCliArgs, USAGE } from './trainArgs';
@@ -23,7 +23,7 @@ export interface CliIo {
 const LOCAL_STORAGE = 'UseDevelopmentStorage=true';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let app: AppServices | undefined;
+  let app: AzureClients | undefined;
   try {
     const args = parseCliArgs(argv);
     if (args.help) {
@@ -36,7 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write('ArchiveStorage is not set: using the local Azurite of `npm start` (127.0.0.1:10000)\n');
     }
     const modelName = resolveModelName(args.model, env);
-    app = new AppServices(env);
+    app = new AzureClients(env);
     const storage = storageOf(app);
     const gates = gatesFromSettings(env);
     const renderer = createProgressRenderer(io.stderr);

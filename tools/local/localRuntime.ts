@@ -4,10 +4,8 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { readSettings } from '../../src/config/settings';
 import { createCosmosClient } from '../../src/clients/cosmosClients';
 import { ensureContainers } from '../../src/aggregation/containers';
-import { resetAppServices } from '../../src/app/appServices';
-import { resetRankingServices } from '../../src/ranking/rankingServices';
 import { loadOrCreateLocalSecrets } from './localSecrets';
-import { installFunctionsCoreShim, FunctionRegistration } from './host/functionsCoreShim';
+import { installFunctionsCoreShim, runAppTerminateHooks, FunctionRegistration } from './host/functionsCoreShim';
 import { loadFunctionApp } from './host/functionAppLoader';
 import { readHostConfig, readLocalSettings } from './host/hostConfig';
 import { loadOrCreateHostKeys, HostKeys } from './host/hostKeys';
@@ -38,6 +36,11 @@ export interface LocalRuntime {
   services: RunningService[];
   http?: HttpHost;
   triggers?: EventHubTriggerHost;
+  /**
+   * What Azure does after an app setting changes: the app's `appTerminate` hooks run, and the
+   * next invocation starts from the settings of that time (the host keeps serving meanwhile).
+   */
+  restartApp?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,8 +117,6 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         else process.env[k] = v;
       }
     };
-    await resetRankingServices();
-    await resetAppServices();
     const registrations: FunctionRegistration[] = installFunctionsCoreShim((level, message) => {
       if (level === 'error') log.error(message);
       else if (level === 'warning') log.warn(message);
@@ -139,6 +140,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       corsOrigins,
       logger: log,
     });
+    const terminateFailed = (error: unknown) => log.error(`appTerminate hook failed: ${(error as Error)?.stack ?? String(error)}`);
     return {
       url: http.url,
       keys,
@@ -146,12 +148,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       services,
       http,
       triggers,
+      restartApp: () => runAppTerminateHooks(terminateFailed),
       async close() {
         await http.close();
         await timers.close();
         await triggers.close();
-        await resetRankingServices();
-        await resetAppServices();
+        await runAppTerminateHooks(terminateFailed);
         await stopAll();
         restoreEnv();
       },

@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { SettingsError } from '../../config/settings';
-import { rankingServices, type RankingServices } from '../rankingServices';
+import type { RankingServices } from '../rankingServices';
 import { serviceUnavailable } from '../personalizerErrors';
 
 /**
@@ -8,16 +8,17 @@ import { serviceUnavailable } from '../personalizerErrors';
  * signing key, an unresolved Key Vault reference) answer 503 naming the setting, not 500.
  */
 export async function withRankingServices(
+  services: () => RankingServices,
   use: (services: RankingServices) => Promise<HttpResponseInit> | HttpResponseInit,
   log: (message: string) => void,
 ): Promise<HttpResponseInit> {
-  let services: RankingServices;
+  let ranking: RankingServices;
   try {
-    services = rankingServices();
+    ranking = services();
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     log(error.message);
     return serviceUnavailable(`The ranking service is not configured: ${error.message}`);
   }
-  return use(services);
+  return use(ranking);
 }

@@ -2,7 +2,7 @@
 // default) and the timer registration of functions/retrainModel.ts.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppServices } from '../../../src/app/appServices';
+import { AzureClients } from '../../../src/clients/azureClients';
 import { readTrainingSettings, retrainDisabled } from '../../../src/config/trainingSettings';
 import { SettingsError } from '../../../src/config/settings';
 import { CliUsageError, parseCliArgs } from '../../../tools/cli/trainArgs';
@@ -58,7 +58,7 @@ describe('npm run train', () => {
     for (const step of ['train', 'verify onnx', 'evaluate policy', 'register']) expect(err).toContain(`${step}: 100% (`);
     expect(err).toMatch(/train: 10% \(/);
     expect(err).not.toContain('\r');
-    const models = new AppServices({ ArchiveStorage: env.az.connectionString }).archiveContainer('cli-models');
+    const models = new AzureClients({ ArchiveStorage: env.az.connectionString }).archiveContainer('cli-models');
     expect(await readJsonBlob(models, 'cli-ranker/current')).toMatchObject({ version: json.version });
   });
 
@@ -118,7 +118,7 @@ describe('scheduled retraining', () => {
     expect(() => readTrainingSettings({ RetrainSchedule: 'daily' })).toThrow(/RetrainSchedule/);
     expect(() => readTrainingSettings({ RetrainMinDecisions: '-3' })).toThrow(/RetrainMinDecisions/);
     const logs: string[] = [];
-    const app = new AppServices({ ArchiveStorage: env.az.connectionString });
+    const app = new AzureClients({ ArchiveStorage: env.az.connectionString });
     expect(await retrainOnSchedule({ app, env: {}, log: (m) => logs.push(m) })).toBeUndefined();
     expect(logs).toEqual(['retrainModel: disabled (AzureWebJobs.retrainModel.Disabled is not "false"); nothing trained']);
   });
@@ -134,7 +134,7 @@ describe('scheduled retraining', () => {
       RetrainMinPositives: '10',
     };
     const logs: string[] = [];
-    const result = await retrainOnSchedule({ app: new AppServices(settings), env: settings, log: (m) => logs.push(m), now: () => NOW });
+    const result = await retrainOnSchedule({ app: new AzureClients(settings), env: settings, log: (m) => logs.push(m), now: () => NOW });
     expect(result).toMatchObject({ status: 'promoted' });
     expect(result!.report.range).toEqual({ from: new Date(NOW.getTime() - 11 * DAY).toISOString(), to: NOW.toISOString(), now: NOW.toISOString() });
     expect(JSON.parse(logs.at(-1)!.replace(/^retrainModel: /, ''))).toMatchObject({ status: 'promoted', model: 'job-ranker' });

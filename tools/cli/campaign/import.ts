@@ -16,9 +16,9 @@ runCli(async () => {
   const args = parseCli(process.argv.slice(2), { ...SOURCE_OPTIONS, 'dry-run': { type: 'boolean' } }, USAGE);
   loadLocalSettings();
   const settings = readCampaignSettings();
-  const source = sourceFromArgs(args, appServices, settings, USAGE);
+  const source = sourceFromArgs(args, () => appServices().clients, settings, USAGE);
   const texts = await readCampaignSource(source);
-  const app = appServices();
+  const app = appServices().clients;
   try {
     if (!args['dry-run']) {
       await ensureCampaignContainers(app.cosmosClient(), app.settings.cosmosDatabase, { leads: settings.leadsContainer, plans: settings.plansContainer });

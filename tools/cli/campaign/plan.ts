@@ -27,7 +27,7 @@ runCli(async () => {
   if (args.engine !== undefined && !SCORING_ENGINES.includes(args.engine as ScoringEngine)) throw new CliUsageError(`--engine must be trees or onnx, got "${args.engine}"`);
   loadLocalSettings();
   const settings = readCampaignSettings();
-  const app = appServices();
+  const app = appServices().clients;
   try {
     let leadSource;
     if (args['leads-from'] !== undefined || args['leads-blob']) {

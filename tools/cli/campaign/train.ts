@@ -10,8 +10,9 @@ import { ModelRegistry } from '../../../src/models/modelRegistry';
 import { campaignEventsFromArchive, touchesFromEvents } from '../../../src/campaign/data/archiveTouches';
 import { readCampaignFiles } from '../../../src/campaign/data/campaignFiles';
 import { describeSource, readCampaignSource } from '../../../src/campaign/data/campaignSource';
-import { registerCampaignModel, versionFromTime } from '../../../src/campaign/model/registerCampaignModel';
-import { trainCampaignModel } from '../../../src/campaign/model/trainCampaignModel';
+import { registerCampaignModel } from '../../../src/training/campaign/registerCampaignModel';
+import { versionFromTime } from '../../../src/training/modelVersion';
+import { trainCampaignModel } from '../../../src/training/campaign/trainCampaignModel';
 import { CliUsageError, loadLocalSettings, parseCli, positiveInt, runCli } from '../cliSupport';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 
@@ -23,11 +24,11 @@ runCli(async () => {
   }, USAGE);
   loadLocalSettings();
   const settings = readCampaignSettings();
-  const source = sourceFromArgs(args, appServices, settings, USAGE);
+  const source = sourceFromArgs(args, () => appServices().clients, settings, USAGE);
   const texts = await readCampaignSource(source);
   if (texts.leads === undefined || texts.campaigns === undefined) throw new CliUsageError(`${describeSource(source)}: training needs leads.csv and campaigns.csv`);
   const data = readCampaignFiles(texts);
-  const app = appServices();
+  const app = appServices().clients;
   try {
     let archiveStats;
     if (args.archive) {

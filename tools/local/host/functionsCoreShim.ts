@@ -35,7 +35,12 @@ type ModuleWithLoad = typeof Module & { _load(request: string, parent: unknown, 
  * test mode that drops registrations. The local host answers that lookup with this stand-in,
  * so the app's unmodified `app.http` / `app.eventHub` / `app.timer` calls register with us.
  */
-let installed: { registrations: FunctionRegistration[]; setLog(log: (level: string, message: string) => void): void } | undefined;
+let installed:
+  | { registrations: FunctionRegistration[]; hooks: Map<string, Set<HookCallback>>; setLog(log: (level: string, message: string) => void): void }
+  | undefined;
+
+/** A hook as the library registers it: it wraps the app's handler and takes the host's context. */
+type HookCallback = (coreContext: { hookData: Record<string, unknown> }) => unknown;
 
 /**
  * Installs the stand-in once per process. Node caches the app's modules, so their
@@ -48,6 +53,7 @@ export function installFunctionsCoreShim(log: (level: string, message: string) =
     return installed.registrations;
   }
   const registrations: FunctionRegistration[] = [];
+  const hooks = new Map<string, Set<HookCallback>>();
   let currentLog = log;
   const core = {
     version: '4.0.0-local',
@@ -67,8 +73,11 @@ export function installFunctionsCoreShim(log: (level: string, message: string) =
       registrations.push({ ...metadata, handler, trigger });
       return { dispose() {} };
     },
-    registerHook() {
-      return { dispose() {} };
+    registerHook(hookName: string, callback: HookCallback) {
+      let named = hooks.get(hookName);
+      if (!named) hooks.set(hookName, (named = new Set()));
+      named.add(callback);
+      return { dispose: () => void named.delete(callback) };
     },
     log(level: string, _category: string, message: string): void {
       currentLog(level, message);
@@ -80,6 +89,21 @@ export function installFunctionsCoreShim(log: (level: string, message: string) =
     if (request === '@azure/functions-core') return core;
     return originalLoad.call(this, request, parent, isMain);
   };
-  installed = { registrations, setLog: (next) => (currentLog = next) };
+  installed = { registrations, hooks, setLog: (next) => (currentLog = next) };
   return registrations;
+}
+
+/**
+ * Runs the app's `appTerminate` hooks, in registration order, as the host does when it stops
+ * the app (shutdown, restart after a settings change). A failing hook is reported and the
+ * others still run, so one broken hook cannot keep the rest from closing.
+ */
+export async function runAppTerminateHooks(onError: (error: unknown) => void): Promise<void> {
+  for (const hook of installed?.hooks.get('appTerminate') ?? []) {
+    try {
+      await hook({ hookData: {} });
+    } catch (error) {
+      onError(error);
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trainBinaryModel } from '../../src/learners/trainBinaryModel';
+import { trainBinaryModel } from '../../src/training/trainBinaryModel';
 import { makeSyntheticBinary, sliceRows } from '../../tools/synthetic/gbdtDataset';
 import { createOnnxSession, runOnnxProbability } from '../../src/onnx/verifyOnnx';
 

@@ -1,10 +1,10 @@
 // Trains the conversion model with the project's trainer (trainBinaryModel: GBDT → ONNX, checked
 // against onnxruntime) on a time-split training set, and prepares its registry manifest.
-import type { CampaignData } from '../data/campaignFiles';
+import type { CampaignData } from '../../campaign/data/campaignFiles';
 import type { ManifestInput } from '../../models/modelManifest';
-import { trainBinaryModel, type TrainBinaryModelResult } from '../../learners/trainBinaryModel';
+import { trainBinaryModel, type TrainBinaryModelResult } from '../trainBinaryModel';
 import type { HistGradientBoostingParams } from '../../learners/gradientBoosting';
-import { buildTrainingSet, type CampaignTrainingSet } from './trainingSet';
+import { buildTrainingSet, type CampaignTrainingSet } from './campaignTrainingSet';
 
 export const CAMPAIGN_MODEL_NAME = 'campaign';
 
@@ -69,7 +69,7 @@ export async function trainCampaignModel(data: CampaignData, options: TrainCampa
       output: { kind: 'probability', name: 'probability', positiveIndex: 1, positiveLabel: 1 },
       metrics,
       trainingData: { from: set.from, to: set.to, rows: r.trainRows + r.validationRows, ...(options.source ? { source: options.source.slice(0, 1024) } : {}) },
-      producer: 'campaign-trainer (src/campaign/model/trainCampaignModel.ts)',
+      producer: 'campaign-trainer (src/training/campaign/trainCampaignModel.ts)',
       probe: { row: probeRow, expected },
     },
   };

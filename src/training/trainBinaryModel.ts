@@ -2,10 +2,10 @@
 import { exportGradientBoostingToOnnx } from '../onnx/exportGradientBoosting';
 import { exportLogisticRegressionToOnnx } from '../onnx/exportLogisticRegression';
 import { verifyOnnx } from '../onnx/verifyOnnx';
-import { Dataset, validateDataset } from './dataset';
-import { FittedGradientBoosting, HistGradientBoostingClassifier, HistGradientBoostingParams, IterationInfo } from './gradientBoosting';
-import { FittedLogisticRegression, LogisticRegression, LogisticRegressionParams } from './logisticRegression';
-import { BinaryMetrics, evaluateBinary } from './metrics';
+import { Dataset, validateDataset } from '../learners/dataset';
+import { FittedGradientBoosting, HistGradientBoostingClassifier, HistGradientBoostingParams, IterationInfo } from '../learners/gradientBoosting';
+import { FittedLogisticRegression, LogisticRegression, LogisticRegressionParams } from '../learners/logisticRegression';
+import { BinaryMetrics, evaluateBinary } from '../learners/metrics';
 
 export interface TrainBinaryModelRequest {
   train: Dataset;

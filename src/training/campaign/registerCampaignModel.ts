@@ -2,12 +2,9 @@
 // points `campaign/current` at it.
 import { ModelRegistry, type CurrentPointer } from '../../models/modelRegistry';
 import type { ModelManifest } from '../../models/modelManifest';
+import { versionFromTime } from '../modelVersion';
 import { CAMPAIGN_MODEL_NAME, type TrainedCampaignModel } from './trainCampaignModel';
 
-/** A sortable version name from the time: v20250301T120000Z. */
-export function versionFromTime(date = new Date()): string {
-  return `v${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-}
 
 export async function registerCampaignModel(
   registry: ModelRegistry,

@@ -1,10 +1,11 @@
 // Touches → model rows, split by time: the latest share of touches (by touchedAt) validates a
 // model trained on the earlier ones, as it will be used on touches after its training data.
 import { CHANNELS } from '../../events/contactCombinations';
-import { buildCampaignContract, campaignLayout, type CampaignLayout } from '../features/campaignContract';
-import { writeCombinationColumns, writeLeadColumns } from '../features/campaignRows';
-import type { CampaignData } from '../data/campaignFiles';
+import { buildCampaignContract, campaignLayout, type CampaignLayout } from '../../campaign/features/campaignContract';
+import { writeCombinationColumns, writeLeadColumns } from '../../campaign/features/campaignRows';
+import type { CampaignData } from '../../campaign/data/campaignFiles';
 import type { Dataset } from '../../learners/dataset';
+import { TrainingDataError } from '../trainingDataError';
 
 export interface CampaignTrainingSet {
   layout: CampaignLayout;
@@ -17,8 +18,6 @@ export interface CampaignTrainingSet {
   from: string;
   to: string;
 }
-
-export class TrainingDataError extends Error {}
 
 export function buildTrainingSet(data: CampaignData, validationFraction = 0.2): CampaignTrainingSet {
   if (!(validationFraction > 0 && validationFraction < 1)) throw new RangeError(`validationFraction must be in (0, 1), got ${validationFraction}`);
