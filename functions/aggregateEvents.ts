@@ -2,7 +2,7 @@ import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { toReceivedBatch } from '../src/processing/eventHubTriggerInput';
-import { aggregateEvents } from '../src/processing/aggregateEvents';
+import { aggregateEvents } from '../src/processing/aggregateHandler';
 
 app.eventHub('aggregateEvents', {
   connection: 'EventHubConnection',

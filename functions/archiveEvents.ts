@@ -2,7 +2,7 @@ import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { toReceivedBatch } from '../src/processing/eventHubTriggerInput';
-import { archiveEvents } from '../src/processing/archiveEvents';
+import { archiveEvents } from '../src/processing/archiveHandler';
 
 app.eventHub('archiveEvents', {
   connection: 'EventHubConnection',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { hashPartitionKey, partitionIndexForKey } from '../../../../src/events/partitionKeyHash';
+import { hashPartitionKey, partitionIndexForKey } from '../../src/events/partitionKeyHash';
 
 // The SDK's own client-side mapper (used by EventHubBufferedProducerClient) is the reference.
 const sdkMapper = require(

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { COMBINATIONS, localContactTime } from '../../src/events/contactCombinations';
-import { readCampaignFiles } from '../../src/campaign/data/campaignFiles';
-import { campaignDataToCsv } from '../../tools/synthetic/campaign/campaignCsv';
-import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
-import { trueCombinationProbabilities, trueConversionProbability } from '../../tools/synthetic/campaign/trueConversion';
+import { COMBINATIONS, localContactTime } from '../../../src/events/contactCombinations';
+import { readCampaignFiles } from '../../../src/campaign/data/campaignFiles';
+import { campaignDataToCsv } from '../../../tools/synthetic/campaign/campaignCsv';
+import { generateCampaignData } from '../../../tools/synthetic/campaign/generateCampaignData';
+import { trueCombinationProbabilities, trueConversionProbability } from '../../../tools/synthetic/campaign/trueConversion';
 
 const digest = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 

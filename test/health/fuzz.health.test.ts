@@ -1,4 +1,4 @@
 // GET /api/health: see dashboardFuzz.ts.
-import { dashboardFuzz } from './dashboardFuzz';
+import { dashboardFuzz } from '../system/dashboardFuzz';
 
 dashboardFuzz(['GET /api/health']);
