@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import crypto from 'node:crypto';
+import { loadOrCreateSecretsFile } from '../localSecrets';
 
 export interface HostKeys {
   masterKey: string;
@@ -9,15 +8,10 @@ export interface HostKeys {
 
 /** Keys for `function` and `admin` auth levels, made once and kept in the data folder like the host's own secrets. */
 export function loadOrCreateHostKeys(dataDir: string): HostKeys {
-  const file = path.join(dataDir, 'host-keys.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as HostKeys;
-  const keys: HostKeys = {
+  return loadOrCreateSecretsFile(dataDir, 'host-keys.json', () => ({
     masterKey: crypto.randomBytes(32).toString('base64url'),
     functionKey: crypto.randomBytes(32).toString('base64url'),
-  };
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
-  return keys;
+  }));
 }
 
 function safeEqual(a: string, b: string): boolean {
