@@ -295,13 +295,14 @@ export function helpText(spec: CommandSpec<OptionSpecs>): string {
   for (const [name, o] of Object.entries<CommandOption>({ ...spec.options, help: HELP_OPTION })) {
     const short = o.short ? `-${o.short}, ` : '';
     const label = `${short}--${name}${o.kind === 'value' ? ` ${o.placeholder}` : ''}`;
-    let help = o.help;
+    const notes: string[] = [];
     if (o.kind === 'value') {
       const shown = formatDefault(o);
-      if (o.required) help += ' (required)';
-      else if (shown !== undefined) help += ` (default ${shown})`;
-      if (o.multiple) help += ' (repeatable)';
+      if (o.required) notes.push('required');
+      else if (shown !== undefined) notes.push(`default ${shown}`);
+      if (o.multiple) notes.push('repeatable');
     }
+    const help = notes.length > 0 ? `${o.help} (${notes.join(', ')})` : o.help;
     rows.push({ group: o.group ?? 'Options', label, help });
   }
   const width = Math.min(28, Math.max(...rows.map((r) => r.label.length)) + 2);

@@ -100,3 +100,16 @@ export function createProgressRenderer(stream: ProgressStream, now: () => number
     end,
   };
 }
+
+/**
+ * Samples `read` every `everyMs` into the renderer, for work that keeps a counter rather than
+ * reporting; the returned stop() draws the last sample.
+ */
+export function pollProgress(renderer: ProgressRenderer, read: () => ProgressUpdate, everyMs = 250): () => void {
+  const timer = setInterval(() => renderer.update(read()), everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    renderer.update(read());
+  };
+}
