@@ -3,7 +3,7 @@
 // `--name=value`, `-h`); strict checks with messages that name the flag; the generated --help
 // text; one usage error; and runCommand, the wrapper that maps failures to exit codes
 // (2 usage, 1 failure, 0 success).
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 
 /** A command line the command cannot run with: printed with the usage text, exit code 2. */
 export class CliUsageError extends Error {
@@ -347,6 +347,13 @@ export interface RunSettings {
   stderr?: Output;
 }
 
+/** The message, then the messages of its causes (`fetch failed: connect ECONNREFUSED …`). */
+function explain(error: Error): string {
+  let text = error.message;
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) text += `: ${cause.message}`;
+  return text;
+}
+
 function isExpected(error: unknown, expected: readonly ExpectedError[]): boolean {
   return expected.some((e) => (e.prototype instanceof Error || e === Error ? error instanceof (e as ErrorClass) : (e as (x: unknown) => boolean)(error)));
 }
@@ -354,7 +361,7 @@ function isExpected(error: unknown, expected: readonly ExpectedError[]): boolean
 /**
  * Parses the command line and runs main with the option values. --help prints the help text
  * (exit 0); a CliUsageError prints its message and the help text (exit 2); an expected error its
- * message (exit 1); anything else its stack (exit 1). Success exits with main's number, else 0.
+ * message and its causes' (exit 1); anything else its stack, causes included (exit 1). Success exits with main's number, else 0.
  * Resolves to the exit code (for tests with an injected `exit`).
  */
 export async function runCommand<S extends OptionSpecs>(
@@ -381,7 +388,7 @@ export async function runCommand<S extends OptionSpecs>(
       stderr.write(`${error.message}\n\n${helpText(spec)}\n`);
       code = 2;
     } else {
-      const message = isExpected(error, settings.expected ?? []) ? (error as Error).message : (error as Error)?.stack ?? String(error);
+      const message = isExpected(error, settings.expected ?? []) ? explain(error as Error) : error instanceof Error ? inspect(error) : String(error);
       stderr.write(`${prefix}${message}\n`);
       code = 1;
     }

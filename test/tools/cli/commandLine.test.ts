@@ -212,6 +212,14 @@ describe('runCommand', () => {
       throw system;
     }, { expected: [systemError] });
     expect(byTest.err).toBe('listen EADDRINUSE: address already in use 127.0.0.1:5672\n');
+    const caused = await run(['--name', 'x'], () => {
+      throw new KnownError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:7071') });
+    }, { expected: [KnownError] });
+    expect(caused.err).toBe('fetch failed: connect ECONNREFUSED 127.0.0.1:7071\n');
+    const unexpectedCause = await run(['--name', 'x'], () => {
+      throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND nowhere') });
+    });
+    expect(unexpectedCause.err).toMatch(/^TypeError: fetch failed\n\s+at [\s\S]*\[cause\]: Error: getaddrinfo ENOTFOUND nowhere/);
   });
 
   it('leaves a server running when main resolves (keepAlive), exits on its failure', async () => {
