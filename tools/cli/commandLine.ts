@@ -279,6 +279,12 @@ export function parseCommandLine<S extends OptionSpecs>(spec: CommandSpec<S>, ar
   return { help, values: values as OptionValues<S>, positionals };
 }
 
+/** Positional argument `index` converted (errors name it `<name>`), or the fallback when absent. */
+export function positional<T>(args: readonly string[], index: number, name: string, convert: Converter<T>, fallback: T): T {
+  const raw = args[index];
+  return raw === undefined ? fallback : convert(raw, `<${name}>`);
+}
+
 function formatDefault(o: ValueOption<unknown>): string | undefined {
   if (o.defaultText !== undefined) return o.defaultText;
   const d = o.default;
