@@ -9,6 +9,7 @@ import { startAzurite } from '../tools/local/services/azurite';
 import { ArchiveWriter } from '../src/archive/archiveWriter';
 import { readArchive } from '../src/archive/archiveReader';
 import type { ReceivedBatch, ReceivedEvent } from '../src/events/receivedBatch';
+import { list, positional, positiveInteger } from '../tools/cli/commandLine';
 
 const START = Date.UTC(2024, 4, 6, 10, 0, 0);
 
@@ -50,8 +51,8 @@ async function countBlobs(container: ContainerClient): Promise<{ blobs: number; 
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const total = Number(args[0] ?? 100_000);
-  const partitions = Number(args[1] ?? 4);
+  const total = positional(args, 0, 'events', positiveInteger, 100_000);
+  const partitions = positional(args, 1, 'partitions', positiveInteger, 4);
   const perPartition = Math.ceil(total / partitions);
   // 100k events over ~2.8 h of enqueued time: each partition crosses hourly windows.
   const msPerEvent = Math.round((10_000 * 1000) / perPartition);
@@ -60,7 +61,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const figures: Record<string, unknown> = { events: perPartition * partitions, partitions, bodyBytes: JSON.stringify(body(1)).length };
   try {
     const service = BlobServiceClient.fromConnectionString(az.connectionString);
-    const sizes = (args[2] ?? '100,500').split(',').map(Number);
+    const sizes = positional(args, 2, 'batch sizes', list(positiveInteger), [100, 500]);
     for (const batchSize of sizes) {
       const container = service.getContainerClient(`bench-${batchSize}`);
       const writer = new ArchiveWriter(container);

@@ -24,16 +24,13 @@ import { generateCampaignData } from '../tools/synthetic/campaign/generateCampai
 import { startCosmosProcess } from '../tools/emulators/cosmos-standin/childProcess';
 import { sha256Hex } from '../src/models/modelRegistry';
 import { rocAuc } from '../src/learners/metrics';
+import { positional, positiveInteger } from '../tools/cli/commandLine';
+import { createProgressRenderer } from '../tools/cli/progress';
+
+const progress = createProgressRenderer(process.stderr);
 
 function log(msg: string): void {
-  process.stderr.write(`[campaign] ${msg}\n`);
-}
-
-function positiveInt(arg: string | undefined, fallback: number, name: string): number {
-  if (arg === undefined) return fallback;
-  const v = Number(arg);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`bench campaign: ${name} must be a positive integer, got "${arg}"`);
-  return v;
+  progress.log(`[campaign] ${msg}`);
 }
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -65,8 +62,8 @@ async function recommendLatency(model: CampaignModel, engine: ScoringEngine, lea
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const nLeads = positiveInt(args[0], 100_000, 'leads');
-  const nTouches = positiveInt(args[1], 500_000, 'touches');
+  const nLeads = positional(args, 0, 'leads', positiveInteger, 100_000);
+  const nTouches = positional(args, 1, 'touches', positiveInteger, 500_000);
   const product = 'savings';
 
   let t = performance.now();
@@ -74,7 +71,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   log(`generated ${nLeads} leads, ${nTouches} touches in ${secondsSince(t)} s`);
 
   t = performance.now();
-  const trained = await trainCampaignModel(data, { log });
+  const trained = await trainCampaignModel(data, { log, progress: (p) => progress.update(p) });
+  progress.end();
   const trainSeconds = secondsSince(t);
   const report = trained.result.report;
   const truth = Float64Array.from(trained.set.validationTouches, (i) => data.touchProbability[i]);
@@ -109,7 +107,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const db = client.database('personalization');
     const csv = campaignDataToCsv(data);
     t = performance.now();
-    await importCampaignData({ leads: csv.leads, campaigns: csv.campaigns }, { leads: db.container('leads'), plans: db.container('campaignPlans') });
+    await importCampaignData({ leads: csv.leads, campaigns: csv.campaigns }, { leads: db.container('leads'), plans: db.container('campaignPlans') }, {
+      progress: (p) => progress.update({ ...p, step: 'import leads' }),
+    });
+    progress.end();
     const importSeconds = secondsSince(t);
     log(`imported ${nLeads} leads into the stand-in in ${importSeconds} s`);
     const campaign = data.campaigns.find((c) => c.product === product)!;

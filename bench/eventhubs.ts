@@ -7,14 +7,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventData, EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
 import { startEventHubsEmulator } from '../tools/emulators/eventhubs';
+import { command, flag, option, parseCommandLine, positiveInteger } from '../tools/cli/commandLine';
 
 const HUB = 'bench';
 const PARTITIONS = 4;
 
-function argValue(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
+const EVENTHUBS_BENCH = command({
+  usage: 'npm run bench -- eventhubs [--events N] [--in-process]',
+  options: {
+    events: option('events sent and received', positiveInteger, { default: 50_000 }),
+    'in-process': flag('run the emulator in this process instead of a child process'),
+  },
+});
 
 async function startEmulator(dataDir: string, inProcess: boolean): Promise<{ connectionString: string; stop(): Promise<void> }> {
   if (inProcess) {
@@ -87,8 +91,9 @@ async function receiveRate(connectionString: string, expected: number): Promise<
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const total = argValue(args, '--events', 50_000);
-  const inProcess = args.includes('--in-process');
+  const { values } = parseCommandLine(EVENTHUBS_BENCH, args);
+  const total = values.events;
+  const inProcess = values['in-process'];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ehemu-bench-'));
   const emulator = await startEmulator(dataDir, inProcess);
   const producer = new EventHubProducerClient(emulator.connectionString);

@@ -9,6 +9,7 @@ import { AddressInfo } from 'node:net';
 import { startLocalRuntime } from '../tools/local/localRuntime';
 import { silentLogger } from '../tools/local/host/hostLogger';
 import { postLoad, type LoadResult } from './support/httpLoad';
+import { positional, positiveInteger, positiveNumber } from '../tools/cli/commandLine';
 
 const BATCH = 50;
 const TYPES = ['page_view', 'product_view', 'add_to_cart', 'offer_view', 'offer_click'] as const;
@@ -48,8 +49,8 @@ async function bareServer(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const seconds = Number(args[0] ?? 15);
-  const concurrency = Number(args[1] ?? 16);
+  const seconds = positional(args, 0, 'seconds', positiveNumber, 15);
+  const concurrency = positional(args, 1, 'concurrency', positiveInteger, 16);
   // Bodies are made up front so the load generator (same process) costs both sides the same.
   const bodies = Array.from({ length: 2000 }, (_, i) => batchBody(i));
   const bodyFor = (i: number) => bodies[i % bodies.length];

@@ -12,6 +12,7 @@ import { foldDelta, locate, type StoredDocument } from '../src/aggregation/docum
 import { aggregateBatch } from '../src/aggregation/aggregateBatch';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../src/aggregation/containers';
 import { startCosmos } from '../tools/emulators/cosmos-standin/server';
+import { nonNegativeInteger, positional, positiveInteger } from '../tools/cli/commandLine';
 
 const USERS = 10_000;
 const OFFERS = 50;
@@ -113,8 +114,8 @@ function timeCpu(batches: ReceivedBatch[], fold: boolean): { eventsPerSec: numbe
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const totalEvents = Number(args[0] ?? 200_000);
-  const sampleBatches = Number(args[1] ?? 20);
+  const totalEvents = positional(args, 0, 'events', positiveInteger, 200_000);
+  const sampleBatches = positional(args, 1, 'sampleBatches', nonNegativeInteger, 20);
 
   const objects = makeBatches(totalEvents, 7, false);
   const bytes = makeBatches(Math.min(totalEvents, 100_000), 7, true);

@@ -30,6 +30,7 @@ import type { EventPublisher } from '../src/clients/eventHubPublisher';
 import { gbdtOnnx, randomGbdt } from '../test/ranking/fixtures/treeModels';
 import { OFFER_CONTRACT, OFFER_CONTRACT_WIDTH, manifestFor } from '../test/ranking/fixtures/contracts';
 import { postLoad } from './support/httpLoad';
+import { nonNegativeNumber, oneOf, positional, positiveInteger } from '../tools/cli/commandLine';
 
 const ACTIONS = 50;
 const CATEGORIES = ['shoes', 'bags', 'hats', 'socks'];
@@ -64,8 +65,9 @@ async function timeIt(iterations: number, fn: () => Promise<unknown>): Promise<n
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const iterations = Number(args[0] ?? 3000);
-  const httpSeconds = Number(args[1] ?? 10);
+  const iterations = positional(args, 0, 'iterations', positiveInteger, 3000);
+  const httpSeconds = positional(args, 1, 'httpSeconds', nonNegativeNumber, 10);
+  const mode = positional(args, 2, 'mode', oneOf(['host', 'runtime']), 'host');
   const gbdt = randomGbdt({ trees: 200, depth: 6, features: OFFER_CONTRACT_WIDTH, seed: 2024 });
   const bytes = gbdtOnnx(gbdt);
   const manifest = manifestFor(bytes, 'bench');
@@ -117,7 +119,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   await log.flush();
   await model.release();
 
-  const mode = args[2] === 'runtime' ? 'runtime' : 'host';
   const apiKey = crypto.randomBytes(24).toString('base64url');
   const settings = { PersonalizerApiKeys: apiKey, RankingSigningKeys: crypto.randomBytes(32).toString('base64') };
   const target = mode === 'runtime' ? await startRuntimeTarget(settings) : await startHostTarget(settings);

@@ -3,22 +3,19 @@
 import { rocAuc, logLoss } from '../src/learners/metrics';
 import { makeSyntheticBinary, sliceRows } from '../tools/synthetic/gbdtDataset';
 import { trainBinaryModel } from '../src/training/trainBinaryModel';
+import { positional, positiveInteger } from '../tools/cli/commandLine';
+import { createProgressRenderer } from '../tools/cli/progress';
+
+const progress = createProgressRenderer(process.stderr);
 
 function log(msg: string): void {
-  process.stderr.write(`[train] ${msg}\n`);
-}
-
-function positiveInt(arg: string | undefined, fallback: number, name: string): number {
-  if (arg === undefined) return fallback;
-  const v = Number(arg);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`bench train: ${name} must be a positive integer, got "${arg}"`);
-  return v;
+  progress.log(`[train] ${msg}`);
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const nRows = positiveInt(args[0], 1_000_000, 'rows');
-  const nFeatures = positiveInt(args[1], 40, 'features');
-  const nTrees = positiveInt(args[2], 200, 'trees');
+  const nRows = positional(args, 0, 'rows', positiveInteger, 1_000_000);
+  const nFeatures = positional(args, 1, 'features', positiveInteger, 40);
+  const nTrees = positional(args, 2, 'trees', positiveInteger, 200);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -42,6 +39,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       gbdt: { nEstimators: nTrees, learningRate: 0.1, maxDepth: 6, seed: 1 },
       metadata: { source: 'bench/train' },
       onIteration: (it) => {
+        progress.update({ step: 'train', done: it.iteration + 1, total: nTrees });
         if (it.iteration === nTrees - 1 || it.iteration % 20 === 19) {
           const cpu = process.cpuUsage(cpuBefore);
           trainCpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -1,10 +1,19 @@
 // `node dist/tools/bicep/validateInfraCli.js [infraDir]`: prints issues, exit code 1 if any.
 import * as path from 'node:path';
+import { command, runCommand } from '../cli/commandLine';
 import { formatIssue } from './issues';
 import { defaultTypesDir, validateInfra } from './validateInfra';
 
-function main(): number {
-  const infraDir = path.resolve(process.argv[2] ?? 'infra');
+const VALIDATE_COMMAND = command({
+  usage: 'node dist/tools/bicep/validateInfraCli.js [infraDir]',
+  summary: 'Validates infra/ offline: syntax, wiring, schema (Azure type definitions) and project rules.',
+  options: {},
+  positionals: [{ name: 'infraDir', help: 'folder of main.bicep (default infra)' }],
+  notes: 'Exit codes: 0 no issues, 1 issues (listed on stderr), 2 the files could not be checked or bad arguments.',
+});
+
+function main(infraArg = 'infra'): number {
+  const infraDir = path.resolve(infraArg);
   try {
     // Compiled to dist/tools/bicep/, three levels below the repository root.
     const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -18,4 +27,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+void runCommand(VALIDATE_COMMAND, (_options, [infraDir]) => main(infraDir));

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { AzureClients } from '../../src/clients/azureClients';
 import type { Env } from '../../src/config/settings';
 import { readLocalSettings } from '../local/host/hostConfig';
-import { CliUsageError, parseCliArgs, USAGE } from './trainArgs';
-import { createProgressRenderer, type ProgressStream } from './progressBar';
+import { CliUsageError, command, flag, helpText, isoTime, nonNegativeInteger, nonNegativeNumber, option, parseCommandLine, text } from './commandLine';
+import { createProgressRenderer, type ProgressStream } from './progress';
 import { runTraining } from '../../src/training/runTraining';
 import { gatesFromSettings, resolveModelName, storageOf } from '../../src/training/trainingTargets';
 import { formatTrainingSummary, trainingSummaryJson } from '../../src/training/trainingSummary';
@@ -19,15 +19,42 @@ export interface CliIo {
   now?: () => Date;
 }
 
+export const TRAIN_COMMAND = command({
+  usage: 'npm run train -- --model offers [options]',
+  options: {
+    model: option("'offers' trains the model the ranker serves (RankingModelName,\ndefault offer-ranker); any other value is a registry name", text, { placeholder: 'offers|<name>', required: true }),
+    from: option('first decision issue time (inclusive); default: the whole archive', isoTime),
+    to: option('end of the decision issue times (exclusive)', isoTime),
+    'archive-folder': option('read Capture Avro files under a local folder instead of the\narchive container (ArchiveStorage / ArchiveContainer)', text, { placeholder: '<dir>' }),
+    'no-promote': flag('register the model and its report, never promote it'),
+    'min-decisions': option('gate', nonNegativeInteger, { defaultText: 'RetrainMinDecisions, 1000' }),
+    'min-positives': option('gate', nonNegativeNumber, { defaultText: 'RetrainMinPositives, 50' }),
+    margin: option('policy-value margin in reward units', nonNegativeNumber, { defaultText: 'RetrainPolicyValueMargin, 0.01' }),
+  },
+  notes: 'Exit codes: 0 trained (promoted or registered), 2 rejected (bad or insufficient data), 1 error.\nProgress goes to stderr; the summary to stdout, its last line one JSON object.',
+});
+
+/** The command line of `npm run train`; undefined for --help. */
+export function parseTrainArgs(argv: readonly string[]) {
+  const line = parseCommandLine(TRAIN_COMMAND, argv);
+  if (line.help) return undefined;
+  const v = line.values;
+  if (v.from && v.to && !(v.from < v.to)) throw new CliUsageError('--from must be before --to');
+  return {
+    model: v.model, from: v.from, to: v.to, archiveFolder: v['archive-folder'], promote: !v['no-promote'],
+    minDecisions: v['min-decisions'], minPositives: v['min-positives'], margin: v.margin,
+  };
+}
+
 /** `npm start`'s Azurite (UseDevelopmentStorage=true is 127.0.0.1:10000, devstoreaccount1). */
 const LOCAL_STORAGE = 'UseDevelopmentStorage=true';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let app: AzureClients | undefined;
   try {
-    const args = parseCliArgs(argv);
-    if (args.help) {
-      io.stdout.write(`${USAGE}\n`);
+    const args = parseTrainArgs(argv);
+    if (!args) {
+      io.stdout.write(`${helpText(TRAIN_COMMAND)}\n`);
       return 0;
     }
     const env: Env = { ...io.env };
@@ -54,17 +81,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
       ...(io.now ? { now: io.now } : {}),
       progress: (p) => renderer.update(p),
-      log: (line) => {
-        renderer.end();
-        io.stderr.write(`${line}\n`);
-      },
+      log: (line) => renderer.log(line),
     });
     renderer.end();
     io.stdout.write(`${formatTrainingSummary(result)}\n${trainingSummaryJson(result)}\n`);
     return result.status === 'rejected' ? 2 : 0;
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    io.stderr.write(error instanceof CliUsageError ? `${message}\n\n${USAGE}\n` : `training failed: ${(error as Error).stack ?? message}\n`);
+    io.stderr.write(error instanceof CliUsageError ? `${message}\n\n${helpText(TRAIN_COMMAND)}\n` : `training failed: ${(error as Error).stack ?? message}\n`);
     io.stdout.write(`${JSON.stringify({ status: 'error', reason: message })}\n`);
     return 1;
   } finally {
@@ -72,6 +96,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+// Not runCommand: exit code 2 means "rejected" here, so a usage error exits 1, and every
+// outcome, a usage error included, ends stdout with a JSON line (runCli does both).
 if (require.main === module) {
   const appRoot = path.resolve(__dirname, '..', '..', '..');
   const env: Env = { ...readLocalSettings(appRoot).values, ...process.env };

@@ -4,7 +4,7 @@
 // round. Prints each round, writes the chart and returns the summary.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runTraining, type TrainingRunResult } from '../../src/training';
+import { runTraining, type TrainingProgress, type TrainingRunResult } from '../../src/training';
 import type { HostLogger } from '../local/host/hostLogger';
 import { seedCatalog, sendHistory } from '../simulator/seedShop';
 import { createWorld } from '../simulator/simWorld';
@@ -38,7 +38,8 @@ function arrivalGroups(users: SimUser[], rounds: number): SimUser[][] {
   return Array.from({ length: rounds }, (_, r) => fresh.slice(r * per, (r + 1) * per));
 }
 
-export async function runDemo(config: DemoConfig, appRoot: string, print: (line: string) => void): Promise<DemoSummary> {
+/** `progress`: decisions of each round and the training steps, for a progress display. */
+export async function runDemo(config: DemoConfig, appRoot: string, print: (line: string) => void, progress?: (p: TrainingProgress) => void): Promise<DemoSummary> {
   const t0 = Date.now();
   const elapsed = () => (Date.now() - t0) / 1000;
   const say = (line: string) => print(`[${elapsed().toFixed(0).padStart(3)} s] ${line}`);
@@ -100,6 +101,7 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
         arrivals: groups[r],
         label: `round-${r + 1}`,
         sessionsDone,
+        progress: (n) => progress?.({ step: `round ${r + 1}`, done: n, total: target }),
         log: (line) => say(`  ${line}`),
       });
       regulars.push(...groups[r]);
@@ -123,6 +125,7 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
           promote: true,
           validationFraction: config.validationFraction,
           log: config.verbose ? (l) => say(`  trainer: ${l}`) : undefined,
+          progress,
         });
         const trainSeconds = elapsed() - trainStart;
         phases.trainingSeconds += trainSeconds;

@@ -2,8 +2,22 @@
 //   node dist/tools/local/cli.js [--services-only] [--data-dir DIR] [--port N] [--blob-port N]
 //                              [--cosmos-port N] [--eventhubs-port N]      (port 0 picks a free one)
 import path from 'node:path';
-import { startLocalRuntime, LocalRuntimeOptions } from './localRuntime';
+import { DEFAULT_PORTS, startLocalRuntime, LocalRuntimeOptions } from './localRuntime';
 import { consoleLogger } from './host/hostLogger';
+import { command, flag, option, parseCommandLine, port, runCommand, text, type OptionValues } from '../cli/commandLine';
+
+const LOCAL_COMMAND = command({
+  usage: 'npm start [-- options]   |   npm run start:services [-- options]',
+  summary: 'Runs the whole system locally (emulators and the Functions host stand-in);\nwith --services-only, only the emulators, for `func start`.',
+  options: {
+    'services-only': flag('start the emulators only'),
+    'data-dir': option('where the services keep their data', text, { placeholder: '<dir>', defaultText: '.local/' }),
+    port: option('Functions host HTTP port (0 picks a free one)', port, { defaultText: String(DEFAULT_PORTS.http) }),
+    'blob-port': option('Blob service port', port, { defaultText: String(DEFAULT_PORTS.blob) }),
+    'cosmos-port': option('Cosmos DB port', port, { defaultText: String(DEFAULT_PORTS.cosmos) }),
+    'eventhubs-port': option('Event Hubs (AMQP) port', port, { defaultText: String(DEFAULT_PORTS.eventHubs) }),
+  },
+});
 
 interface CliOptions {
   servicesOnly: boolean;
@@ -11,31 +25,21 @@ interface CliOptions {
   ports: NonNullable<LocalRuntimeOptions['ports']>;
 }
 
-const PORT_FLAGS = { '--port': 'http', '--blob-port': 'blob', '--cosmos-port': 'cosmos', '--eventhubs-port': 'eventHubs' } as const;
-
-export function parseCliArgs(args: string[]): CliOptions {
-  const out: CliOptions = { servicesOnly: false, ports: {} };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--services-only') out.servicesOnly = true;
-    else if (arg === '--data-dir') out.dataDir = path.resolve(value());
-    else if (arg in PORT_FLAGS) {
-      const raw = value();
-      const port = Number(raw);
-      if (!/^\d+$/.test(raw) || port > 65535) throw new Error(`${arg} must be a port number 0-65535, got "${raw}"`);
-      out.ports[PORT_FLAGS[arg as keyof typeof PORT_FLAGS]] = port;
-    } else throw new Error(`unknown argument ${arg}`);
-  }
-  return out;
+function cliOptions(v: OptionValues<typeof LOCAL_COMMAND.options>): CliOptions {
+  const ports: CliOptions['ports'] = {};
+  if (v.port !== undefined) ports.http = v.port;
+  if (v['blob-port'] !== undefined) ports.blob = v['blob-port'];
+  if (v['cosmos-port'] !== undefined) ports.cosmos = v['cosmos-port'];
+  if (v['eventhubs-port'] !== undefined) ports.eventHubs = v['eventhubs-port'];
+  return { servicesOnly: v['services-only'], ...(v['data-dir'] !== undefined ? { dataDir: path.resolve(v['data-dir']) } : {}), ports };
 }
 
-async function main(): Promise<void> {
-  const { servicesOnly, dataDir, ports } = parseCliArgs(process.argv.slice(2));
+export function parseCliArgs(args: string[]): CliOptions {
+  return cliOptions(parseCommandLine(LOCAL_COMMAND, args).values);
+}
+
+async function main(options: CliOptions): Promise<void> {
+  const { servicesOnly, dataDir, ports } = options;
   const appRoot = path.resolve(__dirname, '..', '..', '..');
   const logger = consoleLogger();
   logger.info(`Starting the local runtime (data in ${dataDir ?? '.local/'})…`);
@@ -72,8 +76,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(`Local runtime failed to start: ${(error as Error)?.stack ?? error}`);
-    process.exit(1);
-  });
+  void runCommand(LOCAL_COMMAND, (values) => main(cliOptions(values)), { keepAlive: true, failurePrefix: 'Local runtime failed to start' });
 }

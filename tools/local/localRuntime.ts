@@ -44,7 +44,7 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-const DEFAULT_PORTS = { http: 7071, blob: 10000, cosmos: 8081, eventHubs: 5672 };
+export const DEFAULT_PORTS = { http: 7071, blob: 10000, cosmos: 8081, eventHubs: 5672 };
 
 /**
  * `npm start`: the whole system on one machine. Emulators start for every service whose

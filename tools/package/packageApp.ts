@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planPackage } from './packageFiles';
 import { writeZip } from './zipWriter';
+import { command, option, positiveNumber, runCommand, systemError, text, type OptionValues } from '../cli/commandLine';
 
 export const DEFAULT_MAX_BYTES = 60 * 1024 * 1024;
 
@@ -33,27 +34,21 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+const PACKAGE_COMMAND = command({
+  usage: 'npm run package [-- options]   (node dist/tools/package/packageApp.js [options])',
+  summary: 'Builds the zip package Flex Consumption runs: dist/functions, dist/src and the production packages.',
+  options: {
+    out: option('the zip file', text, { placeholder: '<zip>', defaultText: '.deploy/app.zip' }),
+    'max-mb': option('fail when the package is larger', positiveNumber, { default: DEFAULT_MAX_BYTES / 1024 / 1024 }),
+  },
+  notes: 'Exit codes: 0 written, 1 too large or failed, 2 bad flags.',
+});
 
-function main(args: string[]): number {
+function main(args: OptionValues<typeof PACKAGE_COMMAND.options>): void {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
-  const outFile = path.resolve(argValue(args, '--out') ?? path.join(repoRoot, '.deploy', 'app.zip'));
-  const maxMb = Number(argValue(args, '--max-mb') ?? 60);
-  if (!Number.isFinite(maxMb) || maxMb <= 0) {
-    console.error(`--max-mb must be a positive number, got "${argValue(args, '--max-mb')}"`);
-    return 2;
-  }
-  try {
-    const result = buildPackage(repoRoot, outFile, maxMb * 1024 * 1024);
-    console.log(`${path.relative(repoRoot, result.outFile)}: ${mb(result.bytes)} (${result.bytes} bytes), ${result.entries} files, ${result.packages} production packages`);
-    return 0;
-  } catch (error) {
-    console.error((error as Error).message);
-    return 1;
-  }
+  const outFile = path.resolve(args.out ?? path.join(repoRoot, '.deploy', 'app.zip'));
+  const result = buildPackage(repoRoot, outFile, args['max-mb'] * 1024 * 1024);
+  console.log(`${path.relative(repoRoot, result.outFile)}: ${mb(result.bytes)} (${result.bytes} bytes), ${result.entries} files, ${result.packages} production packages`);
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void runCommand(PACKAGE_COMMAND, main, { expected: [PackageTooLargeError, systemError] });

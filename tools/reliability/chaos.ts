@@ -16,7 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { parseArgs } from './cliArgs';
+import { command, flag, list, nonNegativeInteger, nonNegativeNumber, oneOf, option, runCommand, text, type OptionValues } from '../cli/commandLine';
+import { createProgressRenderer, pollProgress } from '../cli/progress';
 import { prng, streamBatches, streamEvent, StreamOptions } from './eventStream';
 import { AtLeastOnceSender } from './sender';
 import {
@@ -26,24 +27,31 @@ import {
   LagProbe, readArchiveContents, expectedAggregates, storedAggregates, diffCounters, countBlobs,
 } from './pipelineProbe';
 
-const SPEC = {
-  events: { default: 100_000, help: 'events in the stream' },
-  kills: { default: 10, help: 'SIGKILLs of the host process' },
-  'group-kill-every': { default: 3, help: 'every n-th kill SIGKILLs the host and all its services at once (0: never)' },
-  'outage-seconds': { default: 30, help: 'how long Cosmos DB and Blob storage are down' },
-  rate: { default: 500, help: 'events/s the stream is paced at (slow enough that every fault happens mid-stream)' },
-  concurrency: { default: 8, help: 'requests in flight' },
-  batch: { default: 50, help: 'events per request' },
-  users: { default: 400, help: 'distinct users' },
-  seed: { default: 42, help: 'seed of the kill schedule' },
-  'min-uptime': { default: 2, help: 'seconds a host runs at least before it is killed' },
-  'max-uptime': { default: 8, help: 'seconds a host runs at most before it is killed' },
-  'timeout-ms': { default: 10_000, help: 'client request timeout' },
-  'drain-timeout': { default: 900, help: 'seconds to wait for the consumers to catch up' },
-  faults: { default: 'kills,eventhubs,cosmos,blob', help: 'the faults to inject, in this order (kills, eventhubs, cosmos, blob)' },
-  'data-dir': { default: '', help: 'data folder (default: a new temp folder)' },
-  keep: { default: false, help: 'keep the data folder' },
-} as const;
+const FAULTS = ['kills', 'eventhubs', 'cosmos', 'blob'] as const;
+
+const CHAOS_COMMAND = command({
+  usage: 'npm run test:chaos [-- options]   (node dist/tools/reliability/chaos.js [options])',
+  summary: 'Sends a known stream of events to a local host while it is killed and its services fail,\nthen checks the archive and the aggregates exactly (docs/RELIABILITY.md).',
+  options: {
+    events: option('events in the stream', nonNegativeInteger, { default: 100_000 }),
+    kills: option('SIGKILLs of the host process', nonNegativeInteger, { default: 10 }),
+    'group-kill-every': option('every n-th kill SIGKILLs the host and all its services at once (0: never)', nonNegativeInteger, { default: 3 }),
+    'outage-seconds': option('how long Cosmos DB and Blob storage are down', nonNegativeNumber, { default: 30 }),
+    rate: option('events/s the stream is paced at (slow enough that every fault happens mid-stream)', nonNegativeNumber, { default: 500 }),
+    concurrency: option('requests in flight', nonNegativeInteger, { default: 8 }),
+    batch: option('events per request', nonNegativeInteger, { default: 50 }),
+    users: option('distinct users', nonNegativeInteger, { default: 400 }),
+    seed: option('seed of the kill schedule', nonNegativeInteger, { default: 42 }),
+    'min-uptime': option('seconds a host runs at least before it is killed', nonNegativeNumber, { default: 2 }),
+    'max-uptime': option('seconds a host runs at most before it is killed', nonNegativeNumber, { default: 8 }),
+    'timeout-ms': option('client request timeout', nonNegativeNumber, { default: 10_000 }),
+    'drain-timeout': option('seconds to wait for the consumers to catch up', nonNegativeNumber, { default: 900 }),
+    faults: option('the faults to inject, in this order', list(oneOf(FAULTS)), { default: [...FAULTS] }),
+    'data-dir': option('data folder', text, { placeholder: '<dir>', defaultText: 'a new temp folder' }),
+    keep: flag('keep the data folder'),
+  },
+  notes: 'Prints a summary and, last, one JSON line; exit 1 on any mismatch, 2 on a usage error.',
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WINDOWS = [60, 1440];
@@ -59,15 +67,16 @@ interface ChaosStep {
   durationMs?: number;
 }
 
+/** The stream's progress on stderr; the log lines on stdout, above the bar on a terminal. */
+const progress = createProgressRenderer(process.stderr, Date.now, { plainCountEvery: 10_000 });
+
 function say(line: string): void {
-  console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
+  progress.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`, process.stdout);
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), SPEC, 'node dist/tools/reliability/chaos.js [options]');
-  const order = args.faults.split(',').map((f) => f.trim()).filter(Boolean);
-  for (const f of order) if (!['kills', 'cosmos', 'blob', 'eventhubs'].includes(f)) throw new Error(`unknown fault "${f}" (kills, eventhubs, cosmos, blob)`);
-  const faults = new Set(order);
+async function main(args: OptionValues<typeof CHAOS_COMMAND.options>): Promise<number> {
+  const order = args.faults;
+  const faults = new Set<string>(order);
   const kills = faults.has('kills') ? args.kills : 0;
   const dataDir = args['data-dir'] ? path.resolve(args['data-dir']) : fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-'));
   fs.mkdirSync(dataDir, { recursive: true });
@@ -100,8 +109,11 @@ async function main(): Promise<number> {
     await host.start();
     say(`host up in ${Date.now() - t0} ms (pid ${host.pid}; services ${host.services.map((s) => `${s.kind}:${s.pid}`).join(', ')})`);
     let sending = true;
+    const stopProgress = pollProgress(progress, () => ({ step: 'send', done: sender.ackedCount, total: args.events }));
     const sent = sender.run(streamBatches(args.events, streamOpts)).finally(() => {
       sending = false;
+      stopProgress();
+      progress.end();
     });
     const step = (action: string, durationMs?: number) => {
       steps.push({ at: Date.now() - startedAt, action, ackedBefore: sender.ackedCount, midStream: sending, ...(durationMs !== undefined ? { durationMs } : {}) });
@@ -323,11 +335,12 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
+void runCommand(CHAOS_COMMAND, async (args) => {
+  try {
+    return await main(args);
+  } catch (error) {
+    // The last line is JSON whatever happens.
     console.log(JSON.stringify({ test: 'chaos', ok: false, error: String(error) }));
-    process.exit(1);
-  },
-);
+    throw error;
+  }
+});

@@ -11,26 +11,34 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, mb } from './cliArgs';
+import { command, flag, nonNegativeInteger, nonNegativeNumber, option, positiveNumber, runCommand, text, type OptionValues } from '../cli/commandLine';
+import { createProgressRenderer, pollProgress } from '../cli/progress';
 import { streamBatches, StreamOptions } from './eventStream';
 import { AtLeastOnceSender } from './sender';
 import { HostProcess, freePorts, connectionStrings, ServiceKind } from './localHostProcess';
 import { LagProbe } from './pipelineProbe';
 
-const SPEC = {
-  rate: { default: 400, help: 'events/s sent (the machine must sustain it: see docs/RELIABILITY.md)' },
-  duration: { default: 300, help: 'seconds of sustained ingest' },
-  'sample-every': { default: 5, help: 'seconds between samples' },
-  warmup: { default: 30, help: 'seconds at the start left out of the trends' },
-  concurrency: { default: 8, help: 'requests in flight' },
-  batch: { default: 50, help: 'events per request' },
-  users: { default: 2000, help: 'distinct users' },
-  'max-lag-growth': { default: 2, help: 'largest allowed lag slope, in % of the ingest rate' },
-  'max-rss-growth': { default: 50, help: 'largest allowed growth of the host RSS from the end of the warm-up to the end, in %' },
-  'drain-timeout': { default: 120, help: 'seconds allowed for the lag to reach 0 after ingest stops' },
-  'data-dir': { default: '', help: 'data folder (default: a new temp folder)' },
-  keep: { default: false, help: 'keep the data folder' },
-} as const;
+const SOAK_COMMAND = command({
+  usage: 'npm run test:soak [-- options]   (node dist/tools/reliability/soak.js [options])',
+  summary: 'Sustained ingest into a local host while sampling the consumer lag and the memory of\nthe host and its services (docs/RELIABILITY.md).',
+  options: {
+    rate: option('events/s sent (the machine must sustain it: see docs/RELIABILITY.md)', positiveNumber, { default: 400 }),
+    duration: option('seconds of sustained ingest', nonNegativeNumber, { default: 300 }),
+    'sample-every': option('seconds between samples', nonNegativeNumber, { default: 5 }),
+    warmup: option('seconds at the start left out of the trends', nonNegativeNumber, { default: 30 }),
+    concurrency: option('requests in flight', nonNegativeInteger, { default: 8 }),
+    batch: option('events per request', nonNegativeInteger, { default: 50 }),
+    users: option('distinct users', nonNegativeInteger, { default: 2000 }),
+    'max-lag-growth': option('largest allowed lag slope, in % of the ingest rate', nonNegativeNumber, { default: 2 }),
+    'max-rss-growth': option('largest allowed growth of the host RSS from the end of the warm-up to the end, in %', nonNegativeNumber, { default: 50 }),
+    'drain-timeout': option('seconds allowed for the lag to reach 0 after ingest stops', nonNegativeNumber, { default: 120 }),
+    'data-dir': option('data folder', text, { placeholder: '<dir>', defaultText: 'a new temp folder' }),
+    keep: flag('keep the data folder'),
+  },
+  notes: 'Prints a summary and, last, one JSON line; exit 1 when a criterion fails, 2 on a usage error.',
+});
+
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 const GROUPS = ['archive', 'aggregate'];
 
@@ -57,12 +65,14 @@ export function slope(points: [number, number][]): number {
   return den === 0 ? 0 : num / den;
 }
 
+/** Ingest progress on stderr; the samples on stdout, above the bar on a terminal. */
+const progress = createProgressRenderer(process.stderr, Date.now, { plainCountEvery: 10_000 });
+
 function say(line: string): void {
-  console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
+  progress.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`, process.stdout);
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), SPEC, 'node dist/tools/reliability/soak.js [options]');
+async function main(args: OptionValues<typeof SOAK_COMMAND.options>): Promise<number> {
   const dataDir = args['data-dir'] ? path.resolve(args['data-dir']) : fs.mkdtempSync(path.join(os.tmpdir(), 'soak-'));
   fs.mkdirSync(dataDir, { recursive: true });
   const ports = await freePorts();
@@ -90,8 +100,11 @@ async function main(): Promise<number> {
     probe = new LagProbe(conn.eventHubs, 'events', conn.blob, GROUPS);
     const sendStarted = Date.now();
     let sending = true;
+    const stopProgress = pollProgress(progress, () => ({ step: 'send', done: sender.ackedCount, total }), 1_000);
     const sent = sender.run(streamBatches(total, streamOpts)).finally(() => {
       sending = false;
+      stopProgress();
+      progress.end();
     });
     const sampleOnce = async () => {
       const mem = host.memory();
@@ -210,12 +223,13 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
+  void runCommand(SOAK_COMMAND, async (args) => {
+    try {
+      return await main(args);
+    } catch (error) {
+      // The last line is JSON whatever happens.
       console.log(JSON.stringify({ test: 'soak', ok: false, error: String(error) }));
-      process.exit(1);
-    },
-  );
+      throw error;
+    }
+  });
 }

@@ -2,41 +2,47 @@
 // `npm start` runs), or, with --dataset, a labelled dataset written without any system.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeArchiveFolder } from './archiveFolder';
 import { csvLines } from './datasetCsv';
 import { readLocalKeys } from './localKeys';
 import { simulateOffline } from './offlineLog';
 import { PolicyTally, type PolicySummary } from './policyTally';
 import { seedCatalog, sendHistory } from './seedShop';
-import { ShopApi } from './shopApi';
+import { HttpError, ShopApi } from './shopApi';
+import { CliUsageError, command, flag, nonNegativeInteger, nonNegativeNumber, number, oneOf, option, positiveInteger, positiveNumber, runCommand, systemError, text, type OptionValues } from '../cli/commandLine';
+import { createProgressRenderer } from '../cli/progress';
 import { createWorld, type SimWorld } from './simWorld';
 import { runTraffic } from './traffic';
 
-const HELP = `Usage: npm run simulate -- [options]
+const LIVE = 'Live traffic against a running system (default http://127.0.0.1:7071, keys from .local/ as npm start writes them)';
+const DATASET = 'A labelled dataset, no system needed';
+const SHOP = 'The simulated shop (both)';
 
-Live traffic against a running system (default http://127.0.0.1:7071, keys from .local/ as npm start writes them):
-  --url <url>            Functions host base URL
-  --key <key>            Personalizer API key (Ocp-Apim-Subscription-Key)
-  --master-key <key>     host master key, to put the offers into the catalog
-  --decisions <n>        rank decisions to make                         (2000)
-  --concurrency <n>      sessions at a time                             (16)
-  --rate <n>             at most this many decisions per second         (unlimited)
-  --no-seed              do not (re)write the offers into the catalog
-  --no-history           do not send the returning users' past activity
-  --settle <s>           seconds to let the pipeline aggregate the history before ranking (10)
-  --label <text>         names this run's random streams                (live)
+const SIMULATE_COMMAND = command({
+  usage: 'npm run simulate -- [options]',
+  options: {
+    url: option('Functions host base URL', text, { placeholder: '<url>', default: 'http://127.0.0.1:7071', group: LIVE }),
+    key: option('Personalizer API key (Ocp-Apim-Subscription-Key)', text, { placeholder: '<key>', group: LIVE }),
+    'master-key': option('host master key, to put the offers into the catalog', text, { placeholder: '<key>', group: LIVE }),
+    decisions: option('rank decisions to make (live) or to log (--dataset)', nonNegativeInteger, { default: 2000, group: LIVE }),
+    concurrency: option('sessions at a time', positiveInteger, { default: 16, group: LIVE }),
+    rate: option('at most this many decisions per second', positiveNumber, { defaultText: 'unlimited', group: LIVE }),
+    'no-seed': flag('do not (re)write the offers into the catalog', { group: LIVE }),
+    'no-history': flag("do not send the returning users' past activity", { group: LIVE }),
+    settle: option('seconds to let the pipeline aggregate the history before ranking', nonNegativeNumber, { placeholder: '<s>', default: 10, group: LIVE }),
+    label: option("names this run's random streams", text, { default: 'live', group: LIVE }),
+    dataset: option('one CSV row per (decision, offer) with the true click probability, or a\nCapture-format Avro archive of decision and reward events (runTraining --folder)', oneOf(['csv', 'archive'] as const), { group: DATASET }),
+    out: option('file (csv) or folder (archive)', text, { placeholder: '<path>', group: DATASET }),
+    epsilon: option('exploration of the logging policy (over the priors); 1 = uniform', number({ min: 0, max: 1 }), { default: 0.2, group: DATASET }),
+    'client-events': flag('also archive the client events', { group: DATASET }),
+    seed: option('random seed', nonNegativeInteger, { default: 42, group: SHOP }),
+    users: option('simulated users', nonNegativeInteger, { default: 2000, group: SHOP }),
+    'new-share': option('share of users without history', number({ min: 0, max: 1 }), { default: 0.2, group: SHOP }),
+    offers: option('offers in the catalog', nonNegativeInteger, { default: 12, group: SHOP }),
+  },
+});
 
-A labelled dataset, no system needed:
-  --dataset csv|archive  one CSV row per (decision, offer) with the true click probability, or a
-                         Capture-format Avro archive of decision and reward events (runTraining --folder)
-  --out <path>           file (csv) or folder (archive)
-  --decisions <n>        decisions to log                               (2000)
-  --epsilon <f>          exploration of the logging policy (over the priors); 1 = uniform (0.2)
-  --client-events        also archive the client events
-
-The simulated shop (both):
-  --seed <n>  (42)   --users <n>  (2000)   --new-share <f>  (0.2)   --offers <n>  (12)`;
+type SimulateArgs = OptionValues<typeof SIMULATE_COMMAND.options>;
 
 function pct(v: number): string {
   return `${(v * 100).toFixed(1)}%`;
@@ -50,62 +56,44 @@ export function summaryLines(label: string, s: PolicySummary): string[] {
   ];
 }
 
-function count(v: string | undefined, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got "${v}"`);
-  return n;
-}
-
-async function live(world: SimWorld, values: Record<string, string | boolean | undefined>, appRoot: string): Promise<unknown> {
+async function live(world: SimWorld, values: SimulateArgs, appRoot: string): Promise<unknown> {
   const keys = readLocalKeys(path.join(appRoot, '.local'));
-  const apiKey = (values.key as string | undefined) ?? keys.apiKey;
-  if (!apiKey) throw new Error('--key is required (no .local/app-secrets.json to read it from)');
-  const api = new ShopApi({ url: (values.url as string | undefined) ?? 'http://127.0.0.1:7071', apiKey, masterKey: (values['master-key'] as string | undefined) ?? keys.masterKey });
+  const apiKey = values.key ?? keys.apiKey;
+  if (!apiKey) throw new CliUsageError('--key is required (no .local/app-secrets.json to read it from)');
+  const api = new ShopApi({ url: values.url, apiKey, masterKey: values['master-key'] ?? keys.masterKey });
   if (!values['no-seed']) console.log(`catalog: ${await seedCatalog(world, api)} offers written`);
   if (!values['no-history']) {
     const h = await sendHistory(world, api);
     console.log(`history: ${h.events} events of ${h.users} returning users sent`);
-    const settle = count(values.settle as string | undefined, 'settle', 10);
+    const settle = values.settle;
     if (settle > 0) {
       console.log(`waiting ${settle} s for the pipeline to aggregate it (profiles, priors)…`);
       await new Promise((r) => setTimeout(r, settle * 1000));
     }
   }
-  const decisions = count(values.decisions as string | undefined, 'decisions', 2000);
-  let shown = 0;
+  const decisions = values.decisions;
+  const progress = createProgressRenderer(process.stderr);
   const result = await runTraffic(world, api, {
     decisions,
-    concurrency: count(values.concurrency as string | undefined, 'concurrency', 16),
-    ...(values.rate ? { ratePerSecond: count(values.rate as string, 'rate', 0) } : {}),
+    concurrency: values.concurrency,
+    ...(values.rate !== undefined ? { ratePerSecond: values.rate } : {}),
     regulars: world.users.filter((u) => !u.isNew),
     arrivals: world.users.filter((u) => u.isNew),
-    label: (values.label as string | undefined) ?? 'live',
-    progress: (n) => {
-      if (n - shown >= 500 || n === decisions) {
-        shown = n;
-        process.stdout.write(`\r${n}/${decisions} decisions`);
-      }
-    },
-    log: (line) => console.error(line),
+    label: values.label,
+    progress: (n) => progress.update({ step: 'decisions', done: n, total: decisions }),
+    log: (line) => progress.log(line),
   });
-  process.stdout.write('\n');
+  progress.end();
   for (const line of summaryLines('all users', result.tally.summary())) console.log(line);
   for (const line of summaryLines('cold start (first session of new users)', result.cold.summary())) console.log(line);
   console.log(`${result.decisions / result.elapsedSeconds > 0 ? (result.decisions / result.elapsedSeconds).toFixed(0) : 0} decisions/s; ${result.eventsAccepted} events accepted, ${result.rewardsSent} rewards; errors: ${result.rankErrors} rank, ${result.rewardErrors} reward, ${result.eventsFailed} events; models: ${JSON.stringify(result.modelVersions)}`);
   return { mode: 'live', decisions: result.decisions, all: result.tally.summary(), coldStart: result.cold.summary(), modelVersions: result.modelVersions, elapsedSeconds: result.elapsedSeconds };
 }
 
-function dataset(world: SimWorld, values: Record<string, string | boolean | undefined>): unknown {
-  const format = values.dataset as string;
-  if (format !== 'csv' && format !== 'archive') throw new Error('--dataset must be csv or archive');
-  const out = values.out as string | undefined;
-  if (!out) throw new Error('--out is required with --dataset');
-  const log = simulateOffline(world, {
-    decisions: count(values.decisions as string | undefined, 'decisions', 2000),
-    epsilon: count(values.epsilon as string | undefined, 'epsilon', 0.2),
-    clientEvents: Boolean(values['client-events']),
-  });
+function dataset(world: SimWorld, format: 'csv' | 'archive', values: SimulateArgs): unknown {
+  const out = values.out;
+  if (!out) throw new CliUsageError('--out is required with --dataset');
+  const log = simulateOffline(world, { decisions: values.decisions, epsilon: values.epsilon, clientEvents: values['client-events'] });
   const tally = new PolicyTally();
   for (const d of log.decisions) {
     const probs = d.record.actions.map((a) => a.probability);
@@ -128,38 +116,14 @@ function dataset(world: SimWorld, values: Record<string, string | boolean | unde
   return { mode: 'dataset', format, out, decisions: log.decisions.length, events: log.events.length, invalidEvents: log.invalidEvents, loggingPolicy: tally.summary() };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      url: { type: 'string' }, key: { type: 'string' }, 'master-key': { type: 'string' }, decisions: { type: 'string' },
-      concurrency: { type: 'string' }, rate: { type: 'string' }, 'no-seed': { type: 'boolean' }, 'no-history': { type: 'boolean' },
-      settle: { type: 'string' }, label: { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' }, epsilon: { type: 'string' },
-      'client-events': { type: 'boolean' }, seed: { type: 'string' }, users: { type: 'string' }, 'new-share': { type: 'string' },
-      offers: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
-  const world = createWorld({
-    seed: count(values.seed, 'seed', 42),
-    users: count(values.users, 'users', 2000),
-    newShare: count(values['new-share'], 'new-share', 0.2),
-    offers: count(values.offers, 'offers', 12),
-  });
+async function main(values: SimulateArgs): Promise<void> {
+  const world = createWorld({ seed: values.seed, users: values.users, newShare: values['new-share'], offers: values.offers });
   const appRoot = path.resolve(__dirname, '..', '..', '..');
-  const summary = values.dataset ? dataset(world, values) : await live(world, values, appRoot);
+  const summary = values.dataset ? dataset(world, values.dataset, values) : await live(world, values, appRoot);
   console.log(JSON.stringify(summary));
 }
 
 if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(`simulate failed: ${(error as Error)?.message ?? error}`);
-      process.exit(1);
-    },
-  );
+  // A refused request, or a host that cannot be reached, explains itself.
+  void runCommand(SIMULATE_COMMAND, main, { failurePrefix: 'simulate failed', expected: [HttpError, (error) => systemError((error as Error)?.cause)] });
 }

@@ -22,14 +22,20 @@ export interface ImportResult {
 export async function importCampaignData(
   texts: CampaignFileTexts,
   targets: ImportTargets,
-  opts: { dryRun?: boolean; now?: Date; log?: (message: string) => void } = {},
+  opts: {
+    dryRun?: boolean;
+    now?: Date;
+    log?: (message: string) => void;
+    /** Leads written so far; when given, replaces the log's "N of M leads written" lines. */
+    progress?: (p: { step: string; done: number; total: number }) => void;
+  } = {},
 ): Promise<ImportResult & { data: CampaignData }> {
   const data = readCampaignFiles(texts);
   const result = { leads: data.leads.length, campaigns: data.campaigns.length, touches: data.touches.length, written: { leads: 0, campaigns: 0 }, data };
   if (opts.dryRun) return result;
   const at = (opts.now ?? new Date()).toISOString();
   result.written.leads = await bulkUpsert(targets.leads, data.leads.map((l) => leadDocument(l, at)), (d) => d.leadId, {
-    onProgress: (n) => opts.log?.(`${n} of ${data.leads.length} leads written`),
+    onProgress: (n) => (opts.progress ? opts.progress({ step: 'write leads', done: n, total: data.leads.length }) : opts.log?.(`${n} of ${data.leads.length} leads written`)),
   });
   result.written.campaigns = await bulkUpsert(targets.plans, data.campaigns.map((c) => campaignDocument(c, at)), (d) => d.campaignId);
   return result;

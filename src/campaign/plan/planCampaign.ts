@@ -15,6 +15,7 @@ export interface PlanJobDeps {
   leads: Container;
   plans: Container;
   log: (message: string) => void;
+  progress?: (p: { step: string; done: number }) => void;
   /** Defaults to every document of the leads container. */
   leadSource?: LeadSource;
   pruneStale?: boolean;
@@ -42,6 +43,7 @@ export async function planCampaign(campaignId: string, deps: PlanJobDeps, opts: 
       plans: deps.plans,
       campaign: { campaignId, name: campaign.name, product: campaign.product },
       log: deps.log,
+      progress: deps.progress,
       pruneStale: deps.pruneStale,
     });
   } finally {

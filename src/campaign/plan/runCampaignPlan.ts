@@ -28,6 +28,8 @@ export interface RunPlanDeps {
   plans: Container;
   campaign: PlanCampaign;
   log?: (message: string) => void;
+  /** Leads scored so far (the total is not known before the last page). */
+  progress?: (p: { step: string; done: number }) => void;
   now?: () => Date;
   writeConcurrency?: number;
   /** Delete documents of leads no longer present (default true); see removeStale. */
@@ -159,6 +161,7 @@ export async function runCampaignPlan(deps: RunPlanDeps): Promise<PlanRunResult>
       }
       header.leads += n;
       scoreMs += performance.now() - t0;
+      deps.progress?.({ step: 'score leads', done: header.leads });
       await waitForWrites(MAX_WRITES_IN_FLIGHT - 1);
       const w0 = performance.now();
       const write = bulkUpsert(plans, docs, (d) => d.campaignId, { concurrency: deps.writeConcurrency }).then(() => {

@@ -24,6 +24,8 @@ export interface TrainCampaignOptions {
   /** Where the data came from, for the manifest (e.g. "folder data/", "blob campaign-data/"). */
   source?: string;
   log?: (message: string) => void;
+  /** Trees grown so far, of at most `total`. */
+  progress?: (p: { step: string; done: number; total: number }) => void;
 }
 
 export interface TrainedCampaignModel {
@@ -37,12 +39,14 @@ export async function trainCampaignModel(data: CampaignData, options: TrainCampa
   const set = buildTrainingSet(data, options.validationFraction);
   const log = options.log ?? (() => {});
   log(`training on ${set.train.nRows} touches, validating on the latest ${set.validation.nRows} (${set.layout.width} features)`);
+  const gbdt = { ...CAMPAIGN_GBDT_DEFAULTS, ...options.gbdt };
   const result = await trainBinaryModel({
     train: set.train,
     validation: set.validation,
-    gbdt: { ...CAMPAIGN_GBDT_DEFAULTS, ...options.gbdt },
+    gbdt,
     metadata: { model_name: CAMPAIGN_MODEL_NAME, training_from: set.from, training_to: set.to },
     onIteration: (it) => {
+      if (gbdt.nEstimators) options.progress?.({ step: 'train', done: it.iteration + 1, total: gbdt.nEstimators });
       if (it.iteration % 50 === 49) log(`tree ${it.iteration + 1}: validation log loss ${it.validLoss?.toFixed(5)}`);
     },
   });

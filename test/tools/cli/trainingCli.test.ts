@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureClients } from '../../../src/clients/azureClients';
 import { readTrainingSettings, retrainDisabled } from '../../../src/config/trainingSettings';
 import { SettingsError } from '../../../src/config/settings';
-import { CliUsageError, parseCliArgs } from '../../../tools/cli/trainArgs';
-import { runCli } from '../../../tools/cli/train';
-import { createProgressRenderer } from '../../../tools/cli/progressBar';
+import { CliUsageError } from '../../../tools/cli/commandLine';
+import { parseTrainArgs as parseCliArgs, runCli } from '../../../tools/cli/train';
+import { createProgressRenderer } from '../../../tools/cli/progress';
 import { retrainOnSchedule } from '../../../src/training/retrainJob';
 import { generateDecisionLog } from '../../../tools/synthetic/decisions/syntheticDecisionLog';
 import { DAY, T0, downloadArchive, readJsonBlob, seedArchive, startBlobEnv, type BlobEnv } from '../../training/pipelineTestKit';
@@ -78,7 +78,7 @@ describe('npm run train', () => {
     expect(rejected.out).toMatch(/^Training cli-ranker: REJECTED/);
     const usage = await cli(['--model']);
     expect(usage.code).toBe(1);
-    expect(usage.json).toEqual({ status: 'error', reason: '--model: needs a value' });
+    expect(usage.json).toEqual({ status: 'error', reason: '--model needs a value' });
     expect(usage.err).toContain('Usage: npm run train');
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
@@ -90,7 +90,7 @@ describe('npm run train', () => {
     expect(() => parseCliArgs(['--model', 'offers', '--from', 'yesterday'])).toThrow(CliUsageError);
     expect(() => parseCliArgs(['--model', 'offers', '--from', '2026-11-02', '--to', '2026-11-01'])).toThrow(/--from must be before --to/);
     expect(() => parseCliArgs(['--model', 'offers', '--min-decisions', '1.5'])).toThrow(/whole number/);
-    expect(() => parseCliArgs(['--modle', 'offers'])).toThrow(/unknown argument "--modle"/);
+    expect(() => parseCliArgs(['--modle', 'offers'])).toThrow(/unknown argument --modle \(did you mean --model\?\)/);
     expect(() => parseCliArgs([])).toThrow(/--model is required/);
   });
 

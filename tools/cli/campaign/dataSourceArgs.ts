@@ -3,12 +3,16 @@
 import type { AzureClients } from '../../../src/clients/azureClients';
 import type { CampaignSettings } from '../../../src/config/campaignSettings';
 import type { CampaignSource } from '../../../src/campaign/data/campaignSource';
-import { CliUsageError } from '../cliSupport';
+import { CliUsageError, flag, option, text } from '../commandLine';
 
-export const SOURCE_OPTIONS = { from: { type: 'string' }, blob: { type: 'boolean' }, prefix: { type: 'string' } } as const;
+export const SOURCE_OPTIONS = {
+  from: option('read leads.csv, campaigns.csv and touches.csv from this folder', text, { placeholder: '<dir>' }),
+  blob: flag('read them from the CampaignDataContainer Blob container'),
+  prefix: option('blob name prefix with --blob', text, { placeholder: '<prefix>' }),
+};
 
-export function sourceFromArgs(args: { from?: string; blob?: boolean; prefix?: string }, app: () => AzureClients, settings: CampaignSettings, usage: string): CampaignSource {
-  if ((args.from === undefined) === !args.blob) throw new CliUsageError(`give exactly one of --from DIR or --blob\n${usage}`);
+export function sourceFromArgs(args: { from?: string; blob?: boolean; prefix?: string }, app: () => AzureClients, settings: CampaignSettings, flags = { from: '--from DIR', blob: '--blob' }): CampaignSource {
+  if ((args.from === undefined) === !args.blob) throw new CliUsageError(`give exactly one of ${flags.from} or ${flags.blob}`);
   if (args.from !== undefined) return { folder: args.from };
   return { container: app().archiveContainer(settings.dataContainer), prefix: args.prefix ?? '' };
 }

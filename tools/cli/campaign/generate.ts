@@ -5,24 +5,24 @@ import path from 'node:path';
 import { FILE_NAMES } from '../../../src/campaign/data/campaignFiles';
 import { GENERATOR_DEFAULTS, generateCampaignData } from '../../synthetic/campaign/generateCampaignData';
 import { campaignDataToCsv } from '../../synthetic/campaign/campaignCsv';
-import { CliUsageError, parseCli, positiveInt, runCli } from '../cliSupport';
+import { command, integer, option, positiveInteger, text } from '../commandLine';
+import { runCampaignCommand } from './campaignCommand';
 
-const USAGE = 'usage: generate.js --out DIR [--leads N] [--touches N] [--seed S] [--days D] [--start YYYY-MM-DD]';
+const GENERATE = command({
+  usage: 'npm run campaign:generate -- --out DIR [options]',
+  summary: 'Writes leads.csv, campaigns.csv and touches.csv of the seeded synthetic data set.',
+  options: {
+    out: option('folder the CSV files are written to', text, { placeholder: '<dir>', required: true }),
+    leads: option('leads', positiveInteger, { default: GENERATOR_DEFAULTS.leads }),
+    touches: option('past contacts', positiveInteger, { default: GENERATOR_DEFAULTS.touches }),
+    seed: option('random seed', integer, { default: GENERATOR_DEFAULTS.seed }),
+    days: option('days of history', positiveInteger, { default: GENERATOR_DEFAULTS.days }),
+    start: option('first day of the history', text, { placeholder: '<YYYY-MM-DD>', default: GENERATOR_DEFAULTS.startDate }),
+  },
+});
 
-runCli(async () => {
-  const args = parseCli(process.argv.slice(2), {
-    out: { type: 'string' }, leads: { type: 'string' }, touches: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, start: { type: 'string' },
-  }, USAGE);
-  if (!args.out) throw new CliUsageError(`--out is required\n${USAGE}`);
-  const seed = args.seed === undefined ? GENERATOR_DEFAULTS.seed : Number(args.seed);
-  if (!Number.isInteger(seed)) throw new CliUsageError(`--seed must be an integer, got "${args.seed}"`);
-  const data = generateCampaignData({
-    leads: positiveInt(args.leads, 'leads', GENERATOR_DEFAULTS.leads),
-    touches: positiveInt(args.touches, 'touches', GENERATOR_DEFAULTS.touches),
-    days: positiveInt(args.days, 'days', GENERATOR_DEFAULTS.days),
-    startDate: args.start ?? GENERATOR_DEFAULTS.startDate,
-    seed,
-  });
+runCampaignCommand(GENERATE, async (args) => {
+  const data = generateCampaignData({ leads: args.leads, touches: args.touches, days: args.days, startDate: args.start, seed: args.seed });
   const csv = campaignDataToCsv(data);
   fs.mkdirSync(args.out, { recursive: true });
   for (const kind of ['leads', 'campaigns', 'touches'] as const) fs.writeFileSync(path.join(args.out, FILE_NAMES[kind]), csv[kind]);

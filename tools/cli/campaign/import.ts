@@ -7,16 +7,20 @@ import { readCampaignSettings } from '../../../src/config/campaignSettings';
 import { ensureCampaignContainers } from '../../../src/campaign/data/campaignContainers';
 import { describeSource, readCampaignSource } from '../../../src/campaign/data/campaignSource';
 import { importCampaignData } from '../../../src/campaign/data/importCampaignData';
-import { loadLocalSettings, parseCli, runCli } from '../cliSupport';
+import { command, flag } from '../commandLine';
+import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 
-const USAGE = 'usage: import.js (--from DIR | --blob [--prefix P]) [--dry-run]';
+const IMPORT = command({
+  usage: 'npm run campaign:import -- (--from DIR | --blob [--prefix P]) [--dry-run]',
+  summary: 'Checks the three CSV files together, then writes the leads and the campaign definitions.\nAny bad row: every problem is listed, exit code 1, and nothing is written.',
+  options: { ...SOURCE_OPTIONS, 'dry-run': flag('check only; write nothing') },
+});
 
-runCli(async () => {
-  const args = parseCli(process.argv.slice(2), { ...SOURCE_OPTIONS, 'dry-run': { type: 'boolean' } }, USAGE);
+runCampaignCommand(IMPORT, async (args, progress) => {
   loadLocalSettings();
   const settings = readCampaignSettings();
-  const source = sourceFromArgs(args, () => appServices().clients, settings, USAGE);
+  const source = sourceFromArgs(args, () => appServices().clients, settings);
   const texts = await readCampaignSource(source);
   const app = appServices().clients;
   try {
@@ -25,9 +29,11 @@ runCli(async () => {
     }
     const result = await importCampaignData(texts, { leads: app.cosmosContainer(settings.leadsContainer), plans: app.cosmosContainer(settings.plansContainer) }, {
       dryRun: args['dry-run'],
-      log: (m) => console.error(m),
+      log: (m) => progress.log(m),
+      progress: (p) => progress.update(p),
     });
-    console.log(JSON.stringify({ source: describeSource(source), dryRun: Boolean(args['dry-run']), leads: result.leads, campaigns: result.campaigns, touches: result.touches, written: result.written }));
+    progress.end();
+    console.log(JSON.stringify({ source: describeSource(source), dryRun: args['dry-run'], leads: result.leads, campaigns: result.campaigns, touches: result.touches, written: result.written }));
   } finally {
     await app.close();
   }

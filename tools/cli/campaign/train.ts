@@ -12,19 +12,28 @@ import { readCampaignFiles } from '../../../src/campaign/data/campaignFiles';
 import { describeSource, readCampaignSource } from '../../../src/campaign/data/campaignSource';
 import { registerCampaignModel } from '../../../src/training/campaign/registerCampaignModel';
 import { versionFromTime } from '../../../src/training/modelVersion';
-import { trainCampaignModel } from '../../../src/training/campaign/trainCampaignModel';
-import { CliUsageError, loadLocalSettings, parseCli, positiveInt, runCli } from '../cliSupport';
+import { CAMPAIGN_GBDT_DEFAULTS, trainCampaignModel } from '../../../src/training/campaign/trainCampaignModel';
+import { CliUsageError, command, flag, option, positiveInteger, text } from '../commandLine';
+import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 
-const USAGE = 'usage: train.js (--from DIR | --blob [--prefix P]) [--archive [--archive-prefix P]] [--version V] [--promote] [--trees N]';
+const TRAIN = command({
+  usage: 'npm run campaign:train -- (--from DIR | --blob [--prefix P]) [options]',
+  summary: 'Trains the conversion model on touches.csv (and, with --archive, the archived campaign\nevents), registers it as campaign/<version> and, with --promote, makes it the current model.',
+  options: {
+    ...SOURCE_OPTIONS,
+    archive: flag('also train on the campaign_touch / campaign_response events of the event archive'),
+    'archive-prefix': option('blob name prefix of the archive files read with --archive', text, { placeholder: '<prefix>' }),
+    version: option('registry version', text, { placeholder: '<version>', defaultText: 'the UTC time, e.g. 20260101T120000Z' }),
+    promote: flag('make the new model the current one'),
+    trees: option('most trees of the gradient-boosted model', positiveInteger, { defaultText: String(CAMPAIGN_GBDT_DEFAULTS.nEstimators) }),
+  },
+});
 
-runCli(async () => {
-  const args = parseCli(process.argv.slice(2), {
-    ...SOURCE_OPTIONS, archive: { type: 'boolean' }, 'archive-prefix': { type: 'string' }, version: { type: 'string' }, promote: { type: 'boolean' }, trees: { type: 'string' },
-  }, USAGE);
+runCampaignCommand(TRAIN, async (args, progress) => {
   loadLocalSettings();
   const settings = readCampaignSettings();
-  const source = sourceFromArgs(args, () => appServices().clients, settings, USAGE);
+  const source = sourceFromArgs(args, () => appServices().clients, settings);
   const texts = await readCampaignSource(source);
   if (texts.leads === undefined || texts.campaigns === undefined) throw new CliUsageError(`${describeSource(source)}: training needs leads.csv and campaigns.csv`);
   const data = readCampaignFiles(texts);
@@ -33,7 +42,7 @@ runCli(async () => {
     let archiveStats;
     if (args.archive) {
       const archive = app.archiveContainer(app.settings.archiveContainer);
-      if (!(await archive.exists())) console.error(`the archive container ${app.settings.archiveContainer} does not exist; no archived touches`);
+      if (!(await archive.exists())) progress.log(`the archive container ${app.settings.archiveContainer} does not exist; no archived touches`);
       const events = (await archive.exists()) ? await campaignEventsFromArchive(readArchive(archive, { prefix: args['archive-prefix'] })) : [];
       const fromArchive = touchesFromEvents(events);
       archiveStats = { ...fromArchive.stats, touches: fromArchive.touches.length };
@@ -42,9 +51,11 @@ runCli(async () => {
     }
     const trained = await trainCampaignModel(data, {
       source: `${describeSource(source)}${args.archive ? ` + archive ${app.settings.archiveContainer}` : ''}`,
-      gbdt: args.trees ? { nEstimators: positiveInt(args.trees, 'trees', 300) } : undefined,
-      log: (m) => console.error(m),
+      gbdt: args.trees ? { nEstimators: args.trees } : undefined,
+      log: (m) => progress.log(m),
+      progress: (p) => progress.update(p),
     });
+    progress.end();
     const version = args.version ?? versionFromTime();
     const registry = new ModelRegistry(app.archiveContainer(app.settings.modelsContainer));
     const { pointer } = await registerCampaignModel(registry, trained, { version, promote: args.promote, name: settings.modelName });

@@ -1,30 +1,18 @@
 // CLI: node dist/tools/emulators/cosmos-standin/main.js --data-dir <dir> [--port 8081] [--host 127.0.0.1] [--fsync]
+import { command, flag, option, port, runCommand, text } from '../../cli/commandLine';
 import { startCosmos } from './server';
 
-function parseArgs(argv: string[]): { dataDir: string; port: number; host: string; fsync: boolean } {
-  const out = { dataDir: '', port: 8081, host: '127.0.0.1', fsync: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--data-dir') out.dataDir = value();
-    else if (arg === '--port') {
-      const raw = value();
-      out.port = Number(raw);
-      if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error(`--port must be 0-65535, got "${raw}"`);
-    } else if (arg === '--host') out.host = value();
-    else if (arg === '--fsync') out.fsync = true;
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  if (!out.dataDir) throw new Error('--data-dir is required');
-  return out;
-}
+const COSMOS_COMMAND = command({
+  usage: 'node dist/tools/emulators/cosmos-standin/main.js --data-dir DIR [options]',
+  options: {
+    'data-dir': option('where the journal is kept', text, { placeholder: '<dir>', required: true }),
+    port: option('HTTP port (0 picks a free one)', port, { default: 8081 }),
+    host: option('address to listen on', text, { placeholder: '<address>', default: '127.0.0.1' }),
+    fsync: flag('fsync every journal write'),
+  },
+});
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+async function main(args: { dataDir: string; port: number; host: string; fsync: boolean }): Promise<void> {
   const cosmos = await startCosmos({ ...args, log: (line) => console.error(line) });
   console.log(`Cosmos DB stand-in listening on http://${args.host}:${cosmos.port}`);
   let stopping = false;
@@ -43,7 +31,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
 }
 
-main().catch((error: unknown) => {
-  console.error(`Cosmos DB stand-in failed to start: ${(error as Error).message}`);
-  process.exit(1);
+void runCommand(COSMOS_COMMAND, (v) => main({ dataDir: v['data-dir'], port: v.port, host: v.host, fsync: v.fsync }), {
+  keepAlive: true,
+  failurePrefix: 'Cosmos DB stand-in failed to start',
+  expected: [(error) => error instanceof Error],
 });

@@ -1,18 +1,9 @@
 // CLI: node dist/tools/emulators/eventhubs/main.js --data-dir D --port P --hub name:partitions[:cg1,cg2]
-import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
+import { runCommand, systemError } from '../../cli/commandLine';
+import { EMULATOR_COMMAND, emulatorOptions, type EmulatorOptions } from './emulatorOptions';
 import { EventHubsEmulator, startEventHubsEmulator } from './index';
 
-async function main(): Promise<void> {
-  let options;
-  try {
-    options = parseCliArgs(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof CliUsageError) {
-      console.error(`${err.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+async function main(options: EmulatorOptions): Promise<void> {
   // Signal handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   let stopping = false;
   let emulator: EventHubsEmulator | undefined;
@@ -42,7 +33,5 @@ async function main(): Promise<void> {
   console.log(`Event Hubs emulator listening on ${options.host}:${emulator.port}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// A failed start (the port taken, the data folder unwritable) explains itself.
+void runCommand(EMULATOR_COMMAND, (values) => main(emulatorOptions(values)), { keepAlive: true, expected: [systemError] });

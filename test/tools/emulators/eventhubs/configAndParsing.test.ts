@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEntityAddress } from '../../../../tools/emulators/eventhubs/amqp/entityAddress';
 import { parseSelector, selectorFromFilterSet } from '../../../../tools/emulators/eventhubs/amqp/eventPositionFilter';
 import { ConsumerOwnership, OwnedReceiver } from '../../../../tools/emulators/eventhubs/amqp/consumerOwnership';
-import { parseCliArgs } from '../../../../tools/emulators/eventhubs/cliArgs';
+import { parseEmulatorOptions as parseCliArgs } from '../../../../tools/emulators/eventhubs/emulatorOptions';
 import { startEventHubsEmulator } from '../../../../tools/emulators/eventhubs';
 import { tempDir } from './helpers';
 
