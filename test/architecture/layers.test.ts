@@ -24,9 +24,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['src/training'],
   ['src/app'],
   ['functions'],
-  ['tools/synthetic', 'tools/package', 'tools/bicep', 'tools/local'],
+  ['tools/cli', 'tools/synthetic'],
+  ['tools/package', 'tools/bicep', 'tools/local'],
   ['tools/emulators'],
-  ['tools/cli', 'tools/simulator', 'tools/reliability'],
+  ['tools/commands', 'tools/simulator', 'tools/reliability'],
   ['tools/demo'],
 ];
 

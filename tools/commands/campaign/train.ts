@@ -1,4 +1,4 @@
-// node dist/tools/cli/campaign/train.js (--from DIR | --blob [--prefix P]) [--archive [--archive-prefix P]]
+// node dist/tools/commands/campaign/train.js (--from DIR | --blob [--prefix P]) [--archive [--archive-prefix P]]
 //                                     [--version V] [--promote] [--trees N]
 // Trains the conversion model on the touches in touches.csv (and, with --archive, the
 // campaign_touch / campaign_response events in the event archive), registers it in the model
@@ -13,7 +13,7 @@ import { describeSource, readCampaignSource } from '../../../src/campaign/data/c
 import { registerCampaignModel } from '../../../src/training/campaign/registerCampaignModel';
 import { versionFromTime } from '../../../src/training/modelVersion';
 import { CAMPAIGN_GBDT_DEFAULTS, trainCampaignModel } from '../../../src/training/campaign/trainCampaignModel';
-import { CliUsageError, command, flag, option, positiveInteger, text } from '../commandLine';
+import { CliUsageError, command, flag, option, positiveInteger, text } from '../../cli/commandLine';
 import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 

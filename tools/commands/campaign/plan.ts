@@ -1,4 +1,4 @@
-// node dist/tools/cli/campaign/plan.js --campaign ID [--model-version V] [--engine trees|onnx]
+// node dist/tools/commands/campaign/plan.js --campaign ID [--model-version V] [--engine trees|onnx]
 //                                    [--leads-from DIR | --leads-blob [--prefix P]] [--skip-prune]
 // Scores every lead in the leads container (or in leads.csv of a folder / the data container)
 // on all 63 combinations with the current (or given) campaign model and writes the plan to
@@ -12,7 +12,7 @@ import { readCampaignFiles } from '../../../src/campaign/data/campaignFiles';
 import { describeSource, readCampaignSource } from '../../../src/campaign/data/campaignSource';
 import { memoryLeadSource } from '../../../src/campaign/plan/leadSource';
 import { planCampaign } from '../../../src/campaign/plan/planCampaign';
-import { CliUsageError, command, flag, oneOf, option, text } from '../commandLine';
+import { CliUsageError, command, flag, oneOf, option, text } from '../../cli/commandLine';
 import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
 import { sourceFromArgs } from './dataSourceArgs';
 

@@ -1,8 +1,8 @@
 // What the campaign CLIs share beyond the command line: app settings (environment first, then
 // local.settings.json's Values, as `func start` would), the errors that explain themselves, and
 // the progress display on stderr.
-import { runCommand, type CommandSpec, type OptionSpecs, type OptionValues } from '../commandLine';
-import { createProgressRenderer, type ProgressRenderer } from '../progress';
+import { runCommand, type CommandSpec, type OptionSpecs, type OptionValues } from '../../cli/commandLine';
+import { createProgressRenderer, type ProgressRenderer } from '../../cli/progress';
 import { readLocalSettings } from '../../local/host/hostConfig';
 import { SettingsError } from '../../../src/config/settings';
 import { ModelRegistryError } from '../../../src/models/modelRegistry';

@@ -6,7 +6,7 @@ import { AzureClients } from '../../../src/clients/azureClients';
 import { readTrainingSettings, retrainDisabled } from '../../../src/config/trainingSettings';
 import { SettingsError } from '../../../src/config/settings';
 import { CliUsageError } from '../../../tools/cli/commandLine';
-import { parseTrainArgs as parseCliArgs, runCli } from '../../../tools/cli/train';
+import { parseTrainArgs as parseCliArgs, runCli } from '../../../tools/commands/train';
 import { createProgressRenderer } from '../../../tools/cli/progress';
 import { retrainOnSchedule } from '../../../src/training/retrainJob';
 import { generateDecisionLog } from '../../../tools/synthetic/decisions/syntheticDecisionLog';

@@ -1,11 +1,11 @@
-// node dist/tools/cli/campaign/generate.js --out DIR [--leads 100000] [--touches 500000] [--seed 42] [--days 182] [--start 2025-01-06]
+// node dist/tools/commands/campaign/generate.js --out DIR [--leads 100000] [--touches 500000] [--seed 42] [--days 182] [--start 2025-01-06]
 // Writes leads.csv, campaigns.csv and touches.csv of the seeded synthetic data set.
 import fs from 'node:fs';
 import path from 'node:path';
 import { FILE_NAMES } from '../../../src/campaign/data/campaignFiles';
 import { GENERATOR_DEFAULTS, generateCampaignData } from '../../synthetic/campaign/generateCampaignData';
 import { campaignDataToCsv } from '../../synthetic/campaign/campaignCsv';
-import { command, integer, option, positiveInteger, text } from '../commandLine';
+import { command, integer, option, positiveInteger, text } from '../../cli/commandLine';
 import { runCampaignCommand } from './campaignCommand';
 
 const GENERATE = command({

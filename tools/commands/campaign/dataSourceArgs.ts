@@ -3,7 +3,7 @@
 import type { AzureClients } from '../../../src/clients/azureClients';
 import type { CampaignSettings } from '../../../src/config/campaignSettings';
 import type { CampaignSource } from '../../../src/campaign/data/campaignSource';
-import { CliUsageError, flag, option, text } from '../commandLine';
+import { CliUsageError, flag, option, text } from '../../cli/commandLine';
 
 export const SOURCE_OPTIONS = {
   from: option('read leads.csv, campaigns.csv and touches.csv from this folder', text, { placeholder: '<dir>' }),

@@ -1,4 +1,4 @@
-// node dist/tools/cli/campaign/import.js (--from DIR | --blob [--prefix P]) [--dry-run]
+// node dist/tools/commands/campaign/import.js (--from DIR | --blob [--prefix P]) [--dry-run]
 // Checks leads.csv, campaigns.csv and touches.csv together, then writes leads to the leads
 // container and campaign definitions to campaignPlans. Any bad row: all problems are listed
 // (file, row, column, reason), exit code 1, and nothing is written.
@@ -7,7 +7,7 @@ import { readCampaignSettings } from '../../../src/config/campaignSettings';
 import { ensureCampaignContainers } from '../../../src/campaign/data/campaignContainers';
 import { describeSource, readCampaignSource } from '../../../src/campaign/data/campaignSource';
 import { importCampaignData } from '../../../src/campaign/data/importCampaignData';
-import { command, flag } from '../commandLine';
+import { command, flag } from '../../cli/commandLine';
 import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 
