@@ -1,4 +1,5 @@
-// `npm run train -- --model offers [--from ISO --to ISO] [--archive-folder DIR] [--no-promote]`:
+// `npm run train -- --model offers [--from ISO --to ISO] [--archive-folder DIR] [--no-promote]`
+// (`--model campaign` runs the campaign kind with campaign:train's options, see campaign/train.ts):
 // one training run against the app's storage (local.settings.json Values, then the environment;
 // without ArchiveStorage, the local Azurite that `npm start` runs). Progress on stderr, the
 // summary on stdout, its last line JSON. Exit 0 trained, 2 rejected (bad data), 1 error.
@@ -9,6 +10,8 @@ import { readLocalSettings } from '../local/host/hostConfig';
 import { CliUsageError, command, flag, helpText, isoTime, nonNegativeInteger, nonNegativeNumber, option, parseCommandLine, text } from '../cli/commandLine';
 import { createProgressRenderer, type ProgressStream } from '../cli/progress';
 import { runTraining } from '../../src/training/runTraining';
+import { modelKindOf } from '../../src/training/modelKinds';
+import { runCampaignTrainCommand } from './campaign/train';
 import { gatesFromSettings, resolveModelName, storageOf } from '../../src/training/trainingTargets';
 import { formatTrainingSummary, trainingSummaryJson } from '../../src/training/trainingSummary';
 
@@ -22,7 +25,7 @@ export interface CliIo {
 export const TRAIN_COMMAND = command({
   usage: 'npm run train -- --model offers [options]',
   options: {
-    model: option("'offers' trains the model the ranker serves (RankingModelName,\ndefault offer-ranker); any other value is a registry name", text, { placeholder: 'offers|<name>', required: true }),
+    model: option("'offers' trains the model the ranker serves (RankingModelName,\ndefault offer-ranker); 'campaign' trains the campaign model with the\noptions of npm run campaign:train; any other value is a registry name\nfor the offers pipeline", text, { placeholder: 'offers|campaign|<name>', required: true }),
     from: option('first decision issue time (inclusive); default: the whole archive', isoTime),
     to: option('end of the decision issue times (exclusive)', isoTime),
     'archive-folder': option('read Capture Avro files under a local folder instead of the\narchive container (ArchiveStorage / ArchiveContainer)', text, { placeholder: '<dir>' }),
@@ -99,9 +102,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 // Not runCommand: exit code 2 means "rejected" here, so a usage error exits 1, and every
 // outcome, a usage error included, ends stdout with a JSON line (runCli does both).
 if (require.main === module) {
-  const appRoot = path.resolve(__dirname, '..', '..', '..');
-  const env: Env = { ...readLocalSettings(appRoot).values, ...process.env };
-  void runCli(process.argv.slice(2), { env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
-    process.exitCode = code;
-  });
+  const argv = process.argv.slice(2);
+  const campaign = campaignArgs(argv);
+  if (campaign) {
+    void runCampaignTrainCommand(campaign);
+  } else {
+    const appRoot = path.resolve(__dirname, '..', '..', '..');
+    const env: Env = { ...readLocalSettings(appRoot).values, ...process.env };
+    void runCli(argv, { env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
+      process.exitCode = code;
+    });
+  }
+}
+
+/** The arguments for the campaign kind when `--model campaign` (or `--model=campaign`) is given. */
+export function campaignArgs(argv: readonly string[]): string[] | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--model=campaign') return [...argv.slice(0, i), ...argv.slice(i + 1)];
+    if (argv[i] === '--model' && argv[i + 1] !== undefined && modelKindOf(argv[i + 1]) === 'campaign') return [...argv.slice(0, i), ...argv.slice(i + 2)];
+  }
+  return undefined;
 }

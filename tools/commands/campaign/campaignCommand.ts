@@ -24,13 +24,17 @@ export function loadLocalSettings(cwd = process.cwd()): void {
  * Runs a campaign command: main gets the option values and a progress renderer on stderr (log
  * lines through it too, so they never break a bar); exit 0, 1 on failure, 2 on a usage error.
  */
-export function runCampaignCommand<S extends OptionSpecs>(spec: CommandSpec<S>, main: (args: OptionValues<S>, progress: ProgressRenderer) => Promise<void>): void {
-  void runCommand(spec, async (args) => {
+export function runCampaignCommand<S extends OptionSpecs>(
+  spec: CommandSpec<S>,
+  main: (args: OptionValues<S>, progress: ProgressRenderer) => Promise<void>,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<number> {
+  return runCommand(spec, async (args) => {
     const progress = createProgressRenderer(process.stderr);
     try {
       await main(args, progress);
     } finally {
       progress.end();
     }
-  }, { expected: CAMPAIGN_ERRORS });
+  }, { expected: CAMPAIGN_ERRORS, argv });
 }
