@@ -1,6 +1,7 @@
 // GBDT → ONNX: ai.onnx.ml TreeEnsembleRegressor (margin) followed by Sigmoid (probability).
 import type { FittedGradientBoosting } from '../learners/gradientBoosting';
-import { OnnxNode, ONNX_FLOAT, attr, encodeOnnxModel } from './onnxModel';
+import { OnnxNode, attr, encodeOnnxModel } from './onnxModelWriter';
+import { TensorDataType } from './onnxSchema';
 import { ExportOptions, buildMetadata } from './exportOptions';
 
 export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, options: ExportOptions = {}): Uint8Array {
@@ -67,8 +68,8 @@ export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, opti
     graph: {
       name: 'hist_gradient_boosting',
       nodes: [ensemble, sigmoid],
-      inputs: [{ name: 'features', elemType: ONNX_FLOAT, shape: ['N', model.nFeatures] }],
-      outputs: [{ name: 'probability', elemType: ONNX_FLOAT, shape: ['N', 1] }],
+      inputs: [{ name: 'features', elemType: TensorDataType.FLOAT, shape: ['N', model.nFeatures] }],
+      outputs: [{ name: 'probability', elemType: TensorDataType.FLOAT, shape: ['N', 1] }],
     },
     opsets: [
       { domain: '', version: options.opsetVersion ?? 17 },
