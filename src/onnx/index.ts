@@ -21,12 +21,12 @@ export { attributeValue, attributesByName, messagesOf, readAttribute, readNode, 
 export type { OnnxAttributeFields, OnnxNodeFields } from './onnxModelReader';
 
 // Exporters
-export { exportGradientBoostingToOnnx } from './exportGradientBoosting';
+export { exportGradientBoostingToOnnx, treeEnsembleRegressorNode } from './exportGradientBoosting';
 export { exportLogisticRegressionToOnnx } from './exportLogisticRegression';
 export type { ExportOptions } from './exportOptions';
 
 // Tree ensembles
-export { LEAF, TreeEnsemble } from './treeEnsemble';
+export { LEAF, TreeEnsemble, treeEnsembleOfFitted } from './treeEnsemble';
 export type { TreeEnsembleArrays } from './treeEnsemble';
 export { decodeTreeEnsemble, TreeDecodeError } from './decodeTreeEnsemble';
 
