@@ -1,4 +1,11 @@
-// A fitted regression tree stored as flat typed arrays (node i = index i; root = 0).
+// A fitted regression tree stored as flat typed arrays (node i = index i; root = 0): the
+// trainer's tree. Each split keeps its bin threshold (boosting predicts on uint8 bins, every
+// iteration, on all training and validation rows), its gain and cover (feature importance), and
+// each boosting iteration adds one tree object. Scoring outside training uses another layout,
+// src/onnx/treeEnsemble.ts (all trees in one set of arrays, the ONNX TreeEnsembleRegressor's
+// contents): the exporter converts the fitted trees to it once, and the decoder of an exported
+// model yields it. One type for both would slow either the binned training walk (a node array
+// shared by all trees, regrown per iteration) or carry training-only arrays into scoring.
 import { MISSING_BIN } from './binner';
 import { FeatureMatrix } from './dataset';
 

@@ -2,95 +2,58 @@
 // ai.onnx.ml TreeEnsembleRegressor (SUM, post_transform NONE) followed by Sigmoid, which is what
 // src/onnx/exportGradientBoosting.ts writes. Anything else is refused (the caller then scores
 // with onnxruntime only).
-import { readFields, repeatedInts, text, type RawField } from './protobufReader';
+import { attributesByName, attributeValue, messagesOf, readNode, type OnnxNodeFields } from './onnxModelReader';
+import { GraphProto, ModelProto } from './onnxSchema';
+import { readFields, type RawField } from './protobufReader';
 import { LEAF, TreeEnsemble } from './treeEnsemble';
 
 export class TreeDecodeError extends Error {}
 
-// Field numbers from onnx.proto.
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const GRAPH_INPUT = 11;
-const NODE = { input: 1, output: 2, opType: 4, attribute: 5, domain: 7 };
-const ATTR = { name: 1, f: 2, i: 3, s: 4, floats: 7, ints: 8, strings: 9 };
-
-interface DecodedNode {
-  opType: string;
-  domain: string;
-  inputs: string[];
-  outputs: string[];
-  attributes: Map<string, RawField[]>;
-}
-
-function floatsOf(fields: RawField[], field: number): number[] {
-  const out: number[] = [];
-  for (const f of fields) {
-    if (f.field !== field) continue;
-    if (f.wireType === 5) out.push(Buffer.from(f.raw.subarray(f.raw.length - 4)).readFloatLE(0));
-    else if (f.wireType === 2 && f.bytes) {
-      const b = Buffer.from(f.bytes);
-      for (let at = 0; at + 4 <= b.length; at += 4) out.push(b.readFloatLE(at));
-    }
-  }
-  return out;
+interface DecodedNode extends OnnxNodeFields {
+  attributeFields: Map<string, RawField[]>;
 }
 
 function decodeNode(bytes: Uint8Array): DecodedNode {
-  const fields = readFields(bytes);
-  const attributes = new Map<string, RawField[]>();
-  for (const f of fields) {
-    if (f.field !== NODE.attribute || !f.bytes) continue;
-    const attr = readFields(f.bytes);
-    const name = text(attr.find((a) => a.field === ATTR.name)?.bytes);
-    attributes.set(name, attr);
-  }
-  const strings = (n: number) => fields.filter((f) => f.field === n).map((f) => text(f.bytes));
-  return {
-    opType: strings(NODE.opType)[0] ?? '',
-    domain: strings(NODE.domain)[0] ?? '',
-    inputs: strings(NODE.input),
-    outputs: strings(NODE.output),
-    attributes,
-  };
+  const node = readNode(bytes);
+  return { ...node, attributeFields: attributesByName(node) };
 }
 
 function attrInts(node: DecodedNode, name: string): number[] {
-  const a = node.attributes.get(name);
-  if (!a) return [];
-  return repeatedInts(a, ATTR.ints).map((v) => Number(BigInt.asIntN(64, v)));
+  const a = node.attributeFields.get(name);
+  return a ? attributeValue.ints(a) : [];
 }
 
 function attrFloats(node: DecodedNode, name: string): number[] {
-  const a = node.attributes.get(name);
-  return a ? floatsOf(a, ATTR.floats) : [];
+  const a = node.attributeFields.get(name);
+  return a ? attributeValue.floats(a) : [];
 }
 
 function attrStrings(node: DecodedNode, name: string): string[] {
-  const a = node.attributes.get(name);
-  return a ? a.filter((f) => f.field === ATTR.strings).map((f) => text(f.bytes)) : [];
+  const a = node.attributeFields.get(name);
+  return a ? attributeValue.strings(a) : [];
 }
 
 function attrString(node: DecodedNode, name: string): string | undefined {
-  const a = node.attributes.get(name)?.find((f) => f.field === ATTR.s);
-  return a ? text(a.bytes) : undefined;
+  const a = node.attributeFields.get(name);
+  return a ? attributeValue.string(a) : undefined;
 }
 
 function attrInt(node: DecodedNode, name: string): number | undefined {
-  const a = node.attributes.get(name)?.find((f) => f.field === ATTR.i);
-  return a?.varint !== undefined ? Number(BigInt.asIntN(64, a.varint)) : undefined;
+  const a = node.attributeFields.get(name);
+  return a ? attributeValue.int(a) : undefined;
 }
 
 export function decodeTreeEnsemble(onnx: Uint8Array, nFeatures: number): TreeEnsemble {
   let graph: Uint8Array | undefined;
   try {
-    graph = readFields(onnx).find((f) => f.field === MODEL_GRAPH)?.bytes;
+    graph = readFields(onnx).find((f) => f.field === ModelProto.graph)?.bytes;
   } catch (error) {
     throw new TreeDecodeError(`model.onnx: is not a readable ONNX model: ${(error as Error).message}`);
   }
   if (!graph) throw new TreeDecodeError('model.onnx: has no graph');
   const graphFields = readFields(graph);
-  const nodes = graphFields.filter((f) => f.field === GRAPH_NODE && f.bytes).map((f) => decodeNode(f.bytes as Uint8Array));
-  if (graphFields.filter((f) => f.field === GRAPH_INPUT).length !== 1) throw new TreeDecodeError('model.onnx: must have exactly one input');
+  const nodes = messagesOf(graphFields, GraphProto.node).map(decodeNode);
+  if (graphFields.filter((f) => f.field === GraphProto.input).length !== 1) throw new TreeDecodeError('model.onnx: must have exactly one input');
   const ensembles = nodes.filter((n) => n.opType === 'TreeEnsembleRegressor' && n.domain === 'ai.onnx.ml');
   if (nodes.length !== 2 || ensembles.length !== 1) {
     throw new TreeDecodeError(`model.onnx: expected TreeEnsembleRegressor → Sigmoid, found ${nodes.map((n) => n.opType).join(' → ')}`);

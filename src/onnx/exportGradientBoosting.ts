@@ -1,9 +1,18 @@
-// GBDT → ONNX: ai.onnx.ml TreeEnsembleRegressor (margin) followed by Sigmoid (probability).
+// GBDT → ONNX: ai.onnx.ml TreeEnsembleRegressor (margin) followed by Sigmoid (probability). The
+// fitted trees are converted once to the flat TreeEnsemble, which is what the node is written
+// from and what decodeTreeEnsemble.ts reads back.
 import type { FittedGradientBoosting } from '../learners/gradientBoosting';
-import { OnnxNode, ONNX_FLOAT, attr, encodeOnnxModel } from './onnxModel';
+import { OnnxNode, attr, encodeOnnxModel } from './onnxModelWriter';
+import { TensorDataType } from './onnxSchema';
 import { ExportOptions, buildMetadata } from './exportOptions';
+import { LEAF, TreeEnsemble, treeEnsembleOfFitted } from './treeEnsemble';
 
-export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, options: ExportOptions = {}): Uint8Array {
+/**
+ * The TreeEnsembleRegressor node (SUM, post_transform NONE) of an ensemble whose trees are stored
+ * one after another (tree t = nodes roots[t] … roots[t+1] − 1): ONNX numbers nodes per tree.
+ */
+export function treeEnsembleRegressorNode(trees: TreeEnsemble, inputs: string[], outputs: string[]): OnnxNode {
+  const n = trees.nNodes;
   const treeIds: number[] = [];
   const nodeIds: number[] = [];
   const featureIds: number[] = [];
@@ -16,37 +25,46 @@ export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, opti
   const targetNodeIds: number[] = [];
   const targetWeights: number[] = [];
 
-  model.trees.forEach((tree, t) => {
-    for (let i = 0; i < tree.nNodes; i++) {
-      const leaf = tree.feature[i] < 0;
+  const { roots, feature, threshold, trueNode, falseNode, missingTrue, value } = trees;
+  for (let t = 0; t < roots.length; t++) {
+    const first = roots[t];
+    const end = t + 1 < roots.length ? roots[t + 1] : n;
+    if (t === 0 ? first !== 0 : first <= roots[t - 1]) {
+      throw new RangeError(`treeEnsembleRegressorNode: tree ${t} starts at node ${first}; trees must follow one another from node 0`);
+    }
+    const local = (node: number, of: number) => {
+      if (node < first || node >= end) throw new RangeError(`treeEnsembleRegressorNode: node ${of} of tree ${t} points outside its tree`);
+      return node - first;
+    };
+    for (let node = first; node < end; node++) {
+      const leaf = feature[node] === LEAF;
       treeIds.push(t);
-      nodeIds.push(i);
-      featureIds.push(leaf ? 0 : tree.feature[i]);
-      values.push(leaf ? 0 : tree.threshold[i]);
-      // Trees go left when x ≤ threshold, so "true" = left and NaN tracks true iff it goes left.
+      nodeIds.push(node - first);
+      featureIds.push(leaf ? 0 : feature[node]);
+      values.push(leaf ? 0 : threshold[node]);
       modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-      trueIds.push(leaf ? 0 : tree.left[i]);
-      falseIds.push(leaf ? 0 : tree.right[i]);
-      missingTracksTrue.push(leaf ? 0 : tree.missingLeft[i]);
+      trueIds.push(leaf ? 0 : local(trueNode[node], node));
+      falseIds.push(leaf ? 0 : local(falseNode[node], node));
+      missingTracksTrue.push(leaf ? 0 : missingTrue[node]);
       if (leaf) {
         targetTreeIds.push(t);
-        targetNodeIds.push(i);
-        targetWeights.push(tree.value[i]);
+        targetNodeIds.push(node - first);
+        targetWeights.push(value[node]);
       }
     }
-  });
+  }
 
-  const ensemble: OnnxNode = {
+  return {
     opType: 'TreeEnsembleRegressor',
     domain: 'ai.onnx.ml',
     name: 'gbdt_margin',
-    inputs: ['features'],
-    outputs: ['margin'],
+    inputs,
+    outputs,
     attributes: [
       attr.int('n_targets', 1),
       attr.string('aggregate_function', 'SUM'),
       attr.string('post_transform', 'NONE'),
-      attr.floats('base_values', [model.baseScore]),
+      attr.floats('base_values', [trees.baseScore]),
       attr.ints('nodes_treeids', treeIds),
       attr.ints('nodes_nodeids', nodeIds),
       attr.ints('nodes_featureids', featureIds),
@@ -61,14 +79,19 @@ export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, opti
       attr.floats('target_weights', targetWeights),
     ],
   };
+}
+
+export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, options: ExportOptions = {}): Uint8Array {
+  const trees = treeEnsembleOfFitted(model);
+  const ensemble = treeEnsembleRegressorNode(trees, ['features'], ['margin']);
   const sigmoid: OnnxNode = { opType: 'Sigmoid', name: 'probability_sigmoid', inputs: ['margin'], outputs: ['probability'] };
 
   return encodeOnnxModel({
     graph: {
       name: 'hist_gradient_boosting',
       nodes: [ensemble, sigmoid],
-      inputs: [{ name: 'features', elemType: ONNX_FLOAT, shape: ['N', model.nFeatures] }],
-      outputs: [{ name: 'probability', elemType: ONNX_FLOAT, shape: ['N', 1] }],
+      inputs: [{ name: 'features', elemType: TensorDataType.FLOAT, shape: ['N', trees.nFeatures] }],
+      outputs: [{ name: 'probability', elemType: TensorDataType.FLOAT, shape: ['N', 1] }],
     },
     opsets: [
       { domain: '', version: options.opsetVersion ?? 17 },
@@ -76,7 +99,7 @@ export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, opti
     ],
     docString: 'Binary GBDT: P(y=1) = sigmoid(sum of trees + base score)',
     metadata: buildMetadata('hist-gradient-boosting', model.featureNames, options.metadata, {
-      n_trees: String(model.trees.length),
+      n_trees: String(trees.nTrees),
       base_score: String(model.baseScore),
       best_iteration: String(model.bestIteration),
     }),

@@ -1,7 +1,8 @@
 // Logistic regression → ONNX: Sub/Mul standardise, Where(IsNaN) imputes the mean (0 after
 // standardising), MatMul + Add give the margin, Sigmoid the probability.
 import type { FittedLogisticRegression } from '../learners/logisticRegression';
-import { ONNX_FLOAT, encodeOnnxModel } from './onnxModel';
+import { encodeOnnxModel } from './onnxModelWriter';
+import { TensorDataType } from './onnxSchema';
 import { ExportOptions, buildMetadata } from './exportOptions';
 
 export function exportLogisticRegressionToOnnx(model: FittedLogisticRegression, options: ExportOptions = {}): Uint8Array {
@@ -25,8 +26,8 @@ export function exportLogisticRegressionToOnnx(model: FittedLogisticRegression, 
         { name: 'coefficients', dims: [d, 1], data: model.coefficients },
         { name: 'intercept', dims: [1], data: new Float32Array([model.intercept]) },
       ],
-      inputs: [{ name: 'features', elemType: ONNX_FLOAT, shape: ['N', d] }],
-      outputs: [{ name: 'probability', elemType: ONNX_FLOAT, shape: ['N', 1] }],
+      inputs: [{ name: 'features', elemType: TensorDataType.FLOAT, shape: ['N', d] }],
+      outputs: [{ name: 'probability', elemType: TensorDataType.FLOAT, shape: ['N', 1] }],
     },
     opsets: [{ domain: '', version: options.opsetVersion ?? 17 }],
     docString: 'Logistic regression on standardised features, NaN imputed with the training mean',

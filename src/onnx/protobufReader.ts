@@ -1,5 +1,7 @@
-// Just enough of the protobuf wire format to walk an ONNX model's fields and splice some out:
-// each field keeps its raw bytes, so whatever is not touched is written back unchanged.
+// Protocol-buffers wire-format reader: just enough to walk an ONNX model's fields and splice some
+// out. Each field keeps its raw bytes, so whatever is not touched is written back unchanged (new
+// fields are encoded with protobufWriter.ts).
+import { WireType } from './protobufWire';
 
 export interface RawField {
   field: number;
@@ -36,15 +38,15 @@ export function readFields(buf: Uint8Array): RawField[] {
     at = afterTag;
     const entry: RawField = { field, wireType, raw: buf };
     switch (wireType) {
-      case 0: {
+      case WireType.varint: {
         const [v, next] = readVarint(buf, at);
         entry.varint = v;
         at = next;
         break;
       }
-      case 1: at += 8; break;
-      case 5: at += 4; break;
-      case 2: {
+      case WireType.fixed64: at += 8; break;
+      case WireType.fixed32: at += 4; break;
+      case WireType.lengthDelimited: {
         const [len, next] = readVarint(buf, at);
         const end = next + Number(len);
         if (end > buf.length) throw new ProtobufError(`field ${field} runs past the end (byte ${start})`);
@@ -62,25 +64,6 @@ export function readFields(buf: Uint8Array): RawField[] {
   return fields;
 }
 
-export function encodeVarint(value: number | bigint): Buffer {
-  let v = BigInt(value);
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return Buffer.from(out);
-}
-
-export function lengthDelimited(field: number, content: Uint8Array): Buffer {
-  return Buffer.concat([encodeVarint((field << 3) | 2), encodeVarint(content.length), content]);
-}
-
-export function varintField(field: number, value: number): Buffer {
-  return Buffer.concat([encodeVarint(field << 3), encodeVarint(value)]);
-}
-
 export const text = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : '');
 
 /** Values of a repeated int64 field, packed or not. */
@@ -88,14 +71,28 @@ export function repeatedInts(fields: RawField[], field: number): bigint[] {
   const out: bigint[] = [];
   for (const f of fields) {
     if (f.field !== field) continue;
-    if (f.wireType === 0 && f.varint !== undefined) out.push(f.varint);
-    else if (f.wireType === 2 && f.bytes) {
+    if (f.wireType === WireType.varint && f.varint !== undefined) out.push(f.varint);
+    else if (f.wireType === WireType.lengthDelimited && f.bytes) {
       let at = 0;
       while (at < f.bytes.length) {
         const [v, next] = readVarint(f.bytes, at);
         out.push(v);
         at = next;
       }
+    }
+  }
+  return out;
+}
+
+/** Values of a repeated float field, packed or not. */
+export function repeatedFloats(fields: RawField[], field: number): number[] {
+  const out: number[] = [];
+  for (const f of fields) {
+    if (f.field !== field) continue;
+    if (f.wireType === WireType.fixed32) out.push(Buffer.from(f.raw.subarray(f.raw.length - 4)).readFloatLE(0));
+    else if (f.wireType === WireType.lengthDelimited && f.bytes) {
+      const b = Buffer.from(f.bytes);
+      for (let at = 0; at + 4 <= b.length; at += 4) out.push(b.readFloatLE(at));
     }
   }
   return out;

@@ -1,6 +1,18 @@
-// A tree ensemble (sum of regression trees + base score → sigmoid) held in flat typed arrays, as
-// decoded from the exported ONNX model (decodeTreeEnsemble.ts). Thresholds and inputs are
-// float32, compared the way onnxruntime's TreeEnsembleRegressor compares them.
+// A tree ensemble (sum of regression trees + base score → sigmoid) held in flat typed arrays: the
+// contents of the ai.onnx.ml TreeEnsembleRegressor that the exporter writes. It is the one tree
+// type of the ONNX side: the fitted GBDT converts to it once (treeEnsembleOfFitted), the exporter
+// writes from it (exportGradientBoosting.ts), the decoder yields it back from the bytes
+// (decodeTreeEnsemble.ts), and the campaign's combination scorer walks it. Thresholds and inputs
+// are float32, compared the way onnxruntime's TreeEnsembleRegressor compares them.
+//
+// Why the trainer keeps its own trees (src/learners/tree.ts, RegressionTree): growing and
+// boosting need what scoring does not — a bin threshold per split (the trainer predicts on
+// uint8 bins, every iteration, on all training and validation rows), gain and cover (feature
+// importance), and one tree object per iteration (an ensemble in one set of arrays would be
+// reallocated as trees are added). Scoring needs what the trainer does not: all trees in one set
+// of arrays indexed by node, float64 leaf sums, the ONNX missing-value rule. Converting once at
+// export costs one pass over the nodes and keeps both hot loops as they are.
+import type { FittedGradientBoosting } from '../learners/gradientBoosting';
 
 export const LEAF = -1;
 
@@ -75,4 +87,41 @@ export class TreeEnsemble implements TreeEnsembleArrays {
     for (let i = 0; i < rows; i++) out[i] = 1 / (1 + Math.exp(-this.margin(x, i * d)));
     return out;
   }
+}
+
+/**
+ * The fitted trees in one flat ensemble: tree t's nodes follow one another from roots[t], in the
+ * fitted tree's own node order, so node i of tree t is roots[t] + i.
+ */
+export function treeEnsembleOfFitted(model: Pick<FittedGradientBoosting, 'trees' | 'baseScore' | 'nFeatures'>): TreeEnsemble {
+  let n = 0;
+  for (const tree of model.trees) n += tree.nNodes;
+  const roots = new Int32Array(model.trees.length);
+  const feature = new Int32Array(n);
+  const threshold = new Float32Array(n);
+  const trueNode = new Int32Array(n);
+  const falseNode = new Int32Array(n);
+  const missingTrue = new Uint8Array(n);
+  const value = new Float64Array(n);
+  let at = 0;
+  model.trees.forEach((tree, t) => {
+    roots[t] = at;
+    for (let i = 0; i < tree.nNodes; i++) {
+      const node = at + i;
+      if (tree.feature[i] < 0) {
+        feature[node] = LEAF;
+        value[node] = tree.value[i];
+        continue;
+      }
+      // The fitted trees go left when x ≤ threshold, so "true" = left, and NaN goes to the true
+      // branch iff it goes left.
+      feature[node] = tree.feature[i];
+      threshold[node] = tree.threshold[i];
+      trueNode[node] = at + tree.left[i];
+      falseNode[node] = at + tree.right[i];
+      missingTrue[node] = tree.missingLeft[i];
+    }
+    at += tree.nNodes;
+  });
+  return new TreeEnsemble({ roots, feature, threshold, trueNode, falseNode, missingTrue, value, baseScore: model.baseScore, nFeatures: model.nFeatures });
 }

@@ -8,7 +8,7 @@ import { buildFeatureRow } from '../features/featureBuilder';
 import { contractWidth } from '../features/featureContract';
 import { LoadedModel } from './loadedModel';
 import { selectOutput, OutputSelectionError } from './outputSelection';
-import { unwrapZipMap } from '../onnx/unwrapZipMap';
+import { unwrapZipMap } from '../onnx';
 
 /** The model cannot serve; `reason` says why (logged, and the previous model keeps serving). */
 export class ModelRejectedError extends Error {}

@@ -3,7 +3,7 @@
 // [N,2] probabilities, or a ZipMap already turned into its probability tensor) and regressors.
 import type { InferenceSession } from 'onnxruntime-node';
 import type { OutputHint } from '../models/modelManifest';
-import type { UnwrappedZipMap } from '../onnx/unwrapZipMap';
+import type { UnwrappedZipMap } from '../onnx';
 
 export type ScoreKind = 'probability' | 'regressor';
 

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { columnNames, contractWidth, type FeatureContract } from '../features/featureContract';
 import { MODEL_NAME } from '../models/modelManifest';
 import { ModelRegistry } from '../models/modelRegistry';
-import { verifyOnnx } from '../onnx/verifyOnnx';
+import { verifyOnnx } from '../onnx';
 import type { HistGradientBoostingParams } from '../learners/gradientBoosting';
 import { evaluateBinary } from '../learners/metrics';
 import { trainBinaryModel, OnnxParityError } from './trainBinaryModel';

@@ -1,7 +1,5 @@
 // One call for callers (model registry, training job): features in → GBDT + ONNX bytes + report out.
-import { exportGradientBoostingToOnnx } from '../onnx/exportGradientBoosting';
-import { exportLogisticRegressionToOnnx } from '../onnx/exportLogisticRegression';
-import { verifyOnnx } from '../onnx/verifyOnnx';
+import { exportGradientBoostingToOnnx, exportLogisticRegressionToOnnx, verifyOnnx } from '../onnx';
 import { Dataset, validateDataset } from '../learners/dataset';
 import { FittedGradientBoosting, HistGradientBoostingClassifier, HistGradientBoostingParams, IterationInfo } from '../learners/gradientBoosting';
 import { FittedLogisticRegression, LogisticRegression, LogisticRegressionParams } from '../learners/logisticRegression';

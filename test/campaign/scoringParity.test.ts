@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMBINATION_COUNT } from '../../src/events/contactCombinations';
 import { expandCombinations, leadMatrix } from '../../src/campaign/features/campaignRows';
 import { openCampaignModel, type CampaignModel } from '../../src/campaign/model/campaignModel';
-import { decodeTreeEnsemble } from '../../src/onnx/decodeTreeEnsemble';
+import { decodeTreeEnsemble } from '../../src/onnx';
 import { trainCampaignModel, type TrainedCampaignModel } from '../../src/training/campaign/trainCampaignModel';
 import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
 import { sha256Hex } from '../../src/models/modelRegistry';

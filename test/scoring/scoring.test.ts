@@ -1,7 +1,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { loadModel, ModelRejectedError } from '../../src/scoring/loadModel';
 import type { LoadedModel } from '../../src/scoring/loadedModel';
-import { unwrapZipMap } from '../../src/onnx/unwrapZipMap';
+import { unwrapZipMap } from '../../src/onnx';
 import { Ranker } from '../../src/ranking/ranker';
 import { seededRandom } from '../../src/learners/epsilonGreedy';
 import { emptyPriors } from '../../src/features/priors';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainBinaryModel } from '../../src/training/trainBinaryModel';
 import { makeSyntheticBinary, sliceRows } from '../../tools/synthetic/gbdtDataset';
-import { createOnnxSession, runOnnxProbability } from '../../src/onnx/verifyOnnx';
+import { createOnnxSession, runOnnxProbability } from '../../src/onnx';
 
 describe('trainBinaryModel', () => {
   it('returns a model, verified ONNX bytes for it and the baseline, and a report', async () => {

@@ -6,10 +6,9 @@ import { COMBINATION_COUNT } from '../../events/contactCombinations';
 import { campaignLayout, type CampaignLayout } from '../features/campaignContract';
 import { parseManifest, type ModelManifest } from '../../models/modelManifest';
 import { sha256Hex } from '../../models/modelRegistry';
-import { createOnnxSession } from '../../onnx/verifyOnnx';
+import { createOnnxSession, decodeTreeEnsemble } from '../../onnx';
 import { CombinationTreeScorer } from './combinationTreeScorer';
 import { onnxCombinationScorer, treeCombinationScorer, type CombinationScorer, type OnnxRun, type ScoringEngine } from './combinationScorer';
-import { decodeTreeEnsemble } from '../../onnx/decodeTreeEnsemble';
 
 export const ENGINE_PARITY_TOLERANCE = 1e-5;
 

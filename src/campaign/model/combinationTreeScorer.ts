@@ -7,7 +7,7 @@
 import { COMBINATIONS, COMBINATION_COUNT } from '../../events/contactCombinations';
 import type { CampaignLayout } from '../features/campaignContract';
 import { writeCombinationColumns } from '../features/campaignRows';
-import { LEAF, type TreeEnsemble } from '../../onnx/treeEnsemble';
+import { LEAF, type TreeEnsemble } from '../../onnx';
 
 const KIND_LEAF = 0;
 const KIND_LEAD = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProtoWriter } from '../../src/onnx/protobuf';
+import { ProtoWriter } from '../../src/onnx/protobufWriter';
 
 const bytes = (w: ProtoWriter) => Array.from(w.finish());
 

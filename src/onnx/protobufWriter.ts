@@ -1,4 +1,7 @@
-// Minimal protocol-buffers wire-format writer (varint, fixed32, length-delimited) for ONNX export.
+// Protocol-buffers wire-format writer (varint, fixed32, length-delimited): ProtoWriter builds a
+// message field by field (onnxModelWriter.ts writes whole models with it); lengthDelimited and
+// varintField encode single fields for splicing into bytes read by protobufReader.ts.
+import { WireType, tagOf } from './protobufWire';
 
 const textEncoder = new TextEncoder();
 
@@ -31,21 +34,21 @@ export class ProtoWriter {
     this.buf[this.len++] = Number(v);
   }
 
-  private tag(field: number, wireType: number): void {
-    this.rawVarint(field * 8 + wireType);
+  private tag(field: number, wireType: WireType): void {
+    this.rawVarint(tagOf(field, wireType));
   }
 
   /** int32/int64/enum/bool field (wire type 0). */
   varint(field: number, value: number | bigint): this {
     if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`protobuf: field ${field} needs an integer, got ${value}`);
-    this.tag(field, 0);
+    this.tag(field, WireType.varint);
     this.rawVarint(value);
     return this;
   }
 
   /** float field (wire type 5, little-endian IEEE-754 single). */
   float(field: number, value: number): this {
-    this.tag(field, 5);
+    this.tag(field, WireType.fixed32);
     this.ensure(4);
     new DataView(this.buf.buffer, this.buf.byteOffset + this.len, 4).setFloat32(0, value, true);
     this.len += 4;
@@ -53,7 +56,7 @@ export class ProtoWriter {
   }
 
   bytes(field: number, data: Uint8Array): this {
-    this.tag(field, 2);
+    this.tag(field, WireType.lengthDelimited);
     this.rawVarint(data.length);
     this.ensure(data.length);
     this.buf.set(data, this.len);
@@ -93,4 +96,26 @@ export class ProtoWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
+}
+
+/** A varint on its own (a tag, a length or a value), as Buffer. */
+export function encodeVarint(value: number | bigint): Buffer {
+  let v = BigInt(value);
+  const out: number[] = [];
+  while (v >= 0x80n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return Buffer.from(out);
+}
+
+/** One length-delimited field (bytes, string or embedded message). */
+export function lengthDelimited(field: number, content: Uint8Array): Buffer {
+  return Buffer.concat([encodeVarint(tagOf(field, WireType.lengthDelimited)), encodeVarint(content.length), content]);
+}
+
+/** One varint field. */
+export function varintField(field: number, value: number): Buffer {
+  return Buffer.concat([encodeVarint(tagOf(field, WireType.varint)), encodeVarint(value)]);
 }
