@@ -1,4 +1,5 @@
-import { FieldError, TrackedEvent, validateClientEvent } from '../events/eventSchema';
+import type { FieldError } from '../common/fieldPath';
+import { TrackedEvent, validateClientEvent } from '../events/eventSchema';
 
 export interface CaptureLimits {
   maxEvents: number;

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { formatPath, type FieldError } from '../common/fieldPath';
 import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from './contactCombinations';
 
 /** Version of the event schema this code writes and understands. Bump on breaking changes. */
@@ -151,11 +152,6 @@ export interface TrackedEvent extends Omit<ClientEvent, 'type' | 'timestamp' | '
   timeSlot?: (typeof TIME_SLOTS)[number];
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ID_FIELDS = ['id', 'userId', 'anonymousId', 'productId', 'offerId'] as const;
 
@@ -168,15 +164,6 @@ export function unusableIdReason(value: string): string | undefined {
   if (value === '.' || value === '..') return 'must not be "." or ".."';
   if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode (no lone surrogates)';
   return undefined;
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
 }
 
 function pointerToPath(pointer: string): (string | number)[] {

@@ -2,7 +2,7 @@
 // `decision` (src/ranking/decisionEvents.ts decisionEvent), `reward` and `activation`. Each is
 // checked field by field; a bad one is reported with the path of the first offending field.
 import { z } from 'zod';
-import { formatPath } from '../events/eventSchema';
+import { formatPath } from '../common/fieldPath';
 import type { ProfileView } from '../features/profileView';
 import type { RewardPolicy } from '../ranking/decisionEvents';
 
