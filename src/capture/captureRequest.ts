@@ -1,5 +1,6 @@
 import type { FieldError } from '../common/fieldPath';
-import { TrackedEvent, validateClientEvent } from '../events/eventSchema';
+import type { TrackedEvent } from '../events/eventSchema';
+import { validateClientEvent } from '../events/eventValidation';
 
 export interface CaptureLimits {
   maxEvents: number;

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateClientEvent } from '../../../src/events/eventSchema';
+import { validateClientEvent } from '../../../src/events/eventValidation';
 import { validateOffer } from '../../../src/ranking/catalog/offerSchema';
 import { parseRankRequest } from '../../../src/ranking/rankRequest';
 import { parseLoggedEvent } from '../../../src/training/loggedEvents';
