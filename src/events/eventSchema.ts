@@ -1,5 +1,5 @@
 // The tracked event: its types and fields (docs/events.md). The one validator of these rules is
-// eventValidation.ts.
+// eventValidation.ts; the learning loop's server events are in learningEvents.ts.
 import { CHANNELS, DAYS, TIME_SLOTS } from './contactCombinations';
 
 /** Version of the event schema this code writes and understands. Bump on breaking changes. */

@@ -284,7 +284,7 @@ export function validateClientEvent(input: unknown, receivedAt: Date, receivedIs
  * Checks a stored event (a message body's event, an envelope element, an archived event): what
  * capture accepted, the server's own decision / reward / activation events, with the fields the
  * server adds (`receivedAt`, `day` / `timeSlot`, `decision`). The `decision` member's own shape is
- * checked by its reader (the trainer).
+ * checked by its reader (learningEvents.ts).
  */
 export function checkEventValue(value: unknown): EventCheck {
   const { issues, timeMs } = issuesOf(value, 'stored', NaN);

@@ -11,7 +11,7 @@ import { flattenFeatures } from '../../src/features/flattenFeatures';
 import { priorFor } from '../../src/features/priors';
 import { profileViewFromDocument, type ProfileView } from '../../src/features/profileView';
 import { segmentOf } from '../../src/features/segment';
-import { decisionEvent, rewardEvent, type DecisionRecord } from '../../src/ranking/decisionEvents';
+import { decisionEvent, rewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
 import { epsilonGreedy } from '../../src/learners/epsilonGreedy';
 import { signEventId } from '../../src/ranking/eventIdToken';
 import { historyEvents } from './history';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { validateClientEvent } from '../../../src/events/eventValidation';
 import { validateOffer } from '../../../src/ranking/catalog/offerSchema';
 import { parseRankRequest } from '../../../src/ranking/rankRequest';
-import { parseLoggedEvent } from '../../../src/training/loggedEvents';
+import { parseLoggedEvent } from '../../../src/events/learningEvents';
 import { readLoggedEvents } from '../../../src/training/readLoggedEvents';
 import { createWorld } from '../../../tools/simulator/simWorld';
 import { historyEvents } from '../../../tools/simulator/history';

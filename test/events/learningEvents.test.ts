@@ -1,6 +1,6 @@
 // The learning-loop events as the aggregation reads them: valid, and counted per offer.
 import { describe, it, expect } from 'vitest';
-import { activationEvent, decisionEvent, rewardEvent, type DecisionRecord } from '../../src/ranking/decisionEvents';
+import { activationEvent, decisionEvent, rewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
 import { checkTrackedEvent } from '../../src/events/eventValidation';
 import { computeDeltas, type AggregateDelta } from '../../src/aggregation/deltas';
 
