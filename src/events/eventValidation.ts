@@ -67,6 +67,7 @@ const CLIENT_FIELDS: ReadonlySet<string> = new Set([
   'currency', 'leadId', 'campaignId', 'touchId', 'channel', 'context', 'properties',
 ]);
 const CONTEXT_TEXT: Readonly<Record<string, number>> = { page: 2048, referrer: 2048, channel: 256, locale: 35, campaign: 256, userAgent: 1024 };
+const CONTEXT_PATHS: Readonly<Record<string, string>> = Object.fromEntries(Object.keys(CONTEXT_TEXT).map((k) => [k, `context.${k}`]));
 const DEVICE_SET: ReadonlySet<string> = new Set(DEVICES);
 const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
 const DAY_SET: ReadonlySet<string> = new Set(DAYS);
@@ -120,7 +121,7 @@ function checkContext(issues: Issue[], context: unknown): void {
     const value = context[key];
     if (value === undefined) continue;
     if (key === 'device') checkEnum(issues, value, 'context.device', DEVICE_SET);
-    else if (Object.prototype.hasOwnProperty.call(CONTEXT_TEXT, key)) checkText(issues, value, formatPath(['context', key]), CONTEXT_TEXT[key]);
+    else if (Object.prototype.hasOwnProperty.call(CONTEXT_TEXT, key)) checkText(issues, value, CONTEXT_PATHS[key], CONTEXT_TEXT[key]);
     else issues.push({ path: formatPath(['context', key]), message: 'is not a known field' });
   }
 }
@@ -134,16 +135,15 @@ function checkProperties(issues: Issue[], properties: unknown): void {
   let count = 0;
   for (const key in properties) {
     count++;
-    const path = formatPath(['properties', key]);
     if (FORBIDDEN.has(key) || !withinLength(key, 64)) {
-      issues.push({ path, message: 'is not an allowed property name' });
+      issues.push({ path: formatPath(['properties', key]), message: 'is not an allowed property name' });
       continue;
     }
     const value = properties[key];
     if (typeof value === 'string') {
-      if (!withinLength(value, 1024)) issues.push({ path, message: 'must be at most 1024 characters' });
+      if (!withinLength(value, 1024)) issues.push({ path: formatPath(['properties', key]), message: 'must be at most 1024 characters' });
     } else if (typeof value !== 'boolean' && !isFiniteNumber(value)) {
-      issues.push({ path, message: 'must be a string, number or boolean' });
+      issues.push({ path: formatPath(['properties', key]), message: 'must be a string, number or boolean' });
     }
   }
   if (count > 50) issues.push({ path: 'properties', message: 'must have at most 50 keys' });
