@@ -4,7 +4,7 @@
 import type { TrackedEvent } from '../events/eventSchema';
 import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import { eventsInBody } from '../events/eventEnvelope';
-import { checkEventValue, decodeBody } from './eventCheck';
+import { checkEventValue, decodeBody } from '../events/eventValidation';
 import {
   addEventToCounters, channelOf, countsForOffer, countsForProduct, offerOf, zeroCounters,
   type AggregateKind, type Counters, offerSegmentOf,

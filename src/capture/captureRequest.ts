@@ -1,4 +1,6 @@
-import { FieldError, TrackedEvent, validateClientEvent } from '../events/eventSchema';
+import type { FieldError } from '../common/fieldPath';
+import type { TrackedEvent } from '../events/eventSchema';
+import { validateClientEvent } from '../events/eventValidation';
 
 export interface CaptureLimits {
   maxEvents: number;

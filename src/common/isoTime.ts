@@ -16,6 +16,15 @@ function digits(s: string, from: number, count: number): number {
 
 /** Epoch ms of an ISO 8601 date-time with a zone (Z or ±hh:mm), or NaN. */
 export function parseIsoTime(s: string): number {
+  const ms = parseCanonicalIsoTime(s);
+  return ms === ms ? ms : ISO_DATE_TIME.test(s) ? Date.parse(s) : NaN;
+}
+
+/**
+ * Epoch ms of a valid date-time in toISOString()'s form (`2024-03-04T09:00:00.000Z`, or without
+ * milliseconds), or NaN for anything else, valid or not.
+ */
+export function parseCanonicalIsoTime(s: string): number {
   const length = s.length;
   if (
     (length === 24 || length === 20) && s.charCodeAt(length - 1) === 90 /* Z */ &&
@@ -38,7 +47,7 @@ export function parseIsoTime(s: string): number {
       }
     }
   }
-  return ISO_DATE_TIME.test(s) ? Date.parse(s) : NaN;
+  return NaN;
 }
 
 /**
@@ -71,4 +80,39 @@ export function parseInstant(text: string): number | undefined {
 
 export function toIso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+// RFC 3339 date-time with a zone, exactly as ajv-formats' "date-time" (full mode) checks it: date
+// and time separated by T or white space, seconds required, leap second 23:59:60 UTC, offset Z,
+// ±hh, ±hhmm or ±hh:mm. The tracked-event validator uses it for the rules it took over from the
+// Ajv schema (test/common/isoTime.test.ts compares the two).
+const RFC3339_DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+const RFC3339_TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+const RFC3339_SEPARATOR = /t|\s/i;
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+export function isRfc3339DateTime(s: string): boolean {
+  const parts = s.split(RFC3339_SEPARATOR);
+  if (parts.length !== 2) return false;
+  const d = RFC3339_DATE.exec(parts[0]);
+  if (!d) return false;
+  const year = +d[1];
+  const month = +d[2];
+  const day = +d[3];
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month]))) return false;
+  const t = RFC3339_TIME.exec(parts[1]);
+  if (!t) return false;
+  const hour = +t[1];
+  const minute = +t[2];
+  const second = +t[3];
+  const zone = t[4];
+  const sign = t[5] === '-' ? -1 : 1;
+  const zoneHours = +(t[6] || 0);
+  const zoneMinutes = +(t[7] || 0);
+  if (zoneHours > 23 || zoneMinutes > 59 || !zone) return false;
+  if (hour <= 23 && minute <= 59 && second < 60) return true;
+  const utcMinute = minute - zoneMinutes * sign;
+  const utcHour = hour - zoneHours * sign - (utcMinute < 0 ? 1 : 0);
+  return (utcHour === 23 || utcHour === -1) && (utcMinute === 59 || utcMinute === -1) && second < 61;
 }

@@ -1,7 +1,7 @@
 // The feature contract: which inputs a model reads, in which column order, and how each is encoded.
 // Stored in every model manifest, so training and serving build identical rows (docs/ranking.md).
 import { z } from 'zod';
-import { formatPath } from '../events/eventSchema';
+import { formatPath } from '../common/fieldPath';
 
 export const FEATURE_CONTRACT_VERSION = 1;
 export const MAX_COLUMNS = 10_000;

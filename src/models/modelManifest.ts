@@ -1,6 +1,6 @@
 // manifest.json of a registered model: what the scorer needs to trust and feed it.
 import { z } from 'zod';
-import { formatPath } from '../events/eventSchema';
+import { formatPath } from '../common/fieldPath';
 import { featureContractSchema } from '../features/featureContract';
 
 export const MANIFEST_VERSION = 1;

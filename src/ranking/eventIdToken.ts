@@ -99,8 +99,3 @@ export function verifyEventId(eventId: string, keys: readonly Buffer[], nowMs: n
   if (nowMs - claims.issuedAtMs > maxAgeMs) return { ok: false, reason: 'expired' };
   return { ok: true, claims: { ...claims, ...(clientEventId !== undefined ? { clientEventId } : {}) } };
 }
-
-/** The anonymous key decision, reward and activation events of an event without a user share (same partition). */
-export function anonymousKeyOf(eventId: string): string {
-  return `evt-${crypto.createHash('sha256').update(eventId, 'utf8').digest('base64url').slice(0, 27)}`;
-}

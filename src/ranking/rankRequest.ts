@@ -1,5 +1,6 @@
 // Validation of a Personalizer rank request body (v1.0 RankRequest), with Personalizer's rules and
 // messages, each error naming the field.
+import type { FeatureObject } from '../events/learningEvents';
 
 export const MAX_ACTIONS = 50;
 export const MAX_ID_LENGTH = 256;
@@ -8,7 +9,8 @@ export const MAX_USER_ID_LENGTH = 128;
 const MAX_FEATURE_DEPTH = 8;
 const MAX_FEATURE_VALUES = 2000;
 
-export type FeatureObject = Record<string, unknown>;
+/** A feature object is logged as received: its type is the decision event's. */
+export type { FeatureObject };
 
 export interface RankAction {
   id: string;

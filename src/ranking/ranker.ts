@@ -9,7 +9,7 @@ import type { ProfileSource } from '../features/profileCache';
 import type { ProfileView } from '../features/profileView';
 import { segmentOf } from '../features/segment';
 import type { LoadedModel } from '../scoring/loadedModel';
-import { decisionEvent, type DecisionRecord } from './decisionEvents';
+import { decisionEvent, type DecisionRecord } from '../events/learningEvents';
 import { epsilonGreedy, type Random } from '../learners/epsilonGreedy';
 import { signEventId } from './eventIdToken';
 import type { FeatureObject, RankAction } from './rankRequest';

@@ -11,7 +11,7 @@
 //   the cold-start prior.
 import { flattenFeatures, type FeatureValue } from '../features/flattenFeatures';
 import { FEATURE_CONTRACT_VERSION, parseFeatureContract, type FeatureContract, type FeatureEncoding, type FeatureSpec } from '../features/featureContract';
-import type { LoggedDecision } from './loggedEvents';
+import type { LoggedDecision } from '../events/learningEvents';
 import { TrainingDataError } from './trainingDataError';
 
 export interface ContractOptions {

@@ -10,7 +10,7 @@ import { buildFeatureMatrix, writeFeatureRow } from '../features/featureBuilder'
 import { columnNames, contractWidth, type FeatureContract } from '../features/featureContract';
 import { flattenFeatures } from '../features/flattenFeatures';
 import type { Dataset } from '../learners/dataset';
-import type { LoggedDecision } from './loggedEvents';
+import type { LoggedDecision } from '../events/learningEvents';
 import { rewardLabel, type JoinedDecision } from './rewardJoin';
 
 export interface RowDataset extends Dataset {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeDeltas, rebuildDelta, type AggregateDelta, type ProfileDelta } from '../../src/aggregation/deltas';
-import { checkTrackedEvent } from '../../src/aggregation/eventCheck';
+import { checkTrackedEvent } from '../../src/events/eventValidation';
 import { addEventToProfile, emptyProfile, mergeProfiles, profileFromDocument, profileToFields, RECENT_PRODUCTS_MAX } from '../../src/aggregation/profile';
 import { foldDelta, locate } from '../../src/aggregation/documents';
 import type { TrackedEvent } from '../../src/events/eventSchema';

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import crypto from 'node:crypto';
-import { signEventId, verifyEventId, anonymousKeyOf } from '../../src/ranking/eventIdToken';
+import { signEventId, verifyEventId } from '../../src/ranking/eventIdToken';
+import { anonymousKeyOf } from '../../src/events/learningEvents';
 
 const key = crypto.randomBytes(32);
 const oldKey = crypto.randomBytes(32);

@@ -2,9 +2,8 @@
 // sum / earliest, activation, pending windows, duplicates and re-sent copies.
 import { describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/events/eventSchema';
-import { activationEvent, decisionEvent, rewardEvent, type DecisionRecord, type RewardPolicy } from '../../src/ranking/decisionEvents';
+import { activationEvent, decisionEvent, parseLoggedEvent, rewardEvent, type DecisionRecord, type RewardPolicy } from '../../src/events/learningEvents';
 import { LoggedEventCollector } from '../../src/training/loggedEventCollector';
-import { parseLoggedEvent } from '../../src/training/loggedEvents';
 import { joinRewards, rewardLabel } from '../../src/training/rewardJoin';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);

@@ -8,7 +8,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { TrackedEvent } from '../../src/events/eventSchema';
 import { FEATURE_CONTRACT_VERSION, type FeatureContract } from '../../src/features/featureContract';
 import { ModelRegistry } from '../../src/models/modelRegistry';
-import { rewardEvent } from '../../src/ranking/decisionEvents';
+import { rewardEvent } from '../../src/events/learningEvents';
 import { runTraining, type TrainingRunOptions } from '../../src/training';
 import { generateDecisionLog } from '../../tools/synthetic/decisions/syntheticDecisionLog';
 import { pairedDifference, policyValueGate } from '../../src/training/trainingGates';

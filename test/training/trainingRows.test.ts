@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFeatureRow } from '../../src/features/featureBuilder';
 import { columnNames } from '../../src/features/featureContract';
 import { flattenFeatures } from '../../src/features/flattenFeatures';
-import type { LoggedDecision } from '../../src/training/loggedEvents';
+import type { LoggedDecision } from '../../src/events/learningEvents';
 import { deriveFeatureContract } from '../../src/training/deriveFeatureContract';
 import type { JoinedDecision } from '../../src/training/rewardJoin';
 import { splitByTime } from '../../src/training/timeSplit';

@@ -257,6 +257,7 @@ async function main(args: OptionValues<typeof CHAOS_COMMAND.options>): Promise<n
     }
     if (foreign > 0) failures.push(`${foreign} archived events are not from the stream`);
     if (archive.unreadable > 0) failures.push(`${archive.unreadable} archived bodies are not JSON objects`);
+    if (archive.invalid > 0) failures.push(`${archive.invalid} archived events are not valid tracked events (aggregation dead-letters them)`);
 
     const expected = expectedAggregates(archive.events, WINDOWS);
     const stored = await storedAggregates(conn.cosmos);

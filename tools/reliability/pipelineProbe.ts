@@ -4,6 +4,7 @@ import { EventHubConsumerClient } from '@azure/event-hubs';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { createCosmosClient } from '../../src/clients/cosmosClients';
 import { readArchive } from '../../src/archive/archiveReader';
+import { checkEventValue } from '../../src/events/eventValidation';
 import { decodeCaptureAvro } from '../../src/archive/captureAvro';
 import { windowStartMs } from '../../src/aggregation/windows';
 
@@ -102,12 +103,15 @@ export interface ArchiveContents {
   rawDuplicates: number;
   /** Bodies that are not JSON objects. */
   unreadable: number;
+  /** JSON objects the tracked-event validator refuses: aggregation dead-letters them. */
+  invalid: number;
 }
 
 export async function readArchiveContents(container: ContainerClient): Promise<ArchiveContents> {
   const events: Record<string, unknown>[] = [];
   const sequences = new Map<string, number[]>();
   let unreadable = 0;
+  let invalid = 0;
   for await (const e of readArchive(container)) {
     let list = sequences.get(e.partitionId);
     if (!list) sequences.set(e.partitionId, (list = []));
@@ -115,8 +119,10 @@ export async function readArchiveContents(container: ContainerClient): Promise<A
     if (!e.envelopePosition) list.push(e.sequenceNumber);
     try {
       const body = JSON.parse(e.body.toString('utf8')) as unknown;
-      if (typeof body === 'object' && body !== null && !Array.isArray(body)) events.push(body as Record<string, unknown>);
-      else unreadable++;
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+        events.push(body as Record<string, unknown>);
+        if (!checkEventValue(body).ok) invalid++;
+      } else unreadable++;
     } catch {
       unreadable++;
     }
@@ -129,7 +135,7 @@ export async function readArchiveContents(container: ContainerClient): Promise<A
   }
   let distinct = 0;
   for (const list of sequences.values()) distinct += list.length;
-  return { events, sequences, rawDuplicates: raw - distinct, unreadable };
+  return { events, sequences, rawDuplicates: raw - distinct, unreadable, invalid };
 }
 
 export async function countBlobs(container: ContainerClient): Promise<number> {

@@ -5,12 +5,13 @@
 // action, for the trainer's benchmark and tests (written as CSV or as a Capture-format archive).
 import crypto from 'node:crypto';
 import { addEventToProfile, emptyProfile, profileToFields, type ProfileAccumulator } from '../../src/aggregation/profile';
-import { validateClientEvent, type ClientEvent, type TrackedEvent } from '../../src/events/eventSchema';
+import type { ClientEvent, TrackedEvent } from '../../src/events/eventSchema';
+import { validateClientEvent } from '../../src/events/eventValidation';
 import { flattenFeatures } from '../../src/features/flattenFeatures';
 import { priorFor } from '../../src/features/priors';
 import { profileViewFromDocument, type ProfileView } from '../../src/features/profileView';
 import { segmentOf } from '../../src/features/segment';
-import { decisionEvent, rewardEvent, type DecisionRecord } from '../../src/ranking/decisionEvents';
+import { decisionEvent, rewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
 import { epsilonGreedy } from '../../src/learners/epsilonGreedy';
 import { signEventId } from '../../src/ranking/eventIdToken';
 import { historyEvents } from './history';

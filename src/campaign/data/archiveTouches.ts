@@ -1,8 +1,11 @@
 // Touches from the event archive: `campaign_touch` events (POST /api/events) become touches, and
 // a `campaign_response` marks its touch converted — the touch it names in touchId, or else the
-// latest touch of the same lead and campaign in the ATTRIBUTION_DAYS before the response.
+// latest touch of the same lead and campaign in the ATTRIBUTION_DAYS before the response. Each
+// campaign event is checked with the tracked-event validator every archive reader uses.
 import type { ArchivedEvent } from '../../archive/archiveReader';
-import { CHANNELS, DAYS, TIME_SLOTS, type Channel } from '../../events/contactCombinations';
+import { DAYS, TIME_SLOTS } from '../../events/contactCombinations';
+import type { TrackedEvent } from '../../events/eventSchema';
+import { checkEventValue } from '../../events/eventValidation';
 import type { Touch } from './records';
 
 export const ATTRIBUTION_DAYS = 14;
@@ -12,42 +15,45 @@ export interface ArchiveTouchStats {
   responseEvents: number;
   /** Responses that matched no touch (named touch absent, or none in the window). */
   unmatchedResponses: number;
-  /** Campaign events without the fields a touch needs (e.g. written before day/timeSlot existed). */
+  /**
+   * Campaign events that are not valid tracked events, and touches without the fields a touch
+   * needs (e.g. written before day/timeSlot existed).
+   */
   skipped: number;
 }
-
-type Obj = Record<string, unknown>;
-
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Touches (sorted by time) from parsed event bodies; other event types are ignored. */
 export function touchesFromEvents(events: Iterable<unknown>): { touches: Touch[]; stats: ArchiveTouchStats } {
   const stats: ArchiveTouchStats = { touchEvents: 0, responseEvents: 0, unmatchedResponses: 0, skipped: 0 };
   const touches = new Map<string, Touch>();
-  const responses: Obj[] = [];
+  const responses: TrackedEvent[] = [];
   for (const raw of events) {
     if (typeof raw !== 'object' || raw === null) continue;
-    const e = raw as Obj;
+    const type = (raw as { type?: unknown }).type;
+    if (type !== 'campaign_touch' && type !== 'campaign_response') continue;
+    if (type === 'campaign_response') stats.responseEvents++;
+    else stats.touchEvents++;
+    const checked = checkEventValue(raw);
+    if (!checked.ok) {
+      stats.skipped++;
+      continue;
+    }
+    const e = checked.event;
     if (e.type === 'campaign_response') {
-      stats.responseEvents++;
       responses.push(e);
       continue;
     }
-    if (e.type !== 'campaign_touch') continue;
-    stats.touchEvents++;
-    const id = str(e.id);
-    const leadId = str(e.leadId);
-    const campaignId = str(e.campaignId);
-    const channel = CHANNELS.includes(e.channel as Channel) ? (e.channel as Channel) : undefined;
-    const day = DAYS.indexOf(e.day as (typeof DAYS)[number]);
-    const slot = TIME_SLOTS.indexOf(e.timeSlot as (typeof TIME_SLOTS)[number]);
-    const timeMs = typeof e.timestamp === 'string' ? Date.parse(e.timestamp) : NaN;
-    if (!id || !leadId || !campaignId || !channel || day < 0 || slot < 0 || !Number.isFinite(timeMs)) {
+    // Valid touches have leadId, campaignId and channel; day and timeSlot since capture adds them.
+    const day = e.day === undefined ? -1 : DAYS.indexOf(e.day);
+    const slot = e.timeSlot === undefined ? -1 : TIME_SLOTS.indexOf(e.timeSlot);
+    if (day < 0 || slot < 0) {
       stats.skipped++;
       continue;
     }
     // The archive delivers each event once; a client retry with the same id is the same touch.
-    if (!touches.has(id)) touches.set(id, { touchId: id, leadId, campaignId, channel, day, slot, touchedAt: e.timestamp as string, timeMs, converted: false });
+    if (!touches.has(e.id)) {
+      touches.set(e.id, { touchId: e.id, leadId: e.leadId!, campaignId: e.campaignId!, channel: e.channel!, day, slot, touchedAt: e.timestamp, timeMs: checked.timeMs, converted: false });
+    }
   }
   const byLeadCampaign = new Map<string, Touch[]>();
   for (const t of touches.values()) {
@@ -59,11 +65,11 @@ export function touchesFromEvents(events: Iterable<unknown>): { touches: Touch[]
   for (const list of byLeadCampaign.values()) list.sort((a, b) => a.timeMs - b.timeMs);
   const windowMs = ATTRIBUTION_DAYS * 86_400_000;
   for (const r of responses) {
-    const named = str(r.touchId);
+    const named = r.touchId;
     let touch = named ? touches.get(named) : undefined;
     if (!named) {
-      const atMs = typeof r.timestamp === 'string' ? Date.parse(r.timestamp) : NaN;
-      const list = byLeadCampaign.get(`${str(r.leadId)}\u0000${str(r.campaignId)}`) ?? [];
+      const atMs = Date.parse(r.timestamp);
+      const list = byLeadCampaign.get(`${r.leadId}\u0000${r.campaignId}`) ?? [];
       for (let i = list.length - 1; i >= 0; i--) {
         if (list[i].timeMs <= atMs) {
           if (atMs - list[i].timeMs <= windowMs) touch = list[i];

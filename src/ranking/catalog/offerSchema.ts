@@ -1,6 +1,6 @@
 // An offer of the catalog (Cosmos container `catalog`, partition key /id), as the admin endpoints accept it.
 import { z } from 'zod';
-import { formatPath, type FieldError } from '../../events/eventSchema';
+import { formatPath, type FieldError } from '../../common/fieldPath';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -2,7 +2,7 @@
 // (for decisions ranked with deferActivation=true that the user did get to see).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { API_KEY_HEADER } from '../apiKeyAuth';
-import { activationEvent } from '../decisionEvents';
+import { activationEvent } from '../../events/learningEvents';
 import { unauthorized } from '../personalizerErrors';
 import { publishOne, verifyEvent, type EventCallDeps } from './eventCallDeps';
 

@@ -2,7 +2,7 @@
 // `reward` event for the rewardActionId signed into the eventId.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { API_KEY_HEADER } from '../apiKeyAuth';
-import { rewardEvent } from '../decisionEvents';
+import { rewardEvent } from '../../events/learningEvents';
 import { badRequest, unauthorized } from '../personalizerErrors';
 import { publishOne, verifyEvent, type EventCallDeps } from './eventCallDeps';
 import { readJsonBody } from '../../common/readJsonBody';

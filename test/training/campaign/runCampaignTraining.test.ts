@@ -50,7 +50,7 @@ describe('the campaign training run', () => {
     expect(steps.size).toBeGreaterThan(0);
     const registry = new ModelRegistry(models);
     expect(await registry.readCurrent('campaign')).toBeUndefined();
-    expect((await registry.loadVersion('campaign', 'v1')).manifest.producer).toMatch(/src\/training\/campaign/);
+    expect(((await registry.loadVersion('campaign', 'v1')).manifest as { producer?: string }).producer).toMatch(/src\/training\/campaign/);
 
     const second = await runCampaignTraining({ source: { folder: path.join(dir, 'data') }, registry: models, modelName: 'campaign', version: 'v2', trees: 15, promote: true });
     expect(second.promoted).toBe(true);

@@ -7,7 +7,7 @@ import type { TrackedEvent } from '../../../src/events/eventSchema';
 import { flattenFeatures } from '../../../src/features/flattenFeatures';
 import type { ProfileView } from '../../../src/features/profileView';
 import { segmentOf } from '../../../src/features/segment';
-import { decisionEvent, rewardEvent, type DecisionRecord, type RewardPolicy } from '../../../src/ranking/decisionEvents';
+import { decisionEvent, rewardEvent, type DecisionRecord, type RewardPolicy } from '../../../src/events/learningEvents';
 import { epsilonGreedy } from '../../../src/learners/epsilonGreedy';
 import { SeededRandom } from '../../../src/learners/random';
 

@@ -1,7 +1,7 @@
 // The learning-loop events as the aggregation reads them: valid, and counted per offer.
 import { describe, it, expect } from 'vitest';
-import { activationEvent, decisionEvent, rewardEvent, type DecisionRecord } from '../../src/ranking/decisionEvents';
-import { checkTrackedEvent } from '../../src/aggregation/eventCheck';
+import { activationEvent, decisionEvent, rewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
+import { checkTrackedEvent } from '../../src/events/eventValidation';
 import { computeDeltas, type AggregateDelta } from '../../src/aggregation/deltas';
 
 const now = new Date('2025-05-01T12:00:00.000Z');
