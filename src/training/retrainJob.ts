@@ -4,10 +4,10 @@
 import type { AzureClients } from '../clients/azureClients';
 import type { Env } from '../config/settings';
 import { readTrainingSettings, RETRAIN_DISABLED_SETTING, retrainDisabled } from '../config/trainingSettings';
-import { runTraining } from './runTraining';
-import type { TrainingRunResult } from './trainingRunOptions';
-import { gatesFromSettings, resolveModelName, storageOf } from './trainingTargets';
-import { trainingSummaryJson } from './trainingSummary';
+import { runTraining } from './offers/runTraining';
+import type { TrainingRunResult } from './offers/trainingRunOptions';
+import { gatesFromSettings, resolveModelName, storageOf } from './offers/trainingTargets';
+import { trainingSummaryJson } from './offers/trainingSummary';
 
 const DAY_MS = 86_400_000;
 

@@ -9,11 +9,11 @@ import type { Env } from '../../src/config/settings';
 import { readLocalSettings } from '../local/host/hostConfig';
 import { CliUsageError, command, flag, helpText, isoTime, nonNegativeInteger, nonNegativeNumber, option, parseCommandLine, text } from '../cli/commandLine';
 import { createProgressRenderer, type ProgressStream } from '../cli/progress';
-import { runTraining } from '../../src/training/runTraining';
+import { runTraining } from '../../src/training/offers/runTraining';
 import { modelKindOf } from '../../src/training/modelKinds';
 import { runCampaignTrainCommand } from './campaign/train';
-import { gatesFromSettings, resolveModelName, storageOf } from '../../src/training/trainingTargets';
-import { formatTrainingSummary, trainingSummaryJson } from '../../src/training/trainingSummary';
+import { gatesFromSettings, resolveModelName, storageOf } from '../../src/training/offers/trainingTargets';
+import { formatTrainingSummary, trainingSummaryJson } from '../../src/training/offers/trainingSummary';
 
 export interface CliIo {
   env: Env;

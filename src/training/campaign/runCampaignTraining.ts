@@ -10,7 +10,7 @@ import { describeSource, readCampaignSource, type CampaignSource } from '../../c
 import { ModelRegistry } from '../../models/modelRegistry';
 import { versionFromTime } from '../modelVersion';
 import { TrainingDataError } from '../trainingDataError';
-import type { TrainingProgress } from '../trainingRunOptions';
+import type { TrainingProgress } from '../trainingProgress';
 import { registerCampaignModel } from './registerCampaignModel';
 import { trainCampaignModel } from './trainCampaignModel';
 

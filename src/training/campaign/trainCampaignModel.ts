@@ -5,6 +5,7 @@ import type { ManifestInput } from '../../models/modelManifest';
 import { trainBinaryModel, type TrainBinaryModelResult } from '../trainBinaryModel';
 import type { HistGradientBoostingParams } from '../../learners/gradientBoosting';
 import { buildTrainingSet, type CampaignTrainingSet } from './campaignTrainingSet';
+import type { TrainingProgress } from '../trainingProgress';
 
 export const CAMPAIGN_MODEL_NAME = 'campaign';
 
@@ -25,7 +26,7 @@ export interface TrainCampaignOptions {
   source?: string;
   log?: (message: string) => void;
   /** Trees grown so far, of at most `total`. */
-  progress?: (p: { step: string; done: number; total: number }) => void;
+  progress?: (p: TrainingProgress) => void;
 }
 
 export interface TrainedCampaignModel {

@@ -10,7 +10,7 @@ import { parseTrainArgs as parseCliArgs, runCli } from '../../../tools/commands/
 import { createProgressRenderer } from '../../../tools/cli/progress';
 import { retrainOnSchedule } from '../../../src/training/retrainJob';
 import { generateDecisionLog } from '../../../tools/synthetic/decisions/syntheticDecisionLog';
-import { DAY, T0, downloadArchive, readJsonBlob, seedArchive, startBlobEnv, type BlobEnv } from '../../training/pipelineTestKit';
+import { DAY, T0, downloadArchive, readJsonBlob, seedArchive, startBlobEnv, type BlobEnv } from '../../training/offers/pipelineTestKit';
 
 let env: BlobEnv;
 let folder: string;

@@ -5,7 +5,7 @@ import { deployedEstimate, roundRecord, trainingRecord } from '../../../tools/de
 import type { TrafficResult } from '../../../tools/simulator/traffic';
 import type { OffPolicyReport } from '../../../src/learners/offPolicy';
 import type { TrainingRunResult } from '../../../src/training';
-import { emptyReport } from '../../../src/training/trainingRunReport';
+import { emptyReport } from '../../../src/training/offers/trainingRunReport';
 import { parseDemoArgs } from '../../../tools/demo/cli';
 import { DEMO_DEFAULTS } from '../../../tools/demo/demoConfig';
 

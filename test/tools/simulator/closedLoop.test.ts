@@ -5,7 +5,7 @@ import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startLocalRuntime, type LocalRuntime } from '../../../tools/local/localRuntime';
 import { silentLogger } from '../../../tools/local/host/hostLogger';
-import { readLoggedEvents } from '../../../src/training/readLoggedEvents';
+import { readLoggedEvents } from '../../../src/training/offers/readLoggedEvents';
 import { runTraining } from '../../../src/training';
 import { createWorld } from '../../../tools/simulator/simWorld';
 import { ShopApi } from '../../../tools/simulator/shopApi';

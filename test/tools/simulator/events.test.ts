@@ -6,7 +6,7 @@ import { validateClientEvent } from '../../../src/events/eventValidation';
 import { validateOffer } from '../../../src/ranking/catalog/offerSchema';
 import { parseRankRequest } from '../../../src/ranking/rankRequest';
 import { parseLoggedEvent } from '../../../src/events/learningEvents';
-import { readLoggedEvents } from '../../../src/training/readLoggedEvents';
+import { readLoggedEvents } from '../../../src/training/offers/readLoggedEvents';
 import { createWorld } from '../../../tools/simulator/simWorld';
 import { historyEvents } from '../../../tools/simulator/history';
 import { planSession, EventIds } from '../../../tools/simulator/sessionPlan';

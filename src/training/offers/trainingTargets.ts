@@ -1,11 +1,11 @@
 // Where a run started from the app settings reads and writes: the model name ('offers' = the
 // model the ranker serves), the archive container and the models container, and the gates.
 import type { ContainerClient } from '@azure/storage-blob';
-import type { AzureClients } from '../clients/azureClients';
-import { RANKING_DEFAULTS } from '../config/rankingSettings';
-import type { Env } from '../config/settings';
-import { readTrainingSettings } from '../config/trainingSettings';
-import { MODEL_NAME } from '../models/modelManifest';
+import type { AzureClients } from '../../clients/azureClients';
+import { RANKING_DEFAULTS } from '../../config/rankingSettings';
+import type { Env } from '../../config/settings';
+import { readTrainingSettings } from '../../config/trainingSettings';
+import { MODEL_NAME } from '../../models/modelManifest';
 import type { TrainingRunOptions } from './trainingRunOptions';
 
 /** Model aliases: `offers` is the ranker's model (RankingModelName). */

@@ -3,7 +3,7 @@
 // of the issue time count; several are summed ('sum') or the earliest is kept ('earliest'); an
 // activated decision with none gets defaultReward; a decision is activated at rank time, by an
 // activation event or by a reward in time; decisions whose window is still open are left out.
-import type { LoggedActivation, LoggedDecision, LoggedReward } from '../events/learningEvents';
+import type { LoggedActivation, LoggedDecision, LoggedReward } from '../../events/learningEvents';
 
 /** Rewards and activations stamped this much before the issue time still count (clocks of two instances). */
 export const CLOCK_SKEW_MS = 60_000;

@@ -2,9 +2,9 @@
 // new model with it on the same decisions rather than with an estimate it recorded on other data.
 // It is loaded as the ranker loads it (src/scoring/loadModel: sha256, contract width, probe) and
 // its rows are built with its own feature contract, so it chooses what it chose when serving.
-import { ModelRegistryError, type CurrentPointer, type ModelRegistry } from '../models/modelRegistry';
-import { loadModel, ModelRejectedError } from '../scoring/loadModel';
-import type { LoadedModel } from '../scoring/loadedModel';
+import { ModelRegistryError, type CurrentPointer, type ModelRegistry } from '../../models/modelRegistry';
+import { loadModel, ModelRejectedError } from '../../scoring/loadModel';
+import type { LoadedModel } from '../../scoring/loadedModel';
 import { evaluatePolicy, type PolicyChoice, type PolicyEvaluation } from './policyEvaluation';
 import type { JoinedDecision } from './rewardJoin';
 

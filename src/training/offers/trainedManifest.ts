@@ -1,9 +1,9 @@
 // The manifest of a model this pipeline trained: the contract its rows were built with, the
 // headline metrics (including the DR estimate later runs compare against), the training range and
 // a probe row whose score the scorer must reproduce before serving the model.
-import type { FeatureContract } from '../features/featureContract';
-import type { ManifestInput } from '../models/modelManifest';
-import type { BinaryMetrics } from '../learners/metrics';
+import type { FeatureContract } from '../../features/featureContract';
+import type { ManifestInput } from '../../models/modelManifest';
+import type { BinaryMetrics } from '../../learners/metrics';
 import type { PolicyEvaluation } from './policyEvaluation';
 import { POLICY_VALUE_METRIC } from './registryAccess';
 import type { TrainingRunReport } from './trainingRunReport';

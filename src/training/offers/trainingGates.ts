@@ -5,8 +5,8 @@
 // reference is measured on the same validation decisions: the current model's DR value (scored
 // with its own ONNX and contract), else the logging policy's observed value. Both sides are means
 // over the same decisions, so the difference gets a paired interval (much narrower than either).
-import { TRAINING_DEFAULTS } from '../config/trainingSettings';
-import { normalQuantile, type Estimate } from '../learners/offPolicy';
+import { TRAINING_DEFAULTS } from '../../config/trainingSettings';
+import { normalQuantile, type Estimate } from '../../learners/offPolicy';
 import { rewardLabel, type JoinedDecision } from './rewardJoin';
 
 export interface Gates {

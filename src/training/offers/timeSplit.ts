@@ -1,7 +1,7 @@
 // Train / validation split by issue time: the latest decisions validate, as the model will be
 // used on decisions after the ones it learnt from. Decisions issued in the same millisecond stay
 // on one side.
-import { TrainingDataError } from './trainingDataError';
+import { TrainingDataError } from '../trainingDataError';
 
 export interface TimeSplit<T> {
   train: T[];

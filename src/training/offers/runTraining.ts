@@ -3,13 +3,13 @@
 //   builder) → GBDT + ONNX (trainBinaryModel) → validation metrics, ONNX parity, off-policy value
 //   → register (model, manifest) → promote against the pointer read at the start → report.json.
 import crypto from 'node:crypto';
-import { columnNames, contractWidth, type FeatureContract } from '../features/featureContract';
-import { MODEL_NAME } from '../models/modelManifest';
-import { ModelRegistry } from '../models/modelRegistry';
-import { verifyOnnx } from '../onnx';
-import type { HistGradientBoostingParams } from '../learners/gradientBoosting';
-import { evaluateBinary } from '../learners/metrics';
-import { trainBinaryModel, OnnxParityError } from './trainBinaryModel';
+import { columnNames, contractWidth, type FeatureContract } from '../../features/featureContract';
+import { MODEL_NAME } from '../../models/modelManifest';
+import { ModelRegistry } from '../../models/modelRegistry';
+import { verifyOnnx } from '../../onnx';
+import type { HistGradientBoostingParams } from '../../learners/gradientBoosting';
+import { evaluateBinary } from '../../learners/metrics';
+import { trainBinaryModel, OnnxParityError } from '../trainBinaryModel';
 import { evaluateCurrentModel } from './currentModelEvaluation';
 import { deriveFeatureContract } from './deriveFeatureContract';
 import { evaluatePolicy } from './policyEvaluation';
@@ -18,8 +18,8 @@ import { promoteIfUnchanged, readCurrentModel, reportPath, writeReport } from '.
 import { joinRewards, rewardLabel, type JoinedDecision } from './rewardJoin';
 import { splitByTime } from './timeSplit';
 import { manifestMetrics, trainedManifest } from './trainedManifest';
-import { newVersion } from './modelVersion';
-import { TrainingDataError } from './trainingDataError';
+import { newVersion } from '../modelVersion';
+import { TrainingDataError } from '../trainingDataError';
 import { dataGates, labelTotals, pairedDifference, policyValueGate, resolveGates, type PolicyReference } from './trainingGates';
 import type { TrainingRunOptions, TrainingRunResult } from './trainingRunOptions';
 import { emptyReport, type TrainingRunReport } from './trainingRunReport';

@@ -1,7 +1,7 @@
 // Collects the learning loop's events from archived bodies, each once: a re-sent copy of an event
 // (same event id under a new sequence number) is dropped, and of several decision events with one
 // eventId the earliest issued is kept. Client events are recognised without being parsed.
-import { parseLoggedEvent, type LoggedActivation, type LoggedDecision, type LoggedReward } from '../events/learningEvents';
+import { parseLoggedEvent, type LoggedActivation, type LoggedDecision, type LoggedReward } from '../../events/learningEvents';
 
 const MAX_EXAMPLES = 5;
 /** Every decision, reward and activation body carries a "decision" member; client events cannot. */

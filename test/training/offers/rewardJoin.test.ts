@@ -1,10 +1,10 @@
 // The join rules on events written by the ranker's own serialisers: wait time, default reward,
 // sum / earliest, activation, pending windows, duplicates and re-sent copies.
 import { describe, expect, it } from 'vitest';
-import type { TrackedEvent } from '../../src/events/eventSchema';
-import { activationEvent, decisionEvent, parseLoggedEvent, rewardEvent, type DecisionRecord, type RewardPolicy } from '../../src/events/learningEvents';
-import { LoggedEventCollector } from '../../src/training/loggedEventCollector';
-import { joinRewards, rewardLabel } from '../../src/training/rewardJoin';
+import type { TrackedEvent } from '../../../src/events/eventSchema';
+import { activationEvent, decisionEvent, parseLoggedEvent, rewardEvent, type DecisionRecord, type RewardPolicy } from '../../../src/events/learningEvents';
+import { LoggedEventCollector } from '../../../src/training/offers/loggedEventCollector';
+import { joinRewards, rewardLabel } from '../../../src/training/offers/rewardJoin';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const S = 1000;

@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { ArchiveWriter } from '../../src/archive/archiveWriter';
-import type { TrackedEvent } from '../../src/events/eventSchema';
-import { startAzurite, type BlobEmulator } from '../../tools/local/services/azurite';
-import { archiveTrackedEvents } from '../../tools/synthetic/decisions/archiveTrackedEvents';
+import { ArchiveWriter } from '../../../src/archive/archiveWriter';
+import type { TrackedEvent } from '../../../src/events/eventSchema';
+import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
+import { archiveTrackedEvents } from '../../../tools/synthetic/decisions/archiveTrackedEvents';
 
 export const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);
 export const DAY = 86_400_000;

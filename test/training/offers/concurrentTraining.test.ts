@@ -2,9 +2,9 @@
 // read when it started, so exactly one promotes; the other is registered and says why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerClient } from '@azure/storage-blob';
-import { ModelRegistry } from '../../src/models/modelRegistry';
-import { runTraining, type TrainingRunResult } from '../../src/training';
-import { generateDecisionLog } from '../../tools/synthetic/decisions/syntheticDecisionLog';
+import { ModelRegistry } from '../../../src/models/modelRegistry';
+import { runTraining, type TrainingRunResult } from '../../../src/training';
+import { generateDecisionLog } from '../../../tools/synthetic/decisions/syntheticDecisionLog';
 import { DAY, T0, blobNames, readJsonBlob, seedArchive, startBlobEnv, type BlobEnv } from './pipelineTestKit';
 
 const NAME = 'raced-ranker';

@@ -5,11 +5,11 @@
 // did. q̂(x, a) is the model's probability mapped back to reward units: min + p · (max − min).
 // The model is any scorer of row batches: the new model in TypeScript, or the current model's
 // ONNX session (currentModelEvaluation.ts), so both are evaluated on the same decisions.
-import type { FeatureContract } from '../features/featureContract';
-import { contractWidth } from '../features/featureContract';
-import { epsilonGreedy } from '../learners/epsilonGreedy';
-import type { FeatureMatrix } from '../learners/dataset';
-import { normalQuantile, offPolicyEvaluate, type Estimate, type OffPolicyReport } from '../learners/offPolicy';
+import type { FeatureContract } from '../../features/featureContract';
+import { contractWidth } from '../../features/featureContract';
+import { epsilonGreedy } from '../../learners/epsilonGreedy';
+import type { FeatureMatrix } from '../../learners/dataset';
+import { normalQuantile, offPolicyEvaluate, type Estimate, type OffPolicyReport } from '../../learners/offPolicy';
 import type { JoinedDecision } from './rewardJoin';
 import { decisionActionMatrix } from './trainingRows';
 

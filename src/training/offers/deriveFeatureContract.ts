@@ -9,10 +9,10 @@
 //     totalRevenue, daysSinceFirstSeen, daysSinceLastSeen and count.<type> of frequent types;
 //   categoryAffinity / categoryShare of the action's `category`, recentProduct of its `productId`;
 //   the cold-start prior.
-import { flattenFeatures, type FeatureValue } from '../features/flattenFeatures';
-import { FEATURE_CONTRACT_VERSION, parseFeatureContract, type FeatureContract, type FeatureEncoding, type FeatureSpec } from '../features/featureContract';
-import type { LoggedDecision } from '../events/learningEvents';
-import { TrainingDataError } from './trainingDataError';
+import { flattenFeatures, type FeatureValue } from '../../features/flattenFeatures';
+import { FEATURE_CONTRACT_VERSION, parseFeatureContract, type FeatureContract, type FeatureEncoding, type FeatureSpec } from '../../features/featureContract';
+import type { LoggedDecision } from '../../events/learningEvents';
+import { TrainingDataError } from '../trainingDataError';
 
 export interface ContractOptions {
   /** Most distinct string values one-hot encoded; more are hashed. Default 32. */

@@ -6,11 +6,11 @@
 // The label is the reward scaled to [0, 1] by the decision's [min, max]: 0 or 1 gives one row;
 // a value in between gives two rows, label 1 with weight y and label 0 with weight 1 − y, whose
 // weighted log loss is the cross-entropy with the soft target y.
-import { buildFeatureMatrix, writeFeatureRow } from '../features/featureBuilder';
-import { columnNames, contractWidth, type FeatureContract } from '../features/featureContract';
-import { flattenFeatures } from '../features/flattenFeatures';
-import type { Dataset } from '../learners/dataset';
-import type { LoggedDecision } from '../events/learningEvents';
+import { buildFeatureMatrix, writeFeatureRow } from '../../features/featureBuilder';
+import { columnNames, contractWidth, type FeatureContract } from '../../features/featureContract';
+import { flattenFeatures } from '../../features/flattenFeatures';
+import type { Dataset } from '../../learners/dataset';
+import type { LoggedDecision } from '../../events/learningEvents';
 import { rewardLabel, type JoinedDecision } from './rewardJoin';
 
 export interface RowDataset extends Dataset {

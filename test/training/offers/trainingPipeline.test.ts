@@ -3,21 +3,21 @@
 // the scorer's own loader and watcher, and re-scores logged decisions exactly as served.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerClient } from '@azure/storage-blob';
-import { findEstimates } from '../../src/dashboard/offPolicyEstimates';
-import type { TrackedEvent } from '../../src/events/eventSchema';
-import { flattenFeatures } from '../../src/features/flattenFeatures';
-import { emptyPriors } from '../../src/features/priors';
-import { ModelRegistry, manifestPath } from '../../src/models/modelRegistry';
-import { parseLoggedEvent, rewardEvent, type LoggedDecision } from '../../src/events/learningEvents';
-import { seededRandom } from '../../src/learners/epsilonGreedy';
-import { Ranker } from '../../src/ranking/ranker';
-import { loadModel } from '../../src/scoring/loadModel';
-import { ModelWatcher } from '../../src/scoring/modelWatcher';
-import { runTraining, reportPath, type TrainingRunResult } from '../../src/training';
-import { decisionActionMatrix } from '../../src/training/trainingRows';
-import { generateDecisionLog, SYNTHETIC_OFFERS, type SyntheticLog } from '../../tools/synthetic/decisions/syntheticDecisionLog';
-import { epsilonGreedy } from '../../src/learners/epsilonGreedy';
-import { rocAuc } from '../../src/learners/metrics';
+import { findEstimates } from '../../../src/dashboard/offPolicyEstimates';
+import type { TrackedEvent } from '../../../src/events/eventSchema';
+import { flattenFeatures } from '../../../src/features/flattenFeatures';
+import { emptyPriors } from '../../../src/features/priors';
+import { ModelRegistry, manifestPath } from '../../../src/models/modelRegistry';
+import { parseLoggedEvent, rewardEvent, type LoggedDecision } from '../../../src/events/learningEvents';
+import { seededRandom } from '../../../src/learners/epsilonGreedy';
+import { Ranker } from '../../../src/ranking/ranker';
+import { loadModel } from '../../../src/scoring/loadModel';
+import { ModelWatcher } from '../../../src/scoring/modelWatcher';
+import { runTraining, reportPath, type TrainingRunResult } from '../../../src/training';
+import { decisionActionMatrix } from '../../../src/training/offers/trainingRows';
+import { generateDecisionLog, SYNTHETIC_OFFERS, type SyntheticLog } from '../../../tools/synthetic/decisions/syntheticDecisionLog';
+import { epsilonGreedy } from '../../../src/learners/epsilonGreedy';
+import { rocAuc } from '../../../src/learners/metrics';
 import { DAY, T0, blobNames, readJsonBlob, seedArchive, startBlobEnv, type BlobEnv } from './pipelineTestKit';
 
 const NAME = 'offer-ranker';

@@ -1,15 +1,13 @@
 // The public shape of a training run (re-exported by index.ts). Extend only with optional fields.
 import type { ContainerClient } from '@azure/storage-blob';
-import type { FeatureContract } from '../features/featureContract';
-import type { HistGradientBoostingParams } from '../learners/gradientBoosting';
+import type { FeatureContract } from '../../features/featureContract';
+import type { HistGradientBoostingParams } from '../../learners/gradientBoosting';
 import type { ContractOptions } from './deriveFeatureContract';
 import type { TrainingRunReport } from './trainingRunReport';
 
-export interface TrainingProgress {
-  step: string;
-  done: number;
-  total?: number;
-}
+import type { TrainingProgress } from '../trainingProgress';
+
+export type { TrainingProgress };
 
 export interface TrainingRunOptions {
   /** Registry name, e.g. 'offer-ranker'. */

@@ -1,15 +1,15 @@
 // The contract derived from logged decisions, the rows built from them (soft labels included),
 // and the split by time.
 import { describe, expect, it } from 'vitest';
-import { buildFeatureRow } from '../../src/features/featureBuilder';
-import { columnNames } from '../../src/features/featureContract';
-import { flattenFeatures } from '../../src/features/flattenFeatures';
-import type { LoggedDecision } from '../../src/events/learningEvents';
-import { deriveFeatureContract } from '../../src/training/deriveFeatureContract';
-import type { JoinedDecision } from '../../src/training/rewardJoin';
-import { splitByTime } from '../../src/training/timeSplit';
-import { TrainingDataError } from '../../src/training/trainingDataError';
-import { chosenActionRows, decisionActionMatrix } from '../../src/training/trainingRows';
+import { buildFeatureRow } from '../../../src/features/featureBuilder';
+import { columnNames } from '../../../src/features/featureContract';
+import { flattenFeatures } from '../../../src/features/flattenFeatures';
+import type { LoggedDecision } from '../../../src/events/learningEvents';
+import { deriveFeatureContract } from '../../../src/training/offers/deriveFeatureContract';
+import type { JoinedDecision } from '../../../src/training/offers/rewardJoin';
+import { splitByTime } from '../../../src/training/offers/timeSplit';
+import { TrainingDataError } from '../../../src/training/trainingDataError';
+import { chosenActionRows, decisionActionMatrix } from '../../../src/training/offers/trainingRows';
 
 const T0 = Date.UTC(2026, 10, 1);
 

@@ -3,10 +3,10 @@
 // collector drops re-sent copies and repeated decision eventIds. The archive is read by enqueued
 // time, wider than the decision range: rewards come up to the reward wait time later.
 import type { ContainerClient } from '@azure/storage-blob';
-import { ArchiveInputError } from '../archive/archiveInputError';
-import { readArchive, readArchiveFolder } from '../archive/archiveReader';
+import { ArchiveInputError } from '../../archive/archiveInputError';
+import { readArchive, readArchiveFolder } from '../../archive/archiveReader';
 import { LoggedEventCollector, type CollectedEvents, type CollectedStats } from './loggedEventCollector';
-import { TrainingDataError } from './trainingDataError';
+import { TrainingDataError } from '../trainingDataError';
 
 export type ArchiveLocation = { container: ContainerClient } | { folder: string };
 

@@ -1,8 +1,8 @@
 // The machine-readable record of one training run: returned by runTraining and written as
 // <name>/<version>/report.json next to a registered model.
-import type { BinaryMetrics } from '../learners/metrics';
-import type { Estimate, OffPolicyReport } from '../learners/offPolicy';
-import type { TrainingReport } from './trainBinaryModel';
+import type { BinaryMetrics } from '../../learners/metrics';
+import type { Estimate, OffPolicyReport } from '../../learners/offPolicy';
+import type { TrainingReport } from '../trainBinaryModel';
 import type { PolicyEvaluation } from './policyEvaluation';
 import type { ArchiveStats } from './readLoggedEvents';
 import type { JoinStats } from './rewardJoin';

@@ -3,8 +3,8 @@
 // currentModelEvaluation.ts) and contract, report.json next to a version, and
 // the conditional promotion against the pointer ETag read at the start of the run.
 import type { ContainerClient } from '@azure/storage-blob';
-import { parseFeatureContract, type FeatureContract } from '../features/featureContract';
-import { manifestPath, ModelRegistry, PromotionConflictError, type CurrentPointer } from '../models/modelRegistry';
+import { parseFeatureContract, type FeatureContract } from '../../features/featureContract';
+import { manifestPath, ModelRegistry, PromotionConflictError, type CurrentPointer } from '../../models/modelRegistry';
 
 /** Manifest metric holding the DR estimate of the model's greedy policy on its own validation decisions. */
 export const POLICY_VALUE_METRIC = 'policyValueDr';
