@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { AzureClients } from '../../src/clients/azureClients';
 import type { Env } from '../../src/config/settings';
-import { readLocalSettings } from '../local/host/hostConfig';
+import { readLocalSettings } from '../local/localSettings';
 import { CliUsageError, command, flag, helpText, isoTime, nonNegativeInteger, nonNegativeNumber, option, parseCommandLine, text } from '../cli/commandLine';
 import { createProgressRenderer, type ProgressStream } from '../cli/progress';
 import { runTraining } from '../../src/training/offers/runTraining';

@@ -1,9 +1,7 @@
-// What the campaign CLIs share beyond the command line: app settings (environment first, then
-// local.settings.json's Values, as `func start` would), the errors that explain themselves, and
-// the progress display on stderr.
+// What the campaign CLIs share beyond the command line: the errors that explain themselves and
+// the progress display on stderr (their settings come from tools/local/localSettings.ts).
 import { runCommand, type CommandSpec, type OptionSpecs, type OptionValues } from '../../cli/commandLine';
 import { createProgressRenderer, type ProgressRenderer } from '../../cli/progress';
-import { readLocalSettings } from '../../local/host/hostConfig';
 import { SettingsError } from '../../../src/config/settings';
 import { ModelRegistryError } from '../../../src/models/modelRegistry';
 import { CampaignDataError } from '../../../src/campaign/data/dataIssues';
@@ -15,10 +13,6 @@ import { PlanJobError } from '../../../src/campaign/plan/planCampaign';
 /** Errors that explain themselves: printed without a stack trace. */
 export const CAMPAIGN_ERRORS = [CampaignDataError, CampaignSourceError, CampaignModelError, TrainingDataError, PlanJobError, ModelRegistryError, SettingsError];
 
-/** Fills unset app settings from local.settings.json in the working folder, if there is one. */
-export function loadLocalSettings(cwd = process.cwd()): void {
-  for (const [key, value] of Object.entries(readLocalSettings(cwd).values)) if (process.env[key] === undefined) process.env[key] = value;
-}
 
 /**
  * Runs a campaign command: main gets the option values and a progress renderer on stderr (log

@@ -8,7 +8,8 @@ import { ensureCampaignContainers } from '../../../src/campaign/data/campaignCon
 import { describeSource, readCampaignSource } from '../../../src/campaign/data/campaignSource';
 import { importCampaignData } from '../../../src/campaign/data/importCampaignData';
 import { command, flag } from '../../cli/commandLine';
-import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
+import { runCampaignCommand } from './campaignCommand';
+import { loadLocalSettings } from '../../local/localSettings';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 
 const IMPORT = command({

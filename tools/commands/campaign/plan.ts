@@ -13,7 +13,8 @@ import { describeSource, readCampaignSource } from '../../../src/campaign/data/c
 import { memoryLeadSource } from '../../../src/campaign/plan/leadSource';
 import { planCampaign } from '../../../src/campaign/plan/planCampaign';
 import { CliUsageError, command, flag, oneOf, option, text } from '../../cli/commandLine';
-import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
+import { runCampaignCommand } from './campaignCommand';
+import { loadLocalSettings } from '../../local/localSettings';
 import { sourceFromArgs } from './dataSourceArgs';
 
 const PLAN = command({

@@ -8,7 +8,8 @@ import { readCampaignSettings } from '../../../src/config/campaignSettings';
 import { CAMPAIGN_GBDT_DEFAULTS } from '../../../src/training/campaign/trainCampaignModel';
 import { runCampaignTraining } from '../../../src/training/campaign/runCampaignTraining';
 import { command, flag, option, positiveInteger, text } from '../../cli/commandLine';
-import { loadLocalSettings, runCampaignCommand } from './campaignCommand';
+import { runCampaignCommand } from './campaignCommand';
+import { loadLocalSettings } from '../../local/localSettings';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 
 export const CAMPAIGN_TRAIN_COMMAND = command({

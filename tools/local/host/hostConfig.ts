@@ -55,22 +55,6 @@ export function readHostConfig(appRoot: string): HostConfig {
   };
 }
 
-export interface LocalSettings {
-  values: Record<string, string>;
-  cors?: string;
-}
-
-/** local.settings.json as Core Tools reads it: `Values` become environment variables, `Host.CORS` the allowed origins. */
-export function readLocalSettings(appRoot: string): LocalSettings {
-  const file = path.join(appRoot, 'local.settings.json');
-  if (!fs.existsSync(file)) return { values: {} };
-  const json = obj(JSON.parse(fs.readFileSync(file, 'utf8')));
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj(json.Values))) values[k] = String(v);
-  const host = obj(json.Host);
-  return { values, cors: typeof host.CORS === 'string' ? host.CORS : undefined };
-}
-
 /** Resolves `%SettingName%` binding expressions the way the host does. */
 export function resolveBindingExpression(value: string, env: Record<string, string | undefined>): string {
   return value.replace(/%([^%]+)%/g, (_, name: string) => {
