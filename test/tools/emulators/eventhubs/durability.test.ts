@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
 import { EventHubsEmulator } from '../../../../tools/emulators/eventhubs';
@@ -23,36 +22,14 @@ async function withClients<T>(emulator: EventHubsEmulator, hub: string, fn: (p: 
   }
 }
 
-/**
- * Transpiles the emulator's sources (type-free) into a temp dir so the CLI can run as a real child
- * process; the partition-key hash it shares with the capture publisher lives in src/events.
- */
-function transpileEmulator(): string {
-  const repoRoot = path.resolve(__dirname, '../../../..');
-  const outDir = tempDir('ehemu-js');
-  const transpile = (full: string): void => {
-    const out = ts.transpileModule(fs.readFileSync(full, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    });
-    const target = path.join(outDir, path.relative(repoRoot, full)).replace(/\.ts$/, '.js');
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, out.outputText);
-  };
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts')) transpile(full);
-    }
-  };
-  walk(path.join(repoRoot, 'tools/emulators/eventhubs'));
-  transpile(path.join(repoRoot, 'src/events/partitionKeyHash.ts'));
-  return path.join(outDir, 'tools/emulators/eventhubs');
+/** The emulator's compiled CLI, as `npm start` runs it (npm test builds dist/ first). */
+function compiledEmulator(): string {
+  return path.resolve(__dirname, '../../../../dist/tools/emulators/eventhubs');
 }
 
 function startCli(jsDir: string, args: string[]): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [path.join(jsDir, 'main.js'), ...args], {
-    env: { ...process.env, NODE_PATH: path.resolve(__dirname, '../../../../node_modules') },
+    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -97,7 +74,7 @@ describe('durability', () => {
   });
 
   it('acknowledged sends survive SIGKILL of the emulator process; SIGTERM stops it cleanly', async () => {
-    const jsDir = transpileEmulator();
+    const jsDir = compiledEmulator();
     const dataDir = tempDir('ehemu-kill');
     const cli = await startCli(jsDir, ['--data-dir', dataDir, '--port', '0', '--hub', 'crash:2:archive']);
     const body = 'y'.repeat(200);
