@@ -1,0 +1,129 @@
+// Local Azure Cosmos DB for NoSQL emulator: the REST protocol of the @azure/cosmos SDK over plain
+// HTTP (keep-alive), documents in memory, every acknowledged write journaled under `dataDir`.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Account, type StoreRecord } from './store/account';
+import { Journal } from './store/journal';
+import { migrateStandInData, retireStandInFiles } from './store/migrate';
+import { createRequestListener } from './http/router';
+import { dropCursors } from './http/query';
+import type { Emulator } from './http/context';
+
+/** The Cosmos DB emulator's published account key (public, not a secret). */
+export const EMULATOR_KEY =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+export function cosmosConnectionString(endpoint: string, key = EMULATOR_KEY): string {
+  return `AccountEndpoint=${endpoint};AccountKey=${key};`;
+}
+
+export interface CosmosEmulatorOptions {
+  /** Where the snapshot and journals live; created if missing. */
+  dataDir: string;
+  /** Default 8081 (the emulator's port); 0 picks a free port. */
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+  /** Journal size after which the state is streamed into a new snapshot. Default 64 MiB. */
+  compactAfterBytes?: number;
+  /** fdatasync every journal record (survives power loss, not only a killed process). Default false. */
+  fsync?: boolean;
+  /** Interval of the background TTL purge. Default 1000 ms. */
+  ttlPurgeIntervalMs?: number;
+}
+
+export interface CosmosEmulator {
+  port: number;
+  endpoint: string;
+  key: string;
+  connectionString: string;
+  stop(): Promise<void>;
+  /** In-process access for tests and the bench loader. */
+  readonly account: Account;
+  /** Resolves when no compaction is running. */
+  idle(): Promise<void>;
+  /** Applies records as if they were written through the API (journaled), e.g. a bulk loader. */
+  write(record: StoreRecord): void;
+}
+
+export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEmulator> {
+  const log = opts.log ?? (() => {});
+  const host = opts.host ?? '127.0.0.1';
+  const compactAfterBytes = opts.compactAfterBytes ?? 64 * 1024 * 1024;
+  const account = new Account();
+  const journal = new Journal(opts.dataDir, { fsync: opts.fsync, log });
+
+  const migrated = migrateStandInData(opts.dataDir, account, log);
+  const restored = journal.load((record) => account.apply(record as StoreRecord));
+  if (restored > 0) log(`Cosmos DB emulator restored ${restored} records from ${opts.dataDir}`);
+
+  const compact = () =>
+    journal.compact(() => account.records()).catch((error: unknown) => {
+      log(`Cosmos DB emulator: compaction failed (journals kept): ${(error as Error).message}`);
+    });
+  // Fold what was replayed into a fresh snapshot (in the background; writes go on meanwhile).
+  if (migrated) {
+    await compact();
+    retireStandInFiles(opts.dataDir);
+  } else if (journal.size > 0) void compact();
+
+  const emu: Emulator = {
+    account,
+    journal,
+    log,
+    record(record: unknown) {
+      journal.append(record);
+      if (journal.size > compactAfterBytes && !journal.isCompacting) void compact();
+    },
+  };
+
+  const purgeTimer = setInterval(() => {
+    const now = Date.now();
+    for (const db of account.databases.values()) for (const c of db.containers.values()) c.purgeExpired(now);
+  }, opts.ttlPurgeIntervalMs ?? 1000);
+  purgeTimer.unref();
+
+  const key = Buffer.from(EMULATOR_KEY, 'base64');
+  const server = http.createServer({ keepAlive: true }, createRequestListener(emu, key));
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8081, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host}:${port}/`;
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      clearInterval(purgeTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await journal.idle();
+      journal.close();
+      dropCursors();
+    })());
+
+  return {
+    port,
+    endpoint,
+    key: EMULATOR_KEY,
+    connectionString: cosmosConnectionString(endpoint),
+    stop,
+    account,
+    idle: () => journal.idle(),
+    write(record: StoreRecord) {
+      emu.record(record);
+      account.apply(record);
+    },
+  };
+}
