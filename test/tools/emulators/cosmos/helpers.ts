@@ -55,3 +55,42 @@ export function strip<T extends Record<string, unknown>>(doc: T): Record<string,
   const { _rid, _self, _etag, _ts, _attachments, _lsn, ...rest } = doc;
   return rest;
 }
+
+/**
+ * A request signed like the SDK signs it (master key HMAC), for what the SDK would not send.
+ * `path` is the resource link without the leading slash, e.g. "dbs/db/colls/c/docs".
+ */
+export async function signedRequest(
+  cosmos: { endpoint: string; key: string },
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const { createHmac } = await import('node:crypto');
+  const segments = path.split('/').filter((s) => s !== '');
+  const odd = segments.length % 2 === 1;
+  const resourceType = segments.length === 0 ? '' : odd ? segments[segments.length - 1] : segments[segments.length - 2];
+  const resourceId = segments.length === 0 ? '' : odd ? segments.slice(0, -1).join('/') : segments.join('/');
+  const date = new Date().toUTCString();
+  const text = `${method.toLowerCase()}\n${resourceType}\n${resourceId}\n${date.toLowerCase()}\n\n`;
+  const sig = createHmac('sha256', Buffer.from(cosmos.key, 'base64')).update(text).digest('base64');
+  const res = await fetch(`${cosmos.endpoint}${segments.map(encodeURIComponent).join('/')}`, {
+    method,
+    headers: {
+      authorization: encodeURIComponent(`type=master&ver=1.0&sig=${sig}`),
+      'x-ms-date': date,
+      'x-ms-version': '2020-07-15',
+      'content-type': 'application/json',
+      ...options.headers,
+    },
+    body: options.body,
+  });
+  const raw = await res.text();
+  let body: unknown = raw;
+  try {
+    body = raw === '' ? undefined : JSON.parse(raw);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body, headers: res.headers };
+}
