@@ -329,7 +329,7 @@ function parseLsn(raw: string): number {
 
 export function changeFeed(req: Request, container: ContainerStore): Reply {
   const mode = header(req, 'a-im');
-  if (mode !== 'Incremental feed') {
+  if (mode?.toLowerCase() !== 'incremental feed') {
     throw badRequest(`Change feed mode '${String(mode)}' is not supported by this emulator (only latest version, "Incremental feed").`);
   }
   const scope = queryScope(req, container);
