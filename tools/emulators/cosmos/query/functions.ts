@@ -81,6 +81,84 @@ export function cosmosDateTime(ms: number): string {
   return `${pad2(d.getUTCFullYear(), 4)}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad2(d.getUTCMilliseconds(), 3)}0000Z`;
 }
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?Z$/;
+
+/** A Cosmos ISO 8601 UTC date-time string as [milliseconds since the epoch, extra 100 ns ticks (0-9999)]. */
+function parseDateTime(v: Val): [number, number] | undefined {
+  if (!str(v)) return undefined;
+  const m = DATE_TIME.exec(v);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (new Date(ms).getUTCDate() !== d) return undefined;
+  const frac = (m[7] ?? '').padEnd(7, '0');
+  return [ms + Number(frac.slice(0, 3)), Number(frac.slice(3))];
+}
+
+function formatDateTime(ms: number, ticks: number): Val {
+  if (!Number.isFinite(ms)) return undefined;
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  if (y < 1 || y > 9999) return undefined;
+  return `${pad2(y, 4)}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad2(d.getUTCMilliseconds(), 3)}${pad2(ticks, 4)}Z`;
+}
+
+const DATE_PARTS: Record<string, string> = {
+  year: 'year', yyyy: 'year', yy: 'year', month: 'month', mm: 'month', m: 'month', day: 'day', dd: 'day', d: 'day',
+  hour: 'hour', hh: 'hour', minute: 'minute', mi: 'minute', n: 'minute', second: 'second', ss: 'second', s: 'second',
+  millisecond: 'millisecond', ms: 'millisecond', microsecond: 'microsecond', mcs: 'microsecond', nanosecond: 'nanosecond', ns: 'nanosecond',
+};
+
+function addMonths(ms: number, months: number): number {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const target = d.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, target + 1, 0)).getUTCDate();
+  return Date.UTC(y, target, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+}
+
+function dateTimeAdd(partArg: Val, nArg: Val, dt: Val): Val {
+  const part = str(partArg) ? DATE_PARTS[partArg.toLowerCase()] : undefined;
+  const parsed = parseDateTime(dt);
+  if (!part || !parsed || !isInt(nArg)) return undefined;
+  let [ms, ticks] = parsed;
+  const n = nArg;
+  switch (part) {
+    case 'year': ms = addMonths(ms, 12 * n); break;
+    case 'month': ms = addMonths(ms, n); break;
+    case 'day': ms += n * 86_400_000; break;
+    case 'hour': ms += n * 3_600_000; break;
+    case 'minute': ms += n * 60_000; break;
+    case 'second': ms += n * 1000; break;
+    case 'millisecond': ms += n; break;
+    default: {
+      const total = ticks + (part === 'microsecond' ? n * 10 : Math.trunc(n / 100));
+      ms += Math.floor(total / 10_000);
+      ticks = ((total % 10_000) + 10_000) % 10_000;
+    }
+  }
+  return formatDateTime(ms, ticks);
+}
+
+function dateTimePart(partArg: Val, dt: Val): Val {
+  const part = str(partArg) ? DATE_PARTS[partArg.toLowerCase()] : undefined;
+  const parsed = parseDateTime(dt);
+  if (!part || !parsed) return undefined;
+  const d = new Date(parsed[0]);
+  switch (part) {
+    case 'year': return d.getUTCFullYear();
+    case 'month': return d.getUTCMonth() + 1;
+    case 'day': return d.getUTCDate();
+    case 'hour': return d.getUTCHours();
+    case 'minute': return d.getUTCMinutes();
+    case 'second': return d.getUTCSeconds();
+    case 'millisecond': return d.getUTCMilliseconds();
+    case 'microsecond': return d.getUTCMilliseconds() * 1000 + Math.trunc(parsed[1] / 10);
+    default: return (d.getUTCMilliseconds() * 10_000 + parsed[1]) * 100;
+  }
+}
+
 export const BUILTINS: Record<string, BuiltIn> = {
   // Type checking
   IS_DEFINED: test1((x) => x !== undefined),
@@ -254,6 +332,10 @@ export const BUILTINS: Record<string, BuiltIn> = {
   },
 
   // Date and time (the values are fixed when the query is compiled, as the service fixes them per query)
+  DATETIMEADD: { min: 3, max: 3, fn: ([p, n, dt]) => dateTimeAdd(p, n, dt) },
+  DATETIMEPART: { min: 2, max: 2, fn: ([p, dt]) => dateTimePart(p, dt) },
+  DATETIMETOTIMESTAMP: { min: 1, max: 1, fn: ([dt]) => parseDateTime(dt)?.[0] },
+  TIMESTAMPTODATETIME: { min: 1, max: 1, fn: ([ms]) => (num(ms) ? formatDateTime(Math.trunc(ms), 0) : undefined) },
   GETCURRENTDATETIME: { min: 0, max: 0, fn: () => cosmosDateTime(Date.now()), pure: false },
   GETCURRENTTIMESTAMP: { min: 0, max: 0, fn: () => Date.now(), pure: false },
   GETCURRENTTICKS: { min: 0, max: 0, fn: () => Date.now() * 10000 + 621355968000000000, pure: false },

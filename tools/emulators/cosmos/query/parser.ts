@@ -60,8 +60,10 @@ class Parser {
   query(): SelectQuery {
     this.expectKw('SELECT');
     const q: SelectQuery = { distinct: false, value: false, star: false, items: [], joins: [] };
+    // The service documents `SELECT [TOP n] [DISTINCT] ...`; `SELECT DISTINCT TOP n` is accepted too.
     if (this.acceptKw('DISTINCT')) q.distinct = true;
     if (this.acceptKw('TOP')) q.top = this.countArg();
+    if (!q.distinct && this.acceptKw('DISTINCT')) q.distinct = true;
     if (this.acceptKw('VALUE')) q.value = true;
     if (this.acceptP('*')) {
       if (q.value) throw this.fail(this.toks[this.i - 1]);

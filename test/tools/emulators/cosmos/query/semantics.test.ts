@@ -180,6 +180,19 @@ describe('functions', () => {
     expect(val("ABS('x')")).toBeUndefined();
   });
 
+  it('DateTimeAdd, DateTimePart and timestamp conversions', () => {
+    expect(val("DateTimeAdd('dd', 1, '2025-01-31T10:00:00.0000000Z')")).toBe('2025-02-01T10:00:00.0000000Z');
+    expect(val("DateTimeAdd('month', 1, '2025-01-31T00:00:00Z')")).toBe('2025-02-28T00:00:00.0000000Z');
+    expect(val("DateTimeAdd('yyyy', -1, '2024-02-29T00:00:00.1234567Z')")).toBe('2023-02-28T00:00:00.1234567Z');
+    expect(val("DateTimeAdd('hh', -3, '2025-01-01T01:30:00.000Z')")).toBe('2024-12-31T22:30:00.0000000Z');
+    expect(val("DateTimeAdd('mcs', 1, '2025-01-01T00:00:00.9999995Z')")).toBe('2025-01-01T00:00:01.0000005Z');
+    expect(val("DateTimeAdd('dd', 1, 'not a date')")).toBeUndefined();
+    expect(val("DateTimeAdd('fortnight', 1, '2025-01-01T00:00:00Z')")).toBeUndefined();
+    expect(val("[DateTimePart('month', '2025-03-04T05:06:07.1234567Z'), DateTimePart('ms', '2025-03-04T05:06:07.1234567Z'), DateTimePart('mcs', '2025-03-04T05:06:07.1234567Z')]")).toEqual([3, 123, 123456]);
+    expect(val("DateTimeToTimestamp('2025-01-01T00:00:00.5Z')")).toBe(Date.UTC(2025, 0, 1) + 500);
+    expect(val(`TimestampToDateTime(${Date.UTC(2025, 0, 1, 12)})`)).toBe('2025-01-01T12:00:00.0000000Z');
+  });
+
   it('date and time functions return the query time', () => {
     const before = Date.now();
     const dt = val('GetCurrentDateTime()') as string;
@@ -335,6 +348,12 @@ describe('DISTINCT, TOP, OFFSET/LIMIT, JOIN', () => {
     const docs = [{ o: { a: 1, b: 2 } }, { o: { b: 2, a: 1 } }, { o: { a: 1 } }, { o: [1, 2] }, { o: [1, 2] }, { o: '1' }, { o: 1 }];
     expect(run('SELECT DISTINCT VALUE c.o FROM c', docs)).toEqual([{ a: 1, b: 2 }, { a: 1 }, [1, 2], '1', 1]);
     expect(run('SELECT DISTINCT c.o.a FROM c', docs)).toEqual([{ a: 1 }, {}]);
+  });
+
+  it('DISTINCT before or after TOP', () => {
+    const docs = [{ k: 1 }, { k: 1 }, { k: 2 }, { k: 3 }];
+    expect(run('SELECT TOP 2 DISTINCT VALUE c.k FROM c', docs)).toEqual([1, 2]);
+    expect(run('SELECT DISTINCT TOP 2 VALUE c.k FROM c', docs)).toEqual([1, 2]);
   });
 
   it('TOP and OFFSET/LIMIT', () => {
