@@ -232,16 +232,12 @@ function indexValue(o: Val, i: Val): Val {
 }
 
 function inResult(v: Val, list: Val[], not: boolean): Val {
+  // Undefined when the tested value is undefined; otherwise whether it equals a list member
+  // (values of another type simply do not match), so NOT IN of a defined value is a boolean.
+  // This follows the SDK's reference evaluator (the "offline engine" of azure-cosmos-dotnet-v3).
   if (v === undefined) return undefined;
-  // IN is a disjunction of equalities: true on a match, false when every comparison is false,
-  // undefined when none matched and some comparison was undefined (e.g. a different type).
-  let sawUndefined = false;
-  for (const x of list) {
-    const r = sqlEquals(v, x);
-    if (r === true) return !not;
-    if (r === undefined) sawUndefined = true;
-  }
-  return sawUndefined ? undefined : not;
+  for (const x of list) if (sqlEquals(v, x) === true) return !not;
+  return not;
 }
 
 function compileUnary(op: string, a: C): C {

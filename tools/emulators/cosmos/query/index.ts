@@ -48,7 +48,8 @@
  *     Cosmos cross-type order: undefined < null < false < true < numbers < strings < arrays < objects
  *     (arrays element-wise, objects by sorted keys: Cosmos uses an internal hash there).
  *
- * Semantics follow Cosmos DB: undefined propagates; comparisons across types yield undefined;
+ * Semantics follow Cosmos DB: undefined propagates; comparisons across types yield undefined
+ * (`x IN (...)` is undefined only when x is, otherwise a boolean, as in the SDK's reference evaluator);
  * AND/OR/NOT are three-valued and WHERE keeps only `true`; projection omits undefined properties
  * and SELECT VALUE skips undefined results; arithmetic on non-numbers or with a non-finite result
  * is undefined; SUM/AVG over any non-number are undefined; COUNT counts defined values; aggregates

@@ -82,12 +82,14 @@ describe('operators', () => {
     expect(val("'b' IN ('a', 'b')")).toBe(true);
     expect(val("'c' IN ('a', 'b')")).toBe(false);
     expect(val("'c' NOT IN ('a', 'b')")).toBe(true);
-    expect(val("1 IN ('a', 'b')")).toBeUndefined();
-    expect(val("1 NOT IN ('a', 'b')")).toBeUndefined();
+    expect(val("1 IN ('a', 'b')")).toBe(false);
+    expect(val("1 NOT IN ('a', 'b')")).toBe(true);
+    expect(val("1 IN (undefined, 1)")).toBe(true);
     expect(val("undefined IN ('a')")).toBeUndefined();
     expect(val('[1,2] IN ([1,2], [3])')).toBe(true);
     const docs = [{ id: 'a', k: 'x' }, { id: 'b', k: 'y' }, { id: 'c' }];
     expect(run("SELECT VALUE c.id FROM c WHERE c.k NOT IN ('x')", docs)).toEqual(['b']);
+    expect(run("SELECT VALUE c.id FROM c WHERE c.n NOT IN ('1', '2')", [{ id: 'num', n: 1 }, { id: 'str', n: '1' }, { id: 'none' }])).toEqual(['num']);
   });
 
   it('BETWEEN is inclusive and undefined across types', () => {
