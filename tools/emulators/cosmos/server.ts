@@ -7,6 +7,7 @@ import { Journal } from './store/journal';
 import { migrateStandInData, retireStandInFiles } from './store/migrate';
 import { createRequestListener } from './http/router';
 import { dropCursors } from './http/query';
+import { upsertDoc, WriteSession } from './http/documents';
 import type { Emulator } from './http/context';
 
 /** The Cosmos DB emulator's published account key (public, not a secret). */
@@ -42,8 +43,11 @@ export interface CosmosEmulator {
   readonly account: Account;
   /** Resolves when no compaction is running. */
   idle(): Promise<void>;
-  /** Applies records as if they were written through the API (journaled), e.g. a bulk loader. */
-  write(record: StoreRecord): void;
+  /**
+   * In-process loader (bench, seeding): upserts `docs` into an existing container exactly as the
+   * API would, journaled as one record. Returns how many were written.
+   */
+  load(dbId: string, containerId: string, docs: Record<string, unknown>[]): number;
 }
 
 export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEmulator> {
@@ -121,9 +125,14 @@ export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEm
     stop,
     account,
     idle: () => journal.idle(),
-    write(record: StoreRecord) {
-      emu.record(record);
-      account.apply(record);
+    load(dbId: string, containerId: string, docs: Record<string, unknown>[]) {
+      const container = account.container(dbId, containerId);
+      if (!container) throw new Error(`container ${dbId}/${containerId} does not exist`);
+      const session = new WriteSession(container);
+      session.smallRequest = true;
+      for (const doc of docs) upsertDoc(session, doc, undefined, undefined);
+      session.commit(emu);
+      return docs.length;
     },
   };
 }

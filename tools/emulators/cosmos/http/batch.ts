@@ -5,7 +5,7 @@
 // the failing operation keeps its status, the others get 424, and the response is 207.
 import type { ContainerStore } from '../store/container';
 import { badRequest, CosmosError } from './errors';
-import { createDoc, deleteDoc, partitionKeyFromHeader, patchDoc, readDoc, replaceDoc, upsertDoc, WriteSession, type OpOutcome } from './documents';
+import { MAX_DOCUMENT_BYTES, createDoc, deleteDoc, partitionKeyFromHeader, patchDoc, readDoc, replaceDoc, upsertDoc, WriteSession, type OpOutcome } from './documents';
 import { header, isTrue, parseJsonBody, sessionToken, type Emulator, type Reply, type Request } from './context';
 
 interface WireOperation {
@@ -97,6 +97,7 @@ export function batchRequest(emu: Emulator, req: Request, container: ContainerSt
       }
     }
     const session = new WriteSession(container);
+    session.smallRequest = req.body.length <= MAX_DOCUMENT_BYTES;
     const results: OpResult[] = [];
     let failedAt = -1;
     for (let i = 0; i < ops.length; i++) {
@@ -120,6 +121,7 @@ export function batchRequest(emu: Emulator, req: Request, container: ContainerSt
 
   // Bulk: independent operations, journaled together as one record.
   const session = new WriteSession(container);
+  session.smallRequest = req.body.length <= MAX_DOCUMENT_BYTES;
   const results: OpResult[] = [];
   let anyFailed = false;
   for (const op of ops) {

@@ -18,6 +18,8 @@ export class WriteSession {
   private readonly startLsn: number;
   private readonly startRid: number;
   readonly now = Date.now();
+  /** Set when the whole request is smaller than a document may be: no per-document size check. */
+  smallRequest = false;
 
   constructor(readonly container: ContainerStore) {
     this.startLsn = container.lsn;
@@ -62,9 +64,15 @@ export class WriteSession {
   }
 }
 
+const etagPrefixes = new WeakMap<ContainerStore, string>();
+
 function etagFor(container: ContainerStore, lsn: number): string {
-  const hex = lsn.toString(16).padStart(12, '0');
-  return `"${container.rid.slice(0, 8).replace(/[^0-9a-zA-Z]/g, '0')}-0000-0000-0000-${hex}"`;
+  let prefix = etagPrefixes.get(container);
+  if (prefix === undefined) {
+    prefix = `"${container.rid.slice(0, 8).replace(/[^0-9a-zA-Z]/g, '0')}-0000-0000-0000-`;
+    etagPrefixes.set(container, prefix);
+  }
+  return `${prefix}${lsn.toString(16).padStart(12, '0')}"`;
 }
 
 /** The partition key header value as a key comparable with ContainerStore.partitionKeyOf. */
@@ -99,20 +107,22 @@ function buildEntry(session: WriteSession, body: Record<string, unknown>, previo
   const lsn = ++c.lsn;
   const doc: Record<string, unknown> = {};
   for (const key of Object.keys(body)) if (!SYSTEM_KEYS.has(key)) doc[key] = body[key];
-  const rid = previous ? (previous.doc._rid as string) : docRid(c.rid, ++c.ridCounter);
+  const seq = previous ? previous.seq : ++c.ridCounter;
+  const rid = previous ? (previous.doc._rid as string) : docRid(c.rid, seq);
   doc._rid = rid;
   doc._self = `${c.meta._self as string}docs/${rid}/`;
   doc._etag = etagFor(c, lsn);
   doc._attachments = 'attachments/';
   doc._ts = Math.floor(session.now / 1000);
-  return Account.entryFor(c, doc, lsn, session.now);
+  return Account.entryFor(c, doc, lsn, session.now, seq);
 }
 
-function checkDocument(container: ContainerStore, body: unknown, pk: string | undefined): { doc: Record<string, unknown>; pk: string } {
+function checkDocument(session: WriteSession, body: unknown, pk: string | undefined): { doc: Record<string, unknown>; pk: string } {
+  const container = session.container;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The document must be a JSON object.');
   const doc = body as Record<string, unknown>;
   validateId(doc.id);
-  checkSize(doc);
+  if (!session.smallRequest) checkSize(doc);
   const docPk = container.partitionKeyOf(doc);
   if (pk !== undefined && pk !== docPk) {
     throw badRequest("PartitionKey extracted from document doesn't match the one specified in the header. Learn more: https://aka.ms/CosmosDB/sql/errors/wrong-pk-value");
@@ -126,7 +136,7 @@ export interface OpOutcome {
 }
 
 export function createDoc(session: WriteSession, body: unknown, pk: string | undefined): OpOutcome {
-  const checked = checkDocument(session.container, body, pk);
+  const checked = checkDocument(session, body, pk);
   const id = checked.doc.id as string;
   if (session.container.get(checked.pk, id, session.now)) throw conflict();
   // An expired entry not yet purged is simply replaced (and restored if the batch fails).
@@ -136,7 +146,7 @@ export function createDoc(session: WriteSession, body: unknown, pk: string | und
 }
 
 export function upsertDoc(session: WriteSession, body: unknown, pk: string | undefined, ifMatch: string | undefined): OpOutcome {
-  const checked = checkDocument(session.container, body, pk);
+  const checked = checkDocument(session, body, pk);
   const id = checked.doc.id as string;
   const existing = session.container.get(checked.pk, id, session.now);
   if (ifMatch !== undefined && (!existing || (ifMatch !== '*' && ifMatch !== existing.doc._etag))) throw preconditionFailed();
@@ -146,7 +156,7 @@ export function upsertDoc(session: WriteSession, body: unknown, pk: string | und
 }
 
 export function replaceDoc(session: WriteSession, id: string, body: unknown, pk: string | undefined, ifMatch: string | undefined): OpOutcome {
-  const checked = checkDocument(session.container, body, pk);
+  const checked = checkDocument(session, body, pk);
   if (checked.doc.id !== id) throw badRequest(`The id '${String(checked.doc.id)}' in the document does not match the id '${id}' addressed.`);
   const existing = session.container.get(checked.pk, id, session.now);
   if (!existing) throw notFound();

@@ -128,7 +128,13 @@ export function chooseSource(container: ContainerStore, compiled: CompiledQuery,
         continue;
       }
       const index = container.index(p.path);
-      candidates.push({ cost: index.countEqual(values), plan: `index ${p.path.join('.')} =`, run: () => index.equal(values) });
+      const descending = orderBy !== undefined && sameStrings(orderBy.path, p.path) && orderBy.descending;
+      candidates.push({
+        cost: index.countEqual(values),
+        plan: `index ${p.path.join('.')} =`,
+        run: () => index.equal(values, descending),
+        orderedBy: { path: p.path, descending },
+      });
     } else if (p.op === 'range') {
       const index = container.index(p.path);
       const lower = p.lower as JsonValue | undefined;
@@ -343,7 +349,7 @@ export function changeFeed(req: Request, container: ContainerStore): Reply {
   const now = Date.now();
   const parts: string[] = [];
   let last = after;
-  for (const e of container.byLsn.iterate({ from: (x) => (x.lsn <= after ? -1 : 0) })) {
+  for (const e of container.byLsn.range(after, false, undefined, false)) {
     if (parts.length >= max) break;
     if (scope !== undefined && e.pk !== scope) continue;
     if (!ContainerStore.isLive(e, now)) continue;

@@ -58,6 +58,7 @@ function documentsFeed(emu: Emulator, req: Request, container: ContainerStore): 
   const pk = partitionKeyFromHeader(container, header(req, 'x-ms-documentdb-partitionkey'), true);
   const body = parseDocBody(req);
   const session = new WriteSession(container);
+  session.smallRequest = true; // the body was checked against the document limit above
   const outcome = isTrue(req, 'x-ms-documentdb-is-upsert')
     ? upsertDoc(session, body, pk, header(req, 'if-match'))
     : createDoc(session, body, pk);
@@ -86,6 +87,7 @@ function document(emu: Emulator, req: Request, container: ContainerStore, id: st
     case 'PUT': {
       if (req.body.length > MAX_DOCUMENT_BYTES) throw tooLarge();
       const session = new WriteSession(container);
+      session.smallRequest = true;
       const outcome = replaceDoc(session, id, parseDocBody(req), pk, header(req, 'if-match'));
       session.commit(emu);
       return docWriteReply(container, outcome);

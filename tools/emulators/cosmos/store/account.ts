@@ -1,6 +1,6 @@
 // Databases and containers of the emulated account, and the journal records that change them.
 import { randomBytes } from 'node:crypto';
-import { ContainerStore, nextUid, type ContainerMeta } from './container';
+import { ContainerStore, type ContainerMeta } from './container';
 import type { DocEntry } from './docEntry';
 
 export type DbMeta = Record<string, unknown> & { id: string; _rid: string };
@@ -70,13 +70,16 @@ export class Account {
   }
 
   /** Builds the entry a put stores (used by live writes and by replay alike). */
-  static entryFor(container: ContainerStore, doc: Record<string, unknown>, lsn: number, tsMs: number, replay = false): DocEntry {
-    if (replay) container.ridCounter = Math.max(container.ridCounter, ridCounterOf(doc._rid));
+  static entryFor(container: ContainerStore, doc: Record<string, unknown>, lsn: number, tsMs: number, seq?: number): DocEntry {
+    if (seq === undefined) {
+      seq = ridCounterOf(doc._rid);
+      if (seq > container.ridCounter) container.ridCounter = seq;
+    }
     return {
       id: doc.id as string,
       pk: container.partitionKeyOf(doc),
       doc,
-      uid: nextUid(),
+      seq,
       lsn,
       tsMs,
       expiresAt: container.expiryOf(doc, tsMs),
@@ -110,7 +113,7 @@ export class Account {
         return;
       case 'd': {
         const container = this.containerByRid(record.db, record.c);
-        if (container) container.put(Account.entryFor(container, record.d, record.l, record.m, true));
+        if (container) container.put(Account.entryFor(container, record.d, record.l, record.m));
         return;
       }
       case 'w': {
@@ -118,7 +121,7 @@ export class Account {
         if (!container) return;
         for (const op of record.ops) {
           if (op[0] === 0) {
-            container.put(Account.entryFor(container, op[1], op[2], op[3], true));
+            container.put(Account.entryFor(container, op[1], op[2], op[3]));
           } else {
             container.remove(op[1], op[2]);
             container.lsn = Math.max(container.lsn, op[3]);

@@ -7,9 +7,6 @@ import type { DocEntry } from './docEntry';
 
 export type ContainerMeta = Record<string, unknown> & { id: string; _rid: string };
 
-let uidCounter = 0;
-export const nextUid = () => ++uidCounter;
-
 /** "/a/b" → ["a", "b"] (quoted segments like /"a b" are unquoted). */
 export function splitPath(path: string): string[] {
   return path
@@ -61,7 +58,8 @@ class ExpiryHeap {
 
 export class ContainerStore {
   readonly partitions = new Map<string, Map<string, DocEntry>>();
-  readonly byLsn = new SortedList<DocEntry>((a, b) => a.lsn - b.lsn);
+  /** Documents by the LSN of their last write: the change feed. */
+  readonly byLsn = new SortedList<DocEntry>();
   readonly indexes = new Map<string, PathIndex>();
   private readonly expiries = new ExpiryHeap();
   count = 0;
@@ -137,7 +135,7 @@ export class ContainerStore {
     if (old) this.unlink(old);
     else this.count++;
     partition.set(e.id, e);
-    this.byLsn.insert(e);
+    this.byLsn.insert(e.lsn, 0, e);
     for (const index of this.indexes.values()) index.add(e);
     if (e.expiresAt !== undefined) this.expiries.push(e.expiresAt, e);
     if (e.lsn > this.lsn) this.lsn = e.lsn;
@@ -157,7 +155,7 @@ export class ContainerStore {
   }
 
   private unlink(old: DocEntry): void {
-    this.byLsn.delete(old);
+    this.byLsn.delete(old.lsn, 0);
     for (const index of this.indexes.values()) index.remove(old);
   }
 

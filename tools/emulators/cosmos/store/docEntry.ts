@@ -5,8 +5,9 @@ export interface DocEntry {
   pk: string;
   /** The document as served, with _rid, _self, _etag, _ts and _attachments. */
   doc: Record<string, unknown>;
-  /** Process-local unique number: tie-breaker in the ordered indexes. */
-  uid: number;
+  /** The counter in the document's _rid: unique in the container, kept by replaces and across
+   *  restarts; the tie-breaker of the ordered indexes (so their order survives a restart). */
+  seq: number;
   /** Log sequence number of the write that produced this version (the change feed's order). */
   lsn: number;
   /** Write time in ms (the _ts is its seconds); the TTL counts from here. */
