@@ -59,6 +59,7 @@ export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEm
 
   const migrated = migrateStandInData(opts.dataDir, account, log);
   const restored = journal.load((record) => account.apply(record as StoreRecord));
+  account.endRestore();
   if (restored > 0) log(`Cosmos DB emulator restored ${restored} records from ${opts.dataDir}`);
 
   const compact = () =>

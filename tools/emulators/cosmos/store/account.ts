@@ -103,7 +103,11 @@ export class Account {
         if (!db) return;
         let container = db.containers.get(record.d.id);
         if (container && container.rid === record.d._rid) container.setMeta(record.d);
-        else db.containers.set(record.d.id, (container = new ContainerStore(record.d, record.db)));
+        else {
+          container = new ContainerStore(record.d, record.db);
+          container.restoring = true;
+          db.containers.set(record.d.id, container);
+        }
         if (record.lsn !== undefined) container.lsn = Math.max(container.lsn, record.lsn);
         if (record.rc !== undefined) container.ridCounter = Math.max(container.ridCounter, record.rc);
         return;
@@ -131,6 +135,11 @@ export class Account {
         return;
       }
     }
+  }
+
+  /** Ends start-up replay: builds what replay leaves out (see ContainerStore.endRestore). */
+  endRestore(): void {
+    for (const db of this.databases.values()) for (const c of db.containers.values()) c.endRestore();
   }
 
   /** The whole state as snapshot records, read live (see Journal.compact). */

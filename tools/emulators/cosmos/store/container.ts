@@ -135,7 +135,7 @@ export class ContainerStore {
     if (old) this.unlink(old);
     else this.count++;
     partition.set(e.id, e);
-    this.byLsn.insert(e.lsn, 0, e);
+    if (!this.restoring) this.byLsn.insert(e.lsn, 0, e);
     for (const index of this.indexes.values()) index.add(e);
     if (e.expiresAt !== undefined) this.expiries.push(e.expiresAt, e);
     if (e.lsn > this.lsn) this.lsn = e.lsn;
@@ -155,7 +155,7 @@ export class ContainerStore {
   }
 
   private unlink(old: DocEntry): void {
-    this.byLsn.delete(old.lsn, 0);
+    if (!this.restoring) this.byLsn.delete(old.lsn, 0);
     for (const index of this.indexes.values()) index.remove(old);
   }
 
@@ -180,10 +180,29 @@ export class ContainerStore {
     let index = this.indexes.get(key);
     if (!index) {
       index = new PathIndex(path);
-      for (const partition of this.partitions.values()) for (const e of partition.values()) index.add(e);
+      index.build(this.allEntries());
       this.indexes.set(key, index);
     }
     return index;
+  }
+
+  /** Every stored entry, expired or not. */
+  *allEntries(): Generator<DocEntry> {
+    for (const partition of this.partitions.values()) yield* partition.values();
+  }
+
+  /**
+   * While restoring, the LSN order is not maintained write by write (the snapshot is not in LSN
+   * order); endRestore() builds it once.
+   */
+  restoring = false;
+
+  endRestore(): void {
+    if (!this.restoring) return;
+    this.restoring = false;
+    const entries: { k: number; s: number; item: DocEntry }[] = [];
+    for (const e of this.allEntries()) entries.push({ k: e.lsn, s: 0, item: e });
+    this.byLsn.build(entries);
   }
 
   hasIndex(path: readonly string[]): boolean {

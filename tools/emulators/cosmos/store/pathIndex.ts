@@ -24,6 +24,18 @@ export class PathIndex {
 
   constructor(readonly path: readonly string[]) {}
 
+  /** Builds the index over `entries` at once (sort, then fill). */
+  build(entries: Iterable<DocEntry>): void {
+    const keyed: { k: JsonValue; s: number; item: DocEntry }[] = [];
+    this.undefinedCount = 0;
+    for (const e of entries) {
+      const v = valueAt(e.doc, this.path);
+      if (v === undefined) this.undefinedCount++;
+      else keyed.push({ k: v, s: e.seq, item: e });
+    }
+    this.sorted.build(keyed);
+  }
+
   add(e: DocEntry): void {
     const v = valueAt(e.doc, this.path);
     if (v === undefined) this.undefinedCount++;

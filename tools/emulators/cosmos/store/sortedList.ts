@@ -159,6 +159,26 @@ export class SortedList<T> {
     return true;
   }
 
+  /**
+   * Replaces the contents with `entries` (any order): one sort, then full leaves. Much faster
+   * than inserting one by one when an index is built or the state is restored.
+   */
+  build(entries: { k: JsonValue; s: number; item: T }[]): void {
+    entries.sort((a, b) => SortedList.cmp(a.k, a.s, b.k, b.s));
+    this.leaves = [];
+    this.lastKeys = [];
+    this.lastSeqs = [];
+    const fill = (LEAF_MAX * 3) >>> 2;
+    for (let start = 0; start < entries.length; start += fill) {
+      const slice = entries.slice(start, start + fill);
+      this.leaves.push({ keys: slice.map((e) => e.k), seqs: slice.map((e) => e.s), items: slice.map((e) => e.item) });
+      this.lastKeys.push(slice[slice.length - 1].k);
+      this.lastSeqs.push(slice[slice.length - 1].s);
+    }
+    this.count = entries.length;
+    this.version++;
+  }
+
   private rankOf(pos: Pos): number {
     let n = 0;
     for (let j = 0; j < pos.li && j < this.leaves.length; j++) n += this.leaves[j].keys.length;
