@@ -117,7 +117,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     //    folds the journal into a snapshot.
     {
       const t = Date.now();
-      const loader = await startCosmos({ dataDir, port: 0 });
+      const loader = await startCosmos({ dataDir, port: 0, compactAfterBytes: 1 << 40 });
       const client = new CosmosClient({ endpoint: loader.endpoint, key: loader.key, connectionPolicy: { enableEndpointDiscovery: false } });
       const { database } = await client.databases.createIfNotExists({ id: DB });
       await database.containers.createIfNotExists(AGGREGATES_DEFINITION);

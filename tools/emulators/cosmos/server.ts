@@ -66,11 +66,10 @@ export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEm
     journal.compact(() => account.records()).catch((error: unknown) => {
       log(`Cosmos DB emulator: compaction failed (journals kept): ${(error as Error).message}`);
     });
-  // Fold what was replayed into a fresh snapshot (in the background; writes go on meanwhile).
   if (migrated) {
     await compact();
     retireStandInFiles(opts.dataDir);
-  } else if (journal.size > 0) void compact();
+  } else if (journal.size > compactAfterBytes) void compact(); // in the background; writes go on
 
   const emu: Emulator = {
     account,
@@ -114,6 +113,8 @@ export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEm
         server.closeIdleConnections();
       });
       await journal.idle();
+      // A clean stop leaves a fresh snapshot, so the next start replays no journal.
+      if (journal.size > 0) await compact();
       journal.close();
       dropCursors();
     })());

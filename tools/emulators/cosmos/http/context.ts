@@ -64,7 +64,7 @@ export function validateId(id: unknown, what = 'input name'): string {
   if (typeof id !== 'string' || id === '') {
     throw badRequest("The input content is invalid because the required properties - 'id; ' - are missing");
   }
-  if (id.length > 255 || /[/\\?#]/.test(id) || id.endsWith(' ')) {
+  if (id.length > 255 || /[/\\?#]/.test(id)) {
     throw badRequest(`The ${what} '${id}' is invalid. Ensure to provide a unique non-empty string less than '255' characters.`);
   }
   return id;
