@@ -176,6 +176,64 @@ describe('queries', () => {
   });
 });
 
+describe('access paths on a larger container', () => {
+  it('single-path and composite indexes give exactly the brute-force answer, in order', async () => {
+    const { container, cosmos } = await freshContainer();
+    const docs = Array.from({ length: 12_000 }, (_, i) => aggregateDoc(i));
+    docs.push({ id: 'no-window', pk: 'offer:o1:2026', kind: 'offer', windowMinutes: 60 }, { id: 'num-window', pk: 'offer:o1:2026', kind: 'offer', windowMinutes: 60, windowStart: 5 });
+    cosmos.load('db', 'c', docs);
+    const from = '2026-01-01T05:00:00.000Z';
+    const to = '2026-01-02T01:00:00.000Z';
+    const cases: { query: string; parameters: { name: string; value: any }[]; expect: (d: any) => boolean; order?: 'asc' | 'desc' }[] = [
+      {
+        query: 'SELECT * FROM c WHERE c.kind = @k AND c.windowMinutes = @w AND c.windowStart >= @from AND c.windowStart < @to ORDER BY c.windowStart ASC',
+        parameters: [{ name: '@k', value: 'offer' }, { name: '@w', value: 60 }, { name: '@from', value: from }, { name: '@to', value: to }],
+        expect: (d) => d.kind === 'offer' && d.windowMinutes === 60 && typeof d.windowStart === 'string' && d.windowStart >= from && d.windowStart < to,
+        order: 'asc',
+      },
+      {
+        query: 'SELECT * FROM c WHERE c.kind = @k AND c.windowMinutes = @w AND c.windowStart > @from ORDER BY c.windowStart DESC',
+        parameters: [{ name: '@k', value: 'product' }, { name: '@w', value: 5 }, { name: '@from', value: from }],
+        expect: (d) => d.kind === 'product' && d.windowMinutes === 5 && typeof d.windowStart === 'string' && d.windowStart > from,
+        order: 'desc',
+      },
+      {
+        query: "SELECT * FROM c WHERE (c.kind = 'offer' OR c.kind = 'offerSegment') AND c.windowMinutes = @w AND c.windowStart <= @to",
+        parameters: [{ name: '@w', value: 1440 }, { name: '@to', value: to }],
+        expect: (d) => (d.kind === 'offer' || d.kind === 'offerSegment') && d.windowMinutes === 1440 && typeof d.windowStart === 'string' && d.windowStart <= to,
+      },
+      {
+        query: 'SELECT * FROM c WHERE c.kind IN (@a, @b) AND c.windowMinutes = @w',
+        parameters: [{ name: '@a', value: 'channel' }, { name: '@b', value: 'product' }, { name: '@w', value: 60 }],
+        expect: (d) => (d.kind === 'channel' || d.kind === 'product') && d.windowMinutes === 60,
+      },
+      {
+        query: 'SELECT * FROM c WHERE c.views >= 3 AND c.views < 5 ORDER BY c.views DESC',
+        parameters: [],
+        expect: (d) => d.views >= 3 && d.views < 5,
+        order: 'desc',
+      },
+    ];
+    for (const c of cases) {
+      const got = (await container.items.query<any>({ query: c.query, parameters: c.parameters }, { maxItemCount: 700 }).fetchAll()).resources;
+      const want = docs.filter(c.expect);
+      expect(got.map((d) => d.id).sort()).toEqual(want.map((d) => d.id as string).sort());
+      if (c.order) {
+        const key = c.query.includes('c.views') ? 'views' : 'windowStart';
+        const values = got.map((d) => d[key]);
+        const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(values).toEqual(c.order === 'asc' ? sorted : sorted.reverse());
+      }
+    }
+    // Writes after the indexes exist are reflected.
+    await container.items.upsert({ ...docs[0], kind: 'offer', windowMinutes: 60, windowStart: '2026-01-01T06:00:00.000Z', id: 'late' });
+    const again = (await container.items.query<any>({ query: cases[0].query, parameters: cases[0].parameters }).fetchAll()).resources;
+    expect(again.map((d) => d.id)).toContain('late');
+    const store = cosmos.account.container('db', 'c')!;
+    expect([...store.indexes.keys()].some((k) => k.startsWith('composite:'))).toBe(true);
+  });
+});
+
 describe("the project's own queries", () => {
   it('dashboard aggregates query (with and without key) and the priors query', async () => {
     const cosmos = await start();

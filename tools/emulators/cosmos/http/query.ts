@@ -106,9 +106,79 @@ function predicateValues(p: IndexPredicate): JsonValue[] {
   return p.op === 'eq' ? (p.values ?? []).slice(0, 1) : (p.values ?? []);
 }
 
+type Candidate = { cost: number; plan: string; run: () => Iterable<DocEntry>; orderedBy?: { path: readonly string[]; descending: boolean } };
+
+const MAX_COMBINATIONS = 16;
+
+/**
+ * When no single predicate is selective, the conjunction often is (kind = … AND windowMinutes = …
+ * AND windowStart in [from, to)): a composite index on the equality paths (sorted) plus the range
+ * path answers it as one range per combination of the equality values, in the range path's order
+ * when there is one combination. Built on first use like the single-path ones.
+ */
+interface CompositePlan {
+  eqs: IndexPredicate[];
+  range: IndexPredicate | undefined;
+  combinations: JsonValue[][];
+}
+
+function compositePlan(compiled: CompiledQuery, pkPath: string[] | undefined): CompositePlan | undefined {
+  const preds = (compiled.indexPredicates ?? []).filter((p) => Array.isArray(p.path) && p.path.length > 0);
+  const eqs = preds
+    .filter((p) => (p.op === 'eq' || p.op === 'in') && (p.values?.length ?? 0) > 0 && !(pkPath && sameStrings(p.path, pkPath)))
+    .sort((a, b) => (a.path.join('.') < b.path.join('.') ? -1 : 1))
+    .slice(0, 3);
+  if (eqs.length === 0) return undefined;
+  const orderBy = compiled.orderBy;
+  const ranges = preds.filter((p) => p.op === 'range');
+  const range = ranges.find((r) => orderBy && sameStrings(r.path, orderBy.path)) ?? ranges[0];
+  if (!range && eqs.length < 2) return undefined;
+  let combinations: JsonValue[][] = [[]];
+  for (const p of eqs) {
+    const values = predicateValues(p);
+    const next: JsonValue[][] = [];
+    for (const c of combinations) for (const v of values) next.push([...c, v]);
+    combinations = next;
+    if (combinations.length > MAX_COMBINATIONS) return undefined;
+  }
+  return { eqs, range, combinations };
+}
+
+function compositeCandidate(container: ContainerStore, compiled: CompiledQuery, pk: string | undefined, plan: CompositePlan | undefined, bestCost: number): Candidate | undefined {
+  if (!plan || bestCost <= 2000) return undefined;
+  const { eqs, range, combinations } = plan;
+  const orderBy = compiled.orderBy;
+  const paths = [...eqs.map((p) => p.path), ...(range ? [range.path] : [])];
+  const index = container.compositeIndex(paths);
+  if (!index) return undefined;
+  const descending = range !== undefined && orderBy !== undefined && sameStrings(orderBy.path, range.path) && orderBy.descending;
+  // Bounds per combination: [...eq, lower] … [...eq, upper]; an open end stays inside the prefix
+  // ([] sorts after every number and string, the only types a range predicate compares).
+  const bounds = combinations.map((c) => {
+    if (!range) return { lo: c as JsonValue, li: true, hi: c as JsonValue, hi_: true };
+    return {
+      lo: (range.lower === undefined ? c : [...c, range.lower]) as JsonValue,
+      li: range.lower === undefined ? true : range.lowerInclusive !== false,
+      hi: (range.upper === undefined ? [...c, []] : [...c, range.upper]) as JsonValue,
+      hi_: range.upper === undefined ? false : range.upperInclusive === true,
+    };
+  });
+  const cost = bounds.reduce((n, b) => n + index.countRange(b.lo, b.li, b.hi, b.hi_), 0);
+  const scoped = pk;
+  return {
+    cost,
+    plan: `composite ${paths.map((p) => p.join('.')).join(',')}`,
+    run: function* () {
+      for (const b of descending ? [...bounds].reverse() : bounds) {
+        for (const e of index.range(b.lo, b.li, b.hi, b.hi_, descending)) if (scoped === undefined || e.pk === scoped) yield e;
+      }
+    },
+    orderedBy: range && combinations.length === 1 ? { path: range.path, descending } : undefined,
+  };
+}
+
 /** Picks the cheapest access path for the query's predicates (and ORDER BY). */
 export function chooseSource(container: ContainerStore, compiled: CompiledQuery, pk: string | undefined): Source {
-  type Candidate = { cost: number; plan: string; run: () => Iterable<DocEntry>; orderedBy?: { path: readonly string[]; descending: boolean } };
   const candidates: Candidate[] = [];
   if (pk !== undefined) {
     candidates.push({ cost: container.partitionSize(pk), plan: 'partition', run: () => container.scan(pk) });
@@ -117,8 +187,13 @@ export function chooseSource(container: ContainerStore, compiled: CompiledQuery,
   }
   const single = container.pkPaths.length === 1 ? container.pkPaths[0] : undefined;
   const orderBy = compiled.orderBy;
+  // Predicates a composite index would answer together need no single-path index of their own
+  // (one that already exists is still considered).
+  const plan = container.count > 2000 ? compositePlan(compiled, single) : undefined;
+  const covered = new Set<IndexPredicate>(plan ? [...plan.eqs, ...(plan.range ? [plan.range] : [])] : []);
   for (const p of compiled.indexPredicates ?? []) {
     if (!Array.isArray(p.path) || p.path.length === 0) continue;
+    if (covered.has(p) && !container.hasIndex(p.path)) continue;
     if (p.op === 'eq' || p.op === 'in') {
       const values = predicateValues(p);
       if (pk === undefined && single && sameStrings(p.path, single)) {
@@ -152,6 +227,11 @@ export function chooseSource(container: ContainerStore, compiled: CompiledQuery,
     }
   }
   candidates.sort((a, b) => a.cost - b.cost);
+  const composite = compositeCandidate(container, compiled, pk, plan, candidates[0].cost);
+  if (composite) {
+    candidates.push(composite);
+    candidates.sort((a, b) => a.cost - b.cost);
+  }
   let best = candidates[0];
   let presorted = false;
   if (orderBy && Array.isArray(orderBy.path) && orderBy.path.length > 0) {

@@ -2,7 +2,7 @@
 // reads and partition-scoped queries, an LSN-ordered list for the change feed, lazily built
 // property indexes, and a heap of expiry times for TTL.
 import { SortedList } from './sortedList';
-import { PathIndex, valueAt } from './pathIndex';
+import { CompositeIndex, PathIndex, valueAt } from './pathIndex';
 import type { DocEntry } from './docEntry';
 
 export type ContainerMeta = Record<string, unknown> & { id: string; _rid: string };
@@ -204,6 +204,23 @@ export class ContainerStore {
     for (const e of this.allEntries()) entries.push({ k: e.lsn, s: 0, item: e });
     this.byLsn.build(entries);
   }
+
+  /** The composite index on `paths` (built now if new); undefined once MAX_COMPOSITES exist. */
+  compositeIndex(paths: readonly (readonly string[])[]): CompositeIndex | undefined {
+    const key = 'composite:' + JSON.stringify(paths);
+    let index = this.indexes.get(key) as CompositeIndex | undefined;
+    if (!index) {
+      if (this.compositeCount >= ContainerStore.MAX_COMPOSITES) return undefined;
+      index = new CompositeIndex(paths);
+      index.build(this.allEntries());
+      this.indexes.set(key, index);
+      this.compositeCount++;
+    }
+    return index;
+  }
+
+  private compositeCount = 0;
+  static MAX_COMPOSITES = 8;
 
   hasIndex(path: readonly string[]): boolean {
     return this.indexes.has(JSON.stringify(path));

@@ -24,12 +24,17 @@ export class PathIndex {
 
   constructor(readonly path: readonly string[]) {}
 
+  /** The indexed value of a document (undefined: not in the index). */
+  protected keyOf(doc: Record<string, unknown>): JsonValue | undefined {
+    return valueAt(doc, this.path);
+  }
+
   /** Builds the index over `entries` at once (sort, then fill). */
   build(entries: Iterable<DocEntry>): void {
     const keyed: { k: JsonValue; s: number; item: DocEntry }[] = [];
     this.undefinedCount = 0;
     for (const e of entries) {
-      const v = valueAt(e.doc, this.path);
+      const v = this.keyOf(e.doc);
       if (v === undefined) this.undefinedCount++;
       else keyed.push({ k: v, s: e.seq, item: e });
     }
@@ -37,13 +42,13 @@ export class PathIndex {
   }
 
   add(e: DocEntry): void {
-    const v = valueAt(e.doc, this.path);
+    const v = this.keyOf(e.doc);
     if (v === undefined) this.undefinedCount++;
     else this.sorted.insert(v, e.seq, e);
   }
 
   remove(e: DocEntry): void {
-    const v = valueAt(e.doc, this.path);
+    const v = this.keyOf(e.doc);
     if (v === undefined) this.undefinedCount--;
     else this.sorted.delete(v, e.seq);
   }
@@ -72,5 +77,26 @@ export class PathIndex {
 
   range(lower: JsonValue | undefined, lowerInclusive: boolean, upper: JsonValue | undefined, upperInclusive: boolean, descending: boolean): Generator<DocEntry> {
     return this.sorted.range(lower, lowerInclusive, upper, upperInclusive, descending);
+  }
+}
+
+/**
+ * An index on several paths at once: the key is the array of their values (compared element by
+ * element), so equalities on the leading paths and a range on the last one are one contiguous
+ * range, in the last path's order. Documents lacking any of the paths are not in it.
+ */
+export class CompositeIndex extends PathIndex {
+  constructor(readonly paths: readonly (readonly string[])[]) {
+    super(paths[paths.length - 1]);
+  }
+
+  protected override keyOf(doc: Record<string, unknown>): JsonValue | undefined {
+    const key: JsonValue[] = [];
+    for (const p of this.paths) {
+      const v = valueAt(doc, p);
+      if (v === undefined) return undefined;
+      key.push(v);
+    }
+    return key;
   }
 }
