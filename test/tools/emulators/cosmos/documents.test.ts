@@ -195,6 +195,30 @@ describe('documents', () => {
     }
     const res = await fetch(`${cosmos.endpoint}%E0%A4%A`, { method: 'GET' });
     expect(res.status).toBe(400);
+    // Signed but odd: a "__proto__" property is data, not a prototype.
+    await client.database('db').containers.createIfNotExists({ id: 'c', partitionKey: { paths: ['/pk'] } });
+    const odd = await signedRequest(cosmos, 'POST', 'dbs/db/colls/c/docs', {
+      headers: { 'x-ms-documentdb-partitionkey': '["p"]' },
+      body: '{"id":"proto","pk":"p","__proto__":{"polluted":true}}',
+    });
+    expect(odd.status).toBe(201);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const patched = await signedRequest(cosmos, 'PATCH', 'dbs/db/colls/c/docs/proto', {
+      headers: { 'x-ms-documentdb-partitionkey': '["p"]' },
+      body: JSON.stringify({ operations: [{ op: 'set', path: '/__proto__/x', value: 1 }] }),
+    });
+    expect(patched.status).toBe(200);
+    for (const [method, body, headers] of [
+      ['POST', '{"query": 5}', { 'x-ms-documentdb-isquery': 'true' }],
+      ['POST', '[1,2', { 'x-ms-cosmos-is-batch-request': 'true', 'x-ms-cosmos-batch-atomic': 'true', 'x-ms-documentdb-partitionkey': '["p"]' }],
+      ['POST', '[null]', { 'x-ms-cosmos-is-batch-request': 'true' }],
+      ['GET', undefined, { 'a-im': 'Incremental feed', 'if-none-match': 'x' }],
+      ['GET', undefined, { 'x-ms-max-item-count': 'lots' }],
+      ['POST', '{"query":"SELECT * FROM c"}', { 'x-ms-documentdb-isquery': 'true', 'x-ms-continuation': 'Zm9v' }],
+    ] as const) {
+      const r = await signedRequest(cosmos, method, 'dbs/db/colls/c/docs', { body, headers: headers as Record<string, string> });
+      expect(r.status).toBe(400);
+    }
     expect((await client.database('db').read()).statusCode).toBe(200);
   });
 

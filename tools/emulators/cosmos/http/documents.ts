@@ -106,7 +106,12 @@ function buildEntry(session: WriteSession, body: Record<string, unknown>, previo
   const c = session.container;
   const lsn = ++c.lsn;
   const doc: Record<string, unknown> = {};
-  for (const key of Object.keys(body)) if (!SYSTEM_KEYS.has(key)) doc[key] = body[key];
+  for (const key of Object.keys(body)) {
+    if (SYSTEM_KEYS.has(key)) continue;
+    // A "__proto__" property from JSON is data: define it rather than set the prototype.
+    if (key === '__proto__') Object.defineProperty(doc, key, { value: body[key], enumerable: true, writable: true, configurable: true });
+    else doc[key] = body[key];
+  }
   const seq = previous ? previous.seq : ++c.ridCounter;
   const rid = previous ? (previous.doc._rid as string) : docRid(c.rid, seq);
   doc._rid = rid;

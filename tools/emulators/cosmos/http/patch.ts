@@ -32,7 +32,7 @@ function parentOf(doc: Record<string, unknown>, segments: string[], path: string
   let node: unknown = doc;
   for (const s of segments.slice(0, -1)) {
     if (Array.isArray(node)) node = node[arrayIndex(node, s, path, false)];
-    else if (node !== null && typeof node === 'object') node = (node as Record<string, unknown>)[s];
+    else if (node !== null && typeof node === 'object') node = Object.prototype.hasOwnProperty.call(node, s) ? (node as Record<string, unknown>)[s] : undefined;
     else node = undefined;
     if (node === undefined || node === null || typeof node !== 'object') {
       throw badRequest(`For Operation path '${path}': the parent of the target does not exist or is not an object or array.`);
@@ -55,7 +55,8 @@ function has(parent: Container, key: string): boolean {
 }
 
 function get(parent: Container, key: string): unknown {
-  return Array.isArray(parent) ? parent[Number(key)] : parent[key];
+  if (Array.isArray(parent)) return parent[Number(key)];
+  return Object.prototype.hasOwnProperty.call(parent, key) ? parent[key] : undefined;
 }
 
 function remove(parent: Container, key: string, path: string): unknown {
@@ -66,12 +67,17 @@ function remove(parent: Container, key: string, path: string): unknown {
   return old;
 }
 
+function setProperty(parent: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true });
+  else parent[key] = value;
+}
+
 function add(parent: Container, key: string, value: unknown, path: string, insert: boolean): void {
   if (Array.isArray(parent)) {
     const i = arrayIndex(parent, key, path, true);
     if (insert || i === parent.length) parent.splice(i, 0, value);
     else parent[i] = value;
-  } else parent[key] = value;
+  } else setProperty(parent, key, value);
 }
 
 export function applyPatch(original: Record<string, unknown>, operations: PatchOperation[]): Record<string, unknown> {
@@ -96,7 +102,7 @@ export function applyPatch(original: Record<string, unknown>, operations: PatchO
         if (!('value' in operation)) throw badRequest(`For Operation path '${path}': replace needs a value.`);
         if (!has(parent, key)) throw badRequest(`For Operation path '${path}': the target does not exist (replace needs an existing path).`);
         if (Array.isArray(parent)) parent[Number(key)] = operation.value;
-        else parent[key] = operation.value;
+        else setProperty(parent, key, operation.value);
         break;
       case 'remove':
         remove(parent, key, path);
@@ -109,7 +115,7 @@ export function applyPatch(original: Record<string, unknown>, operations: PatchO
           const current = get(parent, key);
           if (typeof current !== 'number') throw badRequest(`For Operation path '${path}': incr needs the target to be a number.`);
           if (Array.isArray(parent)) parent[Number(key)] = current + by;
-          else parent[key] = current + by;
+          else setProperty(parent, key, current + by);
         }
         break;
       }

@@ -21,6 +21,7 @@ import {
   type OpOutcome,
 } from './documents';
 import type { ContainerStore } from '../store/container';
+import { QueryError } from '../query';
 
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
@@ -198,7 +199,9 @@ function errorReply(emu: Emulator, error: unknown, activityId: string, req: Inco
   const e =
     error instanceof CosmosError
       ? error
-      : new CosmosError(500, `Internal error of the Cosmos DB emulator: ${(error as Error)?.message ?? String(error)}`);
+      : error instanceof QueryError // raised while a query runs (the engine is lazy)
+        ? new CosmosError(400, error.message)
+        : new CosmosError(500, `Internal error of the Cosmos DB emulator: ${(error as Error)?.message ?? String(error)}`);
   if (e.status >= 500) emu.log(`Cosmos DB emulator: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
   const headers: Record<string, string | number> = {};
   if (e.substatus !== undefined) headers['x-ms-substatus'] = e.substatus;
