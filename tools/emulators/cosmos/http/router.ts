@@ -158,6 +158,7 @@ export function createRequestListener(emu: Emulator, key: Buffer) {
     });
     req.on('error', () => undefined);
     req.on('end', () => {
+      const started = process.hrtime.bigint();
       const activityId = randomUUID();
       let reply: Reply;
       try {
@@ -166,7 +167,7 @@ export function createRequestListener(emu: Emulator, key: Buffer) {
       } catch (error) {
         reply = errorReply(emu, error, activityId, req);
       }
-      send(res, reply, activityId);
+      send(res, reply, activityId, started);
     });
   };
 }
@@ -208,17 +209,19 @@ function errorReply(emu: Emulator, error: unknown, activityId: string, req: Inco
   return { status: e.status, headers, body: e.body(activityId) };
 }
 
-function send(res: ServerResponse, reply: Reply, activityId: string): void {
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'x-ms-activity-id': activityId,
-    'x-ms-request-charge': 1,
-    ...reply.headers,
-  };
+function send(res: ServerResponse, reply: Reply, activityId: string, started: bigint): void {
   let text: string | undefined;
   if (reply.body !== undefined && reply.status !== 204 && reply.status !== 304) {
     text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   }
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'x-ms-activity-id': activityId,
+    'x-ms-request-charge': 1,
+    // Server-side time, as the service reports it.
+    'x-ms-request-duration-ms': (Number(process.hrtime.bigint() - started) / 1e6).toFixed(3),
+    ...reply.headers,
+  };
   if (res.writableEnded) return;
   try {
     res.writeHead(reply.status, headers);
