@@ -169,9 +169,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       // Warm-up: the first query on a path builds its index (measured separately).
       const t = Date.now();
       await container.items.query(dashboard(0, false), { maxItemCount: 100 }).fetchNext();
-      await container.items.query({ query: 'SELECT VALUE 1 FROM c WHERE c.windowMinutes = 60 AND c.kind = "offer"' }, { maxItemCount: 1 }).fetchNext();
       figures.firstQueryWithIndexBuildMs = Date.now() - t;
-      console.error(`cosmos bench: first query (builds the windowStart/kind/windowMinutes indexes) ${figures.firstQueryWithIndexBuildMs} ms`);
+      console.error(`cosmos bench: first query (builds its composite index kind+windowMinutes+windowStart) ${figures.firstQueryWithIndexBuildMs} ms`);
       let rows = 0;
       figures.dashboardPage = await timed(queryRuns, async (i) => {
         rows += (await container.items.query(dashboard(i, false), { maxItemCount: 100 }).fetchNext()).resources.length;

@@ -7,6 +7,9 @@ import { clientFor, freshContainer, removeTempDirs, signedRequest, start, stopAl
 import { aggregatesSql } from '../../../../src/dashboard/aggregatesSql';
 import { readOfferAggregates } from '../../../../src/features/priorsProvider';
 import { ensureContainers, AGGREGATES_CONTAINER } from '../../../../src/aggregation/containers';
+import { readAggregatePage, readAggregateTotals } from '../../../../src/dashboard/readAggregates';
+import { viewFor } from '../../../../src/dashboard/aggregateViews';
+import { decodeContinuationToken } from '../../../../src/dashboard/continuationToken';
 
 afterEach(stopAll);
 afterAll(removeTempDirs);
@@ -257,6 +260,24 @@ describe("the project's own queries", () => {
     expect(keyed.length).toBe(
       docs.filter((d) => d.kind === 'offer' && d.offerId === 'o3' && d.windowMinutes === 60 && (d.windowStart as string) >= new Date(fromMs).toISOString() && (d.windowStart as string) < new Date(toMs).toISOString()).length,
     );
+
+    // The dashboard's own paging (continuation tokens handed back page after page) and totals.
+    const offerView = viewFor('offer')!;
+    const base = { view: offerView, windowMinutes: 60, fromMs, toMs };
+    const pagedIds: string[] = [];
+    let cosmosToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await readAggregatePage(container, { ...base, mode: { type: 'page', pageSize: 4, cosmosToken } } as never);
+      pagedIds.push(...page.items.map((d) => d.windowStart as string));
+      pages++;
+      cosmosToken = page.continuationToken ? decodeContinuationToken(page.continuationToken).cosmosToken : undefined;
+    } while (cosmosToken !== undefined);
+    expect(pages).toBeGreaterThan(2);
+    expect(pagedIds).toEqual(expected);
+    const totals = await readAggregateTotals(container, { ...base, mode: { type: 'totals', top: 100, sort: 'views' } } as never);
+    expect(totals.scannedDocuments).toBe(expected.length);
+    expect(totals.groups).toBe(new Set(docs.filter((d) => d.kind === 'offer' && d.windowMinutes === 60 && expected.includes(d.windowStart as string)).map((d) => d.offerId)).size);
 
     const priors = await readOfferAggregates(container, 1440, 30, new Date(Date.UTC(2026, 0, 10)));
     expect(priors.length).toBe(docs.filter((d) => (d.kind === 'offer' || d.kind === 'offerSegment') && d.windowMinutes === 1440).length);

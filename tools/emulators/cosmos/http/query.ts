@@ -109,6 +109,8 @@ function predicateValues(p: IndexPredicate): JsonValue[] {
 type Candidate = { cost: number; plan: string; run: () => Iterable<DocEntry>; orderedBy?: { path: readonly string[]; descending: boolean } };
 
 const MAX_COMBINATIONS = 16;
+/** A composite index is only worth building (and maintaining) when the best other path reads more. */
+const COMPOSITE_WORTH = 5000;
 
 /**
  * When no single predicate is selective, the conjunction often is (kind = … AND windowMinutes = …
@@ -145,7 +147,7 @@ function compositePlan(compiled: CompiledQuery, pkPath: string[] | undefined): C
 }
 
 function compositeCandidate(container: ContainerStore, compiled: CompiledQuery, pk: string | undefined, plan: CompositePlan | undefined, bestCost: number): Candidate | undefined {
-  if (!plan || bestCost <= 2000) return undefined;
+  if (!plan || bestCost <= COMPOSITE_WORTH) return undefined;
   const { eqs, range, combinations } = plan;
   const orderBy = compiled.orderBy;
   const paths = [...eqs.map((p) => p.path), ...(range ? [range.path] : [])];
@@ -189,7 +191,7 @@ export function chooseSource(container: ContainerStore, compiled: CompiledQuery,
   const orderBy = compiled.orderBy;
   // Predicates a composite index would answer together need no single-path index of their own
   // (one that already exists is still considered).
-  const plan = container.count > 2000 ? compositePlan(compiled, single) : undefined;
+  const plan = container.count > COMPOSITE_WORTH ? compositePlan(compiled, single) : undefined;
   const covered = new Set<IndexPredicate>(plan ? [...plan.eqs, ...(plan.range ? [plan.range] : [])] : []);
   for (const p of compiled.indexPredicates ?? []) {
     if (!Array.isArray(p.path) || p.path.length === 0) continue;

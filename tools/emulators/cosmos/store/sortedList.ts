@@ -17,7 +17,18 @@ const LEAF_MIN = 128;
 /** compareValues, with fast paths for same-type strings and numbers. */
 export function compareKeys(x: JsonValue | undefined, y: JsonValue | undefined): number {
   const tx = typeof x;
-  if (tx === typeof y && (tx === 'string' || tx === 'number')) return x! < y! ? -1 : x! > y! ? 1 : 0;
+  if (tx === typeof y) {
+    if (tx === 'string' || tx === 'number') return x! < y! ? -1 : x! > y! ? 1 : 0;
+    // Composite keys: element by element, then by length (compareValues' array order).
+    if (Array.isArray(x) && Array.isArray(y)) {
+      const n = x.length < y.length ? x.length : y.length;
+      for (let i = 0; i < n; i++) {
+        const c = compareKeys(x[i], y[i]);
+        if (c !== 0) return c;
+      }
+      return x.length - y.length < 0 ? -1 : x.length > y.length ? 1 : 0;
+    }
+  }
   return compareValues(x, y);
 }
 
