@@ -155,6 +155,17 @@ describe('change feed (latest version)', () => {
     expect((await resumed.readNext()).result.map((d) => d.id)).toEqual(['d']);
   });
 
+  it('starts from a point in time', async () => {
+    const { container } = await freshContainer();
+    await container.items.create({ id: 'old', pk: 'p' });
+    await sleep(1100);
+    const since = new Date();
+    await sleep(20);
+    await container.items.create({ id: 'new', pk: 'p' });
+    const it = container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Time(since) });
+    expect((await it.readNext()).result.map((d) => d.id)).toEqual(['new']);
+  });
+
   it('pages by maxItemCount', async () => {
     const { container } = await freshContainer();
     for (let i = 0; i < 12; i++) await container.items.create({ id: `d${i}`, pk: 'p' });

@@ -10,6 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { compileQuery, QueryError, type CompiledQuery, type IndexPredicate, type JsonValue } from '../query';
 import { ContainerStore } from '../store/container';
+import { encodeComposite } from '../store/pathIndex';
 import type { DocEntry } from '../store/docEntry';
 import { badRequest, CosmosError } from './errors';
 import { partitionKeyFromHeader } from './documents';
@@ -18,7 +19,7 @@ import { header, parseObjectBody, sessionToken, type Reply, type Request } from 
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 const CURSOR_IDLE_MS = 5 * 60_000;
-const MAX_CURSORS = 2000;
+const MAX_CURSORS = 500;
 
 interface Cursor {
   id: string;
@@ -156,15 +157,20 @@ function compositeCandidate(container: ContainerStore, compiled: CompiledQuery, 
   const descending = range !== undefined && orderBy !== undefined && sameStrings(orderBy.path, range.path) && orderBy.descending;
   // Bounds per combination: [...eq, lower] … [...eq, upper]; an open end stays inside the prefix
   // ([] sorts after every number and string, the only types a range predicate compares).
-  const bounds = combinations.map((c) => {
-    if (!range) return { lo: c as JsonValue, li: true, hi: c as JsonValue, hi_: true };
-    return {
-      lo: (range.lower === undefined ? c : [...c, range.lower]) as JsonValue,
-      li: range.lower === undefined ? true : range.lowerInclusive !== false,
-      hi: (range.upper === undefined ? [...c, []] : [...c, range.upper]) as JsonValue,
-      hi_: range.upper === undefined ? false : range.upperInclusive === true,
-    };
-  });
+  const bounds: { lo: JsonValue; li: boolean; hi: JsonValue; hi_: boolean }[] = [];
+  for (const c of combinations) {
+    const b = !range
+      ? { lo: encodeComposite(c), li: true, hi: encodeComposite(c), hi_: true }
+      : {
+          lo: encodeComposite(range.lower === undefined ? c : [...c, range.lower]),
+          li: range.lower === undefined ? true : range.lowerInclusive !== false,
+          hi: encodeComposite(range.upper === undefined ? [...c, []] : [...c, range.upper]),
+          hi_: range.upper === undefined ? false : range.upperInclusive === true,
+        };
+    // A bound that cannot be encoded (an object value) matches nothing in the index.
+    if (b.lo === undefined || b.hi === undefined) continue;
+    bounds.push(b as { lo: JsonValue; li: boolean; hi: JsonValue; hi_: boolean });
+  }
   const cost = bounds.reduce((n, b) => n + index.countRange(b.lo, b.li, b.hi, b.hi_), 0);
   const scoped = pk;
   return {

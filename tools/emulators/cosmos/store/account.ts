@@ -37,11 +37,20 @@ export function newContainerRid(dbRid: string): string {
   return ridOf(Buffer.concat([db.subarray(0, 4), own]));
 }
 
+const ridBases = new Map<string, Buffer>();
+
 export function docRid(containerRid: string, n: number): string {
-  const base = Buffer.from(containerRid.replace(/-/g, '/'), 'base64').subarray(0, 8);
-  const own = Buffer.alloc(8);
-  own.writeBigUInt64BE(BigInt(n));
-  return ridOf(Buffer.concat([base, own]));
+  let base = ridBases.get(containerRid);
+  if (!base) {
+    base = Buffer.alloc(8);
+    Buffer.from(containerRid.replace(/-/g, '/'), 'base64').copy(base, 0, 0, 8);
+    ridBases.set(containerRid, base);
+  }
+  const bytes = Buffer.allocUnsafe(16);
+  base.copy(bytes, 0);
+  bytes.writeUInt32BE(Math.floor(n / 0x100000000), 8);
+  bytes.writeUInt32BE(n >>> 0, 12);
+  return ridOf(bytes);
 }
 
 /** The counter part of a document _rid made by docRid (0 when it is not one of ours). */

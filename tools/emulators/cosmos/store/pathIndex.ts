@@ -80,10 +80,56 @@ export class PathIndex {
   }
 }
 
+const numberView = new DataView(new ArrayBuffer(8));
+
 /**
- * An index on several paths at once: the key is the array of their values (compared element by
- * element), so equalities on the leading paths and a range on the last one are one contiguous
- * range, in the last path's order. Documents lacking any of the paths are not in it.
+ * One component of a composite key as a string that sorts (by UTF-16 code units) like
+ * compareValues orders the values: a type tag in the service's type order, then an
+ * order-preserving body. Numbers: IEEE bits made unsigned-comparable, 16 hex digits; strings:
+ * \0 escaped as \0\1 and terminated by \0\0 (so a prefix sorts first). `[]` (tag only) sorts
+ * after every number and string: the open end of a range. Objects and non-empty arrays have no
+ * encoding (undefined).
+ */
+export function encodeComponent(v: JsonValue): string | undefined {
+  switch (typeof v) {
+    case 'number': {
+      numberView.setFloat64(0, v === 0 ? 0 : v); // -0 and 0 are equal
+      let hi = numberView.getUint32(0);
+      let lo = numberView.getUint32(4);
+      if (hi & 0x80000000) {
+        hi = ~hi >>> 0;
+        lo = ~lo >>> 0;
+      } else hi = (hi | 0x80000000) >>> 0;
+      return 'D' + hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+    }
+    case 'string':
+      return 'E' + (v.includes('\0') ? v.replace(/\0/g, '\0\u0001') : v) + '\0\0';
+    case 'boolean':
+      return v ? 'C' : 'B';
+    default:
+      if (v === null) return 'A';
+      if (Array.isArray(v) && v.length === 0) return 'F';
+      return undefined;
+  }
+}
+
+/** The encoded key of a list of component values (undefined if one cannot be encoded). */
+export function encodeComposite(values: readonly JsonValue[]): string | undefined {
+  let key = '';
+  for (const v of values) {
+    const part = encodeComponent(v);
+    if (part === undefined) return undefined;
+    key += part;
+  }
+  return key;
+}
+
+/**
+ * An index on several paths at once: the key encodes the array of their values so that one string
+ * comparison orders keys like compareValues orders the arrays (element by element, a prefix first).
+ * Equalities on the leading paths and a range on the last one are then one contiguous range, in
+ * the last path's order. Documents lacking a path, or with an object or array there, are not in it
+ * (no equality or range predicate of the engine can match those).
  */
 export class CompositeIndex extends PathIndex {
   constructor(readonly paths: readonly (readonly string[])[]) {
@@ -91,11 +137,11 @@ export class CompositeIndex extends PathIndex {
   }
 
   protected override keyOf(doc: Record<string, unknown>): JsonValue | undefined {
-    const key: JsonValue[] = [];
+    let key = '';
     for (const p of this.paths) {
       const v = valueAt(doc, p);
-      if (v === undefined) return undefined;
-      key.push(v);
+      if (v === undefined || (v !== null && typeof v === 'object')) return undefined;
+      key += encodeComponent(v) as string;
     }
     return key;
   }

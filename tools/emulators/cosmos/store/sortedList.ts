@@ -11,8 +11,8 @@
 // so it neither repeats an entry nor skips one that was present all along.
 import { compareValues, type JsonValue } from '../query';
 
-const LEAF_MAX = 512;
-const LEAF_MIN = 128;
+const LEAF_MAX = 256;
+const LEAF_MIN = 64;
 
 /** compareValues, with fast paths for same-type strings and numbers. */
 export function compareKeys(x: JsonValue | undefined, y: JsonValue | undefined): number {
