@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Account, type StoreRecord } from './store/account';
 import { Journal } from './store/journal';
+import { lockDataDir } from './store/dataDirLock';
 import { migrateStandInData, retireStandInFiles } from './store/migrate';
 import { createRequestListener } from './http/router';
 import { dropCursors } from './http/query';
@@ -52,6 +53,16 @@ export interface CosmosEmulator {
 
 export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEmulator> {
   const log = opts.log ?? (() => {});
+  const release = lockDataDir(opts.dataDir);
+  try {
+    return await open(opts, log, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function open(opts: CosmosEmulatorOptions, log: (line: string) => void, release: () => void): Promise<CosmosEmulator> {
   const host = opts.host ?? '127.0.0.1';
   const compactAfterBytes = opts.compactAfterBytes ?? 64 * 1024 * 1024;
   const account = new Account();
@@ -94,13 +105,20 @@ export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEm
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 8081, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 8081, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    clearInterval(purgeTimer);
+    await journal.idle();
+    journal.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host}:${port}/`;
 
@@ -117,6 +135,7 @@ export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEm
       if (journal.size > 0) await compact();
       journal.close();
       dropCursors();
+      release();
     })());
 
   return {

@@ -185,6 +185,24 @@ describe('durability', () => {
     expect((await resumed.readNext()).result.map((d) => d.id)).toEqual(['new']);
   });
 
+  it('refuses a data directory another running emulator holds, and a busy port, without keeping the lock', async () => {
+    const dir = tempDir('cosmos-lock-');
+    const first = await start(dir);
+    await expect(start(dir)).rejects.toThrow(/already used by an emulator in this process/);
+    const child = spawn(process.execPath, [MAIN, '--data-dir', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toMatch(/is in use by another emulator \(pid \d+\)/);
+    const other = tempDir('cosmos-lock2-');
+    await expect(start(other, { port: first.port })).rejects.toThrow(/EADDRINUSE/);
+    await stopAll();
+    // Both directories are free again.
+    await start(other);
+    await start(dir);
+  });
+
   it("migrates the previous stand-in's data directory", async () => {
     const dir = tempDir('cosmos-migrate-');
     const dbRecord = { t: 'db', op: 'set', n: 1, d: { id: 'app', _rid: 'old' } };

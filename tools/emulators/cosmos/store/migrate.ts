@@ -12,7 +12,7 @@ type OldRecord = { t: string; op: string; db?: string; coll?: string; id?: strin
 export function migrateStandInData(dir: string, account: Account, log: (line: string) => void): boolean {
   if (!fs.existsSync(dir)) return false;
   const names = fs.readdirSync(dir);
-  if (names.some((n) => n.startsWith('cosmos-'))) return false;
+  if (names.some((n) => /^cosmos-(snapshot|journal-)/.test(n))) return false;
   const snapshot = path.join(dir, 'snapshot.ndjson');
   if (!fs.existsSync(snapshot)) return false;
   let generation = 0;
