@@ -1,0 +1,1 @@
+export { startCosmos, EMULATOR_KEY, cosmosConnectionString, type CosmosEmulator, type CosmosEmulatorOptions } from './server';
