@@ -13,7 +13,7 @@ import { leadMatrix } from '../src/campaign/features/campaignRows';
 import { openCampaignModel, type CampaignModel } from '../src/campaign/model/campaignModel';
 import type { ScoringEngine } from '../src/campaign/model/combinationScorer';
 import { trainCampaignModel } from '../src/training/campaign/trainCampaignModel';
-import { memoryLeadSource } from '../src/campaign/plan/leadSource';
+import { cosmosLeadSource } from '../src/campaign/plan/leadSource';
 import { leadPlanDocumentId } from '../src/campaign/plan/planDocuments';
 import { runCampaignPlan } from '../src/campaign/plan/runCampaignPlan';
 import { planQuality } from '../tools/synthetic/campaign/planQuality';
@@ -21,7 +21,7 @@ import { parseRecommendRequest } from '../src/campaign/recommend/recommendReques
 import { recommend } from '../src/campaign/recommend/recommender';
 import { campaignDataToCsv } from '../tools/synthetic/campaign/campaignCsv';
 import { generateCampaignData } from '../tools/synthetic/campaign/generateCampaignData';
-import { startCosmosProcess } from '../tools/emulators/cosmos-standin/childProcess';
+import { startCosmosService } from '../tools/local/localServices';
 import { sha256Hex } from '../src/models/modelRegistry';
 import { rocAuc } from '../src/learners/metrics';
 import { positional, positiveInteger } from '../tools/cli/commandLine';
@@ -97,9 +97,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const latency = { trees: await recommendLatency(model, 'trees', data.leads), onnx: await recommendLatency(model, 'onnx', data.leads) };
   log(`single-lead recommend p99: trees ${latency.trees.p99Ms} ms, onnx ${latency.onnx.p99Ms} ms`);
 
-  // The batch plan against the Cosmos DB stand-in, which runs in its own process as it does under `npm start`.
+  // The batch plan against the Cosmos DB emulator, which runs in its own process as it does under `npm start`.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-campaign-'));
-  const cosmos = await startCosmosProcess({ dataDir, port: 0 });
+  const cosmos = await startCosmosService(dataDir, 0, () => {});
   const client = new CosmosClient(cosmos.connectionString);
   let planFigures: Record<string, unknown>;
   try {
@@ -112,20 +112,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     });
     progress.end();
     const importSeconds = secondsSince(t);
-    log(`imported ${nLeads} leads into the stand-in in ${importSeconds} s`);
+    log(`imported ${nLeads} leads into the Cosmos DB emulator in ${importSeconds} s`);
     const campaign = data.campaigns.find((c) => c.product === product)!;
     const plans = db.container('campaignPlans');
-    // Leads come from memory and the stale-lead sweep is off: the stand-in answers every query
-    // by copying the whole container quadratically (see docs/campaign.md), so a query over
-    // 100,000 documents takes minutes there; Azure Cosmos DB does not have that cost.
+    // As the plan job runs: leads paged from the leads container, stale documents swept.
     const planOnce = () => runCampaignPlan({
       model,
       engine: 'trees',
-      leads: memoryLeadSource(data.leads),
+      leads: cosmosLeadSource(db.container('leads')),
       plans,
       campaign: { campaignId: campaign.campaignId, name: campaign.name, product },
       log,
-      pruneStale: false,
     });
     const result = await planOnce();
     const rerun = await planOnce();

@@ -11,7 +11,7 @@ import { computeDeltas } from '../src/aggregation/deltas';
 import { foldDelta, locate, type StoredDocument } from '../src/aggregation/documents';
 import { aggregateBatch } from '../src/aggregation/aggregateBatch';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../src/aggregation/containers';
-import { startCosmos } from '../tools/emulators/cosmos-standin/server';
+import { startCosmos } from '../tools/emulators/cosmos';
 import { nonNegativeInteger, positional, positiveInteger } from '../tools/cli/commandLine';
 
 const USERS = 10_000;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosStandIn } from '../../tools/emulators/cosmos-standin/server';
+import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { computeDeltas } from '../../src/aggregation/deltas';
@@ -19,7 +19,7 @@ import {
 
 const WINDOWS = [60, 1440];
 const PARTITIONS = 4;
-let cosmos: CosmosStandIn;
+let cosmos: CosmosEmulator;
 let client: CosmosClient;
 let dataDir: string;
 

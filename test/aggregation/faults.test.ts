@@ -7,14 +7,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosStandIn } from '../../tools/emulators/cosmos-standin/server';
+import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { aggregateKeyOf, batchOf, cut, expectedAggregates, makeEvents, toPartitions } from './fixtures';
 
 type Fault = 'none' | 'throttle' | 'unavailable' | 'lose-response';
 let decide: (req: http.IncomingMessage, n: number) => Fault = () => 'none';
-let cosmos: CosmosStandIn;
+let cosmos: CosmosEmulator;
 let proxy: http.Server;
 let client: CosmosClient;
 let dataDir: string;

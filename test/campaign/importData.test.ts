@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosStandIn } from '../../tools/emulators/cosmos-standin/server';
+import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
 import { readCampaignFiles } from '../../src/campaign/data/campaignFiles';
 import { CampaignDataError, formatIssue } from '../../src/campaign/data/dataIssues';
 import { ensureCampaignContainers } from '../../src/campaign/data/campaignContainers';
@@ -96,7 +96,7 @@ describe('campaign CSV files', () => {
 });
 
 describe('importing into Cosmos DB', () => {
-  let cosmos: CosmosStandIn;
+  let cosmos: CosmosEmulator;
   let client: CosmosClient;
   let leads: Container;
   let plans: Container;

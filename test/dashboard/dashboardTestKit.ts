@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { startCosmos, type CosmosStandIn } from '../../tools/emulators/cosmos-standin/server';
+import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
 import { startAzurite, type BlobEmulator } from '../../tools/local/services/azurite';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
@@ -18,7 +18,7 @@ import { batchOf } from './recentEvents';
 export const TEST_KEYS = { masterKey: 'test-master-key', functionKey: 'test-function-key' };
 
 export interface Stores {
-  cosmos: CosmosStandIn;
+  cosmos: CosmosEmulator;
   client: CosmosClient;
   blobs?: BlobEmulator;
   stop(): Promise<void>;

@@ -28,15 +28,15 @@ export async function startBlobService(dataDir: string, port: number, log: (l: s
 
 export async function startCosmosService(dataDir: string, port: number, log: (l: string) => void): Promise<RunningService> {
   const { service, match } = await startChildService(
-    'Cosmos DB stand-in',
-    script('emulators/cosmos-standin/main.js'),
+    'Cosmos DB emulator',
+    script('emulators/cosmos/main.js'),
     ['--data-dir', dataDir, '--port', String(port)],
-    /Cosmos DB stand-in listening on (http:\/\/[^\s]+:(\d+))/,
+    /Cosmos DB emulator listening on (http:\/\/[^\s]+:(\d+))/,
     log,
   );
   const endpoint = match[1].endsWith('/') ? match[1] : `${match[1]}/`;
   return {
-    name: 'Cosmos DB (stand-in)',
+    name: 'Cosmos DB (emulator)',
     connectionString: `AccountEndpoint=${endpoint};AccountKey=${COSMOS_EMULATOR_KEY};`,
     port: Number(match[2]),
     stop: () => service.stop(),

@@ -1,6 +1,6 @@
 // `npm run test:chaos` (node dist/tools/reliability/chaos.js [--events 100000] [--kills 10] …):
 // sends a known stream of events to POST /api/events of a local host running as a separate
-// process, while that host is SIGKILLed and restarted at random points, the Cosmos DB stand-in is
+// process, while that host is SIGKILLed and restarted at random points, the Cosmos DB emulator is
 // down for 30 s, the blob service is frozen for 30 s and the Event Hubs emulator is restarted.
 // The client retries whatever failed or got no answer (at least once). Afterwards, once both
 // consumer groups have caught up, it checks exactly:
@@ -157,18 +157,18 @@ async function main(args: OptionValues<typeof CHAOS_COMMAND.options>): Promise<n
         step('Event Hubs emulator back', Date.now() - t0);
         say(`Event Hubs emulator killed and restarted at ${sender.ackedCount} acked`);
       },
-      // The Cosmos DB stand-in killed, down for the outage, then started again on its data and port.
+      // The Cosmos DB emulator killed, down for the outage, then started again on its data and port.
       cosmos: async () => {
         await sleep(3_000);
         const cosmos = service('cosmos');
         process.kill(cosmos.pid, 'SIGKILL');
-        await waitFor('the Cosmos DB stand-in to exit', () => !isAlive(cosmos.pid), 10_000);
-        step('Cosmos DB stand-in killed');
-        say(`Cosmos DB stand-in killed at ${sender.ackedCount} acked; down for ${args['outage-seconds']} s`);
+        await waitFor('the Cosmos DB emulator to exit', () => !isAlive(cosmos.pid), 10_000);
+        step('Cosmos DB emulator killed');
+        say(`Cosmos DB emulator killed at ${sender.ackedCount} acked; down for ${args['outage-seconds']} s`);
         await sleep(outageMs);
         respawned.push(await respawnService(cosmos, ports.cosmos, logFile));
-        step('Cosmos DB stand-in back', outageMs);
-        say(`Cosmos DB stand-in back at ${sender.ackedCount} acked`);
+        step('Cosmos DB emulator back', outageMs);
+        say(`Cosmos DB emulator back at ${sender.ackedCount} acked`);
       },
       // The blob service frozen (SIGSTOP: connections hang, nothing answers) for the outage.
       blob: async () => {

@@ -1,6 +1,6 @@
 // The local runtime (`node dist/tools/local/cli.js`) as a separate OS process that a driver can
 // SIGKILL and start again on the same data folder and ports, plus /proc helpers to find its
-// child services (Azurite, the Cosmos DB stand-in, the Event Hubs emulator) and their memory.
+// child services (Azurite, the Cosmos DB and Event Hubs emulators) and their memory.
 // Linux only (/proc).
 import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -274,7 +274,7 @@ export class HostProcess {
 
 /**
  * A service process started by the driver with the argv a host's service had (same data folder,
- * same port), e.g. to bring a stopped Cosmos DB stand-in back. It waits for the port to answer.
+ * same port), e.g. to bring a stopped Cosmos DB emulator back. It waits for the port to answer.
  */
 export async function respawnService(service: ServiceProcess, port: number, logFile: string): Promise<ChildProcess> {
   const [exe, ...args] = service.argv;

@@ -14,7 +14,7 @@ import { isAlive, childPids, freePort, portIsFree, waitFor } from '../../../tool
 const distServices = path.resolve(__dirname, '..', '..', '..', 'dist', 'tools', 'local', 'localServices.js');
 
 describe('child services follow their parent', () => {
-  it('the Cosmos DB stand-in and the Event Hubs emulator exit when their parent is SIGKILLed', async () => {
+  it('the Cosmos DB and Event Hubs emulators exit when their parent is SIGKILLed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'childwatch-'));
     const [cosmosPort, ehPort] = [await freePort(), await freePort()];
     // A parent process that starts two services and then just waits.
