@@ -21,7 +21,8 @@ export interface ApplyDeps {
   /**
    * Read the batch's documents with bulk Read operations (~100 per request) instead of concurrent
    * point reads. Fewer round trips against a multi-partition account; slower against the local
-   * stand-in (the SDK's bulk executor starts at one request in flight per partition key range).
+   * emulator's single partition key range (the SDK's bulk executor starts at one request in
+   * flight per range).
    * Default false.
    */
   bulkReads?: boolean;

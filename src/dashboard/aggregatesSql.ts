@@ -24,6 +24,30 @@ export function partitionKeysFor(q: AggregatesQuery, key: string): string[] {
 
 /** Documents of the query's kind and window size whose window starts in [from, to), oldest first when ordered. */
 export function aggregatesSql(q: AggregatesQuery, ordered: boolean): SqlQuerySpec {
+  const { where, parameters } = aggregatesWhere(q);
+  return { query: `SELECT * FROM c WHERE ${where}${ordered ? ' ORDER BY c.windowStart ASC' : ''}`, parameters };
+}
+
+/**
+ * The same documents totalled per entity by Cosmos DB itself (GROUP BY): the view's group
+ * fields, each counter summed, the label fields (which follow from the group) and the windows
+ * covered. Field names come from the view's fixed lists, never from the request.
+ */
+export function aggregateTotalsSql(q: AggregatesQuery): SqlQuerySpec {
+  const { where, parameters } = aggregatesWhere(q);
+  const v = q.view;
+  const select = [
+    ...v.groupFields.map((f) => `c.${f}`),
+    ...v.labelFields.map((f) => `MAX(c.${f}) AS ${f}`),
+    ...v.counters.map((f) => `SUM(c.${f}) AS ${f}`),
+    'COUNT(1) AS windows',
+    'MIN(c.windowStart) AS firstWindowStart',
+    'MAX(c.windowStart) AS lastWindowStart',
+  ];
+  return { query: `SELECT ${select.join(', ')} FROM c WHERE ${where} GROUP BY ${v.groupFields.map((f) => `c.${f}`).join(', ')}`, parameters };
+}
+
+function aggregatesWhere(q: AggregatesQuery): { where: string; parameters: SqlParameter[] } {
   const parameters: SqlParameter[] = [
     { name: '@kind', value: q.view.docKind },
     { name: '@window', value: q.windowMinutes },
@@ -37,5 +61,5 @@ export function aggregatesSql(q: AggregatesQuery, ordered: boolean): SqlQuerySpe
     parameters.push({ name: '@key', value: q.key });
     where += ` AND c.pk IN (${pks.map((_, i) => `@pk${i}`).join(', ')}) AND c.${q.view.keyField} = @key`;
   }
-  return { query: `SELECT * FROM c WHERE ${where}${ordered ? ' ORDER BY c.windowStart ASC' : ''}`, parameters };
+  return { where, parameters };
 }

@@ -1,7 +1,7 @@
 // The latest campaign plans (Cosmos DB container `campaignPlans`, partitioned by /campaignId),
 // summarized without assuming more of their shape than campaignId, status and updatedAt.
 import type { Container } from '@azure/cosmos';
-import { cosmosStatus, isNotFound } from './cosmosStatus';
+import { isNotFound } from './cosmosStatus';
 
 export const CAMPAIGN_PLANS_CONTAINER = 'campaignPlans';
 
@@ -45,15 +45,8 @@ export function summarizePlan(doc: Doc): CampaignPlanSummary {
 export async function readCampaignPlans(container: Container, limit = 10): Promise<CampaignPlanSummary[]> {
   const top = Math.max(1, Math.min(100, Math.floor(limit)));
   try {
-    let docs: Doc[] = [];
-    try {
-      // updatedAt is indexed in Azure (infra/app/cosmos.bicep); plans without it are left out here …
-      docs = (await container.items.query<Doc>(`SELECT TOP ${top} * FROM c ORDER BY c.updatedAt DESC`).fetchAll()).resources;
-    } catch (error) {
-      if (cosmosStatus(error) !== 400) throw error;
-    }
-    // … and found by this plain read if no plan has it (or the ORDER BY is refused).
-    if (docs.length === 0) docs = (await container.items.query<Doc>(`SELECT TOP ${top} * FROM c`).fetchAll()).resources;
+    // updatedAt is indexed (infra/app/cosmos.bicep); a plan without it sorts last.
+    const docs = (await container.items.query<Doc>(`SELECT TOP ${top} * FROM c ORDER BY c.updatedAt DESC`).fetchAll()).resources;
     return docs.map(summarizePlan);
   } catch (error) {
     if (isNotFound(error)) return [];

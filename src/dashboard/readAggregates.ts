@@ -1,19 +1,16 @@
-// Reads aggregate documents for the API: one page at a time, or totals per entity over a range.
-// Totals are grouped here because Cosmos DB's GROUP BY cannot be paged with continuation tokens
-// (and the local stand-in has none).
+// Reads aggregate documents for the API: one page at a time, or totals per entity over a range,
+// grouped by Cosmos DB (GROUP BY); the groups are ranked here, as Cosmos DB cannot ORDER BY an
+// aggregate.
 import type { Container } from '@azure/cosmos';
 import { MONEY_FIELDS } from '../aggregation/aggregateKinds';
-import { addMoney } from '../aggregation/money';
+import { roundMoney } from '../aggregation/money';
 import { publicFields, ratiosFor } from './aggregateViews';
 import type { AggregatesQuery } from './aggregatesQuery';
-import { aggregatesSql } from './aggregatesSql';
+import { aggregatesSql, aggregateTotalsSql } from './aggregatesSql';
 import { encodeContinuationToken } from './continuationToken';
 import { cosmosStatus, isNotFound } from './cosmosStatus';
 import { ParameterError } from './parameterError';
 
-/** Most documents one totals request may read before it is refused as too broad. */
-export const MAX_TOTALS_DOCUMENTS = 20_000;
-const TOTALS_BATCH = 1000;
 
 type Doc = Record<string, unknown>;
 
@@ -51,55 +48,36 @@ export async function readAggregatePage(container: Container, q: AggregatesQuery
   };
 }
 
-interface Group {
-  fields: Doc;
-  counters: Record<string, number>;
-  windows: number;
-  firstWindowStart: string;
-  lastWindowStart: string;
-}
+/** Most entities one totals request may return before it is refused as too broad. */
+export const MAX_TOTALS_GROUPS = 20_000;
 
-export async function readAggregateTotals(container: Container, q: AggregatesQuery, maxDocuments = MAX_TOTALS_DOCUMENTS): Promise<AggregateTotals> {
+export async function readAggregateTotals(container: Container, q: AggregatesQuery, maxGroups = MAX_TOTALS_GROUPS): Promise<AggregateTotals> {
   if (q.mode.type !== 'totals') throw new Error('readAggregateTotals needs a totals query');
   const { view } = q;
-  const groups = new Map<string, Group>();
-  let scanned = 0;
-  const iterator = container.items.query<Doc>(aggregatesSql(q, false), { maxItemCount: TOTALS_BATCH });
+  let groups: Doc[];
   try {
-    while (iterator.hasMoreResults()) {
-      const { resources } = await iterator.fetchNext();
-      scanned += resources.length;
-      if (scanned > maxDocuments) {
-        throw new ParameterError('from', `the range holds more than ${maxDocuments} documents to total; narrow from..to, add key, or use a longer window`);
-      }
-      for (const doc of resources) {
-        const id = JSON.stringify(view.groupFields.map((f) => doc[f]));
-        let group = groups.get(id);
-        const start = String(doc.windowStart ?? '');
-        if (!group) {
-          const fields: Doc = {};
-          for (const f of [...view.groupFields, ...view.labelFields]) if (doc[f] !== undefined) fields[f] = doc[f];
-          group = { fields, counters: Object.fromEntries(view.counters.map((c) => [c, 0])), windows: 0, firstWindowStart: start, lastWindowStart: start };
-          groups.set(id, group);
-        }
-        for (const c of view.counters) {
-          const value = typeof doc[c] === 'number' ? (doc[c] as number) : 0;
-          group.counters[c] = MONEY_FIELDS.has(c) ? addMoney(group.counters[c], value) : group.counters[c] + value;
-        }
-        group.windows++;
-        if (start < group.firstWindowStart) group.firstWindowStart = start;
-        if (start > group.lastWindowStart) group.lastWindowStart = start;
-      }
-    }
+    groups = (await container.items.query<Doc>(aggregateTotalsSql(q)).fetchAll()).resources;
   } catch (error) {
     if (isNotFound(error)) return { items: [], groups: 0, scannedDocuments: 0 };
     throw error;
   }
+  if (groups.length > maxGroups) {
+    throw new ParameterError('from', `the range holds more than ${maxGroups} entities to total; narrow from..to, add key, or use a longer window`);
+  }
+  let scanned = 0;
+  const rows = groups.map((g) => {
+    const fields: Doc = {};
+    for (const f of [...view.groupFields, ...view.labelFields]) if (g[f] !== undefined) fields[f] = g[f];
+    // SUM over documents that all lack a counter is undefined; money is re-rounded to its scale.
+    const counters = Object.fromEntries(view.counters.map((c) => [c, typeof g[c] === 'number' ? (MONEY_FIELDS.has(c) ? roundMoney(g[c] as number) : (g[c] as number)) : 0]));
+    const windows = Number(g.windows ?? 0);
+    scanned += windows;
+    return {
+      id: JSON.stringify(view.groupFields.map((f) => g[f])),
+      row: { ...fields, ...counters, ...ratiosFor(view, counters), windows, firstWindowStart: String(g.firstWindowStart ?? ''), lastWindowStart: String(g.lastWindowStart ?? '') } as Doc,
+    };
+  });
   const { sort, top } = q.mode;
-  const rows = [...groups.entries()].map(([id, g]) => ({
-    id,
-    row: { ...g.fields, ...g.counters, ...ratiosFor(view, g.counters), windows: g.windows, firstWindowStart: g.firstWindowStart, lastWindowStart: g.lastWindowStart } as Doc,
-  }));
   rows.sort((a, b) => (b.row[sort] as number) - (a.row[sort] as number) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { items: rows.slice(0, top).map((r) => r.row), groups: rows.length, scannedDocuments: scanned };
 }

@@ -158,7 +158,7 @@ describe('GET /api/aggregates', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('refuses totals over more documents than the limit, naming the range', async () => {
+  it('refuses totals over more entities than the limit, naming the range', async () => {
     const q = parseAggregatesQuery(new URLSearchParams(`kind=channel&window=60&from=${FROM}&to=${TO}&top=10`), [60, 1440], new Date(END));
     await expect(readAggregateTotals(aggregates, q, 20)).rejects.toThrow(ParameterError);
     await expect(readAggregateTotals(aggregates, q, 20)).rejects.toMatchObject({ parameter: 'from' });
