@@ -1,6 +1,8 @@
-// Aggregation benchmark: the batch handler's own CPU work (events/s, no Cosmos DB) and the number
-// of Cosmos DB operations it needs per event and per distinct document (against the stand-in).
-//   npx tsc -p tsconfig.json && node dist/bench/run.js process [events=200000] [sampleBatches=20, 0 = CPU only]
+// Aggregation benchmark: the batch handler's own CPU work (events/s, no Cosmos DB), the number
+// of Cosmos DB operations it needs per event and per distinct document, and the end-to-end rate
+// against the local Cosmos DB emulator in its own process (as under `npm start`), every partition's
+// batches handled at once as the Functions host does (each partition in order).
+//   npx tsc -p tsconfig.json && node dist/bench/run.js process [events=200000] [sampleBatches=20 per partition, 0 = CPU only]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +13,8 @@ import { computeDeltas } from '../src/aggregation/deltas';
 import { foldDelta, locate, type StoredDocument } from '../src/aggregation/documents';
 import { aggregateBatch } from '../src/aggregation/aggregateBatch';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../src/aggregation/containers';
-import { startCosmos } from '../tools/emulators/cosmos';
+import { startCosmosService } from '../tools/local/localServices';
+import { createProgressRenderer } from '../tools/cli/progress';
 import { nonNegativeInteger, positional, positiveInteger } from '../tools/cli/commandLine';
 
 const USERS = 10_000;
@@ -137,27 +140,37 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   if (sampleBatches === 0) return cpu;
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-process-'));
-  const cosmos = await startCosmos({ dataDir, port: 0 });
-  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+  const cosmos = await startCosmosService(dataDir, 0, () => {});
+  const client = new CosmosClient({ connectionString: cosmos.connectionString, connectionPolicy: { enableEndpointDiscovery: false } });
   try {
     await ensureContainers(client, 'bench');
     const db = client.database('bench');
     const deps = { aggregates: db.container(AGGREGATES_CONTAINER), profiles: db.container(PROFILES_CONTAINER), windowsMinutes: WINDOWS };
-    // One partition's consecutive batches, as its single consumer sees them.
-    const sample = makeBatches(sampleBatches * PARTITIONS * BATCH, 11, false).filter((b) => b.partitionId === '0').slice(0, sampleBatches);
+    // Each partition's consecutive batches, as its single consumer sees them; the partitions at once.
+    const all = makeBatches(sampleBatches * PARTITIONS * BATCH, 11, false);
+    const byPartition = Array.from({ length: PARTITIONS }, (_, p) => all.filter((b) => b.partitionId === String(p)).slice(0, sampleBatches));
+    const sample = byPartition[0];
+    const totalBatches = byPartition.reduce((n, b) => n + b.length, 0);
+    const progress = createProgressRenderer(process.stderr);
     let events = 0;
     let documents = 0;
     let operations = 0;
+    let done = 0;
     const started = Date.now();
-    for (const batch of sample) {
-      const r = await aggregateBatch(batch, deps);
-      events += r.events;
-      documents += r.documents;
-      operations += r.cosmosOperations;
-    }
+    await Promise.all(byPartition.map(async (batches) => {
+      for (const batch of batches) {
+        const r = await aggregateBatch(batch, deps);
+        events += r.events;
+        documents += r.documents;
+        operations += r.cosmosOperations;
+        progress.update({ step: 'aggregate', done: ++done, total: totalBatches });
+      }
+    }));
+    progress.end();
     const seconds = (Date.now() - started) / 1000;
     let replayOperations = 0;
     for (const batch of sample.slice(0, 3)) replayOperations += (await aggregateBatch(batch, deps)).cosmosOperations;
+    const endToEnd = Math.round(events / seconds);
     return {
       ...cpu,
       sampleEvents: events,
@@ -165,7 +178,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       cosmosOperationsPer1000Events: Math.round((operations / events) * 1000 * 10) / 10,
       cosmosOperationsPerDistinctDocument: Math.round((operations / documents) * 100) / 100,
       replayCosmosOperationsPerDistinctDocument: Math.round((replayOperations / sample.slice(0, 3).reduce((n, b) => n + computeDeltas(b, WINDOWS).deltas.length, 0)) * 100) / 100,
-      standInEventsPerSec: Math.round(events / seconds),
+      endToEndEventsPerSec: endToEnd,
+      endToEndEventsPerSecTarget: 5000,
+      endToEndPartitions: PARTITIONS,
       users: USERS,
       offers: OFFERS,
       products: PRODUCTS,
