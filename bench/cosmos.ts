@@ -1,4 +1,4 @@
-// Cosmos DB emulator through the real SDK: `npm run bench -- cosmos [--docs N] [--seconds S]`.
+// Cosmos DB emulator through the real SDK: `npm run bench -- cosmos [--docs N] [--queries Q]`.
 // Loads N aggregate-like documents (default 1,000,000) with the emulator's in-process loader into
 // a data directory, restarts the emulator from it as a child process (as the local host runs it;
 // the SDK and the emulator then use separate cores), and measures: the dashboard queries (a page
@@ -12,16 +12,20 @@ import path from 'node:path';
 import { BulkOperationType, CosmosClient, type Container, type OperationInput } from '@azure/cosmos';
 import { startCosmos, EMULATOR_KEY } from '../tools/emulators/cosmos';
 import { AGGREGATES_DEFINITION } from '../src/aggregation/containers';
+import { command, option, parseCommandLine, positiveInteger } from '../tools/cli/commandLine';
 
 const DB = 'personalization';
 const COLL = 'aggregates';
 const YEAR_START = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
 
-function argValue(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
+const COSMOS_BENCH = command({
+  usage: 'npm run bench -- cosmos [--docs N] [--queries Q]',
+  options: {
+    docs: option('aggregate-like documents loaded', positiveInteger, { default: 1_000_000 }),
+    queries: option('runs of each query measured', positiveInteger, { default: 200 }),
+  },
+});
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -108,8 +112,9 @@ async function startChild(dataDir: string): Promise<{ child: ChildProcess; endpo
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const total = argValue(args, '--docs', 1_000_000);
-  const queryRuns = argValue(args, '--queries', 200);
+  const { values } = parseCommandLine(COSMOS_BENCH, args);
+  const total = values.docs;
+  const queryRuns = values.queries;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosmos-bench-'));
   const figures: Record<string, unknown> = { docs: total };
   try {
