@@ -143,31 +143,35 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const cosmos = await startCosmosService(dataDir, 0, () => {});
   const client = new CosmosClient({ connectionString: cosmos.connectionString, connectionPolicy: { enableEndpointDiscovery: false } });
   try {
-    await ensureContainers(client, 'bench');
-    const db = client.database('bench');
-    const deps = { aggregates: db.container(AGGREGATES_CONTAINER), profiles: db.container(PROFILES_CONTAINER), windowsMinutes: WINDOWS };
-    // Each partition's consecutive batches, as its single consumer sees them; the partitions at once.
     const all = makeBatches(sampleBatches * PARTITIONS * BATCH, 11, false);
     const byPartition = Array.from({ length: PARTITIONS }, (_, p) => all.filter((b) => b.partitionId === String(p)).slice(0, sampleBatches));
     const sample = byPartition[0];
-    const totalBatches = byPartition.reduce((n, b) => n + b.length, 0);
     const progress = createProgressRenderer(process.stderr);
-    let events = 0;
-    let documents = 0;
-    let operations = 0;
-    let done = 0;
-    const started = Date.now();
-    await Promise.all(byPartition.map(async (batches) => {
-      for (const batch of batches) {
-        const r = await aggregateBatch(batch, deps);
-        events += r.events;
-        documents += r.documents;
-        operations += r.cosmosOperations;
-        progress.update({ step: 'aggregate', done: ++done, total: totalBatches });
-      }
-    }));
-    progress.end();
-    const seconds = (Date.now() - started) / 1000;
+    /** The partitions' batches into a fresh database, each partition in order, the partitions at once. */
+    const aggregateInto = async (database: string, partitions: ReceivedBatch[][], step: string) => {
+      await ensureContainers(client, database);
+      const db = client.database(database);
+      const deps = { aggregates: db.container(AGGREGATES_CONTAINER), profiles: db.container(PROFILES_CONTAINER), windowsMinutes: WINDOWS };
+      const total = partitions.reduce((n, b) => n + b.length, 0);
+      const tally = { events: 0, documents: 0, operations: 0, seconds: 0, deps };
+      let done = 0;
+      const started = Date.now();
+      await Promise.all(partitions.map(async (batches) => {
+        for (const batch of batches) {
+          const r = await aggregateBatch(batch, deps);
+          tally.events += r.events;
+          tally.documents += r.documents;
+          tally.operations += r.cosmosOperations;
+          progress.update({ step, done: ++done, total });
+        }
+      }));
+      progress.end();
+      tally.seconds = (Date.now() - started) / 1000;
+      return tally;
+    };
+    // One consumer (one partition, as before the emulator existed), then every partition at once.
+    const single = await aggregateInto('bench-one', [sample], 'one partition');
+    const { events, documents, operations, seconds, deps } = await aggregateInto('bench', byPartition, 'all partitions');
     let replayOperations = 0;
     for (const batch of sample.slice(0, 3)) replayOperations += (await aggregateBatch(batch, deps)).cosmosOperations;
     const endToEnd = Math.round(events / seconds);
@@ -178,6 +182,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       cosmosOperationsPer1000Events: Math.round((operations / events) * 1000 * 10) / 10,
       cosmosOperationsPerDistinctDocument: Math.round((operations / documents) * 100) / 100,
       replayCosmosOperationsPerDistinctDocument: Math.round((replayOperations / sample.slice(0, 3).reduce((n, b) => n + computeDeltas(b, WINDOWS).deltas.length, 0)) * 100) / 100,
+      endToEndOnePartitionEventsPerSec: Math.round(single.events / single.seconds),
       endToEndEventsPerSec: endToEnd,
       endToEndEventsPerSecTarget: 5000,
       endToEndPartitions: PARTITIONS,
