@@ -1,18 +1,14 @@
 // The part of a stored user profile (src/aggregation/profile.ts) the features read, as plain
 // data: it is logged with every decision so the trainer rebuilds the same rows.
 import type { ProfileFields } from '../aggregation/profile';
+import type { ProfileSnapshot } from '../events/learningEvents';
 
-export interface ProfileView {
-  events: number;
-  purchases: number;
-  totalRevenue: number;
-  counts: Record<string, number>;
-  firstSeenMs: number | null;
-  lastSeenMs: number | null;
-  /** Decayed interest as of lastSeen (the feature builder decays it on to the decision time). */
-  categoryAffinity: Record<string, number>;
-  recentProducts: string[];
-}
+/**
+ * The same shape as the learning events' ProfileSnapshot (the contract the decision event logs);
+ * `categoryAffinity` is the decayed interest as of lastSeen, decayed on to the decision time by
+ * the feature builder.
+ */
+export type ProfileView = ProfileSnapshot;
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const time = (v: unknown): number | null => {

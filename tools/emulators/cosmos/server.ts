@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Account, type StoreRecord } from './store/account';
 import { Journal } from './store/journal';
-import { lockDataDir } from './store/dataDirLock';
+import { lockDataDir } from '../dataDirLock';
 import { migrateStandInData, retireStandInFiles } from './store/migrate';
 import { createRequestListener } from './http/router';
 import { dropCursors } from './http/query';
@@ -53,7 +53,7 @@ export interface CosmosEmulator {
 
 export async function startCosmos(opts: CosmosEmulatorOptions): Promise<CosmosEmulator> {
   const log = opts.log ?? (() => {});
-  const release = lockDataDir(opts.dataDir);
+  const release = lockDataDir(opts.dataDir, 'cosmos-emulator.lock', 'Cosmos DB emulator');
   try {
     return await open(opts, log, release);
   } catch (error) {

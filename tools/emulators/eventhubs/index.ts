@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { AmqpServer } from './amqp/amqpServer';
 import { HubConfig, HubRegistry, validateHubConfigs } from './hubRegistry';
-import { lockDataDir } from './storage/dataDirLock';
+import { lockDataDir } from '../dataDirLock';
 
 export type { HubConfig } from './hubRegistry';
 
@@ -46,7 +46,7 @@ export async function startEventHubsEmulator(opts: EventHubsEmulatorOptions): Pr
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const unlock = lockDataDir(opts.dataDir);
+  const unlock = lockDataDir(opts.dataDir, 'emulator.lock', 'Event Hubs emulator');
 
   let registry: HubRegistry;
   try {
