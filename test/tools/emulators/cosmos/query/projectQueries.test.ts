@@ -122,7 +122,7 @@ describe('other project queries', () => {
     expect(run('SELECT * FROM c', docs)).toEqual(docs);
   });
 
-  it('profiles probe (src/reliability/pipelineProbe.ts)', () => {
+  it('profiles probe (tools/reliability/pipelineProbe.ts)', () => {
     expect(run('SELECT c.userId, c.events, c.purchases, c.totalRevenue FROM c', [{ userId: 'u', events: 3, purchases: 0, totalRevenue: 0, id: 'u' }])).toEqual([
       { userId: 'u', events: 3, purchases: 0, totalRevenue: 0 },
     ]);
