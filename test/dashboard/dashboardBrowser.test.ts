@@ -1,21 +1,16 @@
-// The dashboard in a real browser: Debian's Chromium, driven by playwright-core, loads the page
+// The dashboard in a real browser: headless Chromium (./chromium.ts), driven by playwright-core, loads the page
 // from the local Functions host serving the app's functions over stores filled by the real
 // aggregation. Screenshots go to test-output/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from './chromium';
 import type { HttpHost } from '../../tools/local/host/httpHost';
 import { AggregateSeeder, serveDashboardFunctions, startStores, TEST_KEYS, type Stores } from './dashboardTestKit';
 import { recentEvents } from './recentEvents';
 import { seedCampaignPlans, seedModelRegistry } from './registrySeed';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-];
 const OUTPUT = path.resolve(__dirname, '../../test-output');
 const PANELS = ['events', 'ctr', 'products', 'heatmap', 'model', 'offpolicy', 'campaigns'];
 
@@ -23,8 +18,8 @@ let stores: Stores;
 let host: HttpHost;
 let served: Awaited<ReturnType<typeof serveDashboardFunctions>>;
 let seeder: AggregateSeeder;
+let chromium: LaunchedChromium;
 let browser: BrowserContext;
-let profileDir: string;
 
 interface Problems {
   console: string[];
@@ -62,9 +57,6 @@ const paintedPixels = (page: Page, id: string) =>
   });
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH`);
-  }
   fs.mkdirSync(OUTPUT, { recursive: true });
   stores = await startStores(true);
   seeder = new AggregateSeeder(stores.client, 'shop');
@@ -74,20 +66,14 @@ beforeAll(async () => {
   served = await serveDashboardFunctions(stores);
   host = served.host;
   await served.configure({ CosmosDB: stores.cosmos.connectionString, ArchiveStorage: stores.blobs!.connectionString, AggregationWindowsMinutes: '60,1440' });
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-chromium-'));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 1000 },
-  });
+  chromium = await launchChromium();
+  browser = chromium.context;
 }, 80_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await host?.close();
   await stores?.stop();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe('dashboard in Chromium', () => {
