@@ -1,18 +1,19 @@
 // Cosmos DB emulator through the real SDK: `npm run bench -- cosmos [--docs N] [--queries Q]`.
 // Loads N aggregate-like documents (default 1,000,000) with the emulator's in-process loader into
-// a data directory, restarts the emulator from it as a child process (as the local host runs it;
-// the SDK and the emulator then use separate cores), and measures: the dashboard queries (a page
+// a data directory, restarts the emulator from it as a child process exactly as `npm start` does
+// (startCosmosService; the SDK and the emulator then use separate cores), and measures: the dashboard queries (a page
 // and all pages, with and without key), the priors query, point reads, upserts (concurrent and
 // bulk), the emulator's RSS and its start-up time from the snapshot.
 // Targets (2 cores, 1M docs): query p99 ≤ 200 ms, point read p99 ≤ 2 ms, upsert ≥ 5,000/s.
-// The emulator runs with node's default young generation, as `npm start` runs it (a larger one
-// lengthens GC pauses: point-read p99 2.4 ms instead of 1.55 ms).
-import { spawn, type ChildProcess } from 'node:child_process';
+// (node's default heap settings: a larger young generation lengthened GC pauses, point-read p99
+// 2.4 ms instead of 1.55 ms).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BulkOperationType, CosmosClient, type Container, type OperationInput } from '@azure/cosmos';
-import { startCosmos, EMULATOR_KEY } from '../tools/emulators/cosmos';
+import { startCosmos } from '../tools/emulators/cosmos';
+import { startCosmosService } from '../tools/local/localServices';
 import { AGGREGATES_DEFINITION } from '../src/aggregation/containers';
 import { command, option, parseCommandLine, positiveInteger } from '../tools/cli/commandLine';
 
@@ -97,22 +98,6 @@ function rssMiB(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-async function startChild(dataDir: string): Promise<{ child: ChildProcess; endpoint: string; readyMs: number }> {
-  const main = path.join(__dirname, '../tools/emulators/cosmos/main.js');
-  const t = Date.now();
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', main, '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/[\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { child, endpoint: `http://127.0.0.1:${port}/`, readyMs: Date.now() - t };
-}
-
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseCommandLine(COSMOS_BENCH, args);
   const total = values.docs;
@@ -133,10 +118,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     }
 
     // 2. The emulator as a child process, restored from the data directory.
-    const { child, endpoint, readyMs } = await startChild(dataDir);
-    figures.startupSeconds = Math.round(readyMs / 100) / 10;
-    console.error(`cosmos bench: emulator ready in ${figures.startupSeconds} s, RSS ${rssMiB(child.pid!)} MiB`);
-    const client = new CosmosClient({ endpoint, key: EMULATOR_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+    const started = Date.now();
+    const emulator = await startCosmosService(dataDir, 0, () => {});
+    const pid = emulator.child.process.pid!;
+    figures.startupSeconds = Math.round((Date.now() - started) / 100) / 10;
+    console.error(`cosmos bench: emulator ready in ${figures.startupSeconds} s, RSS ${rssMiB(pid)} MiB`);
+    const client = new CosmosClient({ connectionString: emulator.connectionString, connectionPolicy: { enableEndpointDiscovery: false } });
     const container: Container = client.database(DB).container(COLL);
     // Point-read sample, made before any measurement so its garbage is gone by then.
     const regen = rng(42);
@@ -252,7 +239,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         figures.upsertBulkPerSecond = Math.round(docs.length / seconds);
       }
       console.error(`cosmos bench: upserts ${figures.upsertConcurrentPerSecond}/s concurrent (64 in flight), ${figures.upsertBulkPerSecond}/s bulk (4 calls of 20,000)`);
-      figures.emulatorRssMiB = rssMiB(child.pid!);
+      figures.emulatorRssMiB = rssMiB(pid);
       figures.targets = { queryP99Ms: 200, pointReadP99Ms: 2, upsertPerSecond: 5000 };
       figures.met = {
         query:
@@ -262,10 +249,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       };
     } finally {
       client.dispose();
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
+      await emulator.stop();
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
