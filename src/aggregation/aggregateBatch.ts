@@ -10,10 +10,6 @@ export interface AggregateBatchDeps {
   profiles: Container;
   windowsMinutes: number[];
   log?: (msg: string) => void;
-  /** Documents written at once. Default 24. */
-  concurrency?: number;
-  /** Read documents with bulk Read operations (see ApplyDeps.bulkReads). Default false. */
-  bulkReads?: boolean;
   /** Backoff for transient Cosmos DB errors; defaults to the shared DEFAULT_RETRY. */
   retry?: Partial<RetryOptions>;
 }
@@ -41,9 +37,7 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
   const result = await applyDeltas(computed, {
     aggregates: deps.aggregates,
     profiles: deps.profiles,
-    concurrency: deps.concurrency,
     retry: deps.retry,
-    bulkReads: deps.bulkReads,
     log: deps.log,
   });
   let applied = 0;
