@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SortedList, compareKeys } from '../../../../tools/emulators/cosmos/store/sortedList';
 import { PathIndex } from '../../../../tools/emulators/cosmos/store/pathIndex';
-import { parseCli } from '../../../../tools/emulators/cosmos/main';
+import { parseEmulatorOptions as parseCli } from '../../../../tools/emulators/cosmos/emulatorOptions';
 import type { DocEntry } from '../../../../tools/emulators/cosmos/store/docEntry';
 
 function rng(seed: number): () => number {
@@ -121,9 +121,9 @@ describe('CLI flags', () => {
       compactAfterBytes: 1000,
     });
     expect(() => parseCli([])).toThrow('--data-dir is required');
-    expect(() => parseCli(['--data-dir', 'd', '--port', '70000'])).toThrow('--port must be 0-65535, got "70000"');
+    expect(() => parseCli(['--data-dir', 'd', '--port', '70000'])).toThrow('--port must be a port number 0-65535, got "70000"');
     expect(() => parseCli(['--data-dir', 'd', '--port', 'x'])).toThrow('--port');
-    expect(() => parseCli(['--data-dir', 'd', '--nope'])).toThrow("'--nope'");
+    expect(() => parseCli(['--data-dir', 'd', '--nope'])).toThrow('unknown argument --nope');
     expect(() => parseCli(['--data-dir'])).toThrow('--data-dir');
     expect(() => parseCli(['--data-dir', 'd', '--compact-after-bytes', '-1'])).toThrow('--compact-after-bytes');
   });
