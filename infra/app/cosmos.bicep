@@ -13,34 +13,55 @@ param autoscaleMaxThroughput int = 1000
 // fields the code filters or sorts on are indexed there.
 var containers = [
   {
+    // As src/aggregation/containers.ts defines it (test/aggregation/containers.test.ts compares):
+    // the exactly-once bookkeeping, rewritten on every write, is not indexed.
     name: 'aggregates'
     partitionKeyPath: '/pk'
     includedPaths: [{ path: '/*' }]
-    excludedPaths: [{ path: '/"_etag"/?' }]
+    excludedPaths: [{ path: '/applied/*' }, { path: '/appliedEnqueuedMs/*' }, { path: '/"_etag"/?' }]
+    compositeIndexes: [
+      [
+        { path: '/kind', order: 'ascending' }
+        { path: '/windowMinutes', order: 'ascending' }
+        { path: '/windowStart', order: 'descending' }
+      ]
+    ]
   }
   {
     name: 'profiles'
     partitionKeyPath: '/userId'
-    includedPaths: [{ path: '/userId/?' }, { path: '/updatedAt/?' }]
+    includedPaths: [
+      { path: '/userId/?' }
+      { path: '/kind/?' }
+      { path: '/anonymous/?' }
+      { path: '/lastSeen/?' }
+      { path: '/firstSeen/?' }
+      { path: '/events/?' }
+      { path: '/totalRevenue/?' }
+    ]
     excludedPaths: [{ path: '/*' }]
+    compositeIndexes: []
   }
   {
     name: 'catalog'
     partitionKeyPath: '/id'
     includedPaths: [{ path: '/*' }]
     excludedPaths: [{ path: '/"_etag"/?' }]
+    compositeIndexes: []
   }
   {
     name: 'leads'
     partitionKeyPath: '/leadId'
     includedPaths: [{ path: '/*' }]
     excludedPaths: [{ path: '/"_etag"/?' }]
+    compositeIndexes: []
   }
   {
     name: 'campaignPlans'
     partitionKeyPath: '/campaignId'
     includedPaths: [{ path: '/campaignId/?' }, { path: '/status/?' }, { path: '/updatedAt/?' }]
     excludedPaths: [{ path: '/*' }]
+    compositeIndexes: []
   }
 ]
 
@@ -97,6 +118,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           automatic: true
           includedPaths: container.includedPaths
           excludedPaths: container.excludedPaths
+          compositeIndexes: container.compositeIndexes
         }
       }
     }

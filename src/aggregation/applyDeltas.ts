@@ -29,7 +29,7 @@ import {
 } from '@azure/cosmos';
 import { DEFAULT_RETRY, isTransientError, sleep, withRetry, type RetryOptions } from '../common/retry';
 import { rebuildDelta, type ComputedDeltas, type DocumentDelta } from './deltas';
-import { appliedMarks, foldDelta, locate, type DocumentLocation, type StoredDocument } from './documents';
+import { appliedMarks, effectiveMark, foldDelta, locate, type DocumentLocation, type StoredDocument } from './documents';
 
 export interface ApplyDeps {
   aggregates: Container;
@@ -65,6 +65,8 @@ interface Submission {
   documentsWritten: number;
   operations: number;
   log?: (message: string) => void;
+  /** Whether a restart of the hub's sequence numbers was logged for this batch already. */
+  restartLogged?: boolean;
   error?: unknown;
   resolve: (result: ApplyResult) => void;
   reject: (error: unknown) => void;
@@ -206,10 +208,15 @@ class DeltaWriter {
       const applied: { submission: Submission; eventIndexes: number[] }[] = [];
       for (const { submission, delta } of w.contributions) {
         const { partitionId, events } = submission.computed;
-        const mark = appliedMarks(body)[partitionId] ?? -1;
+        const mark = effectiveMark(body, partitionId, events[delta.eventIndexes[0]]);
         if (delta.maxSeq <= mark) continue; // every event of the delta is in the document already
+        if (mark === -1 && (appliedMarks(body)[partitionId] ?? -1) >= 0 && !submission.restartLogged) {
+          submission.restartLogged = true;
+          submission.log?.(`partition ${partitionId}: sequence numbers started again (event ${delta.minSeq} enqueued after the event at mark ${appliedMarks(body)[partitionId]} of ${w.location.id}); counting its events as new`);
+        }
         const effective = delta.minSeq > mark ? delta : rebuildDelta(delta, events, mark);
-        body = foldDelta(body, effective, w.location, partitionId);
+        const last = effective.eventIndexes[effective.eventIndexes.length - 1];
+        body = foldDelta(body, effective, w.location, partitionId, events[last].enqueuedMs);
         applied.push({ submission, eventIndexes: effective.eventIndexes });
       }
       if (applied.length === 0) return;

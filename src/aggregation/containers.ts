@@ -6,8 +6,8 @@ export const PROFILES_CONTAINER = 'profiles';
 
 /**
  * aggregates: partitioned by "<kind>:<key>:<year>" (see documents.ts). Everything is indexed for
- * ad-hoc and Power BI queries except `applied`, the per-partition bookkeeping that changes on
- * every write; the composite index serves "latest windows of a kind" queries.
+ * ad-hoc and Power BI queries except `applied` and `appliedEnqueuedMs`, the per-partition
+ * bookkeeping that changes on every write; the composite index serves "latest windows of a kind" queries.
  */
 export const AGGREGATES_DEFINITION: ContainerDefinition = {
   id: AGGREGATES_CONTAINER,
@@ -16,7 +16,7 @@ export const AGGREGATES_DEFINITION: ContainerDefinition = {
     indexingMode: 'consistent',
     automatic: true,
     includedPaths: [{ path: '/*' }],
-    excludedPaths: [{ path: '/applied/*' }, { path: '/"_etag"/?' }],
+    excludedPaths: [{ path: '/applied/*' }, { path: '/appliedEnqueuedMs/*' }, { path: '/"_etag"/?' }],
     compositeIndexes: [
       [
         { path: '/kind', order: 'ascending' },

@@ -16,6 +16,8 @@ export interface ValidEvent {
   event: TrackedEvent;
   sequenceNumber: number;
   timeMs: number;
+  /** When the hub enqueued the message (epoch ms), if the trigger said; tells a restarted hub from a redelivery. */
+  enqueuedMs?: number;
 }
 
 export interface PoisonEvent {
@@ -130,6 +132,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
       poison.push({ event: received, reason: 'sequenceNumber: must be a non-negative integer' });
       continue;
     }
+    const enqueuedMs = received.enqueuedTimeUtc instanceof Date && !Number.isNaN(received.enqueuedTimeUtc.getTime()) ? received.enqueuedTimeUtc.getTime() : undefined;
     const decoded = decodeBody(received.body);
     if (!decoded.ok) {
       poison.push({ event: received, reason: decoded.reason });
@@ -150,7 +153,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
       }
       const { event, timeMs } = check;
       const index = events.length;
-      const valid: ValidEvent = { event, sequenceNumber: seq, timeMs };
+      const valid: ValidEvent = { event, sequenceNumber: seq, timeMs, enqueuedMs };
       events.push(valid);
 
       const userKey = event.userId ?? event.anonymousId!;

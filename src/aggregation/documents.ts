@@ -10,6 +10,8 @@ export const DOCUMENT_SCHEMA_VERSION = 1;
 export type StoredDocument = Record<string, unknown>;
 /** Per Event Hub partition id, the highest sequence number folded into the document. */
 export type AppliedMarks = Record<string, number>;
+/** Per Event Hub partition id, when the hub enqueued the event at the mark (epoch ms). */
+export type AppliedEnqueuedTimes = Record<string, number>;
 
 export interface DocumentLocation {
   container: 'aggregates' | 'profiles';
@@ -49,6 +51,27 @@ export function locate(delta: DocumentDelta): DocumentLocation {
 export function appliedMarks(doc: StoredDocument | undefined): AppliedMarks {
   const applied = doc?.applied;
   return typeof applied === 'object' && applied !== null ? (applied as AppliedMarks) : {};
+}
+
+function appliedEnqueuedTimes(doc: StoredDocument | undefined): AppliedEnqueuedTimes {
+  const times = doc?.appliedEnqueuedMs;
+  return typeof times === 'object' && times !== null ? (times as AppliedEnqueuedTimes) : {};
+}
+
+/**
+ * The sequence number up to which `doc` already holds partition `partitionId`'s events, for a
+ * delta whose first (lowest) event is `first`; -1 when none.
+ *
+ * A redelivered event keeps its enqueued time, and the hub enqueues a partition's events in
+ * sequence order, so an event at or below the mark that was enqueued *after* the event at the
+ * mark is not a redelivery: the hub's sequence numbers started again (hub recreated, failover to
+ * a new namespace, emulator reset). Its events are then new, and the old mark no longer applies.
+ */
+export function effectiveMark(doc: StoredDocument | undefined, partitionId: string, first: { sequenceNumber: number; enqueuedMs?: number }): number {
+  const mark = appliedMarks(doc)[partitionId] ?? -1;
+  if (first.sequenceNumber > mark || first.enqueuedMs === undefined) return mark;
+  const markEnqueuedMs = appliedEnqueuedTimes(doc)[partitionId];
+  return markEnqueuedMs !== undefined && first.enqueuedMs > markEnqueuedMs ? -1 : mark;
 }
 
 function withoutSystemFields(doc: StoredDocument): StoredDocument {
@@ -115,9 +138,15 @@ export function foldDelta(
   delta: DocumentDelta,
   location: DocumentLocation,
   partitionId: string,
+  /** When the hub enqueued the delta's last event, if known (see effectiveMark). */
+  lastEnqueuedMs?: number,
 ): StoredDocument {
   const merged =
     delta.target === 'profiles' ? mergeProfile(existing, delta, location) : mergeAggregate(existing, delta, location);
   merged.applied = { ...appliedMarks(existing), [partitionId]: delta.maxSeq };
+  const times = { ...appliedEnqueuedTimes(existing) };
+  if (lastEnqueuedMs !== undefined) times[partitionId] = lastEnqueuedMs;
+  else delete times[partitionId];
+  if (Object.keys(times).length > 0) merged.appliedEnqueuedMs = times;
   return merged;
 }

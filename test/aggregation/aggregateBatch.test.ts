@@ -193,6 +193,27 @@ describe('aggregateBatch against the Cosmos DB stand-in', () => {
     await expectGroundTruth(c, events);
   });
 
+  it('counts the events of a hub whose sequence numbers started again, and still skips their redelivery', async () => {
+    const c = await freshDatabase('restart');
+    const [partitionId, list] = [...partitions][0];
+    const isEvent = (b: unknown): b is TrackedEvent => events.includes(b as TrackedEvent);
+    const half = Math.floor(list.length / 2);
+    const restartedAt = list[list.length - 1].enqueuedTimeUtc.getTime() + 60_000;
+    // The hub recreated: sequence numbers from 0 again, below the documents' marks, enqueued later.
+    const restarted = list.slice(half).map((e, i) => ({ ...e, sequenceNumber: i, enqueuedTimeUtc: new Date(restartedAt + i) }));
+    const logs: string[] = [];
+    const deps = { ...c, windowsMinutes: WINDOWS, log: (line: string) => logs.push(line) };
+    for (const batch of cut(list.slice(0, half), [40])) await aggregateBatch(batchOf(partitionId, batch), deps);
+    let applied = 0;
+    for (const batch of cut(restarted, [40])) applied += (await aggregateBatch(batchOf(partitionId, batch), deps)).applied;
+    expect(applied).toBe(restarted.map((e) => e.body).filter(isEvent).length);
+    await expectGroundTruth(c, list.map((e) => e.body).filter(isEvent));
+    expect(logs).toContainEqual(expect.stringMatching(/^partition \d+: sequence numbers started again/));
+    // Redelivered, the restarted hub's events are already counted: marks follow the new sequence.
+    for (const batch of cut(restarted, [25])) expect((await aggregateBatch(batchOf(partitionId, batch), deps)).applied).toBe(0);
+    await expectGroundTruth(c, list.map((e) => e.body).filter(isEvent));
+  });
+
   it('writes a document shared by batches handed over together once: one read and one write in all', async () => {
     const c = await freshDatabase('group-commit');
     const batches = [...partitions].map(([partitionId, list]) => batchOf(partitionId, list.slice(0, 60)));

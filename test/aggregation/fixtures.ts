@@ -69,6 +69,8 @@ export function partitionOf(e: TrackedEvent, partitions: number): string {
 }
 
 /** The events of each partition with sequence numbers 0, 1, 2, … as Event Hubs would assign. */
+const ENQUEUED_FROM = Date.parse('2024-03-05T00:00:00Z');
+
 export function toPartitions(events: unknown[], partitions: number): Map<string, ReceivedEvent[]> {
   const out = new Map<string, ReceivedEvent[]>();
   for (let p = 0; p < partitions; p++) out.set(String(p), []);
@@ -76,7 +78,8 @@ export function toPartitions(events: unknown[], partitions: number): Map<string,
     const e = body as TrackedEvent;
     const p = typeof e?.userId === 'string' || typeof e?.anonymousId === 'string' ? partitionOf(e, partitions) : String(i % partitions);
     const list = out.get(p)!;
-    list.push({ body, sequenceNumber: list.length, offset: String(list.length * 100), enqueuedTimeUtc: new Date(), properties: {} });
+    // Enqueued in sequence order, one millisecond apart, as a hub does; a redelivery keeps the time.
+    list.push({ body, sequenceNumber: list.length, offset: String(list.length * 100), enqueuedTimeUtc: new Date(ENQUEUED_FROM + list.length), properties: {} });
   });
   return out;
 }

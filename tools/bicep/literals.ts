@@ -94,3 +94,34 @@ export function objectPath(objectNode: SyntaxNode, path: string[]): SyntaxNode |
   }
   return current;
 }
+
+/**
+ * A literal object, array or scalar as a plain value (objects and arrays recursively), or
+ * undefined where any part is an expression or an interpolated string.
+ */
+export function jsonValue(node: SyntaxNode): unknown {
+  const literal = literalOf(node);
+  switch (literal.kind) {
+    case 'string':
+    case 'int':
+    case 'bool':
+      return literal.value;
+    case 'null':
+      return null;
+    case 'array': {
+      const items = arrayItems(literal.node).map(jsonValue);
+      return items.includes(undefined) ? undefined : items;
+    }
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const { key, value } of objectEntries(literal.node)) {
+        const v = jsonValue(value);
+        if (key === undefined || v === undefined) return undefined;
+        out[key] = v;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
