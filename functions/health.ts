@@ -8,5 +8,5 @@ app.http('health', {
   route: 'api/health',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => checkHealth(appServices().clients),
+  handler: (_request, context) => checkHealth(appServices().clients, (message) => context.warn(message)),
 });
