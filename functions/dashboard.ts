@@ -5,12 +5,13 @@ import { serveDashboardAsset } from '../src/dashboard/assetEndpoint';
 import { serveDashboardPage } from '../src/dashboard/pageEndpoint';
 import { serveDashboardStatus } from '../src/dashboard/statusEndpoint';
 
-// The page and its status data need the function key (?code= when opening the page; the page
-// sends it on as x-functions-key). See docs/dashboard.md.
+// The page itself holds no data and is anonymous: it is opened with the function key in its
+// fragment (#code=…, never sent to a server, so never in a request log) and sends the key as
+// x-functions-key to the data routes, which need it. See docs/dashboard.md.
 app.http('dashboard', {
   route: 'api/dashboard',
   methods: ['GET'],
-  authLevel: 'function',
+  authLevel: 'anonymous',
   handler: (request, context) => serveDashboardPage(request, appServices().clients, (message) => context.warn(message)),
 });
 

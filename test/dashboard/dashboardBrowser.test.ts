@@ -38,7 +38,7 @@ async function openDashboard(): Promise<{ page: Page; problems: Problems }> {
   page.on('response', (r) => {
     if (r.status() >= 400) problems.failed.push(`${r.url()}: ${r.status()}`);
   });
-  await page.goto(`${host.url}/api/dashboard?code=${TEST_KEYS.functionKey}&refresh=2`);
+  await page.goto(`${host.url}/api/dashboard?refresh=2#code=${TEST_KEYS.functionKey}`);
   await page.waitForFunction(() => Number(document.body.dataset.refreshes) >= 1, undefined, { timeout: 20_000 });
   return { page, problems };
 }
@@ -133,6 +133,33 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
     expect(problems).toEqual({ console: [], failed: [] });
     await page.close();
+  });
+
+  it('keeps its key out of every URL: taken from the fragment, sent only as a header, kept across a reload', async () => {
+    await served.configure({ CosmosDatabaseName: 'shop', ModelsContainer: 'models' });
+    const page = await browser.newPage();
+    const requests: { url: string; key?: string }[] = [];
+    page.on('request', (r) => requests.push({ url: r.url(), key: r.headers()['x-functions-key'] }));
+    await page.goto(`${host.url}/api/dashboard?refresh=2#code=${TEST_KEYS.functionKey}`);
+    await page.waitForFunction(() => Number(document.body.dataset.refreshes) >= 1, undefined, { timeout: 20_000 });
+    expect(page.url()).toBe(`${host.url}/api/dashboard?refresh=2`);
+    await page.reload();
+    await page.waitForFunction(() => Number(document.body.dataset.refreshes) >= 1, undefined, { timeout: 20_000 });
+    expect(await states(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 'ready'])));
+    for (const r of requests) expect(r.url).not.toContain(TEST_KEYS.functionKey);
+    const dataCalls = requests.filter((r) => /\/api\/(aggregates|dashboard\/status)/.test(r.url));
+    expect(dataCalls.length).toBeGreaterThan(4);
+    for (const r of dataCalls) expect(r.key, r.url).toBe(TEST_KEYS.functionKey);
+    await page.close();
+
+    // A tab opened without the key says how to open the page, and calls nothing.
+    const bare = await browser.newPage();
+    const calls: string[] = [];
+    bare.on('request', (r) => calls.push(r.url()));
+    await bare.goto(`${host.url}/api/dashboard`);
+    await bare.waitForFunction(() => /needs a function key/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    expect(calls.filter((u) => /\/api\/(aggregates|dashboard\/status)/.test(u))).toEqual([]);
+    await bare.close();
   });
 
   it('picks up new aggregates on its own, without reloading the page', async () => {

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 async function page(): Promise<{ res: Response; html: string }> {
-  const res = await fetch(`${host.url}/api/dashboard?code=${TEST_KEYS.functionKey}`);
+  const res = await fetch(`${host.url}/api/dashboard`); // anonymous: the page holds no data
   return { res, html: await res.text() };
 }
 
@@ -60,9 +60,10 @@ describe('GET /api/dashboard', () => {
     expect(html).not.toMatch(/https?:\/\//);
   });
 
-  it('needs the function key', async () => {
-    expect((await fetch(`${host.url}/api/dashboard`)).status).toBe(401);
+  it('serves the page without a key, and its data only with one', async () => {
+    expect((await fetch(`${host.url}/api/dashboard`)).status).toBe(200);
     expect((await fetch(`${host.url}/api/dashboard/status`)).status).toBe(401);
+    expect((await fetch(`${host.url}/api/dashboard/status`, { headers: { 'x-functions-key': TEST_KEYS.functionKey } })).status).toBe(200);
   });
 });
 

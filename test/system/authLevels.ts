@@ -59,9 +59,9 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'Business figures (revenue, CTR), no personal data: any holder of a function key (the dashboard, Power BI) may read.',
   },
   {
-    name: 'dashboard', route: 'api/dashboard', methods: ['GET'], authLevel: 'function',
+    name: 'dashboard', route: 'api/dashboard', methods: ['GET'], authLevel: 'anonymous',
     sample: { method: 'GET', path: '/api/dashboard' },
-    why: 'The dashboard page, opened with ?code=<function key>; it shows the aggregates.',
+    why: 'The dashboard page holds no data: it is opened with #code=<function key> (a fragment, never sent, so never logged) and sends the key to the data routes.',
   },
   {
     name: 'dashboardStatus', route: 'api/dashboard/status', methods: ['GET'], authLevel: 'function',

@@ -77,7 +77,7 @@ describe('the dashboard after 3,000 simulated decisions', () => {
     });
     page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
     const opened = Date.now();
-    await page.goto(`${runtime.url}/api/dashboard?code=${runtime.keys.functionKey}`);
+    await page.goto(`${runtime.url}/api/dashboard#code=${runtime.keys.functionKey}`);
     await page
       .waitForFunction((ids) => ids.every((id) => document.getElementById(id)?.dataset.state === 'ready'), PANELS, { timeout: 10_000 })
       .catch(async (error: Error) => {

@@ -21,8 +21,32 @@
     hourly: windows.includes(60) ? 60 : windows.filter((w) => w <= 60).pop() || windows[0] || 60,
     daily: windows.includes(1440) ? 1440 : windows.filter((w) => w <= 1440).pop() || 60,
   };
-  // The page was opened with its function key (?code=…); the API calls carry it in a header.
-  const functionKey = query.get('code');
+  // The page is opened with its function key in the fragment (#code=…), which the browser never
+  // sends to a server, so the key stays out of request logs. It is kept for this tab in
+  // sessionStorage and taken out of the address bar (history, screenshots); the API calls carry
+  // it in a header.
+  const KEY_STORE = 'dashboard.functionKey';
+  function takeFunctionKey() {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const given = fragment.get('code');
+    if (given) {
+      try {
+        sessionStorage.setItem(KEY_STORE, given);
+      } catch (error) {
+        // Storage refused (private mode settings): the key still serves this page view.
+      }
+      fragment.delete('code');
+      const rest = fragment.toString();
+      history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
+      return given;
+    }
+    try {
+      return sessionStorage.getItem(KEY_STORE);
+    } catch (error) {
+      return null;
+    }
+  }
+  const functionKey = takeFunctionKey();
   const charts = {};
 
   // ---- helpers ---------------------------------------------------------------------------
@@ -369,6 +393,11 @@
   }
 
   document.getElementById('heatmap-channel').addEventListener('change', drawHeatmap);
+  if (!functionKey) {
+    document.getElementById('status').textContent =
+      'This page needs a function key: open it as ' + location.origin + location.pathname + '#code=<function key>';
+    return;
+  }
   if (typeof Chart === 'undefined') {
     document.getElementById('status').textContent = 'The chart library did not load.';
     return;
