@@ -1,6 +1,5 @@
 // A trained product recommender: sparse neighbour tables, item popularity, cold-start lists and
 // (when trained) the learned re-scorer. Everything is indexed by item position in `items`.
-import type { FittedGradientBoosting } from '../learners/fittedGradientBoosting';
 import type { ItemStats } from './itemStats';
 import type { Neighbours } from './itemSimilarity';
 
@@ -36,7 +35,12 @@ export interface ProductModel {
   trending: Int32Array;
   segmentPopular: Record<string, Int32Array>;
   /** The learned re-scorer per mode, when trained. */
-  rescorer?: Record<RecommendMode, FittedGradientBoosting>;
+  rescorer?: Record<RecommendMode, Rescorer>;
+}
+
+/** Scores candidate rows (row-major, RESCORER_FEATURES wide): higher is better. */
+export interface Rescorer {
+  margins(features: Float32Array, rows: number): Float64Array;
 }
 
 /** What a shopper did, as the scorers read it: their items with decayed affinity. */

@@ -2,9 +2,8 @@
 // (decayed affinity × Jaccard similarity, self-similarity 1, so past purchases can come back in
 // mode `all`) and the learned re-scorer over candidates from SAR, cosine co-occurrence and
 // popularity. One scratch row per scorer: a request costs O(history × neighbours + candidates).
-import type { FittedGradientBoosting } from '../learners/fittedGradientBoosting';
 import { DAY_MS } from './userItems';
-import type { ProductModel, Ranked, RecommendMode, UserHistory } from './productModel';
+import type { ProductModel, Ranked, RecommendMode, Rescorer, UserHistory } from './productModel';
 
 export const RESCORER_FEATURES = [
   'sar', 'sarRel', 'cos', 'cosRel', 'cosMax', 'recentCos', 'together',
@@ -229,8 +228,8 @@ export class ProductScorer {
   }
 }
 
-export function predict(forest: FittedGradientBoosting, rows: CandidateRows): Float64Array {
-  return forest.predictRaw({ nRows: rows.items.length, nFeatures: N_FEATURES, layout: 'row-major', features: rows.features });
+export function predict(rescorer: Rescorer, rows: CandidateRows): Float64Array {
+  return rescorer.margins(rows.features, rows.items.length);
 }
 
 /** Appends `extra`'s items not yet in `ranked`, up to n (scores below the last one). */

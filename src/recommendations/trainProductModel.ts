@@ -8,7 +8,7 @@ import type { FittedGradientBoosting } from '../learners/fittedGradientBoosting'
 import type { InteractionLog } from './interactionLog';
 import { groupMatrix, topNeighbours } from './itemSimilarity';
 import { buildItemStats, segmentPopularity, topByScore } from './itemStats';
-import type { ProductModel, ProductModelParams, RecommendMode, UserHistory } from './productModel';
+import type { ProductModel, ProductModelParams, RecommendMode, Rescorer, UserHistory } from './productModel';
 import { DEFAULT_CANDIDATES, N_FEATURES, ProductScorer, RESCORER_FEATURES, type CandidateLimits } from './scorers';
 import { buildUserItems, DAY_MS, type UserItems } from './userItems';
 
@@ -33,6 +33,13 @@ export interface TrainedProducts {
   /** Shoppers' ids (index → id) the histories belong to. */
   userIds: string[];
   rescorerRows?: Record<RecommendMode, { rows: number; positives: number }>;
+  /** The fitted GBDTs behind model.rescorer (for export). */
+  fitted?: Record<RecommendMode, FittedGradientBoosting>;
+}
+
+/** A fitted GBDT as a re-scorer. */
+export function gbdtRescorer(fitted: FittedGradientBoosting): Rescorer {
+  return { margins: (features, rows) => fitted.predictRaw({ nRows: rows, nFeatures: N_FEATURES, layout: 'row-major', features }) };
 }
 
 export function userHistory(ui: UserItems, u: number, segment?: string): UserHistory {
@@ -119,7 +126,7 @@ export function trainProductModel(log: InteractionLog, opts: TrainProductOptions
     if (!set) bought.set(u, (set = new Set()));
     set.add(log.item[k]);
   }
-  const rescorer = {} as Record<RecommendMode, FittedGradientBoosting>;
+  const fitted = {} as Record<RecommendMode, FittedGradientBoosting>;
   result.rescorerRows = {} as Record<RecommendMode, { rows: number; positives: number }>;
   const usersWithLabels = [...bought.keys()].sort((a, b) => a - b);
   for (const mode of ['all', 'new'] as const) {
@@ -148,11 +155,12 @@ export function trainProductModel(log: InteractionLog, opts: TrainProductOptions
     if (positives === 0 || positives === labels.length) return result; // nothing to learn: SAR serves
     const trees = opts.trees ?? 150;
     const fit = new HistGradientBoostingClassifier({ nEstimators: trees, learningRate: 0.05, maxDepth: 6, minSamplesLeaf: 50, seed: 7, nThreads: 1 });
-    rescorer[mode] = fit.fit(createDataset({ features, nRows: labels.length, nFeatures: N_FEATURES, labels: Uint8Array.from(labels), featureNames: [...RESCORER_FEATURES] }), {
+    fitted[mode] = fit.fit(createDataset({ features, nRows: labels.length, nFeatures: N_FEATURES, labels: Uint8Array.from(labels), featureNames: [...RESCORER_FEATURES] }), {
       onIteration: (it) => progress({ step: `re-scorer (${mode})`, done: it.iteration + 1, total: trees }),
     });
   }
-  model.rescorer = rescorer;
+  model.rescorer = { all: gbdtRescorer(fitted.all), new: gbdtRescorer(fitted.new) };
+  result.fitted = fitted;
   return result;
 }
 

@@ -15,6 +15,7 @@ import { HistoryFileError } from '../../../src/products/history/readCsvFile';
 import { CsvSyntaxError } from '../../../src/products/history/csvParser';
 import { readInteractions } from '../../../src/training/products/archiveInteractions';
 import { trainProductModel } from '../../../src/recommendations/trainProductModel';
+import { decodeProductArtifact, encodeProductArtifact } from '../../../src/products/model/productArtifact';
 import { EVALUATED_MODELS, evaluateModels, type EvaluatedModel, type ModelScores } from '../../../src/recommendations/offlineEvaluation';
 import { command, CliUsageError, isoTime, option, runCommand, text } from '../../cli/commandLine';
 import { createProgressRenderer, type ProgressRenderer } from '../../cli/progress';
@@ -63,7 +64,10 @@ export async function evaluateRecommenders(opts: { data: string; trainBefore: Da
     const started = process.hrtime.bigint();
     const { log, counts } = await readInteractions({ container }, { progress: (p) => progress.update(p) });
     const trained = trainProductModel(log, { nowMs: opts.trainBefore.getTime(), progress: (p) => progress.update(p) });
+    // Score with what serving loads: the registry artifact, decoded (flat trees, float32 tables).
+    const bytes = encodeProductArtifact(trained, log.userSegment);
     const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    trained.model = decodeProductArtifact(bytes).model;
     progress.log(`trained from ${counts.interactions} archived interactions in ${trainSeconds.toFixed(1)} s`);
 
     const test = await readHistory(opts.data, { from: opts.trainBefore, before: opts.testBefore, timeZone: opts.timeZone, progress: (p) => progress.update(p) });
