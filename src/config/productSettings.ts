@@ -18,7 +18,7 @@ export interface ProductSettings {
 }
 
 export const PRODUCT_SETTING_NAMES = [
-  'ProductsContainer', 'ProductModelName', 'ProductModelPollSeconds', 'RecommendationsMaxN', 'RecommendationsRankCandidates', 'ProductCatalogCacheSeconds',
+  'ProductsContainer', 'ProductModelName', 'ProductModelPollSeconds', 'RecommendationsMaxN', 'RecommendationsRankCandidates', 'ProductCatalogCacheSeconds', 'ProductRetrainSchedule',
 ] as const;
 
 export function readProductSettings(env: Env = process.env): ProductSettings {

@@ -3,6 +3,7 @@
 // mode `all`) and the learned re-scorer over candidates from SAR, cosine co-occurrence and
 // popularity. One scratch row per scorer: a request costs O(history × neighbours + candidates).
 import { DAY_MS } from './userItems';
+import { selectTop } from './itemSimilarity';
 import type { ProductModel, Ranked, RecommendMode, Rescorer, UserHistory } from './productModel';
 
 export const RESCORER_FEATURES = [
@@ -142,18 +143,14 @@ export class ProductScorer {
     const eligible = (j: number) => !(mode === 'new' && own[j] >= 0 && h.purchases[own[j]] > 0) && (!available || available(j));
     const pool = touched.filter(eligible);
     const chosen = new Set<number>();
-    const pick = (list: number[], score: Float64Array, limit: number) => {
-      list.sort((a, b) => score[b] - score[a] || a - b);
-      let taken = 0;
-      for (const j of list) {
-        if (taken >= limit) break;
-        if (score[j] <= 0) break;
-        if (!chosen.has(j)) chosen.add(j);
-        taken++;
-      }
+    const poolItems = Int32Array.from(pool);
+    const poolScore = new Float64Array(pool.length);
+    const pick = (score: Float64Array, limit: number) => {
+      for (let p = 0; p < pool.length; p++) poolScore[p] = score[pool[p]];
+      for (const p of selectTop(poolItems, poolScore, pool.length, limit)) if (poolScore[p] > 0) chosen.add(poolItems[p]);
     };
-    pick([...pool], sarRow, limits.sar);
-    pick([...pool], cosRow, limits.cos);
+    pick(sarRow, limits.sar);
+    pick(cosRow, limits.cos);
     let taken = 0;
     for (const list of [h.segment !== undefined ? m.segmentPopular[h.segment] : undefined, m.trending, m.popular]) {
       if (!list) continue;
@@ -221,7 +218,7 @@ export class ProductScorer {
     if (!forest) return this.sar(h, n, mode, available);
     const rows = this.candidates(h, mode, this.model.params.candidates, available);
     const scores = predict(forest, rows);
-    const order = Array.from(rows.items.keys()).sort((a, b) => scores[b] - scores[a] || rows.items[a] - rows.items[b]).slice(0, n);
+    const order = selectTop(rows.items, scores, rows.items.length, n);
     const result = { items: Int32Array.from(order.map((r) => rows.items[r])), scores: Float32Array.from(order.map((r) => scores[r])) };
     if (result.items.length < n) return fillWith(result, this.popularity(h, n, mode, available), n);
     return result;

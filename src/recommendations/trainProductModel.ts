@@ -20,9 +20,11 @@ export interface TrainProductOptions {
   /** Learn the re-scorer (default true when the log spans more than twice validationDays). */
   rescorer?: boolean;
   validationDays?: number;
-  /** Trees of each re-scorer. Default 150. */
+  /** Trees of each re-scorer. Default 100. */
   trees?: number;
   candidates?: CandidateLimits;
+  /** Shoppers the re-scorer learns from at most (an even, deterministic sample). Default 20,000. */
+  maxRescorerUsers?: number;
   progress?: (p: { step: string; done: number; total?: number }) => void;
 }
 
@@ -128,7 +130,10 @@ export function trainProductModel(log: InteractionLog, opts: TrainProductOptions
   }
   const fitted = {} as Record<RecommendMode, FittedGradientBoosting>;
   result.rescorerRows = {} as Record<RecommendMode, { rows: number; positives: number }>;
-  const usersWithLabels = [...bought.keys()].sort((a, b) => a - b);
+  const labelled = [...bought.keys()].sort((a, b) => a - b);
+  const maxUsers = opts.maxRescorerUsers ?? 20_000;
+  const stride = Math.max(1, labelled.length / maxUsers);
+  const usersWithLabels = labelled.length <= maxUsers ? labelled : Array.from({ length: maxUsers }, (_, k) => labelled[Math.floor(k * stride)]);
   for (const mode of ['all', 'new'] as const) {
     const chunks: Float32Array[] = [];
     const labels: number[] = [];
@@ -153,7 +158,7 @@ export function trainProductModel(log: InteractionLog, opts: TrainProductOptions
     const positives = labels.reduce((a, b) => a + b, 0);
     result.rescorerRows[mode] = { rows: labels.length, positives };
     if (positives === 0 || positives === labels.length) return result; // nothing to learn: SAR serves
-    const trees = opts.trees ?? 150;
+    const trees = opts.trees ?? 100;
     const fit = new HistGradientBoostingClassifier({ nEstimators: trees, learningRate: 0.05, maxDepth: 6, minSamplesLeaf: 50, seed: 7, nThreads: 1 });
     fitted[mode] = fit.fit(createDataset({ features, nRows: labels.length, nFeatures: N_FEATURES, labels: Uint8Array.from(labels), featureNames: [...RESCORER_FEATURES] }), {
       onIteration: (it) => progress({ step: `re-scorer (${mode})`, done: it.iteration + 1, total: trees }),

@@ -35,7 +35,14 @@ export interface ProductTrainingResult {
 export async function runProductTraining(opts: ProductTrainingOptions): Promise<ProductTrainingResult> {
   const started = performance.now();
   const name = opts.name ?? PRODUCT_MODEL_NAME;
-  const { log, counts } = await readInteractions(opts.archive, { from: opts.from, to: opts.to, progress: opts.progress });
+  let read;
+  try {
+    read = await readInteractions(opts.archive, { from: opts.from, to: opts.to, progress: opts.progress });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) throw new TrainingDataError('the archive container does not exist yet: nothing to train on');
+    throw error;
+  }
+  const { log, counts } = read;
   const min = opts.minInteractions ?? 100;
   if (counts.interactions < min) {
     throw new TrainingDataError(`the archive holds ${counts.interactions} product interactions${opts.from || opts.to ? ' in the asked range' : ''}; at least ${min} are needed (import a history with npm run history:import)`);

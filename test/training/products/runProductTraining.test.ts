@@ -92,3 +92,29 @@ describe('product model training run', () => {
     expect(last).toMatchObject({ status: 'registered', model: 'products', version: 'v20261205T000000Z' });
   });
 });
+
+describe('the retrainProducts timer job', () => {
+  it('trains and promotes from the archive, and logs (does not throw) when there is too little data', async () => {
+    const { retrainProducts, productRetrainSchedule } = await import('../../../src/training/products/retrainProducts');
+    const { AzureClients } = await import('../../../src/clients/azureClients');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'product-retrain-'));
+    const azurite = await startAzurite({ dataDir, port: 0 });
+    const env = { ArchiveStorage: azurite.connectionString, CosmosDB: 'AccountEndpoint=http://127.0.0.1:1/;AccountKey=AA==;' };
+    const clients = new AzureClients(env);
+    try {
+      const lines: string[] = [];
+      expect(await retrainProducts({ app: clients, env, log: (m) => lines.push(m) })).toBeUndefined();
+      expect(lines.join('\n')).toMatch(/not trained: the archive container does not exist yet/);
+      const archive = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('archive');
+      await archive.createIfNotExists();
+      await importHistory(SAMPLE, archive, { source: 'sample' });
+      const result = await retrainProducts({ app: clients, env, log: (m) => lines.push(m), now: () => new Date('2026-12-06T03:30:00Z') });
+      expect(result?.status).toBe('promoted');
+      expect(productRetrainSchedule({})).toBe('0 30 3 * * *');
+    } finally {
+      await clients.close();
+      await azurite.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
