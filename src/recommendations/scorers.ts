@@ -13,6 +13,8 @@ export const RESCORER_FEATURES = [
   'userItems', 'userPurchases', 'userDaysSince', 'popRank', 'itemRecentNewBuyers',
 ] as const;
 export const N_FEATURES = RESCORER_FEATURES.length;
+/** Items of a shopper's history whose neighbours the re-scorer's candidates expand. */
+export const MAX_EXPANDED = 250;
 
 export interface CandidateLimits {
   sar: number;
@@ -112,15 +114,19 @@ export class ProductScorer {
     };
     let userPurchases = 0;
     let userLast = -Infinity;
+    // A heavy shopper's neighbours are expanded from their MAX_EXPANDED strongest items only
+    // (bounds a request's cost); every item of the history still counts as their own.
+    const expand = h.items.length > MAX_EXPANDED ? new Set(selectTop(h.items, Float64Array.from(h.affinity), h.items.length, MAX_EXPANDED)) : undefined;
     for (let p = 0; p < h.items.length; p++) {
       const i = h.items[p];
       const a = h.affinity[p];
       own[i] = p;
       userPurchases += h.purchases[p];
       if (h.lastMs[p] > userLast) userLast = h.lastMs[p];
-      const recency = Math.pow(2, -(now - h.lastMs[p]) / (7 * DAY_MS));
       touch(i);
       sarRow[i] += a;
+      if (expand && !expand.has(p)) continue;
+      const recency = Math.pow(2, -(now - h.lastMs[p]) / (7 * DAY_MS));
       for (let q = m.jaccard.start[i]; q < m.jaccard.start[i + 1]; q++) {
         const j = m.jaccard.item[q];
         touch(j);
