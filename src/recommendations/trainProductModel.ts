@@ -23,7 +23,7 @@ export interface TrainProductOptions {
   /** Trees of each re-scorer. Default 100. */
   trees?: number;
   candidates?: CandidateLimits;
-  /** Shoppers the re-scorer learns from at most (an even, deterministic sample). Default 20,000. */
+  /** Shoppers the re-scorer learns from at most (an even, deterministic sample). Default 5,000. */
   maxRescorerUsers?: number;
   progress?: (p: { step: string; done: number; total?: number }) => void;
 }
@@ -131,7 +131,7 @@ export function trainProductModel(log: InteractionLog, opts: TrainProductOptions
   const fitted = {} as Record<RecommendMode, FittedGradientBoosting>;
   result.rescorerRows = {} as Record<RecommendMode, { rows: number; positives: number }>;
   const labelled = [...bought.keys()].sort((a, b) => a - b);
-  const maxUsers = opts.maxRescorerUsers ?? 20_000;
+  const maxUsers = opts.maxRescorerUsers ?? 5_000;
   const stride = Math.max(1, labelled.length / maxUsers);
   const usersWithLabels = labelled.length <= maxUsers ? labelled : Array.from({ length: maxUsers }, (_, k) => labelled[Math.floor(k * stride)]);
   for (const mode of ['all', 'new'] as const) {
