@@ -9,6 +9,7 @@ import type { Env } from '../config/settings';
 import { CampaignServices } from '../campaign/campaignServices';
 import { ProcessingServices } from '../processing/processingServices';
 import { RankingServices } from '../ranking/rankingServices';
+import { ProductServices } from '../products/productServices';
 
 export type Log = (message: string) => void;
 
@@ -17,6 +18,7 @@ export class AppServices {
   private rankingInstance?: RankingServices;
   private campaignInstance?: CampaignServices;
   private processingInstance?: ProcessingServices;
+  private productsInstance?: ProductServices;
 
   /**
    * `log` receives what the long-lived parts report outside any invocation (model swaps, priors
@@ -37,6 +39,29 @@ export class AppServices {
     return this.campaignInstance;
   }
 
+  /**
+   * Throws SettingsError when a product setting is invalid. The offer ranker is the last step of
+   * every recommendation (source 'recommendations'). Without ranking settings (no signing key) the
+   * recommendations are served in the model's order.
+   */
+  products(): ProductServices {
+    this.productsInstance ??= new ProductServices(this.clients, this.env, this.log, {
+      ranker: async () => {
+        const ranker = await this.ranking().ranker();
+        return (input) =>
+          ranker.rank({
+            contextFeatures: input.contextFeatures,
+            actions: input.actions,
+            excludedActions: new Set(),
+            deferActivation: false,
+            ...(input.userId !== undefined ? { userId: input.userId, anonymous: input.anonymous } : {}),
+            source: 'recommendations',
+          });
+      },
+    });
+    return this.productsInstance;
+  }
+
   processing(): ProcessingServices {
     this.processingInstance ??= new ProcessingServices(this.clients);
     return this.processingInstance;
@@ -45,6 +70,7 @@ export class AppServices {
   async close(): Promise<void> {
     await this.rankingInstance?.close();
     await this.campaignInstance?.close();
+    await this.productsInstance?.close();
     await this.clients.close();
   }
 }

@@ -65,7 +65,7 @@ export type DecisionAction = {
 export type DecisionPayload = {
   eventId: string;
   clientEventId?: string;
-  source: 'rank' | 'offers';
+  source: 'rank' | 'offers' | 'recommendations';
   issuedAt: string;
   segment: string;
   policy: 'epsilon-greedy';
@@ -96,8 +96,8 @@ export type DecisionRef = {
 export interface DecisionRecord {
   eventId: string;
   clientEventId?: string;
-  /** 'rank' (Personalizer API) or 'offers' (GET /api/offers). */
-  source: 'rank' | 'offers';
+  /** 'rank' (Personalizer API), 'offers' (GET /api/offers) or 'recommendations' (GET /api/recommendations, the ranker as last step). */
+  source: 'rank' | 'offers' | 'recommendations';
   issuedAtMs: number;
   userId?: string;
   /** userId is an anonymousId (GET /api/offers?anonymousId=…). */

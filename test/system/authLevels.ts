@@ -74,6 +74,26 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'Called by back-office systems with a function key; reads lead data.',
   },
   {
+    name: 'recommendations', route: 'api/recommendations', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/recommendations?userId=u-1' },
+    why: 'Web frontends call it directly, like GET /api/offers; it returns product ids of the catalog and a signed event id, no personal data.',
+  },
+  {
+    name: 'productsSimilar', route: 'api/products/{id}/similar', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/products/p-1/similar' },
+    why: 'Product pages call it directly; it returns catalog products only.',
+  },
+  {
+    name: 'productsBoughtTogether', route: 'api/products/{id}/bought-together', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/products/p-1/bought-together' },
+    why: 'As similar.',
+  },
+  {
+    name: 'manageProducts', route: 'api/manage/products/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'function',
+    sample: { method: 'GET', path: '/api/manage/products' },
+    why: 'The shop\'s catalog feed writes products with a key of this function (named catalog), so it needs no master key.',
+  },
+  {
     name: 'manageOffers', route: 'api/manage/offers/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'admin',
     sample: { method: 'GET', path: '/api/manage/offers' },
     why: 'Changes what every visitor is offered: master key only (admin/ is reserved by the host, hence manage/).',

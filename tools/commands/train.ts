@@ -14,6 +14,8 @@ import { modelKindOf } from '../../src/training/modelKinds';
 import { runCampaignTrainCommand } from './campaign/train';
 import { gatesFromSettings, resolveModelName, storageOf } from '../../src/training/offers/trainingTargets';
 import { formatTrainingSummary, trainingSummaryJson } from '../../src/training/offers/trainingSummary';
+import { runProductTraining } from '../../src/training/products/runProductTraining';
+import { TrainingDataError } from '../../src/training/trainingDataError';
 
 export interface CliIo {
   env: Env;
@@ -25,7 +27,7 @@ export interface CliIo {
 export const TRAIN_COMMAND = command({
   usage: 'npm run train -- --model offers [options]',
   options: {
-    model: option("'offers' trains the model the ranker serves (RankingModelName,\ndefault offer-ranker); 'campaign' trains the campaign model with the\noptions of npm run campaign:train; any other value is a registry name\nfor the offers pipeline", text, { placeholder: 'offers|campaign|<name>', required: true }),
+    model: option("'offers' trains the model the ranker serves (RankingModelName,\ndefault offer-ranker); 'campaign' trains the campaign model with the\noptions of npm run campaign:train; 'products' trains the product\nrecommender from the archive's product events; any other value is a\nregistry name for the offers pipeline", text, { placeholder: 'offers|campaign|products|<name>', required: true }),
     from: option('first decision issue time (inclusive); default: the whole archive', isoTime),
     to: option('end of the decision issue times (exclusive)', isoTime),
     'archive-folder': option('read Capture Avro files under a local folder instead of the\narchive container (ArchiveStorage / ArchiveContainer)', text, { placeholder: '<dir>' }),
@@ -65,9 +67,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       env.ArchiveStorage = LOCAL_STORAGE;
       io.stderr.write('ArchiveStorage is not set: using the local Azurite of `npm start` (127.0.0.1:10000)\n');
     }
-    const modelName = resolveModelName(args.model, env);
     app = new AzureClients(env);
     const storage = storageOf(app);
+    if (modelKindOf(args.model) === 'products') return await trainProducts(args, storage, io);
+    const modelName = resolveModelName(args.model, env);
     const gates = gatesFromSettings(env);
     const renderer = createProgressRenderer(io.stderr);
     const result = await runTraining({
@@ -96,6 +99,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   } finally {
     await app?.close().catch(() => {});
+  }
+}
+
+async function trainProducts(args: NonNullable<ReturnType<typeof parseTrainArgs>>, storage: ReturnType<typeof storageOf>, io: CliIo): Promise<number> {
+  const renderer = createProgressRenderer(io.stderr);
+  try {
+    const result = await runProductTraining({
+      archive: args.archiveFolder ? { folder: path.resolve(args.archiveFolder) } : { container: storage.archive },
+      registry: storage.registry,
+      from: args.from,
+      to: args.to,
+      promote: args.promote,
+      ...(io.now ? { now: io.now } : {}),
+      progress: (p) => renderer.update(p),
+      log: (line) => renderer.log(line),
+    });
+    renderer.end();
+    const m = result.manifest;
+    io.stdout.write(`${m.name}/${m.version} ${result.status}: ${m.trainingData.interactions} interactions, ${m.trainingData.users} shoppers, ${m.trainingData.items} products, ${(result.bytes / 1e6).toFixed(1)} MB, ${result.trainSeconds.toFixed(1)} s\n`);
+    io.stdout.write(`${JSON.stringify({ status: result.status, model: m.name, version: m.version, sha256: m.sha256, trainingData: m.trainingData, trainSeconds: result.trainSeconds })}\n`);
+    return 0;
+  } catch (error) {
+    renderer.end();
+    if (!(error instanceof TrainingDataError)) throw error;
+    io.stderr.write(`training rejected: ${error.message}\n`);
+    io.stdout.write(`${JSON.stringify({ status: 'rejected', reason: error.message })}\n`);
+    return 2;
   }
 }
 

@@ -61,5 +61,6 @@ export function demoSettings(c: DemoConfig): Record<string, string> {
     AggregationWindowsMinutes: '1440',
     // No scheduled retraining in the middle of the demo: the demo trains between rounds itself.
     'AzureWebJobs.retrainModel.Disabled': 'true',
+    'AzureWebJobs.retrainProducts.Disabled': 'true',
   };
 }
