@@ -17,3 +17,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** The parts of a schema library's issue (zod's) that name a field. */
+export interface SchemaIssue {
+  code: string;
+  path: readonly PropertyKey[];
+  message: string;
+  /** The unknown keys, for an 'unrecognized_keys' issue. */
+  keys?: readonly string[];
+}
+
+/** Schema issues as FieldErrors; `whole` names the input itself (`(offer)`) when the path is empty. */
+export function fieldErrorsOf(issues: readonly SchemaIssue[], whole: string): FieldError[] {
+  return issues.map((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? { field: (issue.keys ?? []).map((k) => formatPath([...issue.path, k])).join(', '), message: 'is not a known field' }
+      : { field: formatPath(issue.path) || whole, message: issue.message },
+  );
+}

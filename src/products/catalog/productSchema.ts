@@ -1,7 +1,7 @@
 // A product of the catalog (Cosmos container `products`, partition key /id), as the manage routes
 // and `npm run products:import` accept it.
 import { z } from 'zod';
-import { formatPath, type FieldError } from '../../common/fieldPath';
+import { fieldErrorsOf, type FieldError } from '../../common/fieldPath';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -38,14 +38,5 @@ export type ProductValidation = { ok: true; product: Product } | { ok: false; er
 export function validateProduct(input: unknown): ProductValidation {
   const parsed = productSchema.safeParse(input);
   if (parsed.success) return { ok: true, product: parsed.data };
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((issue) => ({
-      field:
-        issue.code === 'unrecognized_keys'
-          ? issue.keys.map((k) => formatPath([...issue.path, k])).join(', ')
-          : formatPath(issue.path) || '(product)',
-      message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
-    })),
-  };
+  return { ok: false, errors: fieldErrorsOf(parsed.error.issues, '(product)') };
 }

@@ -2,75 +2,41 @@
 // one document per product; and each instance's cached view of it (which products exist and
 // which are unavailable), refreshed every ProductCatalogCacheSeconds and at once after a change
 // made through this instance.
-import type { Container, Database } from '@azure/cosmos';
+import type { Database } from '@azure/cosmos';
+import { IdKeyedStore } from '../../clients/idKeyedStore';
 import type { Product } from './productSchema';
 
 export interface StoredProduct extends Product {
   updatedAt: string;
 }
 
-const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
-const statusOf = (e: unknown) => (e as { statusCode?: unknown } | null)?.statusCode ?? (e as { code?: unknown } | null)?.code;
-
-function strip(doc: Record<string, unknown>): StoredProduct {
-  const out = { ...doc };
-  for (const f of SYSTEM_FIELDS) delete out[f];
-  return out as unknown as StoredProduct;
-}
-
 export class ProductStore {
-  private ready: Promise<void> | undefined;
+  private readonly store: IdKeyedStore<Product>;
 
-  constructor(private readonly database: Database, private readonly containerId: string) {}
-
-  private async container(): Promise<Container> {
-    this.ready ??= (async () => {
-      try {
-        await this.database.containers.createIfNotExists({ id: this.containerId, partitionKey: { paths: ['/id'] } });
-      } catch (error) {
-        if (statusOf(error) !== 403) throw error;
-        await this.database.container(this.containerId).read();
-      }
-    })().catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    await this.ready;
-    return this.database.container(this.containerId);
+  constructor(database: Database, containerId: string) {
+    this.store = new IdKeyedStore<Product>(database, containerId);
   }
 
   async put(product: Product, now = new Date()): Promise<{ product: StoredProduct; created: boolean }> {
-    const c = await this.container();
-    const response = await c.items.upsert({ ...product, updatedAt: now.toISOString() });
-    return { product: strip(response.resource as unknown as Record<string, unknown>), created: response.statusCode === 201 };
+    const { document, created } = await this.store.put(product, now);
+    return { product: document, created };
   }
 
-  async get(id: string): Promise<StoredProduct | undefined> {
-    const c = await this.container();
-    const response = await c.item(id, id).read<Record<string, unknown>>();
-    return response.resource ? strip(response.resource) : undefined;
+  get(id: string): Promise<StoredProduct | undefined> {
+    return this.store.get(id);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const c = await this.container();
-    try {
-      await c.item(id, id).delete();
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      throw error;
-    }
+  delete(id: string): Promise<boolean> {
+    return this.store.delete(id);
   }
 
-  async list(): Promise<StoredProduct[]> {
-    const c = await this.container();
-    const { resources } = await c.items.query<Record<string, unknown>>('SELECT * FROM c').fetchAll();
-    return resources.map(strip).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  list(): Promise<StoredProduct[]> {
+    return this.store.list();
   }
 
   /** Writes many products, `concurrency` at a time (the import checks them all first). */
   async putAll(products: readonly Product[], opts: { concurrency?: number; progress?: (done: number) => void } = {}): Promise<number> {
-    const c = await this.container();
+    const c = await this.store.container();
     const now = new Date().toISOString();
     let next = 0;
     let done = 0;

@@ -1,6 +1,6 @@
 // An offer of the catalog (Cosmos container `catalog`, partition key /id), as the admin endpoints accept it.
 import { z } from 'zod';
-import { formatPath, type FieldError } from '../../common/fieldPath';
+import { fieldErrorsOf, type FieldError } from '../../common/fieldPath';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -55,16 +55,7 @@ export type OfferValidation = { ok: true; offer: Offer } | { ok: false; errors: 
 export function validateOffer(input: unknown): OfferValidation {
   const parsed = offerSchema.safeParse(input);
   if (parsed.success) return { ok: true, offer: parsed.data };
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((issue) => ({
-      field:
-        issue.code === 'unrecognized_keys'
-          ? issue.keys.map((k) => formatPath([...issue.path, k])).join(', ')
-          : formatPath(issue.path) || '(offer)',
-      message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
-    })),
-  };
+  return { ok: false, errors: fieldErrorsOf(parsed.error.issues, '(offer)') };
 }
 
 /** Active now: the flag is set and `now` is inside [startsAt, endsAt). */
