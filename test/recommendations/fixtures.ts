@@ -1,20 +1,12 @@
 // Small deterministic interaction logs for the recommender tests.
 import { InteractionLog, type InteractionKind } from '../../src/recommendations/interactionLog';
+import { seededRandom } from '../../src/learners/epsilonGreedy';
 
 export const DAY = 86_400_000;
 export const T0 = Date.UTC(2024, 0, 1);
 
-/** A seeded generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the learners' mulberry32). */
+export const rng = seededRandom;
 
 export function logOf(rows: readonly [user: string, item: string, day: number, kind?: InteractionKind, basket?: string][]): InteractionLog {
   const log = new InteractionLog();
