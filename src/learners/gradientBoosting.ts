@@ -10,7 +10,7 @@ import { FittedGradientBoosting } from './fittedGradientBoosting';
 export { FittedGradientBoosting } from './fittedGradientBoosting';
 export type { FittedGradientBoostingInit } from './fittedGradientBoosting';
 import { rowStride, toRowMajorBins } from './histogram';
-import { SAMPLED_ROWS, TrainingKernels } from './parallelKernels';
+import { TrainingKernels } from './parallelKernels';
 import { trainingThreads } from '../config/trainingSettings';
 import { availableParallelism } from 'node:os';
 
@@ -151,7 +151,7 @@ export class HistGradientBoostingClassifier {
 
     const nThreads = p.nThreads > 1 && n * d >= PARALLEL_MIN_CELLS ? p.nThreads : 1;
     const kernels = new TrainingKernels(
-      { nRows: n, nFeatures: d, stride, binsRow: rowBins, binsCol: binned.bins, labels, weights, validBins, validRows: valid?.nRows ?? 0, maxLeaves: p.maxLeaves },
+      { nRows: n, nFeatures: d, stride, bins: rowBins, labels, weights, validBins, validRows: valid?.nRows ?? 0, maxLeaves: p.maxLeaves },
       nThreads,
     );
     try {
@@ -177,7 +177,7 @@ export class HistGradientBoostingClassifier {
     const n = train.nRows;
     const d = train.nFeatures;
     const rng = new SeededRandom(p.seed);
-    const sampleBuf = kernels.S.rows[SAMPLED_ROWS];
+    const sampleBuf = kernels.S.sample;
     kernels.S.raw.fill(baseScore);
     const validRaw = kernels.S.validRaw.fill(baseScore);
     const nColumns = Math.max(1, Math.round(p.colsample * d));
@@ -196,6 +196,7 @@ export class HistGradientBoostingClassifier {
       if (!allRows) {
         m = 0;
         for (let i = 0; i < n; i++) if (rng.next() < p.subsample) sampleBuf[m++] = i;
+        kernels.gather(m);
       }
       const features = nColumns >= d ? allFeatures : sampleFeatures(d, nColumns, rng);
 

@@ -8,6 +8,7 @@ import {
   KERNELS,
   KernelState,
   K_COUNT_LEFT,
+  K_GATHER,
   K_GRADIENT,
   K_HISTOGRAM,
   K_LEAVES,
@@ -17,11 +18,11 @@ import {
 
 /** Rows per loss block of the gradient kernel (its blocks are summed in order: same loss for any thread count). */
 const LOSS_BLOCK = 65536;
-/** Below this much work (rows, or rows × features for histograms) one part on the calling thread is faster. */
+/** Below this much work (slots, or slots × features for histograms) one part on the calling thread is faster. */
 const MIN_ROWS_TO_SPLIT = 8192;
 const MIN_CELLS_TO_SPLIT = 65536;
 
-/** Row-id list 2 is all rows in order; list 0 takes a tree's sampled rows (see KernelState). */
+/** Slot buffer 2 is the data in original row order; buffer 0 takes a tree's sampled rows (see KernelState). */
 export const ALL_ROWS = 2;
 export const SAMPLED_ROWS = 0;
 
@@ -30,9 +31,7 @@ export interface KernelStateInit {
   nFeatures: number;
   stride: number;
   /** Row-major bins, `stride` bytes per row. */
-  binsRow: Uint8Array;
-  /** Column-major bins (n per feature). */
-  binsCol: Uint8Array;
+  bins: Uint8Array;
   labels: Float32Array | Uint8Array;
   weights?: Float32Array | Float64Array;
   /** Row-major validation bins (stride nFeatures). */
@@ -41,7 +40,7 @@ export interface KernelStateInit {
   maxLeaves: number;
 }
 
-/** Leaves of a grown tree: leaf k holds the rows at [start, end) of row-id list buf. */
+/** Leaf slot ranges of a grown tree: leaf k holds slots [start, end) of slot buffer buf. */
 export interface LeafRanges {
   count: number;
   start: Int32Array;
@@ -127,10 +126,8 @@ export class TrainingKernels {
     const u8 = (len: number): Uint8Array => (shared ? new Uint8Array(new SharedArrayBuffer(len)) : new Uint8Array(len));
     const f32 = (len: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : new Float32Array(len));
 
-    const binsRow = shared ? u8(n * stride) : init.binsRow;
-    if (shared) binsRow.set(init.binsRow.subarray(0, n * stride));
-    const binsCol = shared ? u8(n * d) : init.binsCol;
-    if (shared) binsCol.set(init.binsCol.subarray(0, n * d));
+    const bins = [u8(n * stride), u8(n * stride), shared ? u8(n * stride) : init.bins];
+    if (shared) bins[2].set(init.bins.subarray(0, n * stride));
     const rows = [i32(n), i32(n), i32(n)];
     for (let i = 0; i < n; i++) rows[2][i] = i;
     const labels = f32(n);
@@ -148,15 +145,15 @@ export class TrainingKernels {
       n,
       d,
       stride,
-      binsRow,
-      words: new Int32Array(binsRow.buffer, binsRow.byteOffset, (n * stride) / 4),
-      binsCol,
-      gh: f64(2 * n),
+      bins,
+      words: bins.map((b) => new Int32Array(b.buffer, b.byteOffset, (n * stride) / 4)),
+      gh: [f64(2 * n), f64(2 * n), f64(2 * n)],
       rows,
       raw: f64(n),
       labels,
       weights,
       loss: f64(2 * Math.ceil(n / LOSS_BLOCK)),
+      sample: i32(n),
       validBins,
       validRaw: f64(validRows),
       treeNodes: i32(5 * maxNodes),
@@ -268,15 +265,25 @@ export class TrainingKernels {
     return loss / wsum;
   }
 
+  /** Slots 0..m-1 of buffer 0 ← the rows S.sample[0..m) of buffer 2. */
+  gather(m: number): void {
+    const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
+    this.run(parts, (ip, p) => {
+      ip[0] = K_GATHER;
+      ip[1] = Math.floor((p * m) / parts);
+      ip[2] = Math.floor(((p + 1) * m) / parts);
+    });
+  }
+
   /** The tree's features (ascending) for the next histogram builds. */
   setFeatures(features: Int32Array): void {
     this.S.features.set(features);
   }
 
   /**
-   * hist(id) ← histogram of the rows at [start, end) of row-id list buf over `nf` features (all
-   * of them when nf = d, else the first nf of setFeatures()). Threads take different features, so
-   * every bin is summed over the same rows in the same order as on one thread.
+   * hist(id) ← histogram of slots [start, end) of buffer buf over `nf` features (all of them when
+   * nf = d, else the first nf of setFeatures()). Threads take different features, so every bin is
+   * summed over the same slots in the same order as on one thread.
    */
   histogram(id: number, buf: number, start: number, end: number, nf: number): void {
     const d = this.S.d;
@@ -299,13 +306,14 @@ export class TrainingKernels {
   }
 
   /**
-   * Stable partition of the rows at [start, end) of row-id list `buf` by (feature, bin ≤
-   * threshold, missing left) into the same positions of another list, which it returns; `nLeft`
-   * (from the histogram) places the right side. Two threads: the first half is written forward
-   * from the front of each side, the second backward from the back. More: each part's left count
-   * first, then all forward. The order is that of a one-thread stable partition in every case.
+   * Stable partition of slots [start, end) of buffer `buf` by (feature, bin ≤ threshold, missing
+   * left) into the same slots of another buffer, which it returns; `nLeft` (from the histogram)
+   * places the right side. Two threads: the first half is written forward from the front of each
+   * side, the second backward from the back. More: each part's left count first, then all
+   * forward. The slot order is that of a one-thread stable partition in every case. `rowsOnly`
+   * moves only row ids (for children that are final leaves: only their rows are needed).
    */
-  partition(buf: number, start: number, end: number, feature: number, threshold: number, missingLeft: boolean, nLeft: number): number {
+  partition(buf: number, start: number, end: number, feature: number, threshold: number, missingLeft: boolean, nLeft: number, rowsOnly: boolean): number {
     const dst = buf === 0 ? 1 : 0;
     const count = end - start;
     const parts = Math.min(this.partsFor(count, MIN_ROWS_TO_SPLIT), count);
@@ -314,6 +322,7 @@ export class TrainingKernels {
       ip[5] = feature;
       ip[6] = threshold;
       ip[7] = missingLeft ? 1 : 0;
+      ip[11] = rowsOnly ? 1 : 0;
     };
     let lefts: number[];
     if (parts <= 2) {
@@ -367,7 +376,7 @@ export class TrainingKernels {
     return dst;
   }
 
-  /** Adds each leaf's value (this.leaves) to the margins of its rows; m = rows in the tree. */
+  /** Adds each leaf's value (this.leaves) to the margins of its rows; m = slots in use. */
   addLeaves(m: number): void {
     const S = this.S;
     const lv = this.leaves;

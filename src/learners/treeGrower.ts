@@ -16,7 +16,7 @@ export interface GrowerParams extends SplitConstraints {
 
 interface OpenNode {
   id: number;
-  /** Positions [start, end) of row-id list buf hold the node's rows (ascending). */
+  /** Slots [start, end) of slot buffer buf hold the node's rows. */
   start: number;
   end: number;
   buf: number;
@@ -30,9 +30,11 @@ interface OpenNode {
 }
 
 /**
- * A node is a range of a row-id list (kernels.ts); splitting it stably partitions the range into
- * the same range of another list, so every node's rows stay ascending and histogram scans read
- * the data forward. The root is the list of all rows, or the tree's sampled rows.
+ * Each tree works on "slots" (kernels.ts): slot j of a slot buffer holds one training row's bins,
+ * gradient pair and row id. A node is a slot range of one buffer; splitting it stably partitions
+ * the range into the same range of another buffer, moving the data with it, so histogram scans
+ * read memory sequentially. The root reads the data in original row order (buffer 2) when all
+ * rows are used, so a tree starts without copying them.
  */
 export class TreeGrower {
   private readonly nValueBins: Int32Array;
@@ -47,22 +49,21 @@ export class TreeGrower {
     for (let f = 0; f < d; f++) this.nValueBins[f] = binner.nValueBins(f);
   }
 
-  /** Leaf row ranges of the last grown tree (see TrainingKernels.addLeaves). */
+  /** Leaf slot ranges of the last grown tree (see TrainingKernels.addLeaves). */
   get leaves(): LeafRanges {
     return this.kernels.leaves;
   }
 
   /**
-   * Grows one tree on the m rows the caller put in row-id list SAMPLED_ROWS (sampled = true), or
-   * on all rows, using only `features`, from the gradients in kernels.S.gh.
+   * Grows one tree on the m sampled rows the caller gathered into slot buffer SAMPLED_ROWS
+   * (sampled = true), or on all rows, using only `features`; gradients come with the slots.
    */
   grow(sampled: boolean, m: number, features: Int32Array): RegressionTree {
     const p = this.p;
     const kernels = this.kernels;
     kernels.setFeatures(features);
     const rootBuf = sampled ? SAMPLED_ROWS : ALL_ROWS;
-    const gh = kernels.S.gh;
-    const rootRows = kernels.S.rows[rootBuf];
+    const gh = kernels.S.gh[rootBuf];
     const feature: number[] = [];
     const threshold: number[] = [];
     const binThreshold: number[] = [];
@@ -88,9 +89,8 @@ export class TreeGrower {
     let g0 = 0;
     let h0 = 0;
     for (let j = 0; j < m; j++) {
-      const r = rootRows[j];
-      g0 += gh[2 * r];
-      h0 += gh[2 * r + 1];
+      g0 += gh[2 * j];
+      h0 += gh[2 * j + 1];
     }
     const root: OpenNode = { id: addNode(h0), start: 0, end: m, buf: rootBuf, g: g0, h: h0, count: m, depth: 0, hist: -1, split: null };
     const open: OpenNode[] = [root];
@@ -111,7 +111,11 @@ export class TreeGrower {
       const node = open[bestIdx];
       open.splice(bestIdx, 1);
       const s = node.split as SplitCandidate;
-      const buf = kernels.partition(node.buf, node.start, node.end, s.feature, s.bin, s.missingLeft, s.leftCount);
+      const depth = node.depth + 1;
+      // Children that are final leaves need only their rows (for the margins), not their data.
+      const childrenAreLeaves =
+        !this.canSplitStats(depth, s.leftCount, s.leftH) && !this.canSplitStats(depth, node.count - s.leftCount, node.h - s.leftH);
+      const buf = kernels.partition(node.buf, node.start, node.end, s.feature, s.bin, s.missingLeft, s.leftCount, childrenAreLeaves);
       const nLeft = s.leftCount;
       const lNode: OpenNode = {
         id: addNode(s.leftH),
