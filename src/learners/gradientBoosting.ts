@@ -42,6 +42,8 @@ export interface HistGradientBoostingParams {
   nThreads?: number;
   /** Internal: false builds both children's histograms instead of subtracting (for testing). */
   histogramSubtraction?: boolean;
+  /** Internal: false runs the JS loops instead of their WebAssembly versions (for testing; same model). */
+  wasmKernels?: boolean;
 }
 
 export interface IterationInfo {
@@ -96,6 +98,7 @@ export class HistGradientBoostingClassifier {
       binSampleSize: params.binSampleSize ?? 200_000,
       nThreads: params.nThreads ?? trainingThreads() ?? Math.min(2, availableParallelism()),
       histogramSubtraction: params.histogramSubtraction ?? true,
+      wasmKernels: params.wasmKernels ?? true,
     };
     const check = (ok: boolean, msg: string): void => {
       if (!ok) throw new RangeError(`HistGradientBoostingClassifier: ${msg}`);
@@ -153,6 +156,7 @@ export class HistGradientBoostingClassifier {
     const kernels = new TrainingKernels(
       { nRows: n, nFeatures: d, stride, bins: rowBins, labels, weights, validBins, validRows: valid?.nRows ?? 0, maxLeaves: p.maxLeaves },
       nThreads,
+      p.wasmKernels,
     );
     try {
       const grower = new TreeGrower(kernels, binner, {

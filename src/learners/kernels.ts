@@ -15,6 +15,8 @@
 // scan reads memory sequentially. (Moving only 4-byte row ids and reading the rows through them,
 // as XGBoost does, measured ~15% more CPU here: JS cannot prefetch, and the scattered reads stall.)
 
+import type { WasmKernels } from './wasmKernels';
+
 /** The arrays every kernel may use; built once per fit (see parallelKernels.ts). */
 export interface KernelState {
   n: number;
@@ -46,6 +48,12 @@ export interface KernelState {
   features: Int32Array;
   /** Histogram buffers by id (see TrainingKernels.acquireHist). */
   hists: Float64Array[];
+  /**
+   * The WebAssembly loops (wasmKernels.ts), or null. When set, the slot buffers live in their
+   * memory (so byteOffsets are their pointers), and so do histograms 0..wasmHists-1.
+   */
+  wasm: WasmKernels | null;
+  wasmHists: number;
 }
 
 // ip[0] is always the kernel id; the rest depends on the kernel.
@@ -150,7 +158,11 @@ export function histogramKernel(S: KernelState, ip: Int32Array): number {
     hist.fill(0, k0 * 3072, k1 * 3072);
     if (tail) hist.fill(0, fTail * 768, d * 768);
     const w = stride >> 2;
-    for (let j = start; j < end; j++) {
+    const wasm = S.wasm;
+    // Each bin belongs to one feature, so doing the words and the tail in separate passes keeps
+    // every bin's order of additions (over the slots) and so the sums.
+    if (wasm !== null && ip[1] < S.wasmHists) wasm.hist(hist.byteOffset, words.byteOffset, gh.byteOffset, start, end, k0, k1, w);
+    else for (let j = start; j < end; j++) {
       const g = gh[2 * j];
       const h = gh[2 * j + 1];
       const rw = j * w;
@@ -174,7 +186,11 @@ export function histogramKernel(S: KernelState, ip: Int32Array): number {
         hist[o + 1] += h;
         hist[o + 2] += 1;
       }
-      if (tail) {
+    }
+    if (tail) {
+      for (let j = start; j < end; j++) {
+        const g = gh[2 * j];
+        const h = gh[2 * j + 1];
         const rb = j * stride;
         for (let f = fTail; f < d; f++) {
           const o = f * 768 + bins[rb + f] * 3;
@@ -241,6 +257,13 @@ export function partitionKernel(S: KernelState, ip: Int32Array): number {
   const missingLeft = ip[7] === 1;
   const backward = ip[8] === 1;
   const rowsOnly = ip[11] === 1;
+  if (S.wasm !== null) {
+    const b = S.bins;
+    const g = S.gh;
+    const r = S.rows;
+    return S.wasm.part(b[src].byteOffset, g[src].byteOffset, r[src].byteOffset, b[dst].byteOffset, g[dst].byteOffset, r[dst].byteOffset,
+      start, end, f, threshold, ip[7], ip[8], ip[9], ip[10], S.stride, ip[11]);
+  }
   const bins = S.bins[src];
   const sw = S.words[src];
   const dw = S.words[dst];

@@ -15,6 +15,7 @@ import {
   K_PARTITION,
   K_WALK_TREE,
 } from './kernels';
+import { instantiateWasmKernels, wasmKernelModule } from './wasmKernels';
 
 /** Rows per loss block of the gradient kernel (its blocks are summed in order: same loss for any thread count). */
 const LOSS_BLOCK = 65536;
@@ -70,11 +71,18 @@ const EXIT = -1;
 /** Polls before sleeping in Atomics.wait: a node's kernels follow each other within microseconds. */
 const SPINS = 4000;
 const WORKER_START_TIMEOUT_MS = 30_000;
+/** Histograms in WebAssembly memory: at most this many bytes of them (more use the JS loop). */
+const WASM_HIST_AREA = 256 * 2 ** 20;
+/** 2 GiB of 64 KiB pages: larger data keeps ordinary arrays and the JS loop. */
+const WASM_MAX_PAGES = 32768;
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const KERNELS = [${KERNELS.map((k) => k.toString()).join(',\n')}];
-const { ctrlBuf, port, S } = workerData;
+const { ctrlBuf, port, S, wasm } = workerData;
+if (wasm) S.wasm = new WebAssembly.Instance(wasm.module, { env: { mem: wasm.memory } }).exports;
 const ctrl = new Int32Array(ctrlBuf);
 const ip = ctrl.subarray(${IP}, ${IP + IP_LENGTH});
 Atomics.store(ctrl, ${READY}, 1);
@@ -111,11 +119,13 @@ export class TrainingKernels {
   private readonly workers: WorkerHandle[] = [];
   private readonly freeHists: number[] = [];
   private readonly histLength: number;
+  private readonly memory: WebAssembly.Memory | null;
+  private readonly histBase: number;
   private readonly ip = new Int32Array(IP_LENGTH);
   private seq = 0;
   readonly leaves: LeafRanges;
 
-  constructor(init: KernelStateInit, nThreads: number) {
+  constructor(init: KernelStateInit, nThreads: number, useWasm = true) {
     const { nRows: n, nFeatures: d, stride } = init;
     this.nThreads = Math.max(1, nThreads);
     const shared = this.nThreads > 1;
@@ -126,9 +136,29 @@ export class TrainingKernels {
     const u8 = (len: number): Uint8Array => (shared ? new Uint8Array(new SharedArrayBuffer(len)) : new Uint8Array(len));
     const f32 = (len: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : new Float32Array(len));
 
-    const bins = [u8(n * stride), u8(n * stride), shared ? u8(n * stride) : init.bins];
-    if (shared) bins[2].set(init.bins.subarray(0, n * stride));
-    const rows = [i32(n), i32(n), i32(n)];
+    // The slot buffers (and the first histograms) go into one WebAssembly memory when its
+    // histogram loop is available; else into ordinary (shared) arrays for the JS loop.
+    const histBytes = this.histLength * 8;
+    const nWasmHists = Math.min(init.maxLeaves + 2, Math.floor(WASM_HIST_AREA / histBytes));
+    const slotBytes = (align16(n * stride) + align16(16 * n) + align16(4 * n)) * 3;
+    const pages = Math.ceil((slotBytes + nWasmHists * histBytes) / 65536);
+    const module = useWasm && pages <= WASM_MAX_PAGES ? wasmKernelModule(shared) : null;
+    this.memory = module ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared }) : null;
+    let next = 0;
+    const carve = (bytes: number): number => {
+      const at = next;
+      next += align16(bytes);
+      return at;
+    };
+    const memory = this.memory;
+    const slotU8 = (len: number): Uint8Array => (memory ? new Uint8Array(memory.buffer, carve(len), len) : u8(len));
+    const slotF64 = (len: number): Float64Array => (memory ? new Float64Array(memory.buffer, carve(len * 8), len) : f64(len));
+    const slotI32 = (len: number): Int32Array => (memory ? new Int32Array(memory.buffer, carve(len * 4), len) : i32(len));
+    const bins = [slotU8(n * stride), slotU8(n * stride), shared || memory ? slotU8(n * stride) : init.bins];
+    if (bins[2] !== init.bins) bins[2].set(init.bins.subarray(0, n * stride));
+    const gh = [slotF64(2 * n), slotF64(2 * n), slotF64(2 * n)];
+    const rows = [slotI32(n), slotI32(n), slotI32(n)];
+    this.histBase = next;
     for (let i = 0; i < n; i++) rows[2][i] = i;
     const labels = f32(n);
     labels.set(init.labels);
@@ -147,7 +177,7 @@ export class TrainingKernels {
       stride,
       bins,
       words: bins.map((b) => new Int32Array(b.buffer, b.byteOffset, (n * stride) / 4)),
-      gh: [f64(2 * n), f64(2 * n), f64(2 * n)],
+      gh,
       rows,
       raw: f64(n),
       labels,
@@ -162,6 +192,9 @@ export class TrainingKernels {
       leafValue: f64(init.maxLeaves),
       features: i32(d),
       hists: [],
+      // Set after the workers start (a function cannot be sent to them; they instantiate their own).
+      wasm: null,
+      wasmHists: module ? nWasmHists : 0,
     };
     this.leaves = {
       count: 0,
@@ -174,7 +207,8 @@ export class TrainingKernels {
       for (let t = 1; t < this.nThreads; t++) {
         const ctrlBuf = new SharedArrayBuffer((IP + IP_LENGTH) * 4);
         const { port1, port2 } = new MessageChannel();
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ctrlBuf, port: port2, S: this.S }, transferList: [port2] });
+        const wasm = module && memory ? { module, memory } : null;
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ctrlBuf, port: port2, S: this.S, wasm }, transferList: [port2] });
         worker.unref();
         const ctrl = new Int32Array(ctrlBuf);
         this.workers.push({ worker, ctrl, ip: ctrl.subarray(IP, IP + IP_LENGTH), port: port1 });
@@ -189,6 +223,7 @@ export class TrainingKernels {
       this.close();
     }
     this.nThreads = this.workers.length + 1;
+    if (module && memory) this.S.wasm = instantiateWasmKernels(module, memory);
   }
 
   /** A histogram buffer id (see hist()); buffers are reused across nodes and trees. */
@@ -196,7 +231,9 @@ export class TrainingKernels {
     const free = this.freeHists.pop();
     if (free !== undefined) return free;
     const id = this.S.hists.length;
-    const hist = this.shared ? new Float64Array(new SharedArrayBuffer(this.histLength * 8)) : new Float64Array(this.histLength);
+    const hist = this.memory && id < this.S.wasmHists
+      ? new Float64Array(this.memory.buffer, this.histBase + id * this.histLength * 8, this.histLength)
+      : this.shared ? new Float64Array(new SharedArrayBuffer(this.histLength * 8)) : new Float64Array(this.histLength);
     this.S.hists.push(hist);
     for (const w of this.workers) w.port.postMessage({ id, hist });
     return id;

@@ -80,7 +80,7 @@ describe('HistGradientBoostingClassifier', () => {
     });
   });
 
-  it('grows bit-identical models on 1, 2 and 3 threads (all rows; sampled rows, features and weights)', () => {
+  it('grows bit-identical models on 1, 2 and 3 threads, with WebAssembly loops or JS (all rows; sampled rows, features and weights)', () => {
     // 60000×41 cells is above the cut-off where worker threads are used; 41 features leave a
     // tail after the 4-feature words; 3 threads take the counting partition path.
     const wide = makeSyntheticBinary({ nRows: 60_000, nFeatures: 41, seed: 9 }).dataset;
@@ -90,9 +90,10 @@ describe('HistGradientBoostingClassifier', () => {
       { data: { ...wide, weights }, p: { nEstimators: 6, maxDepth: 4, maxLeaves: 12, subsample: 0.7, colsample: 0.6, seed: 2 } },
     ];
     for (const { data, p } of runs) {
-      const models = [1, 2, 3].map((nThreads) => new HistGradientBoostingClassifier({ ...p, nThreads }).fit(data));
+      // The last model runs the JS loops instead of the WebAssembly ones.
+      const models = [1, 2, 3, 2].map((nThreads, i) => new HistGradientBoostingClassifier({ ...p, nThreads, wasmKernels: i < 3 }).fit(data));
       const raws = models.map((m) => m.predictRaw(data));
-      for (const k of [1, 2]) {
+      for (const k of [1, 2, 3]) {
         expect(Array.from(models[k].trainLoss)).toEqual(Array.from(models[0].trainLoss));
         models[k].trees.forEach((t, i) => {
           expect(Array.from(t.feature)).toEqual(Array.from(models[0].trees[i].feature));
