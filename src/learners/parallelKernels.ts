@@ -68,8 +68,8 @@ const READY = 3;
 const IP = 8;
 const IP_LENGTH = 16;
 const EXIT = -1;
-/** Polls before sleeping in Atomics.wait: a node's kernels follow each other within microseconds. */
-const SPINS = 4000;
+/** Polls (~0.2 ms) before sleeping in Atomics.wait: a tree's kernels follow each other within microseconds, and a futex wake-up costs more. */
+const SPINS = 100_000;
 const WORKER_START_TIMEOUT_MS = 30_000;
 /** Histograms in WebAssembly memory: at most this many bytes of them (more use the JS loop). */
 const WASM_HIST_AREA = 256 * 2 ** 20;
