@@ -141,6 +141,9 @@ param retrainMinPositives int = 50
 @description('Reward units the new model\'s estimated policy value may fall below the reference before promotion is refused.')
 param retrainPolicyValueMargin string = '0.01'
 
+@description('Threads the GBDT trainer uses (1-64); blank = min(2, cores). The model is the same for any value.')
+param trainingThreads string = ''
+
 // ---- Campaign optimization (src/config/campaignSettings.ts) ----
 param campaignModelName string = 'campaign'
 
@@ -355,6 +358,7 @@ module functionApp './app/functionApp.bicep' = {
     retrainMinDecisions: retrainMinDecisions
     retrainMinPositives: retrainMinPositives
     retrainPolicyValueMargin: retrainPolicyValueMargin
+    trainingThreads: trainingThreads
     campaignModelName: campaignModelName
     campaignModelPollSeconds: campaignModelPollSeconds
     campaignScoringEngine: campaignScoringEngine

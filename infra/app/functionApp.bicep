@@ -68,6 +68,7 @@ param retrainLookbackDays int
 param retrainMinDecisions int
 param retrainMinPositives int
 param retrainPolicyValueMargin string
+param trainingThreads string
 
 // Campaign optimization (src/config/campaignSettings.ts).
 param campaignModelName string
@@ -197,6 +198,7 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RetrainMinDecisions: string(retrainMinDecisions)
       RetrainMinPositives: string(retrainMinPositives)
       RetrainPolicyValueMargin: retrainPolicyValueMargin
+      TrainingThreads: trainingThreads
       // Campaign optimization
       CampaignModelName: campaignModelName
       CampaignModelPollSeconds: string(campaignModelPollSeconds)

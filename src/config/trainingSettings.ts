@@ -13,6 +13,7 @@ export const TRAINING_SETTING_NAMES = [
   'RetrainMinDecisions',
   'RetrainMinPositives',
   'RetrainPolicyValueMargin',
+  'TrainingThreads',
 ] as const;
 
 export const TRAINING_DEFAULTS = {
@@ -50,6 +51,16 @@ export function retrainDisabled(env: Env = process.env): boolean {
   if (flag === '' || flag === 'true' || flag === '1') return true;
   if (flag === 'false' || flag === '0') return false;
   throw new SettingsError(`Setting ${RETRAIN_DISABLED_SETTING} must be true or false, got "${raw}"`);
+}
+
+/**
+ * Threads the GBDT trainer uses (TrainingThreads, 1..64), or undefined when unset (the trainer
+ * then takes min(2, cores)). 1 trains on the calling thread alone; the model is the same.
+ */
+export function trainingThreads(env: Env = process.env): number | undefined {
+  const raw = env.TrainingThreads;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return numberSetting(env, 'TrainingThreads', 1, 1, 64, true);
 }
 
 export function readTrainingSettings(env: Env = process.env): TrainingSettings {

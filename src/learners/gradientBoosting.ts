@@ -9,7 +9,9 @@ import { FittedGradientBoosting } from './fittedGradientBoosting';
 
 export { FittedGradientBoosting } from './fittedGradientBoosting';
 export type { FittedGradientBoostingInit } from './fittedGradientBoosting';
-import { toRowMajorBins } from './histogram';
+import { rowStride, toRowMajorBins } from './histogram';
+import { TrainingKernels } from './parallelKernels';
+import { trainingThreads } from '../config/trainingSettings';
 import { availableParallelism } from 'node:os';
 
 export interface HistGradientBoostingParams {
@@ -32,10 +34,16 @@ export interface HistGradientBoostingParams {
   seed?: number;
   maxBins?: number;
   binSampleSize?: number;
-  /** Threads for histogram building (worker_threads); default min(2, cores). Small data always uses 1. */
+  /**
+   * Threads for the trainer's loops (worker_threads over shared memory); default the
+   * TrainingThreads setting, else min(2, cores). Small data always uses 1. The model is the same
+   * for any number.
+   */
   nThreads?: number;
   /** Internal: false builds both children's histograms instead of subtracting (for testing). */
   histogramSubtraction?: boolean;
+  /** Internal: false runs the JS loops instead of their WebAssembly versions (for testing; same model). */
+  wasmKernels?: boolean;
 }
 
 export interface IterationInfo {
@@ -57,14 +65,9 @@ interface BoostState {
   valid: Dataset | undefined;
   options: FitOptions;
   binner: FittedBinner;
-  /** Row-major validation bins (stride d). */
-  validBinned: Uint8Array | null;
   baseScore: number;
-  /** Margins of the training / validation rows, updated after every tree. */
-  raw: Float64Array;
-  validRaw: Float64Array | null;
-  grad: Float64Array;
-  hess: Float64Array;
+  /** The training state (margins, gradients, slots) and the loops over it. */
+  kernels: TrainingKernels;
   grower: TreeGrower;
 }
 
@@ -93,8 +96,9 @@ export class HistGradientBoostingClassifier {
       seed: params.seed ?? 0,
       maxBins: params.maxBins ?? 255,
       binSampleSize: params.binSampleSize ?? 200_000,
-      nThreads: params.nThreads ?? Math.min(2, availableParallelism()),
+      nThreads: params.nThreads ?? trainingThreads() ?? Math.min(2, availableParallelism()),
       histogramSubtraction: params.histogramSubtraction ?? true,
+      wasmKernels: params.wasmKernels ?? true,
     };
     const check = (ok: boolean, msg: string): void => {
       if (!ok) throw new RangeError(`HistGradientBoostingClassifier: ${msg}`);
@@ -133,8 +137,10 @@ export class HistGradientBoostingClassifier {
     const weights = train.weights;
     const binner = new FeatureBinner({ maxBins: p.maxBins, sampleSize: p.binSampleSize, seed: p.seed }).fit(train);
     const binned = binner.transform(train);
+    const stride = rowStride(d);
+    const rowBins = toRowMajorBins(binned.bins, n, d, stride);
     // Row-major so each validation row's tree walk touches one cache line.
-    const validBinned = valid ? toRowMajorBins(binner.transform(valid).bins, valid.nRows, d, d) : null;
+    const validBins = valid ? toRowMajorBins(binner.transform(valid).bins, valid.nRows, d, d) : undefined;
 
     let wPos = 0;
     let wAll = 0;
@@ -146,15 +152,14 @@ export class HistGradientBoostingClassifier {
     if (!(wPos > 0 && wPos < wAll)) throw new RangeError('training set: weighted labels contain only one class');
     const baseScore = Math.fround(Math.log(wPos / (wAll - wPos)));
 
-    const raw = new Float64Array(n).fill(baseScore);
-    const validRaw = valid ? new Float64Array(valid.nRows).fill(baseScore) : null;
-    const grad = new Float64Array(n);
-    const hess = new Float64Array(n);
     const nThreads = p.nThreads > 1 && n * d >= PARALLEL_MIN_CELLS ? p.nThreads : 1;
-    const grower = new TreeGrower(
-      binned,
-      binner,
-      {
+    const kernels = new TrainingKernels(
+      { nRows: n, nFeatures: d, stride, bins: rowBins, labels, weights, validBins, validRows: valid?.nRows ?? 0, maxLeaves: p.maxLeaves },
+      nThreads,
+      p.wasmKernels,
+    );
+    try {
+      const grower = new TreeGrower(kernels, binner, {
         maxDepth: p.maxDepth,
         maxLeaves: p.maxLeaves,
         learningRate: p.learningRate,
@@ -163,24 +168,22 @@ export class HistGradientBoostingClassifier {
         minChildWeight: p.minChildWeight,
         minSamplesLeaf: p.minSamplesLeaf,
         minSplitGain: p.minSplitGain,
-      },
-      nThreads,
-    );
-    try {
-      return this.boost({ train, valid, options, binner, validBinned, baseScore, raw, validRaw, grad, hess, grower });
+      });
+      return this.boost({ train, valid, options, binner, baseScore, kernels, grower });
     } finally {
-      grower.close();
+      kernels.close();
     }
   }
 
   private boost(state: BoostState): FittedGradientBoosting {
-    const { train, valid, options, binner, validBinned, baseScore, raw, validRaw, grad, hess, grower } = state;
+    const { train, valid, options, binner, baseScore, kernels, grower } = state;
     const p = this.params;
     const n = train.nRows;
     const d = train.nFeatures;
-    const { labels, weights } = train;
     const rng = new SeededRandom(p.seed);
-    const sampleBuf = new Int32Array(n);
+    const sampleBuf = kernels.S.sample;
+    kernels.S.raw.fill(baseScore);
+    const validRaw = kernels.S.validRaw.fill(baseScore);
     const nColumns = Math.max(1, Math.round(p.colsample * d));
     const allFeatures = Int32Array.from({ length: d }, (_, f) => f);
 
@@ -190,35 +193,27 @@ export class HistGradientBoostingClassifier {
     let bestIteration = -1;
     let bestValid = Infinity;
 
-    computeGradients(raw, labels, weights, grad, hess);
+    kernels.gradients();
     for (let t = 0; t < p.nEstimators; t++) {
       const allRows = p.subsample >= 1;
-      let sample: Int32Array | null = null;
+      let m = n;
       if (!allRows) {
-        let m = 0;
+        m = 0;
         for (let i = 0; i < n; i++) if (rng.next() < p.subsample) sampleBuf[m++] = i;
-        sample = sampleBuf.subarray(0, m);
+        kernels.gather(m);
       }
       const features = nColumns >= d ? allFeatures : sampleFeatures(d, nColumns, rng);
 
-      const tree = grower.grow(grad, hess, sample, features);
+      const tree = grower.grow(!allRows, m, features);
       trees.push(tree);
-      if (allRows) {
-        const lv = grower.leaves;
-        const rows = grower.rows;
-        for (let k = 0; k < lv.count; k++) {
-          const v = lv.value[k];
-          for (let i = lv.start[k]; i < lv.end[k]; i++) raw[rows[i]] += v;
-        }
-      } else {
-        grower.addTreeToAllRows(tree, raw);
-      }
+      if (allRows) kernels.addLeaves(m);
+      else kernels.addTree(tree, false);
       // Gradients for the next tree; the same pass yields the loss after this tree.
-      const tl = computeGradients(raw, labels, weights, grad, hess);
+      const tl = kernels.gradients();
       trainLoss.push(tl);
       const info: IterationInfo = { iteration: t, trainLoss: tl };
-      if (valid && validBinned && validRaw) {
-        tree.addRowBinnedTo(validBinned, d, valid.nRows, validRaw);
+      if (valid) {
+        kernels.addTree(tree, true);
         const vl = marginLogLoss(validRaw, valid.labels, valid.weights);
         validLoss.push(vl);
         info.validLoss = vl;
@@ -246,52 +241,6 @@ export class HistGradientBoostingClassifier {
       binner,
     });
   }
-}
-
-/** Fills grad/hess for the logistic loss at margins raw; returns the weighted mean loss there. */
-function computeGradients(
-  raw: Float64Array,
-  labels: Float32Array | Uint8Array,
-  weights: Float32Array | Float64Array | undefined,
-  grad: Float64Array,
-  hess: Float64Array,
-): number {
-  const n = raw.length;
-  let loss = 0;
-  let wsum = 0;
-  // Σ w·log(1 + e^{-|z|}) is taken as log of products over blocks of 32 rows (each factor ≤ 2,
-  // so no overflow): one log per block instead of one log1p per row.
-  let prod = 1;
-  let inBlock = 0;
-  for (let i = 0; i < n; i++) {
-    const z = raw[i];
-    const e = Math.exp(-Math.abs(z));
-    const pr = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-    const y = labels[i];
-    if (weights) {
-      const w = weights[i];
-      grad[i] = w * (pr - y);
-      hess[i] = w * Math.max(pr * (1 - pr), 1e-16);
-      loss += w * (Math.max(z, 0) + Math.log1p(e) - y * z);
-      wsum += w;
-    } else {
-      grad[i] = pr - y;
-      // Floor keeps leaves finite when predictions saturate.
-      hess[i] = Math.max(pr * (1 - pr), 1e-16);
-      loss += Math.max(z, 0) - y * z;
-      prod *= 1 + e;
-      if (++inBlock === 32) {
-        loss += Math.log(prod);
-        prod = 1;
-        inBlock = 0;
-      }
-    }
-  }
-  if (!weights) {
-    loss += Math.log(prod);
-    wsum = n;
-  }
-  return loss / wsum;
 }
 
 function sampleFeatures(d: number, k: number, rng: SeededRandom): Int32Array {

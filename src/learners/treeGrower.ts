@@ -1,8 +1,8 @@
-// Grows one tree best-first on binned data, using per-node row partitions and histogram subtraction.
-import { BinnedMatrix, FittedBinner, MISSING_BIN } from './binner';
-import { HistogramPool, histogramLength, rowStride, subtractHistogram, toRowMajorBins } from './histogram';
-import { NodeKernels, ParallelKernels, SingleThreadKernels, allocSlotBuffers } from './nodeKernels';
-import { SlotBuffers } from './partition';
+// Grows one tree best-first on binned data, using per-node slot ranges and histogram subtraction.
+// The per-node work (histograms, partitions) runs through TrainingKernels, on one or more threads.
+import { FittedBinner } from './binner';
+import { subtractHistogram } from './histogram';
+import { ALL_ROWS, LeafRanges, SAMPLED_ROWS, TrainingKernels } from './parallelKernels';
 import { SplitCandidate, SplitConstraints, findBestSplit } from './splitter';
 import { RegressionTree } from './tree';
 
@@ -16,110 +16,54 @@ export interface GrowerParams extends SplitConstraints {
 
 interface OpenNode {
   id: number;
+  /** Slots [start, end) of slot buffer buf hold the node's rows. */
   start: number;
   end: number;
+  buf: number;
   g: number;
   h: number;
   count: number;
   depth: number;
-  hist: Float64Array | null;
+  /** Histogram id (TrainingKernels.hist), or -1. */
+  hist: number;
   split: SplitCandidate | null;
 }
 
-/** Rows [start, end) of the partition buffer that ended in each leaf, after grow(). */
-export interface LeafRanges {
-  count: number;
-  start: Int32Array;
-  end: Int32Array;
-  value: Float32Array;
-}
-
 /**
- * Each tree works on "slots": slot j holds one training row's bins (row-major, `stride` bytes),
- * its gradient/hessian and its original row index. Splitting a node stably partitions its slot
- * range, moving the data with it, so histogram scans read memory sequentially.
+ * Each tree works on "slots" (kernels.ts): slot j of a slot buffer holds one training row's bins,
+ * gradient pair and row id. A node is a slot range of one buffer; splitting it stably partitions
+ * the range into the same range of another buffer, moving the data with it, so histogram scans
+ * read memory sequentially. The root reads the data in original row order (buffer 2) when all
+ * rows are used, so a tree starts without copying them.
  */
 export class TreeGrower {
-  private readonly pool: HistogramPool;
   private readonly nValueBins: Int32Array;
-  /** Row-major bins in original row order (Int32 words). */
-  private readonly master: Int32Array;
-  private readonly slots: SlotBuffers;
-  private readonly kernels: NodeKernels;
-  readonly leaves: LeafRanges;
 
   constructor(
-    private readonly binned: BinnedMatrix,
+    private readonly kernels: TrainingKernels,
     private readonly binner: FittedBinner,
     private readonly p: GrowerParams,
-    /** > 1 runs large histogram builds and partitions on worker threads. */
-    nThreads = 1,
   ) {
-    const n = binned.nRows;
-    const d = binned.nFeatures;
-    const stride = rowStride(d);
-    this.pool = new HistogramPool(histogramLength(d));
+    const d = kernels.S.d;
     this.nValueBins = new Int32Array(d);
     for (let f = 0; f < d; f++) this.nValueBins[f] = binner.nValueBins(f);
-    const master = toRowMajorBins(binned.bins, n, d, stride);
-    this.master = new Int32Array(master.buffer, 0, (n * stride) / 4);
-    this.slots = allocSlotBuffers(n, d, stride, nThreads > 1);
-    this.kernels = nThreads > 1 ? new ParallelKernels(this.slots, nThreads) : new SingleThreadKernels(this.slots);
-    this.leaves = {
-      count: 0,
-      start: new Int32Array(p.maxLeaves),
-      end: new Int32Array(p.maxLeaves),
-      value: new Float32Array(p.maxLeaves),
-    };
   }
 
-  /** Original row id of each slot (valid for the leaf ranges after grow()). */
-  get rows(): Int32Array {
-    return this.slots.rows;
-  }
-
-  close(): void {
-    this.kernels.close();
-  }
-
-  /** Adds tree's output for every training row (in original order) to out. */
-  addTreeToAllRows(tree: RegressionTree, out: Float64Array): void {
-    const bins = new Uint8Array(this.master.buffer, this.master.byteOffset, this.master.byteLength);
-    tree.addRowBinnedTo(bins, this.slots.stride, this.binned.nRows, out);
-  }
-
-  /** Fills slots 0..m-1 with the sampled rows (ascending), or all rows when sample is null. */
-  private loadSlots(grad: Float64Array, hess: Float64Array, sample: Int32Array | null, m: number): void {
-    const { gh, rows, work } = this.slots;
-    if (sample === null) {
-      work.set(this.master);
-      for (let j = 0; j < m; j++) {
-        rows[j] = j;
-        gh[2 * j] = grad[j];
-        gh[2 * j + 1] = hess[j];
-      }
-      return;
-    }
-    const w = this.slots.stride >> 2;
-    const src = this.master;
-    for (let j = 0; j < m; j++) {
-      const r = sample[j];
-      rows[j] = r;
-      gh[2 * j] = grad[r];
-      gh[2 * j + 1] = hess[r];
-      for (let q = 0, a = r * w, b = j * w; q < w; q++) work[b + q] = src[a + q];
-    }
+  /** Leaf slot ranges of the last grown tree (see TrainingKernels.addLeaves). */
+  get leaves(): LeafRanges {
+    return this.kernels.leaves;
   }
 
   /**
-   * Grows one tree on the rows in `sample` (ascending; null = all rows) using only `features`.
-   * Afterwards `leaves` gives each leaf's slot range and `rows` maps slots to original rows.
+   * Grows one tree on the m sampled rows the caller gathered into slot buffer SAMPLED_ROWS
+   * (sampled = true), or on all rows, using only `features`; gradients come with the slots.
    */
-  grow(grad: Float64Array, hess: Float64Array, sample: Int32Array | null, features: Int32Array): RegressionTree {
+  grow(sampled: boolean, m: number, features: Int32Array): RegressionTree {
     const p = this.p;
-    const m = sample === null ? this.binned.nRows : sample.length;
-    this.loadSlots(grad, hess, sample, m);
-    const gh = this.slots.gh;
+    const kernels = this.kernels;
+    kernels.setFeatures(features);
+    const rootBuf = sampled ? SAMPLED_ROWS : ALL_ROWS;
+    const gh = kernels.S.gh[rootBuf];
     const feature: number[] = [];
     const threshold: number[] = [];
     const binThreshold: number[] = [];
@@ -148,11 +92,11 @@ export class TreeGrower {
       g0 += gh[2 * j];
       h0 += gh[2 * j + 1];
     }
-    const root: OpenNode = { id: addNode(h0), start: 0, end: m, g: g0, h: h0, count: m, depth: 0, hist: null, split: null };
+    const root: OpenNode = { id: addNode(h0), start: 0, end: m, buf: rootBuf, g: g0, h: h0, count: m, depth: 0, hist: -1, split: null };
     const open: OpenNode[] = [root];
     if (this.canSplit(root)) {
-      root.hist = this.pool.acquire();
-      this.kernels.build(root.hist, features, 0, m);
+      root.hist = kernels.acquireHist();
+      this.buildFor(root, root.hist, features);
       root.split = this.findSplit(root, features);
     }
 
@@ -168,31 +112,33 @@ export class TreeGrower {
       open.splice(bestIdx, 1);
       const s = node.split as SplitCandidate;
       const depth = node.depth + 1;
+      // Children that are final leaves need only their rows (for the margins), not their data.
       const childrenAreLeaves =
         !this.canSplitStats(depth, s.leftCount, s.leftH) && !this.canSplitStats(depth, node.count - s.leftCount, node.h - s.leftH);
-      const nLeft = childrenAreLeaves
-        ? this.partitionRowsOnly(node.start, node.end, s.feature, s.bin, s.missingLeft)
-        : this.kernels.partition(node.start, node.end, s.feature, s.bin, s.missingLeft);
+      const buf = kernels.partition(node.buf, node.start, node.end, s.feature, s.bin, s.missingLeft, s.leftCount, childrenAreLeaves);
+      const nLeft = s.leftCount;
       const lNode: OpenNode = {
         id: addNode(s.leftH),
         start: node.start,
         end: node.start + nLeft,
+        buf,
         g: s.leftG,
         h: s.leftH,
         count: s.leftCount,
         depth: node.depth + 1,
-        hist: null,
+        hist: -1,
         split: null,
       };
       const rNode: OpenNode = {
         id: addNode(node.h - s.leftH),
         start: node.start + nLeft,
         end: node.end,
+        buf,
         g: node.g - s.leftG,
         h: node.h - s.leftH,
         count: node.count - s.leftCount,
         depth: node.depth + 1,
-        hist: null,
+        hist: -1,
         split: null,
       };
       const id = node.id;
@@ -207,7 +153,7 @@ export class TreeGrower {
 
       this.childHistograms(node, lNode, rNode, features);
       for (const child of [lNode, rNode]) {
-        if (child.hist) child.split = this.findSplit(child, features);
+        if (child.hist >= 0) child.split = this.findSplit(child, features);
         open.push(child);
       }
     }
@@ -215,13 +161,14 @@ export class TreeGrower {
     const leaves = this.leaves;
     leaves.count = 0;
     for (const node of open) {
-      if (node.hist) this.pool.release(node.hist);
-      node.hist = null;
+      if (node.hist >= 0) kernels.releaseHist(node.hist);
+      node.hist = -1;
       const v = node.h + p.lambda > 0 ? (-node.g / (node.h + p.lambda)) * p.learningRate : 0;
       value[node.id] = v;
       const k = leaves.count++;
       leaves.start[k] = node.start;
       leaves.end[k] = node.end;
+      leaves.buf[k] = node.buf;
       leaves.value[k] = v;
     }
 
@@ -247,30 +194,12 @@ export class TreeGrower {
     return depth < p.maxDepth && count >= 2 * p.minSamplesLeaf && h >= 2 * p.minChildWeight;
   }
 
-  /**
-   * Partition for a split whose children are final leaves: only row ids move (enough for the
-   * leaf ranges), leaving slot bins/gradients stale for the rest of this tree.
-   */
-  private partitionRowsOnly(start: number, end: number, f: number, bin: number, missingLeft: boolean): number {
-    const { bins, stride, rows, tmpRows } = this.slots;
-    let l = start;
-    let k = 0;
-    for (let j = start; j < end; j++) {
-      const r = rows[j];
-      const b = bins[j * stride + f];
-      if (b === MISSING_BIN ? missingLeft : b <= bin) rows[l++] = r;
-      else tmpRows[k++] = r;
-    }
-    rows.set(tmpRows.subarray(0, k), l);
-    return l - start;
-  }
-
   private findSplit(node: OpenNode, features: Int32Array): SplitCandidate | null {
-    return findBestSplit(node.hist as Float64Array, features, this.nValueBins, node.g, node.h, node.count, this.p);
+    return findBestSplit(this.kernels.hist(node.hist), features, this.nValueBins, node.g, node.h, node.count, this.p);
   }
 
-  private buildFor(node: OpenNode, hist: Float64Array, features: Int32Array): void {
-    this.kernels.build(hist, features, node.start, node.end);
+  private buildFor(node: OpenNode, hist: number, features: Int32Array): void {
+    this.kernels.histogram(hist, node.buf, node.start, node.end, features.length);
   }
 
   /** Gives each child that may still split a histogram; the parent's buffer is reused or released. */
@@ -280,33 +209,34 @@ export class TreeGrower {
     r: OpenNode,
     features: Int32Array,
   ): void {
-    const parentHist = parent.hist as Float64Array;
-    parent.hist = null;
+    const k = this.kernels;
+    const parentHist = parent.hist;
+    parent.hist = -1;
     const needL = this.canSplit(l);
     const needR = this.canSplit(r);
     if (!needL && !needR) {
-      this.pool.release(parentHist);
+      k.releaseHist(parentHist);
       return;
     }
     if (!this.p.histogramSubtraction) {
       for (const [child, need] of [[l, needL], [r, needR]] as const) {
         if (!need) continue;
-        child.hist = this.pool.acquire();
+        child.hist = k.acquireHist();
         this.buildFor(child, child.hist, features);
       }
-      this.pool.release(parentHist);
+      k.releaseHist(parentHist);
       return;
     }
     const [small, large, needSmall, needLarge] = l.count <= r.count ? [l, r, needL, needR] : [r, l, needR, needL];
-    const smallHist = this.pool.acquire();
+    const smallHist = k.acquireHist();
     this.buildFor(small, smallHist, features);
     if (needLarge) {
-      subtractHistogram(parentHist, smallHist, features);
+      subtractHistogram(k.hist(parentHist), k.hist(smallHist), features);
       large.hist = parentHist;
     } else {
-      this.pool.release(parentHist);
+      k.releaseHist(parentHist);
     }
     if (needSmall) small.hist = smallHist;
-    else this.pool.release(smallHist);
+    else k.releaseHist(smallHist);
   }
 }

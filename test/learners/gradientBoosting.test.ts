@@ -80,13 +80,41 @@ describe('HistGradientBoostingClassifier', () => {
     });
   });
 
-  it('worker-thread histograms grow the same model as one thread', () => {
-    // 60000×40 cells is above the cut-off where worker threads are used.
-    const wide = makeSyntheticBinary({ nRows: 60_000, nFeatures: 40, seed: 9 }).dataset;
-    const p = { nEstimators: 5, maxDepth: 4, seed: 1 };
-    const one = new HistGradientBoostingClassifier({ ...p, nThreads: 1 }).fit(wide).predictRaw(wide);
-    const two = new HistGradientBoostingClassifier({ ...p, nThreads: 2 }).fit(wide).predictRaw(wide);
-    for (let i = 0; i < one.length; i += 97) expect(two[i]).toBeCloseTo(one[i], 6);
+  it('grows bit-identical models on 1, 2 and 3 threads, with WebAssembly loops or JS (all rows; sampled rows, features and weights)', () => {
+    // 60000×41 cells is above the cut-off where worker threads are used; 41 features leave a
+    // tail after the 4-feature words; 3 threads take the counting partition path.
+    const wide = makeSyntheticBinary({ nRows: 60_000, nFeatures: 41, seed: 9 }).dataset;
+    const weights = Float32Array.from({ length: wide.nRows }, (_, i) => 0.5 + (i % 7) / 4);
+    const runs = [
+      { data: wide, p: { nEstimators: 6, maxDepth: 5, seed: 1 } },
+      { data: { ...wide, weights }, p: { nEstimators: 6, maxDepth: 4, maxLeaves: 12, subsample: 0.7, colsample: 0.6, seed: 2 } },
+    ];
+    for (const { data, p } of runs) {
+      // The last model runs the JS loops instead of the WebAssembly ones.
+      const models = [1, 2, 3, 2].map((nThreads, i) => new HistGradientBoostingClassifier({ ...p, nThreads, wasmKernels: i < 3 }).fit(data));
+      const raws = models.map((m) => m.predictRaw(data));
+      for (const k of [1, 2, 3]) {
+        expect(Array.from(models[k].trainLoss)).toEqual(Array.from(models[0].trainLoss));
+        models[k].trees.forEach((t, i) => {
+          expect(Array.from(t.feature)).toEqual(Array.from(models[0].trees[i].feature));
+          expect(Array.from(t.value)).toEqual(Array.from(models[0].trees[i].value));
+        });
+        expect(raws[k]).toEqual(raws[0]);
+      }
+    }
+  });
+
+  it('trains on one thread when TrainingThreads is 1', () => {
+    const saved = process.env.TrainingThreads;
+    process.env.TrainingThreads = '1';
+    try {
+      expect(new HistGradientBoostingClassifier().params.nThreads).toBe(1);
+      process.env.TrainingThreads = 'many';
+      expect(() => new HistGradientBoostingClassifier()).toThrow(/TrainingThreads/);
+    } finally {
+      if (saved === undefined) delete process.env.TrainingThreads;
+      else process.env.TrainingThreads = saved;
+    }
   });
 
   it('learns a rule that depends on missingness and routes NaN by the learned direction', () => {

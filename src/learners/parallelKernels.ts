@@ -1,0 +1,468 @@
+// Runs the trainer's kernels (kernels.ts) on the calling thread alone, or split between it and
+// nThreads - 1 worker threads that share the training state through SharedArrayBuffers. The
+// trainer stays synchronous: the calling thread posts each worker its part, does part 0 itself,
+// then waits (Atomics) for the others. How each kernel is split keeps every result the same
+// whatever the thread count (see each method), so a model does not depend on the machine.
+import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
+import {
+  KERNELS,
+  KernelState,
+  K_COUNT_LEFT,
+  K_GATHER,
+  K_GRADIENT,
+  K_HISTOGRAM,
+  K_LEAVES,
+  K_PARTITION,
+  K_WALK_TREE,
+} from './kernels';
+import { instantiateWasmKernels, wasmKernelModule } from './wasmKernels';
+
+/** Rows per loss block of the gradient kernel (its blocks are summed in order: same loss for any thread count). */
+const LOSS_BLOCK = 65536;
+/** Below this much work (slots, or slots × features for histograms) one part on the calling thread is faster. */
+const MIN_ROWS_TO_SPLIT = 8192;
+const MIN_CELLS_TO_SPLIT = 65536;
+
+/** Slot buffer 2 is the data in original row order; buffer 0 takes a tree's sampled rows (see KernelState). */
+export const ALL_ROWS = 2;
+export const SAMPLED_ROWS = 0;
+
+export interface KernelStateInit {
+  nRows: number;
+  nFeatures: number;
+  stride: number;
+  /** Row-major bins, `stride` bytes per row. */
+  bins: Uint8Array;
+  labels: Float32Array | Uint8Array;
+  weights?: Float32Array | Float64Array;
+  /** Row-major validation bins (stride nFeatures). */
+  validBins?: Uint8Array;
+  validRows?: number;
+  maxLeaves: number;
+}
+
+/** Leaf slot ranges of a grown tree: leaf k holds slots [start, end) of slot buffer buf. */
+export interface LeafRanges {
+  count: number;
+  start: Int32Array;
+  end: Int32Array;
+  buf: Int32Array;
+  value: Float32Array;
+}
+
+/** The arrays of a tree a walk kernel needs (RegressionTree fits). */
+export interface WalkableTree {
+  feature: Int32Array;
+  binThreshold: Uint8Array;
+  missingLeft: Uint8Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float32Array;
+}
+
+// Worker control words (Int32, shared): sequence numbers, the result, then the kernel parameters.
+const SEQ = 0;
+const DONE = 1;
+const RESULT = 2;
+const READY = 3;
+const IP = 8;
+const IP_LENGTH = 16;
+const EXIT = -1;
+/** Polls (~0.2 ms) before sleeping in Atomics.wait: a tree's kernels follow each other within microseconds, and a futex wake-up costs more. */
+const SPINS = 100_000;
+const WORKER_START_TIMEOUT_MS = 30_000;
+/** Histograms in WebAssembly memory: at most this many bytes of them (more use the JS loop). */
+const WASM_HIST_AREA = 256 * 2 ** 20;
+/** 2 GiB of 64 KiB pages: larger data keeps ordinary arrays and the JS loop. */
+const WASM_MAX_PAGES = 32768;
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+const WORKER_SOURCE = `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const KERNELS = [${KERNELS.map((k) => k.toString()).join(',\n')}];
+const { ctrlBuf, port, S, wasm } = workerData;
+if (wasm) S.wasm = new WebAssembly.Instance(wasm.module, { env: { mem: wasm.memory } }).exports;
+const ctrl = new Int32Array(ctrlBuf);
+const ip = ctrl.subarray(${IP}, ${IP + IP_LENGTH});
+Atomics.store(ctrl, ${READY}, 1);
+Atomics.notify(ctrl, ${READY});
+let seen = 0;
+for (;;) {
+  for (let i = 0; i < ${SPINS} && Atomics.load(ctrl, ${SEQ}) === seen; i++);
+  Atomics.wait(ctrl, ${SEQ}, seen);
+  seen = Atomics.load(ctrl, ${SEQ});
+  if (ip[0] === ${EXIT}) break;
+  // A histogram buffer made after start-up arrives on the port before the command that uses it.
+  while (ip[0] === ${K_HISTOGRAM} && S.hists[ip[1]] === undefined) {
+    const m = receiveMessageOnPort(port);
+    if (m) S.hists[m.message.id] = m.message.hist;
+  }
+  ctrl[${RESULT}] = KERNELS[ip[0]](S, ip);
+  Atomics.store(ctrl, ${DONE}, seen);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+interface WorkerHandle {
+  worker: Worker;
+  ctrl: Int32Array;
+  ip: Int32Array;
+  port: MessagePort;
+}
+
+export class TrainingKernels {
+  readonly S: KernelState;
+  /** Threads in use: fewer than asked when worker threads cannot be started here. */
+  nThreads: number;
+  private readonly shared: boolean;
+  private readonly workers: WorkerHandle[] = [];
+  private readonly freeHists: number[] = [];
+  private readonly histLength: number;
+  private readonly memory: WebAssembly.Memory | null;
+  private readonly histBase: number;
+  private readonly ip = new Int32Array(IP_LENGTH);
+  private seq = 0;
+  readonly leaves: LeafRanges;
+
+  constructor(init: KernelStateInit, nThreads: number, useWasm = true) {
+    const { nRows: n, nFeatures: d, stride } = init;
+    this.nThreads = Math.max(1, nThreads);
+    const shared = this.nThreads > 1;
+    this.shared = shared;
+    this.histLength = d * 256 * 3;
+    const f64 = (len: number): Float64Array => (shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
+    const i32 = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
+    const u8 = (len: number): Uint8Array => (shared ? new Uint8Array(new SharedArrayBuffer(len)) : new Uint8Array(len));
+    const f32 = (len: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : new Float32Array(len));
+
+    // The slot buffers (and the first histograms) go into one WebAssembly memory when its
+    // histogram loop is available; else into ordinary (shared) arrays for the JS loop.
+    const histBytes = this.histLength * 8;
+    const nWasmHists = Math.min(init.maxLeaves + 2, Math.floor(WASM_HIST_AREA / histBytes));
+    const slotBytes = (align16(n * stride) + align16(16 * n) + align16(4 * n)) * 3;
+    const pages = Math.ceil((slotBytes + nWasmHists * histBytes) / 65536);
+    const module = useWasm && pages <= WASM_MAX_PAGES ? wasmKernelModule(shared) : null;
+    this.memory = module ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared }) : null;
+    let next = 0;
+    const carve = (bytes: number): number => {
+      const at = next;
+      next += align16(bytes);
+      return at;
+    };
+    const memory = this.memory;
+    const slotU8 = (len: number): Uint8Array => (memory ? new Uint8Array(memory.buffer, carve(len), len) : u8(len));
+    const slotF64 = (len: number): Float64Array => (memory ? new Float64Array(memory.buffer, carve(len * 8), len) : f64(len));
+    const slotI32 = (len: number): Int32Array => (memory ? new Int32Array(memory.buffer, carve(len * 4), len) : i32(len));
+    const bins = [slotU8(n * stride), slotU8(n * stride), shared || memory ? slotU8(n * stride) : init.bins];
+    if (bins[2] !== init.bins) bins[2].set(init.bins.subarray(0, n * stride));
+    const gh = [slotF64(2 * n), slotF64(2 * n), slotF64(2 * n)];
+    const rows = [slotI32(n), slotI32(n), slotI32(n)];
+    this.histBase = next;
+    for (let i = 0; i < n; i++) rows[2][i] = i;
+    const labels = f32(n);
+    labels.set(init.labels);
+    let weights: Float64Array | null = null;
+    if (init.weights) {
+      weights = f64(n);
+      weights.set(init.weights);
+    }
+    const validRows = init.validRows ?? 0;
+    const validBins = u8(validRows * d);
+    if (init.validBins) validBins.set(init.validBins.subarray(0, validRows * d));
+    const maxNodes = 2 * init.maxLeaves - 1;
+    this.S = {
+      n,
+      d,
+      stride,
+      bins,
+      words: bins.map((b) => new Int32Array(b.buffer, b.byteOffset, (n * stride) / 4)),
+      gh,
+      rows,
+      raw: f64(n),
+      labels,
+      weights,
+      loss: f64(2 * Math.ceil(n / LOSS_BLOCK)),
+      sample: i32(n),
+      validBins,
+      validRaw: f64(validRows),
+      treeNodes: i32(5 * maxNodes),
+      treeValue: f64(maxNodes),
+      leafRanges: i32(3 * init.maxLeaves),
+      leafValue: f64(init.maxLeaves),
+      features: i32(d),
+      hists: [],
+      // Set after the workers start (a function cannot be sent to them; they instantiate their own).
+      wasm: null,
+      wasmHists: module ? nWasmHists : 0,
+    };
+    this.leaves = {
+      count: 0,
+      start: new Int32Array(init.maxLeaves),
+      end: new Int32Array(init.maxLeaves),
+      buf: new Int32Array(init.maxLeaves),
+      value: new Float32Array(init.maxLeaves),
+    };
+    try {
+      for (let t = 1; t < this.nThreads; t++) {
+        const ctrlBuf = new SharedArrayBuffer((IP + IP_LENGTH) * 4);
+        const { port1, port2 } = new MessageChannel();
+        const wasm = module && memory ? { module, memory } : null;
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ctrlBuf, port: port2, S: this.S, wasm }, transferList: [port2] });
+        worker.unref();
+        const ctrl = new Int32Array(ctrlBuf);
+        this.workers.push({ worker, ctrl, ip: ctrl.subarray(IP, IP + IP_LENGTH), port: port1 });
+      }
+      // A worker that cannot start would leave this thread waiting forever at its first part.
+      for (const w of this.workers) {
+        if (Atomics.wait(w.ctrl, READY, 0, WORKER_START_TIMEOUT_MS) === 'timed-out') throw new Error('worker did not start');
+      }
+    } catch {
+      // No worker threads in this host (or none left): the same kernels run on this thread alone
+      // (the shared arrays work as ordinary ones), with the same results.
+      this.close();
+    }
+    this.nThreads = this.workers.length + 1;
+    if (module && memory) this.S.wasm = instantiateWasmKernels(module, memory);
+  }
+
+  /** A histogram buffer id (see hist()); buffers are reused across nodes and trees. */
+  acquireHist(): number {
+    const free = this.freeHists.pop();
+    if (free !== undefined) return free;
+    const id = this.S.hists.length;
+    const hist = this.memory && id < this.S.wasmHists
+      ? new Float64Array(this.memory.buffer, this.histBase + id * this.histLength * 8, this.histLength)
+      : this.shared ? new Float64Array(new SharedArrayBuffer(this.histLength * 8)) : new Float64Array(this.histLength);
+    this.S.hists.push(hist);
+    for (const w of this.workers) w.port.postMessage({ id, hist });
+    return id;
+  }
+
+  releaseHist(id: number): void {
+    this.freeHists.push(id);
+  }
+
+  hist(id: number): Float64Array {
+    return this.S.hists[id];
+  }
+
+  /**
+   * Runs kernel parts: `fill(ip, part)` sets the parameters of each part; part 0 runs here, parts
+   * 1.. on workers 0... Returns each part's result.
+   */
+  private run(parts: number, fill: (ip: Int32Array, part: number) => void): number[] {
+    const seq = ++this.seq;
+    for (let p = 1; p < parts; p++) {
+      const w = this.workers[p - 1];
+      fill(w.ip, p);
+      Atomics.store(w.ctrl, SEQ, seq);
+      Atomics.notify(w.ctrl, SEQ);
+    }
+    fill(this.ip, 0);
+    const results = [KERNELS[this.ip[0]](this.S, this.ip)];
+    for (let p = 1; p < parts; p++) {
+      const w = this.workers[p - 1];
+      for (let i = 0; i < SPINS && Atomics.load(w.ctrl, DONE) !== seq; i++);
+      for (;;) {
+        const done = Atomics.load(w.ctrl, DONE);
+        if (done === seq) break;
+        Atomics.wait(w.ctrl, DONE, done);
+      }
+      results.push(w.ctrl[RESULT]);
+    }
+    return results;
+  }
+
+  /** Parts for `work` units: all threads when there is enough, else the calling thread alone. */
+  private partsFor(work: number, min: number): number {
+    return work >= min ? this.nThreads : 1;
+  }
+
+  /**
+   * Gradients and hessians of every training row at the current margins (S.raw) into buffer 2;
+   * returns the weighted mean loss there. Rows are split on loss-block boundaries and the blocks'
+   * sums added in order, so the loss is the same for any thread count.
+   */
+  gradients(): number {
+    const S = this.S;
+    const nBlocks = Math.ceil(S.n / LOSS_BLOCK);
+    const parts = Math.min(this.nThreads, nBlocks);
+    this.run(parts, (ip, p) => {
+      ip[0] = K_GRADIENT;
+      ip[1] = Math.min(S.n, Math.floor((p * nBlocks) / parts) * LOSS_BLOCK);
+      ip[2] = Math.min(S.n, Math.floor(((p + 1) * nBlocks) / parts) * LOSS_BLOCK);
+    });
+    let loss = 0;
+    let wsum = 0;
+    for (let k = 0; k < nBlocks; k++) {
+      loss += S.loss[2 * k];
+      wsum += S.loss[2 * k + 1];
+    }
+    return loss / wsum;
+  }
+
+  /** Slots 0..m-1 of buffer 0 ← the rows S.sample[0..m) of buffer 2. */
+  gather(m: number): void {
+    const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
+    this.run(parts, (ip, p) => {
+      ip[0] = K_GATHER;
+      ip[1] = Math.floor((p * m) / parts);
+      ip[2] = Math.floor(((p + 1) * m) / parts);
+    });
+  }
+
+  /** The tree's features (ascending) for the next histogram builds. */
+  setFeatures(features: Int32Array): void {
+    this.S.features.set(features);
+  }
+
+  /**
+   * hist(id) ← histogram of slots [start, end) of buffer buf over `nf` features (all of them when
+   * nf = d, else the first nf of setFeatures()). Threads take different features, so every bin is
+   * summed over the same slots in the same order as on one thread.
+   */
+  histogram(id: number, buf: number, start: number, end: number, nf: number): void {
+    const d = this.S.d;
+    const all = nf === d;
+    // With all features the unit is a 32-bit word of 4 features; the d % 4 tail goes with the last part.
+    const units = all ? d >> 2 : nf;
+    const tail = all && d % 4 !== 0;
+    const parts = Math.min(this.partsFor((end - start) * nf, MIN_CELLS_TO_SPLIT), Math.max(1, units));
+    this.run(parts, (ip, p) => {
+      ip[0] = K_HISTOGRAM;
+      ip[1] = id;
+      ip[2] = buf;
+      ip[3] = start;
+      ip[4] = end;
+      ip[5] = Math.floor((p * units) / parts);
+      ip[6] = Math.floor(((p + 1) * units) / parts);
+      ip[7] = all ? 1 : 0;
+      ip[8] = tail && p === parts - 1 ? 1 : 0;
+    });
+  }
+
+  /**
+   * Stable partition of slots [start, end) of buffer `buf` by (feature, bin ≤ threshold, missing
+   * left) into the same slots of another buffer, which it returns; `nLeft` (from the histogram)
+   * places the right side. Two threads: the first half is written forward from the front of each
+   * side, the second backward from the back. More: each part's left count first, then all
+   * forward. The slot order is that of a one-thread stable partition in every case. `rowsOnly`
+   * moves only row ids (for children that are final leaves: only their rows are needed).
+   */
+  partition(buf: number, start: number, end: number, feature: number, threshold: number, missingLeft: boolean, nLeft: number, rowsOnly: boolean): number {
+    const dst = buf === 0 ? 1 : 0;
+    const count = end - start;
+    const parts = Math.min(this.partsFor(count, MIN_ROWS_TO_SPLIT), count);
+    const bound = (p: number): number => start + Math.floor((p * count) / parts);
+    const setSplit = (ip: Int32Array): void => {
+      ip[5] = feature;
+      ip[6] = threshold;
+      ip[7] = missingLeft ? 1 : 0;
+      ip[11] = rowsOnly ? 1 : 0;
+    };
+    let lefts: number[];
+    if (parts <= 2) {
+      lefts = this.run(parts, (ip, p) => {
+        ip[0] = K_PARTITION;
+        ip[1] = buf;
+        ip[2] = dst;
+        ip[3] = bound(p);
+        ip[4] = bound(p + 1);
+        setSplit(ip);
+        ip[8] = p;
+        ip[9] = start + nLeft;
+        ip[10] = p === 0 ? start + nLeft : end;
+        if (p === 0) ip[9] = start;
+      });
+    } else {
+      const counts = this.run(parts, (ip, p) => {
+        ip[0] = K_COUNT_LEFT;
+        ip[1] = buf;
+        ip[2] = bound(p);
+        ip[3] = bound(p + 1);
+        ip[4] = feature;
+        ip[5] = threshold;
+        ip[6] = missingLeft ? 1 : 0;
+      });
+      const leftAt: number[] = [];
+      const rightAt: number[] = [];
+      let l = start;
+      let r = start + nLeft;
+      for (let p = 0; p < parts; p++) {
+        leftAt.push(l);
+        rightAt.push(r);
+        l += counts[p];
+        r += bound(p + 1) - bound(p) - counts[p];
+      }
+      lefts = this.run(parts, (ip, p) => {
+        ip[0] = K_PARTITION;
+        ip[1] = buf;
+        ip[2] = dst;
+        ip[3] = bound(p);
+        ip[4] = bound(p + 1);
+        setSplit(ip);
+        ip[8] = 0;
+        ip[9] = leftAt[p];
+        ip[10] = rightAt[p];
+      });
+    }
+    const got = lefts.reduce((a, b) => a + b, 0);
+    // The histogram's count and the partition must agree, or the slots would be corrupt.
+    if (got !== nLeft) throw new Error(`TrainingKernels.partition: ${got} rows went left, the histogram counted ${nLeft}`);
+    return dst;
+  }
+
+  /** Adds each leaf's value (this.leaves) to the margins of its rows; m = slots in use. */
+  addLeaves(m: number): void {
+    const S = this.S;
+    const lv = this.leaves;
+    for (let k = 0; k < lv.count; k++) {
+      S.leafRanges[3 * k] = lv.start[k];
+      S.leafRanges[3 * k + 1] = lv.end[k];
+      S.leafRanges[3 * k + 2] = lv.buf[k];
+      S.leafValue[k] = lv.value[k];
+    }
+    const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
+    this.run(parts, (ip, p) => {
+      ip[0] = K_LEAVES;
+      ip[1] = Math.floor((p * m) / parts);
+      ip[2] = Math.floor(((p + 1) * m) / parts);
+      ip[3] = lv.count;
+    });
+  }
+
+  /** Adds the tree's output to the validation margins (valid) or to all training margins. */
+  addTree(tree: WalkableTree, valid: boolean): void {
+    const S = this.S;
+    const nodes = tree.feature.length;
+    for (let i = 0; i < nodes; i++) {
+      S.treeNodes[5 * i] = tree.feature[i];
+      S.treeNodes[5 * i + 1] = tree.binThreshold[i];
+      S.treeNodes[5 * i + 2] = tree.missingLeft[i];
+      S.treeNodes[5 * i + 3] = tree.left[i];
+      S.treeNodes[5 * i + 4] = tree.right[i];
+      S.treeValue[i] = tree.value[i];
+    }
+    const n = valid ? S.validRaw.length : S.n;
+    const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT);
+    this.run(parts, (ip, p) => {
+      ip[0] = K_WALK_TREE;
+      ip[1] = valid ? 1 : 0;
+      ip[2] = Math.floor((p * n) / parts);
+      ip[3] = Math.floor(((p + 1) * n) / parts);
+    });
+  }
+
+  close(): void {
+    const seq = ++this.seq;
+    for (const w of this.workers) {
+      w.ip[0] = EXIT;
+      Atomics.store(w.ctrl, SEQ, seq);
+      Atomics.notify(w.ctrl, SEQ);
+      w.port.close();
+      void w.worker.terminate();
+    }
+    this.workers.length = 0;
+  }
+}
