@@ -1,6 +1,7 @@
 // Checks every resource against Azure's type definitions: type@apiVersion exists, property names
 // exist with their exact case, no read-only property is set, required properties are present,
-// closed enums and literal kinds match. Expressions are not evaluated; literals are.
+// enums (closed, and the listed values of extensible ones) and literal kinds match. Expressions are
+// not evaluated; literals are.
 import type { SyntaxNode } from 'tree-sitter';
 import {
   ObjectTypePropertyFlags,
@@ -167,12 +168,18 @@ class SchemaWalker {
       return;
     }
     if (literal.kind === 'string' || literal.kind === 'interpolated') {
-      const open = candidates.some((m) => m.type.type !== 'StringLiteralType');
-      if (open || literal.kind === 'interpolated') return;
-      const allowed = candidates.map((m) => (m.type.type === 'StringLiteralType' ? m.type.value : ''));
-      if (!allowed.includes(literal.value)) {
-        this.report(node, `value '${literal.value}' at ${where} is not allowed (allowed: ${allowed.map((a) => `'${a}'`).join(', ')})`);
-      }
+      if (literal.kind === 'interpolated') return;
+      const allowed = candidates.flatMap((m) => (m.type.type === 'StringLiteralType' ? [m.type.value] : []));
+      const others = candidates.filter((m) => m.type.type !== 'StringLiteralType');
+      if (allowed.length === 0 || allowed.includes(literal.value)) return;
+      // Azure's "extensible enums" (x-ms-enum modelAsString) come out as the listed values plus a
+      // plain `string`, so a union like '1.0' | '1.1' | '1.2' | string would take any text. Bicep
+      // itself only warns there; here a literal must be one of the listed values of the pinned
+      // apiVersion, which is how a typo such as minimumTlsVersion '1.7' is caught. A union whose
+      // other members are real string shapes (a pattern or length bounds) stays open.
+      if (others.some((m) => !isPlainString(m))) return;
+      const list = allowed.map((a) => `'${a}'`).join(', ');
+      this.report(node, `value '${literal.value}' at ${where} is not allowed (allowed: ${list})`);
       return;
     }
     // Objects/arrays: accept the member the value fits best.
@@ -254,6 +261,13 @@ class SchemaWalker {
       if (required && !present.has(name)) this.report(node, `missing required property "${name}" at ${where}`);
     }
   }
+}
+
+/** A `string` with no constraint of its own: the open half of an extensible enum. */
+function isPlainString(member: TypeHandle): boolean {
+  const t = member.type;
+  if (t.type === 'BuiltInType') return t.kind === BuiltInTypeKind.String;
+  return t.type === 'StringType' && t.minLength === undefined && t.maxLength === undefined && t.pattern === undefined;
 }
 
 function valueKindOfBuiltIn(kind: BuiltInTypeKind): Literal['kind'] | undefined {

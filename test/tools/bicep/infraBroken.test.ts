@@ -124,6 +124,13 @@ const defects: Defect[] = [
     message: /value 'Sessions' at account\.properties\.consistencyPolicy\.defaultConsistencyLevel is not allowed/,
   },
   {
+    name: 'value outside an extensible enum (listed values plus string in the type definition)',
+    edits: [{ file: 'app/eventHubs.bicep', find: "minimumTlsVersion: '1.2'", replace: "minimumTlsVersion: '1.7'" }],
+    check: 'schema',
+    file: 'app/eventHubs.bicep',
+    message: /value '1\.7' at namespace\.properties\.minimumTlsVersion is not allowed \(allowed: '1\.0', '1\.1', '1\.2'\)/,
+  },
+  {
     name: 'bad enum in a nested child resource (type resolved through the parent)',
     edits: [{ file: 'app/hostStorage.bicep', find: "publicAccess: 'None'", replace: "publicAccess: 'Everyone'" }],
     check: 'schema',
