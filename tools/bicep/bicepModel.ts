@@ -8,6 +8,8 @@ export interface ParamDecl {
   line: number;
   hasDefault: boolean;
   nullable: boolean;
+  node: SyntaxNode;
+  defaultNode: SyntaxNode | undefined;
 }
 
 export interface ResourceDecl {
@@ -109,6 +111,8 @@ function readParam(decl: SyntaxNode): ParamDecl {
     name: nameNode?.text ?? '?',
     line: lineOf(decl),
     hasDefault: defaultNode !== undefined,
+    node: decl,
+    defaultNode,
     nullable: typeNode?.namedChildren.some((c) => c.type === 'nullable_type') ?? false,
   };
 }

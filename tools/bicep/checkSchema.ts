@@ -1,7 +1,8 @@
 // Checks every resource against Azure's type definitions: type@apiVersion exists, property names
 // exist with their exact case, no read-only property is set, required properties are present,
 // enums (closed, and the listed values of extensible ones) and literal kinds match. Expressions are
-// not evaluated; literals are.
+// not evaluated; literals are, and so are the values a var, a param's @allowed list, or a module
+// argument gives a property named by identifier.
 import type { SyntaxNode } from 'tree-sitter';
 import {
   ObjectTypePropertyFlags,
@@ -12,9 +13,10 @@ import {
 } from 'bicep-types';
 import type { AzureTypes, TypeHandle } from './azureTypes';
 import type { ResourceDecl } from './bicepModel';
-import type { InfraProject } from './infraProject';
+import type { BicepSource, InfraProject } from './infraProject';
 import type { Issue } from './issues';
 import { arrayItems, literalOf, objectEntries, objectGet, stringValue, type Literal } from './literals';
+import { callersOf } from './ruleHelpers';
 
 /** Keys Bicep itself handles on a resource body; they are not part of the ARM type. */
 const BICEP_RESOURCE_KEYS = new Set(['parent', 'scope', 'dependsOn']);
@@ -27,15 +29,31 @@ interface Properties {
   checkRequired: boolean;
 }
 
+/**
+ * Where identifiers in a value are looked up: a var is checked by its value, a param by its
+ * @allowed values and by what the modules deploying the file pass (or its default when none do),
+ * as the compiler checks the declared type of each.
+ */
+interface ValueContext {
+  project: InfraProject;
+  source: BicepSource;
+  /** `file#name` already being followed, against cycles. */
+  following: Set<string>;
+  /** The vars and params followed to get here, named in messages (`x in a.bicep ← y in main.bicep`). */
+  via: string[];
+}
+
 class SchemaWalker {
   constructor(
     private readonly types: AzureTypes,
     private readonly file: string,
     readonly issues: Issue[],
+    private readonly context?: ValueContext,
   ) {}
 
   private report(node: SyntaxNode, message: string): void {
-    this.issues.push({ check: 'schema', file: this.file, line: node.startPosition.row + 1, message });
+    const via = this.context?.via.length ? ` (from ${this.context.via.join(' ← ')})` : '';
+    this.issues.push({ check: 'schema', file: this.file, line: node.startPosition.row + 1, message: message + via });
   }
 
   private ref(ref: TypeReference | CrossFileTypeReference, from: TypeHandle): TypeHandle {
@@ -44,7 +62,7 @@ class SchemaWalker {
 
   /** Runs a check into a scratch list, for trying union members. */
   private trial(run: (walker: SchemaWalker) => void): Issue[] {
-    const scratch = new SchemaWalker(this.types, this.file, []);
+    const scratch = new SchemaWalker(this.types, this.file, [], this.context);
     run(scratch);
     return scratch.issues;
   }
@@ -60,6 +78,7 @@ class SchemaWalker {
       }
       return;
     }
+    if (node.type === 'identifier') return this.checkSymbolValue(node.text, handle, where);
     const literal = literalOf(node);
     if (literal.kind === 'expression' || literal.kind === 'null') return;
     const type = handle.type;
@@ -123,6 +142,35 @@ class SchemaWalker {
       default:
         return;
     }
+  }
+
+  /** Checks what a var or param named in a property value can hold, in the file it comes from. */
+  private checkSymbolValue(name: string, handle: TypeHandle, where: string): void {
+    const context = this.context;
+    if (!context || handle.type.type === 'AnyType') return;
+    const key = `${context.source.file}#${name}`;
+    if (context.following.has(key) || context.following.size > 20) return;
+    const following = new Set([...context.following, key]);
+    const via = [...context.via, `${name} in ${context.source.file}`];
+    const at = (source: BicepSource): SchemaWalker =>
+      new SchemaWalker(this.types, source.file, this.issues, { project: context.project, source, following, via });
+    const variable = context.source.model.vars.get(name);
+    if (variable) return at(context.source).checkValue(variable, handle, where);
+    const param = context.source.model.params.get(name);
+    if (!param) return;
+    const allowed = allowedValues(param.node);
+    for (const item of allowed ?? []) at(context.source).checkValue(item, handle, where);
+    const callers = callersOf(context.project, context.source.file);
+    let passed = false;
+    for (const { mod, source } of callers) {
+      const params = mod.body && objectGet(mod.body, 'params');
+      const argument = params?.type === 'object' ? objectGet(params, name) : undefined;
+      if (argument) {
+        passed = true;
+        at(source).checkValue(argument, handle, where);
+      }
+    }
+    if (!passed && !allowed && param.defaultNode) at(context.source).checkValue(param.defaultNode, handle, where);
   }
 
   private checkBuiltIn(node: SyntaxNode, literal: Literal, kind: BuiltInTypeKind, where: string): void {
@@ -270,6 +318,19 @@ function isPlainString(member: TypeHandle): boolean {
   return t.type === 'StringType' && t.minLength === undefined && t.maxLength === undefined && t.pattern === undefined;
 }
 
+/** Items of a param's `@allowed([...])`, or undefined without one. */
+function allowedValues(paramNode: SyntaxNode | undefined): SyntaxNode[] | undefined {
+  const decorators = paramNode?.previousNamedSibling;
+  if (decorators?.type !== 'decorators') return undefined;
+  for (const decorator of decorators.namedChildren) {
+    const call = decorator.namedChildren.find((c) => c.type === 'call_expression');
+    if (call?.childForFieldName('function')?.text !== 'allowed') continue;
+    const list = call.childForFieldName('arguments')?.namedChildren[0];
+    if (list?.type === 'array') return arrayItems(list);
+  }
+  return undefined;
+}
+
 function valueKindOfBuiltIn(kind: BuiltInTypeKind): Literal['kind'] | undefined {
   switch (kind) {
     case BuiltInTypeKind.String:
@@ -312,8 +373,14 @@ function resolveParent(resource: ResourceDecl, all: ResourceDecl[]): { node: Syn
   return { node, parent };
 }
 
-export function checkResourceSchema(resource: ResourceDecl, all: ResourceDecl[], types: AzureTypes, file: string): Issue[] {
-  const walker = new SchemaWalker(types, file, []);
+export function checkResourceSchema(
+  resource: ResourceDecl,
+  all: ResourceDecl[],
+  types: AzureTypes,
+  file: string,
+  context?: Omit<ValueContext, 'following' | 'via'>,
+): Issue[] {
+  const walker = new SchemaWalker(types, file, [], context && { ...context, following: new Set(), via: [] });
   const report = (line: number, message: string): void => {
     walker.issues.push({ check: 'schema', file, line, message });
   };
@@ -351,7 +418,7 @@ export function checkSchema(project: InfraProject, types: AzureTypes): Issue[] {
   const issues: Issue[] = [];
   for (const source of project.files.values()) {
     for (const resource of source.model.resources) {
-      issues.push(...checkResourceSchema(resource, source.model.resources, types, source.file));
+      issues.push(...checkResourceSchema(resource, source.model.resources, types, source.file, { project, source }));
     }
   }
   return issues;

@@ -131,6 +131,30 @@ const defects: Defect[] = [
     message: /value '1\.7' at namespace\.properties\.minimumTlsVersion is not allowed \(allowed: '1\.0', '1\.1', '1\.2'\)/,
   },
   {
+    name: 'bad enum value held by a variable',
+    edits: [
+      { file: 'app/hostStorage.bicep', find: "kind: 'StorageV2'", replace: 'kind: storageKind' },
+      { file: 'app/hostStorage.bicep', find: /^resource storage /m, replace: "var storageKind = 'StorageV3'\n\nresource storage " },
+    ],
+    check: 'schema',
+    file: 'app/hostStorage.bicep',
+    message: /value 'StorageV3' at storage\.kind is not allowed \(allowed: .*\) \(from storageKind in app\/hostStorage\.bicep\)/,
+  },
+  {
+    name: "bad enum value in a param's @allowed list, passed on through a module",
+    edits: [{ file: 'main.bicep', find: "@allowed(['User', 'ServicePrincipal'])", replace: "@allowed(['User', 'Robot'])" }],
+    check: 'schema',
+    file: 'main.bicep',
+    message: /value 'Robot' at \w+\.properties\.principalType is not allowed .* \(from deployerPrincipalType in app\/rbac\.bicep ← principalType in main\.bicep\)/,
+  },
+  {
+    name: 'bad enum value passed as a module argument',
+    edits: [{ file: 'main.bicep', find: '    deployerPrincipalType: principalType\n', replace: "    deployerPrincipalType: 'Robot'\n" }],
+    check: 'schema',
+    file: 'main.bicep',
+    message: /value 'Robot' at \w+\.properties\.principalType is not allowed .* \(from deployerPrincipalType in app\/rbac\.bicep\)$/,
+  },
+  {
     name: 'bad enum in a nested child resource (type resolved through the parent)',
     edits: [{ file: 'app/hostStorage.bicep', find: "publicAccess: 'None'", replace: "publicAccess: 'Everyone'" }],
     check: 'schema',
