@@ -158,7 +158,7 @@ class SchemaWalker {
     if (variable) return at(context.source).checkValue(variable, handle, where);
     const param = context.source.model.params.get(name);
     if (!param) return;
-    const allowed = allowedValues(param.node);
+    const allowed = param.allowed;
     for (const item of allowed ?? []) at(context.source).checkValue(item, handle, where);
     const callers = callersOf(context.project, context.source.file);
     let passed = false;
@@ -316,19 +316,6 @@ function isPlainString(member: TypeHandle): boolean {
   const t = member.type;
   if (t.type === 'BuiltInType') return t.kind === BuiltInTypeKind.String;
   return t.type === 'StringType' && t.minLength === undefined && t.maxLength === undefined && t.pattern === undefined;
-}
-
-/** Items of a param's `@allowed([...])`, or undefined without one. */
-function allowedValues(paramNode: SyntaxNode | undefined): SyntaxNode[] | undefined {
-  const decorators = paramNode?.previousNamedSibling;
-  if (decorators?.type !== 'decorators') return undefined;
-  for (const decorator of decorators.namedChildren) {
-    const call = decorator.namedChildren.find((c) => c.type === 'call_expression');
-    if (call?.childForFieldName('function')?.text !== 'allowed') continue;
-    const list = call.childForFieldName('arguments')?.namedChildren[0];
-    if (list?.type === 'array') return arrayItems(list);
-  }
-  return undefined;
 }
 
 function valueKindOfBuiltIn(kind: BuiltInTypeKind): Literal['kind'] | undefined {

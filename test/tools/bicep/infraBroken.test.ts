@@ -204,6 +204,20 @@ const defects: Defect[] = [
     message: /module cosmos has no output "accountEndpoint"/,
   },
   {
+    name: 'module argument of the wrong type',
+    edits: [{ file: 'main.bicep', find: '    maxEventsPerRequest: maxEventsPerRequest\n', replace: "    maxEventsPerRequest: '500'\n" }],
+    check: 'wiring',
+    file: 'main.bicep',
+    message: /module functionApp passes '500' to "maxEventsPerRequest" of \.\/app\/functionApp\.bicep: the param is declared int/,
+  },
+  {
+    name: "module argument outside the param's @allowed values (through the caller's own @allowed param)",
+    edits: [{ file: 'main.bicep', find: '@allowed([512, 2048, 4096])', replace: '@allowed([512, 1024, 2048, 4096])' }],
+    check: 'wiring',
+    file: 'main.bicep',
+    message: /module functionApp passes 1024 to "instanceMemoryMB" of \.\/app\/functionApp\.bicep: not one of its @allowed values \(512, 2048, 4096\)/,
+  },
+  {
     name: 'parameters file mismatch (unknown parameter)',
     edits: [{ file: 'main.parameters.json', find: '"location": {', replace: '"region": {' }],
     check: 'wiring',
