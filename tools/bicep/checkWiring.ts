@@ -133,6 +133,25 @@ function checkModules(project: InfraProject): Issue[] {
   return issues;
 }
 
+/** A param's default must fit its own declared type and @allowed list. */
+function checkDefaults(project: InfraProject): Issue[] {
+  const issues: Issue[] = [];
+  for (const source of project.files.values()) {
+    for (const param of source.model.params.values()) {
+      if (!param.defaultNode) continue;
+      for (const problem of argumentIssues(source, param.defaultNode, param)) {
+        issues.push({
+          check: 'wiring',
+          file: source.file,
+          line: param.defaultNode.startPosition.row + 1,
+          message: `param ${param.name} defaults to ${problem.value}: ${problem.reason}`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
 /** azd's main.parameters.json must only name params main.bicep declares, and cover the required ones. */
 export function checkParametersFile(project: InfraProject, entry = 'main.bicep', parametersFile = 'main.parameters.json'): Issue[] {
   const issues: Issue[] = [];
@@ -163,5 +182,5 @@ export function checkParametersFile(project: InfraProject, entry = 'main.bicep',
 }
 
 export function checkWiring(project: InfraProject): Issue[] {
-  return [...checkModules(project), ...checkParametersFile(project)];
+  return [...checkModules(project), ...checkDefaults(project), ...checkParametersFile(project)];
 }

@@ -218,6 +218,13 @@ const defects: Defect[] = [
     message: /module functionApp passes 1024 to "instanceMemoryMB" of \.\/app\/functionApp\.bicep: not one of its @allowed values \(512, 2048, 4096\)/,
   },
   {
+    name: "param default outside its own @allowed values",
+    edits: [{ file: 'main.bicep', find: "param principalType string = 'User'", replace: "param principalType string = 'Users'" }],
+    check: 'wiring',
+    file: 'main.bicep',
+    message: /param principalType defaults to 'Users': not one of its @allowed values \('User', 'ServicePrincipal'\)/,
+  },
+  {
     name: 'parameters file mismatch (unknown parameter)',
     edits: [{ file: 'main.parameters.json', find: '"location": {', replace: '"region": {' }],
     check: 'wiring',
