@@ -12,7 +12,7 @@ import {
   type CrossFileTypeReference,
 } from 'bicep-types';
 import type { AzureTypes, TypeHandle } from './azureTypes';
-import type { ResourceDecl } from './bicepModel';
+import { findNodes, type ResourceDecl } from './bicepModel';
 import type { BicepSource, InfraProject } from './infraProject';
 import type { Issue } from './issues';
 import { arrayItems, literalOf, objectEntries, objectGet, stringValue, type Literal } from './literals';
@@ -401,12 +401,54 @@ export function checkResourceSchema(
   return walker.issues;
 }
 
+/**
+ * `storage.properties.primaryEndpoints.blob`: each name read from a resource symbol must be a
+ * property of its type (read-only ones included), as the compiler checks. Stops where the type
+ * opens up (any, unions, discriminated objects, additional properties) or at a call
+ * (`storage.listKeys()`).
+ */
+export function checkResourceAccess(source: BicepSource, types: AzureTypes): Issue[] {
+  const issues: Issue[] = [];
+  const resources = new Map(source.model.resources.filter((r) => !r.nestedIn && !r.loop).map((r) => [r.symbol, r]));
+  const roots = findNodes(source.tree.rootNode, (n) => {
+    if (n.type !== 'identifier' || !resources.has(n.text)) return false;
+    const parent = n.parent;
+    return parent?.type === 'member_expression' && parent.childForFieldName('object')?.id === n.id;
+  });
+  for (const root of roots) {
+    const resource = resources.get(root.text)!;
+    let handle = resource.apiVersion ? types.resourceBody(resource.fullType, resource.apiVersion) : undefined;
+    let where = resource.symbol;
+    let access = root.parent;
+    while (handle && access?.type === 'member_expression') {
+      const name = access.childForFieldName('property')?.text;
+      const isCall = access.parent?.type === 'call_expression' && access.parent.childForFieldName('function')?.id === access.id;
+      if (!name || isCall || handle.type.type !== 'ObjectType' || handle.type.additionalProperties) break;
+      const properties = handle.type.properties;
+      const prop = properties[name];
+      if (!prop) {
+        const caseMatch = Object.keys(properties).find((n) => n.toLowerCase() === name.toLowerCase());
+        const message = caseMatch
+          ? `property "${name}" read from ${where} has the wrong case, expected "${caseMatch}"`
+          : `${where} has no property "${name}" (${resource.fullType}; known: ${Object.keys(properties).slice(0, 15).join(', ')})`;
+        issues.push({ check: 'schema', file: source.file, line: access.startPosition.row + 1, message });
+        break;
+      }
+      handle = types.resolve(prop.type, handle.file);
+      where = `${where}.${name}`;
+      access = access.parent;
+    }
+  }
+  return issues;
+}
+
 export function checkSchema(project: InfraProject, types: AzureTypes): Issue[] {
   const issues: Issue[] = [];
   for (const source of project.files.values()) {
     for (const resource of source.model.resources) {
       issues.push(...checkResourceSchema(resource, source.model.resources, types, source.file, { project, source }));
     }
+    issues.push(...checkResourceAccess(source, types));
   }
   return issues;
 }

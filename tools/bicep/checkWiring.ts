@@ -1,6 +1,6 @@
 // Checks how the files fit together: module files exist, params passed to a module exist there
-// and get values of their declared type and @allowed list, required module params are set, referenced module outputs exist, and the azd parameters file
-// matches the entry template's params.
+// and get values of their declared type and @allowed list, required module params are set,
+// referenced module outputs exist, and the azd parameters file matches the entry template's params.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SyntaxNode } from 'tree-sitter';
@@ -116,9 +116,14 @@ function checkModules(project: InfraProject): Issue[] {
         }
       }
     }
-    // `<module>.outputs.<name>` must name an output of that module.
+    // `<module>.outputs.<name>` must name an output of that module; a module has no other members but `name`.
     const refs = findNodes(source.tree.rootNode, (n) => n.type === 'member_expression');
     for (const ref of refs) {
+      const object = ref.childForFieldName('object');
+      const member = ref.childForFieldName('property')?.text;
+      if (object?.type === 'identifier' && outputsBySymbol.has(object.text) && member && member !== 'outputs' && member !== 'name') {
+        report(ref.startPosition.row + 1, `module ${object.text} has no property "${member}" (a module has name and outputs)`);
+      }
       const inner = ref.childForFieldName('object');
       const outputName = ref.childForFieldName('property')?.text;
       if (inner?.type !== 'member_expression' || !outputName) continue;

@@ -169,6 +169,20 @@ const defects: Defect[] = [
     message: /parent of containers has type Microsoft\.Storage\/storageAccounts, but .*containers needs a Microsoft\.Storage\/storageAccounts\/blobServices/,
   },
   {
+    name: 'unknown property read from a resource',
+    edits: [{ file: 'app/hostStorage.bicep', find: 'storage.properties.primaryEndpoints.blob', replace: 'storage.properties.primaryEndpoint.blob' }],
+    check: 'schema',
+    file: 'app/hostStorage.bicep',
+    message: /storage\.properties has no property "primaryEndpoint" \(Microsoft\.Storage\/storageAccounts; known: /,
+  },
+  {
+    name: 'property read from a resource in the wrong case',
+    edits: [{ file: 'app/functionApp.bicep', find: 'app.properties.defaultHostName', replace: 'app.properties.DefaultHostName' }],
+    check: 'schema',
+    file: 'app/functionApp.bicep',
+    message: /property "DefaultHostName" read from app\.properties has the wrong case, expected "defaultHostName"/,
+  },
+  {
     name: 'wrong apiVersion',
     edits: [{ file: 'app/identity.bicep', find: '@2023-01-31', replace: '@2019-01-31' }],
     check: 'schema',
@@ -223,6 +237,13 @@ const defects: Defect[] = [
     check: 'wiring',
     file: 'main.bicep',
     message: /param principalType defaults to 'Users': not one of its @allowed values \('User', 'ServicePrincipal'\)/,
+  },
+  {
+    name: 'module output read without .outputs',
+    edits: [{ file: 'main.bicep', find: 'cosmosEndpoint: cosmos.outputs.endpoint', replace: 'cosmosEndpoint: cosmos.endpoint' }],
+    check: 'wiring',
+    file: 'main.bicep',
+    message: /module cosmos has no property "endpoint" \(a module has name and outputs\)/,
   },
   {
     name: 'parameters file mismatch (unknown parameter)',
