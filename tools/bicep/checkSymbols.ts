@@ -85,6 +85,11 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
+function isExported(name: SyntaxNode): boolean {
+  const decorators = name.parent?.previousNamedSibling;
+  return decorators?.type === 'decorators' && /@(sys\.)?export\(/.test(decorators.text);
+}
+
 /** Lambda parameters: `x => ...` or `(x, y) => ...`. */
 function lambdaParams(lambda: SyntaxNode): SyntaxNode[] {
   const first = lambda.namedChildren[0];
@@ -128,7 +133,8 @@ class SymbolChecker {
     }
     for (const node of root.namedChildren) this.visitStatement(node);
     for (const symbol of this.top.own()) {
-      if (!symbol.used && symbol.node && (symbol.kind === 'param' || symbol.kind === 'var')) {
+      // An @export() var is used by the files that import it.
+      if (!symbol.used && symbol.node && (symbol.kind === 'param' || symbol.kind === 'var') && !isExported(symbol.node)) {
         this.report(symbol.node, `${symbol.kind} ${symbol.name} is declared but never used`);
       }
     }
