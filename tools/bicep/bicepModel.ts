@@ -8,6 +8,12 @@ export interface ParamDecl {
   line: number;
   hasDefault: boolean;
   nullable: boolean;
+  node: SyntaxNode;
+  defaultNode: SyntaxNode | undefined;
+  /** `string`, `int`, `bool`, `object` or `array` when declared as one (nullable or not). */
+  primitive: string | undefined;
+  /** Items of `@allowed([...])`, when the param has one. */
+  allowed: SyntaxNode[] | undefined;
 }
 
 export interface ResourceDecl {
@@ -103,12 +109,31 @@ function readResource(decl: SyntaxNode, nestedIn: ResourceDecl | undefined, out:
   }
 }
 
+/** Items of the `@allowed([...])` decorator before a param, or undefined without one. */
+function allowedItems(decl: SyntaxNode): SyntaxNode[] | undefined {
+  const decorators = decl.previousNamedSibling;
+  if (decorators?.type !== 'decorators') return undefined;
+  for (const decorator of decorators.namedChildren) {
+    const call = decorator.namedChildren.find((c) => c.type === 'call_expression');
+    if (call?.childForFieldName('function')?.text !== 'allowed') continue;
+    const list = call.childForFieldName('arguments')?.namedChildren[0];
+    if (list?.type === 'array') return list.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'decorators');
+  }
+  return undefined;
+}
+
 function readParam(decl: SyntaxNode): ParamDecl {
   const [nameNode, typeNode, defaultNode] = decl.namedChildren;
+  const typeInner = typeNode?.namedChildren[0];
+  const primitive = typeInner?.type === 'nullable_type' ? typeInner.namedChildren[0] : typeInner;
   return {
+    primitive: primitive?.type === 'primitive_type' ? primitive.text : undefined,
+    allowed: allowedItems(decl),
     name: nameNode?.text ?? '?',
     line: lineOf(decl),
     hasDefault: defaultNode !== undefined,
+    node: decl,
+    defaultNode,
     nullable: typeNode?.namedChildren.some((c) => c.type === 'nullable_type') ?? false,
   };
 }

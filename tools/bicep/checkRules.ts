@@ -1,10 +1,12 @@
 // Project rules for the deployment: identity everywhere, no keys, least-privilege roles present,
-// the function app's settings match exactly what the code reads, and secrets live in Key Vault.
+// the function app's settings match exactly what the code reads, secrets live in Key Vault, and
+// traffic is HTTPS with TLS 1.2 or newer (checkSecurity.ts).
 import * as fs from 'node:fs';
 import type { ObjectType } from 'bicep-types';
 import { azureAppSettingNames, isHostSetting, secretAppSettingNames } from './appSettingClasses';
 import type { AzureTypes, TypeHandle } from './azureTypes';
 import { checkKeyVault, type KeyVaultRules } from './checkKeyVault';
+import { checkSecurity } from './checkSecurity';
 import { infraTextFiles, relativeName, type InfraProject } from './infraProject';
 import type { Issue } from './issues';
 import { literalOf, objectEntries, objectGet, objectPath, stringValue } from './literals';
@@ -192,5 +194,6 @@ export function checkRules(project: InfraProject, types: AzureTypes, rules: Rule
     ...checkRoles(project, rules),
     ...checkAppSettings(project, rules),
     ...checkKeyVault(project, rules),
+    ...checkSecurity(project),
   ];
 }

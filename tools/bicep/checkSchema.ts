@@ -1,6 +1,8 @@
 // Checks every resource against Azure's type definitions: type@apiVersion exists, property names
 // exist with their exact case, no read-only property is set, required properties are present,
-// closed enums and literal kinds match. Expressions are not evaluated; literals are.
+// enums (closed, and the listed values of extensible ones) and literal kinds match. Expressions are
+// not evaluated; literals are, and so are the values a var, a param's @allowed list, or a module
+// argument gives a property named by identifier.
 import type { SyntaxNode } from 'tree-sitter';
 import {
   ObjectTypePropertyFlags,
@@ -10,10 +12,11 @@ import {
   type CrossFileTypeReference,
 } from 'bicep-types';
 import type { AzureTypes, TypeHandle } from './azureTypes';
-import type { ResourceDecl } from './bicepModel';
-import type { InfraProject } from './infraProject';
+import { findNodes, type ResourceDecl } from './bicepModel';
+import type { BicepSource, InfraProject } from './infraProject';
 import type { Issue } from './issues';
 import { arrayItems, literalOf, objectEntries, objectGet, stringValue, type Literal } from './literals';
+import { callersOf } from './ruleHelpers';
 
 /** Keys Bicep itself handles on a resource body; they are not part of the ARM type. */
 const BICEP_RESOURCE_KEYS = new Set(['parent', 'scope', 'dependsOn']);
@@ -26,15 +29,31 @@ interface Properties {
   checkRequired: boolean;
 }
 
+/**
+ * Where identifiers in a value are looked up: a var is checked by its value, a param by its
+ * @allowed values and by what the modules deploying the file pass (or its default when none do),
+ * as the compiler checks the declared type of each.
+ */
+interface ValueContext {
+  project: InfraProject;
+  source: BicepSource;
+  /** `file#name` already being followed, against cycles. */
+  following: Set<string>;
+  /** The vars and params followed to get here, named in messages (`x in a.bicep ← y in main.bicep`). */
+  via: string[];
+}
+
 class SchemaWalker {
   constructor(
     private readonly types: AzureTypes,
     private readonly file: string,
     readonly issues: Issue[],
+    private readonly context?: ValueContext,
   ) {}
 
   private report(node: SyntaxNode, message: string): void {
-    this.issues.push({ check: 'schema', file: this.file, line: node.startPosition.row + 1, message });
+    const via = this.context?.via.length ? ` (from ${this.context.via.join(' ← ')})` : '';
+    this.issues.push({ check: 'schema', file: this.file, line: node.startPosition.row + 1, message: message + via });
   }
 
   private ref(ref: TypeReference | CrossFileTypeReference, from: TypeHandle): TypeHandle {
@@ -43,7 +62,7 @@ class SchemaWalker {
 
   /** Runs a check into a scratch list, for trying union members. */
   private trial(run: (walker: SchemaWalker) => void): Issue[] {
-    const scratch = new SchemaWalker(this.types, this.file, []);
+    const scratch = new SchemaWalker(this.types, this.file, [], this.context);
     run(scratch);
     return scratch.issues;
   }
@@ -59,6 +78,7 @@ class SchemaWalker {
       }
       return;
     }
+    if (node.type === 'identifier') return this.checkSymbolValue(node.text, handle, where);
     const literal = literalOf(node);
     if (literal.kind === 'expression' || literal.kind === 'null') return;
     const type = handle.type;
@@ -124,6 +144,35 @@ class SchemaWalker {
     }
   }
 
+  /** Checks what a var or param named in a property value can hold, in the file it comes from. */
+  private checkSymbolValue(name: string, handle: TypeHandle, where: string): void {
+    const context = this.context;
+    if (!context || handle.type.type === 'AnyType') return;
+    const key = `${context.source.file}#${name}`;
+    if (context.following.has(key) || context.following.size > 20) return;
+    const following = new Set([...context.following, key]);
+    const via = [...context.via, `${name} in ${context.source.file}`];
+    const at = (source: BicepSource): SchemaWalker =>
+      new SchemaWalker(this.types, source.file, this.issues, { project: context.project, source, following, via });
+    const variable = context.source.model.vars.get(name);
+    if (variable) return at(context.source).checkValue(variable, handle, where);
+    const param = context.source.model.params.get(name);
+    if (!param) return;
+    const allowed = param.allowed;
+    for (const item of allowed ?? []) at(context.source).checkValue(item, handle, where);
+    const callers = callersOf(context.project, context.source.file);
+    let passed = false;
+    for (const { mod, source } of callers) {
+      const params = mod.body && objectGet(mod.body, 'params');
+      const argument = params?.type === 'object' ? objectGet(params, name) : undefined;
+      if (argument) {
+        passed = true;
+        at(source).checkValue(argument, handle, where);
+      }
+    }
+    if (!passed && !allowed && param.defaultNode) at(context.source).checkValue(param.defaultNode, handle, where);
+  }
+
   private checkBuiltIn(node: SyntaxNode, literal: Literal, kind: BuiltInTypeKind, where: string): void {
     const expected: Partial<Record<BuiltInTypeKind, ValueKind>> = {
       [BuiltInTypeKind.String]: 'string',
@@ -167,12 +216,18 @@ class SchemaWalker {
       return;
     }
     if (literal.kind === 'string' || literal.kind === 'interpolated') {
-      const open = candidates.some((m) => m.type.type !== 'StringLiteralType');
-      if (open || literal.kind === 'interpolated') return;
-      const allowed = candidates.map((m) => (m.type.type === 'StringLiteralType' ? m.type.value : ''));
-      if (!allowed.includes(literal.value)) {
-        this.report(node, `value '${literal.value}' at ${where} is not allowed (allowed: ${allowed.map((a) => `'${a}'`).join(', ')})`);
-      }
+      if (literal.kind === 'interpolated') return;
+      const allowed = candidates.flatMap((m) => (m.type.type === 'StringLiteralType' ? [m.type.value] : []));
+      const others = candidates.filter((m) => m.type.type !== 'StringLiteralType');
+      if (allowed.length === 0 || allowed.includes(literal.value)) return;
+      // Azure's "extensible enums" (x-ms-enum modelAsString) come out as the listed values plus a
+      // plain `string`, so a union like '1.0' | '1.1' | '1.2' | string would take any text. Bicep
+      // itself only warns there; here a literal must be one of the listed values of the pinned
+      // apiVersion, which is how a typo such as minimumTlsVersion '1.7' is caught. A union whose
+      // other members are real string shapes (a pattern or length bounds) stays open.
+      if (others.some((m) => !isPlainString(m))) return;
+      const list = allowed.map((a) => `'${a}'`).join(', ');
+      this.report(node, `value '${literal.value}' at ${where} is not allowed (allowed: ${list})`);
       return;
     }
     // Objects/arrays: accept the member the value fits best.
@@ -256,6 +311,13 @@ class SchemaWalker {
   }
 }
 
+/** A `string` with no constraint of its own: the open half of an extensible enum. */
+function isPlainString(member: TypeHandle): boolean {
+  const t = member.type;
+  if (t.type === 'BuiltInType') return t.kind === BuiltInTypeKind.String;
+  return t.type === 'StringType' && t.minLength === undefined && t.maxLength === undefined && t.pattern === undefined;
+}
+
 function valueKindOfBuiltIn(kind: BuiltInTypeKind): Literal['kind'] | undefined {
   switch (kind) {
     case BuiltInTypeKind.String:
@@ -298,8 +360,14 @@ function resolveParent(resource: ResourceDecl, all: ResourceDecl[]): { node: Syn
   return { node, parent };
 }
 
-export function checkResourceSchema(resource: ResourceDecl, all: ResourceDecl[], types: AzureTypes, file: string): Issue[] {
-  const walker = new SchemaWalker(types, file, []);
+export function checkResourceSchema(
+  resource: ResourceDecl,
+  all: ResourceDecl[],
+  types: AzureTypes,
+  file: string,
+  context?: Omit<ValueContext, 'following' | 'via'>,
+): Issue[] {
+  const walker = new SchemaWalker(types, file, [], context && { ...context, following: new Set(), via: [] });
   const report = (line: number, message: string): void => {
     walker.issues.push({ check: 'schema', file, line, message });
   };
@@ -333,12 +401,54 @@ export function checkResourceSchema(resource: ResourceDecl, all: ResourceDecl[],
   return walker.issues;
 }
 
+/**
+ * `storage.properties.primaryEndpoints.blob`: each name read from a resource symbol must be a
+ * property of its type (read-only ones included), as the compiler checks. Stops where the type
+ * opens up (any, unions, discriminated objects, additional properties) or at a call
+ * (`storage.listKeys()`).
+ */
+export function checkResourceAccess(source: BicepSource, types: AzureTypes): Issue[] {
+  const issues: Issue[] = [];
+  const resources = new Map(source.model.resources.filter((r) => !r.nestedIn && !r.loop).map((r) => [r.symbol, r]));
+  const roots = findNodes(source.tree.rootNode, (n) => {
+    if (n.type !== 'identifier' || !resources.has(n.text)) return false;
+    const parent = n.parent;
+    return parent?.type === 'member_expression' && parent.childForFieldName('object')?.id === n.id;
+  });
+  for (const root of roots) {
+    const resource = resources.get(root.text)!;
+    let handle = resource.apiVersion ? types.resourceBody(resource.fullType, resource.apiVersion) : undefined;
+    let where = resource.symbol;
+    let access = root.parent;
+    while (handle && access?.type === 'member_expression') {
+      const name = access.childForFieldName('property')?.text;
+      const isCall = access.parent?.type === 'call_expression' && access.parent.childForFieldName('function')?.id === access.id;
+      if (!name || isCall || handle.type.type !== 'ObjectType' || handle.type.additionalProperties) break;
+      const properties = handle.type.properties;
+      const prop = properties[name];
+      if (!prop) {
+        const caseMatch = Object.keys(properties).find((n) => n.toLowerCase() === name.toLowerCase());
+        const message = caseMatch
+          ? `property "${name}" read from ${where} has the wrong case, expected "${caseMatch}"`
+          : `${where} has no property "${name}" (${resource.fullType}; known: ${Object.keys(properties).slice(0, 15).join(', ')})`;
+        issues.push({ check: 'schema', file: source.file, line: access.startPosition.row + 1, message });
+        break;
+      }
+      handle = types.resolve(prop.type, handle.file);
+      where = `${where}.${name}`;
+      access = access.parent;
+    }
+  }
+  return issues;
+}
+
 export function checkSchema(project: InfraProject, types: AzureTypes): Issue[] {
   const issues: Issue[] = [];
   for (const source of project.files.values()) {
     for (const resource of source.model.resources) {
-      issues.push(...checkResourceSchema(resource, source.model.resources, types, source.file));
+      issues.push(...checkResourceSchema(resource, source.model.resources, types, source.file, { project, source }));
     }
+    issues.push(...checkResourceAccess(source, types));
   }
   return issues;
 }

@@ -1,4 +1,4 @@
-export type CheckKind = 'syntax' | 'wiring' | 'schema' | 'rules';
+export type CheckKind = 'syntax' | 'symbols' | 'wiring' | 'schema' | 'rules';
 
 /** One finding of the offline validator; `file` is relative to the infra folder. */
 export interface Issue {

@@ -63,7 +63,7 @@ export function grants(project: InfraProject, type: string): Grant[] {
 }
 
 /** Modules (in any file) that deploy `file`, with the file they are declared in. */
-function callersOf(project: InfraProject, file: string): { mod: ModuleDecl; source: BicepSource }[] {
+export function callersOf(project: InfraProject, file: string): { mod: ModuleDecl; source: BicepSource }[] {
   const found: { mod: ModuleDecl; source: BicepSource }[] = [];
   for (const source of project.files.values()) {
     for (const mod of source.model.modules) {

@@ -1,8 +1,9 @@
-// Offline validation of infra/: syntax, wiring, schema (Azure type definitions) and project rules.
+// Offline validation of infra/: syntax, symbols (name binding), wiring, schema (Azure type definitions) and project rules.
 import * as path from 'node:path';
 import { AzureTypes } from './azureTypes';
 import { checkRules, DEFAULT_RULES, type RulesConfig } from './checkRules';
 import { checkSchema } from './checkSchema';
+import { checkSymbols } from './checkSymbols';
 import { checkWiring } from './checkWiring';
 import { loadInfraProject } from './infraProject';
 import type { Issue } from './issues';
@@ -44,6 +45,7 @@ export function validateInfra(options: ValidateOptions): ValidationResult {
   const syntax = [...project.files.values()].flatMap((source) => syntaxIssues(source.tree, source.file));
   const issues = [
     ...syntax,
+    ...checkSymbols(project),
     ...checkWiring(project),
     ...checkSchema(project, types),
     ...checkRules(project, types, options.rules ?? DEFAULT_RULES),

@@ -6,7 +6,7 @@ import { defaultTypesDir, validateInfra } from './validateInfra';
 
 const VALIDATE_COMMAND = command({
   usage: 'node dist/tools/bicep/validateInfraCli.js [infraDir]',
-  summary: 'Validates infra/ offline: syntax, wiring, schema (Azure type definitions) and project rules.',
+  summary: 'Validates infra/ offline: syntax, symbols, wiring, schema (Azure type definitions) and project rules.',
   options: {},
   positionals: [{ name: 'infraDir', help: 'folder of main.bicep (default infra)' }],
   notes: 'Exit codes: 0 no issues, 1 issues (listed on stderr), 2 the files could not be checked or bad arguments.',

@@ -27,7 +27,7 @@ describe('infra/ as committed', () => {
     }
   });
 
-  it('passes wiring, schema and project rules with no issues', () => {
+  it('passes symbols, wiring, schema and project rules (transport security included) with no issues', () => {
     const result = validateInfra({ infraDir, typesDir });
     expect(result.issues.map(formatIssue)).toEqual([]);
     expect(result.files.length).toBeGreaterThanOrEqual(10);
