@@ -32,6 +32,7 @@ import { InteractionLog } from '../src/recommendations/interactionLog';
 import { trainProductModel } from '../src/recommendations/trainProductModel';
 import { nonNegativeNumber, positional, positiveInteger } from '../tools/cli/commandLine';
 import { createProgressRenderer } from '../tools/cli/progress';
+import { rssSampler } from './support/rssSampler';
 
 const DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'datasets', 'online-retail', 'online_retail_2010-12_2011-09.csv.gz');
 const CANDIDATES = 100;
@@ -41,16 +42,6 @@ const log = (m: string) => progress.log(`[recommend] ${m}`);
 function p99(samples: number[]): number {
   const s = [...samples].sort((a, b) => a - b);
   return +s[Math.min(s.length - 1, Math.floor(0.99 * s.length))].toFixed(3);
-}
-
-function rssSampler() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return {
-    reset: () => (peak = process.memoryUsage().rss),
-    peakMb: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6),
-    stop: () => clearInterval(timer),
-  };
 }
 
 function lastStep(): LastStepRanker {
@@ -133,7 +124,7 @@ async function shared(iterations: number, httpSeconds: number): Promise<Record<s
     t = performance.now();
     const trained = await runProductTraining({ archive: { container: archive }, registry: models, progress: (p) => progress.update(p) });
     const trainSeconds = (performance.now() - t) / 1000;
-    const peakRssMb = rss.peakMb();
+    const peakRssMb = rss.peakMB();
     log(`trained ${trained.manifest.version} from ${trained.counts.interactions} interactions in ${trainSeconds.toFixed(1)} s, peak RSS ${peakRssMb} MB, ${(trained.bytes / 1e6).toFixed(1)} MB artifact`);
     const store = new ProductModelStore(models);
     const loads: number[] = [];
@@ -213,7 +204,7 @@ async function scale(products: number, interactions: number, iterations: number)
     const trained = trainProductModel(logIn, { progress: (p) => progress.update(p) });
     const bytes = encodeProductArtifact(trained, logIn.userSegment);
     const trainSeconds = (performance.now() - t) / 1000;
-    const peakRssMb = rss.peakMb();
+    const peakRssMb = rss.peakMB();
     t = performance.now();
     const served = decodeProductArtifact(bytes);
     const modelLoadMs = +(performance.now() - t).toFixed(1);

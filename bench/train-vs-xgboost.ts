@@ -18,6 +18,7 @@ import { logLoss, rocAuc } from '../src/learners/metrics';
 import { makeSyntheticBinary, sliceRows } from '../tools/synthetic/gbdtDataset';
 import { positional, positiveInteger } from '../tools/cli/commandLine';
 import { createProgressRenderer } from '../tools/cli/progress';
+import { rssSampler } from './support/rssSampler';
 
 const progress = createProgressRenderer(process.stderr);
 /** Debian's interpreter, the one its python3-xgboost is for (a python3 earlier on PATH, e.g. pyenv's, would not see it). */
@@ -87,10 +88,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const nRows = positional(args, 0, 'rows', positiveInteger, 1_000_000);
   const nFeatures = positional(args, 1, 'features', positiveInteger, 40);
   const nTrees = positional(args, 2, 'trees', positiveInteger, 200);
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 100);
+  const rss = rssSampler();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'train-vs-xgboost-'));
   try {
     const { dataset } = makeSyntheticBinary({ nRows, nFeatures, seed: 7 });
@@ -121,7 +119,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const cpu = process.cpuUsage(cpu0);
     const ourCpuSeconds = (cpu.user + cpu.system) / 1e6;
     progress.end();
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const ourProba = model.predictProba(valid);
     const ours = {
       seconds: round(ourSeconds, 2),
@@ -129,7 +126,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       cpuUtilisation: round(ourCpuSeconds / ourSeconds, 2),
       validAuc: round(rocAuc(valid.labels, ourProba), 5),
       validLogLoss: round(logLoss(valid.labels, ourProba), 5),
-      peakRssMb: Math.round(peakRss / 2 ** 20),
+      peakRssMb: rss.peakMiB(),
       maxBins: OUR_MAX_BINS,
     };
     log(`ours: ${ours.seconds} s, AUC ${ours.validAuc}`);
@@ -183,7 +180,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       loadAverage1m: round(os.loadavg()[0], 2),
     };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     fs.rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -5,6 +5,7 @@ import { makeSyntheticBinary, sliceRows } from '../tools/synthetic/gbdtDataset';
 import { trainBinaryModel } from '../src/training/trainBinaryModel';
 import { positional, positiveInteger } from '../tools/cli/commandLine';
 import { createProgressRenderer } from '../tools/cli/progress';
+import { rssSampler } from './support/rssSampler';
 
 const progress = createProgressRenderer(process.stderr);
 
@@ -16,10 +17,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const nRows = positional(args, 0, 'rows', positiveInteger, 1_000_000);
   const nFeatures = positional(args, 1, 'features', positiveInteger, 40);
   const nTrees = positional(args, 2, 'trees', positiveInteger, 200);
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 100);
+  const rss = rssSampler();
 
   try {
     const t0 = performance.now();
@@ -53,7 +51,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       },
     });
     const r = result.report;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const proba = result.model.predictProba(valid);
     const auc = rocAuc(valid.labels, proba);
     const bayesAuc = rocAuc(valid.labels, validTrue);
@@ -69,7 +66,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       cpuUtilisation: round(trainCpuSeconds / trainWallSeconds, 2),
       cpuUtilisationTarget: 1.8,
       rowsPerSecond: Math.round((nTrain * result.model.trees.length) / r.trainSeconds),
-      peakRssMb: Math.round(peakRss / 2 ** 20),
+      peakRssMb: rss.peakMiB(),
       peakRssMbTarget: 2048,
       validAuc: round(auc, 5),
       bayesAuc: round(bayesAuc, 5),
@@ -87,7 +84,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       loadAverage1m: round((await import('node:os')).loadavg()[0], 2),
     };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
   }
 }
 
