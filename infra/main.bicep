@@ -88,6 +88,13 @@ param rankingRewardAggregation string = 'earliest'
 param rankingRewardMin string = '0'
 param rankingRewardMax string = '1'
 
+@description('Reward a recommendation\'s decision gets from a product_view (the click) carrying its eventId as decisionId; within the reward range (decimal as a string).')
+param recommendationClickReward string = '1'
+@description('Reward from an add_to_cart carrying a recommendation\'s decisionId.')
+param recommendationCartReward string = '1'
+@description('Reward from a purchase carrying a recommendation\'s decisionId.')
+param recommendationPurchaseReward string = '1'
+
 @minLength(1)
 @maxLength(63)
 @description('Model registry name served (<name>/current in the models container); lower-case letters, digits, "-".')
@@ -339,6 +346,9 @@ module functionApp './app/functionApp.bicep' = {
     rankingRewardAggregation: rankingRewardAggregation
     rankingRewardMin: rankingRewardMin
     rankingRewardMax: rankingRewardMax
+    recommendationClickReward: recommendationClickReward
+    recommendationCartReward: recommendationCartReward
+    recommendationPurchaseReward: recommendationPurchaseReward
     rankingModelName: rankingModelName
     rankingModelPollSeconds: rankingModelPollSeconds
     rankingProfileCacheSeconds: rankingProfileCacheSeconds

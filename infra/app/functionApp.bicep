@@ -50,6 +50,9 @@ param rankingDefaultReward string
 param rankingRewardAggregation string
 param rankingRewardMin string
 param rankingRewardMax string
+param recommendationClickReward string
+param recommendationCartReward string
+param recommendationPurchaseReward string
 param rankingModelName string
 param rankingModelPollSeconds int
 param rankingProfileCacheSeconds int
@@ -180,6 +183,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RankingRewardAggregation: rankingRewardAggregation
       RankingRewardMin: rankingRewardMin
       RankingRewardMax: rankingRewardMax
+      RecommendationClickReward: recommendationClickReward
+      RecommendationCartReward: recommendationCartReward
+      RecommendationPurchaseReward: recommendationPurchaseReward
       RankingModelName: rankingModelName
       RankingModelPollSeconds: string(rankingModelPollSeconds)
       RankingProfileCacheSeconds: string(rankingProfileCacheSeconds)

@@ -10,6 +10,8 @@ import { CampaignServices } from '../campaign/campaignServices';
 import { ProcessingServices } from '../processing/processingServices';
 import { RankingServices } from '../ranking/rankingServices';
 import { ProductServices } from '../products/productServices';
+import type { TrackedEvent } from '../events/eventSchema';
+import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
 
 export type Log = (message: string) => void;
 
@@ -60,6 +62,23 @@ export class AppServices {
       },
     });
     return this.productsInstance;
+  }
+
+  /**
+   * Capture's link to the learning loop: a tracked product event with a recommendation's decisionId
+   * → that decision's reward event. Undefined when ranking is not configured (no signing keys, or
+   * an invalid ranking setting): the events are then stored without rewards, never refused.
+   */
+  trackedRewards(): ((event: TrackedEvent, now: Date) => TrackedRewardResult) | undefined {
+    let deps;
+    try {
+      deps = this.ranking().trackedRewardDeps();
+    } catch {
+      return undefined;
+    }
+    if (deps === undefined) return undefined;
+    const d = deps;
+    return (event, now) => trackedRewardFor(event, d, now);
   }
 
   processing(): ProcessingServices {
