@@ -72,6 +72,17 @@ param retrainMinDecisions int
 param retrainMinPositives int
 param retrainPolicyValueMargin string
 
+// Product recommendations (src/config/productSettings.ts); the retraining timer runs unless productRetrainEnabled is false.
+param catalogApiKeysSecretName string
+param productsContainerName string
+param productModelName string
+param productModelPollSeconds int
+param recommendationsMaxN int
+param recommendationsRankCandidates int
+param productCatalogCacheSeconds int
+param productRetrainEnabled bool
+param productRetrainSchedule string
+
 // Campaign optimization (src/config/campaignSettings.ts).
 param campaignModelName string
 param campaignModelPollSeconds int
@@ -203,6 +214,16 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RetrainMinDecisions: string(retrainMinDecisions)
       RetrainMinPositives: string(retrainMinPositives)
       RetrainPolicyValueMargin: retrainPolicyValueMargin
+      // Product recommendations; the catalog routes' key is a Key Vault reference like the ranking secrets.
+      CatalogApiKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${catalogApiKeysSecretName})'
+      ProductsContainer: productsContainerName
+      ProductModelName: productModelName
+      ProductModelPollSeconds: string(productModelPollSeconds)
+      RecommendationsMaxN: string(recommendationsMaxN)
+      RecommendationsRankCandidates: string(recommendationsRankCandidates)
+      ProductCatalogCacheSeconds: string(productCatalogCacheSeconds)
+      ProductRetrainSchedule: productRetrainSchedule
+      'AzureWebJobs.retrainProducts.Disabled': productRetrainEnabled ? 'false' : 'true'
       // Campaign optimization
       CampaignModelName: campaignModelName
       CampaignModelPollSeconds: string(campaignModelPollSeconds)
