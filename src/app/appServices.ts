@@ -10,6 +10,8 @@ import { CampaignServices } from '../campaign/campaignServices';
 import { ProcessingServices } from '../processing/processingServices';
 import { RankingServices } from '../ranking/rankingServices';
 import { ProductServices } from '../products/productServices';
+import { recentEventsReader } from '../products/serving/recentEvents';
+import { profileViewFromDocument } from '../features/profileView';
 import type { TrackedEvent } from '../events/eventSchema';
 import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
 
@@ -48,6 +50,19 @@ export class AppServices {
    */
   products(): ProductServices {
     this.productsInstance ??= new ProductServices(this.clients, this.env, this.log, {
+      // One profile read per request: the recent-events reader hands the document it read to the
+      // ranker's profile cache, which the last step then reads from memory.
+      recent: recentEventsReader(this.clients, {
+        onDocument: (userKey, doc) => {
+          let profiles;
+          try {
+            profiles = this.ranking().profiles;
+          } catch {
+            return; // ranking not configured: recommendations are served in the model's order
+          }
+          profiles.seed(userKey, doc ? profileViewFromDocument(doc) : undefined);
+        },
+      }),
       ranker: async () => {
         const ranker = await this.ranking().ranker();
         return (input) =>
