@@ -9,9 +9,12 @@ app.http('captureEvents', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: (request, context) => {
-    const { clients } = appServices();
+    const services = appServices();
+    const { clients } = services;
+    const rewardOf = services.trackedRewards();
     return handleCaptureRequest(request, {
       publisher: clients.publisher(),
+      ...(rewardOf ? { rewardOf } : {}),
       limits: { maxEvents: clients.settings.maxEventsPerRequest, maxBytes: clients.settings.maxRequestBytes },
       log: (message) => context.warn(message),
     });

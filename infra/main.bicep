@@ -88,6 +88,13 @@ param rankingRewardAggregation string = 'earliest'
 param rankingRewardMin string = '0'
 param rankingRewardMax string = '1'
 
+@description('Reward a recommendation\'s decision gets from a product_view (the click) carrying its eventId as decisionId; within the reward range (decimal as a string).')
+param recommendationClickReward string = '1'
+@description('Reward from an add_to_cart carrying a recommendation\'s decisionId.')
+param recommendationCartReward string = '1'
+@description('Reward from a purchase carrying a recommendation\'s decisionId.')
+param recommendationPurchaseReward string = '1'
+
 @minLength(1)
 @maxLength(63)
 @description('Model registry name served (<name>/current in the models container); lower-case letters, digits, "-".')
@@ -172,6 +179,33 @@ param campaignCacheSeconds int = 60
 @maxValue(50)
 param offersMaxN int = 50
 
+// ---- Product recommendations (src/config/productSettings.ts, docs/recommendations.md) ----
+@description('Registry name of the product model (<name>/current in the models container).')
+param productModelName string = 'products'
+
+@minValue(1)
+@maxValue(86400)
+param productModelPollSeconds int = 60
+
+@minValue(1)
+@maxValue(200)
+param recommendationsMaxN int = 50
+
+@minValue(1)
+@maxValue(500)
+@description('Candidates of the product model handed to the offer ranker as the last step.')
+param recommendationsRankCandidates int = 100
+
+@minValue(0)
+@maxValue(3600)
+param productCatalogCacheSeconds int = 30
+
+@description('Run the timer that retrains the product recommender (on by default).')
+param productRetrainEnabled bool = true
+
+@description('NCRONTAB schedule of the product retraining, UTC, with seconds.')
+param productRetrainSchedule string = '0 30 3 * * *'
+
 // ---- Key Vault ----
 @minValue(7)
 @maxValue(90)
@@ -193,6 +227,8 @@ var catalogContainerName = 'catalog'
 // Key Vault secret names (set by ops after deployment, see docs/deploy.md); same as the settings.
 var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
 var rankingSigningKeysSecretName = 'RankingSigningKeys'
+var catalogApiKeysSecretName = 'CatalogApiKeys'
+var productsContainerName = 'products'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
 
@@ -342,6 +378,9 @@ module functionApp './app/functionApp.bicep' = {
     rankingRewardAggregation: rankingRewardAggregation
     rankingRewardMin: rankingRewardMin
     rankingRewardMax: rankingRewardMax
+    recommendationClickReward: recommendationClickReward
+    recommendationCartReward: recommendationCartReward
+    recommendationPurchaseReward: recommendationPurchaseReward
     rankingModelName: rankingModelName
     rankingModelPollSeconds: rankingModelPollSeconds
     rankingProfileCacheSeconds: rankingProfileCacheSeconds
@@ -359,6 +398,15 @@ module functionApp './app/functionApp.bicep' = {
     retrainMinPositives: retrainMinPositives
     retrainPolicyValueMargin: retrainPolicyValueMargin
     trainingThreads: trainingThreads
+    catalogApiKeysSecretName: catalogApiKeysSecretName
+    productsContainerName: productsContainerName
+    productModelName: productModelName
+    productModelPollSeconds: productModelPollSeconds
+    recommendationsMaxN: recommendationsMaxN
+    recommendationsRankCandidates: recommendationsRankCandidates
+    productCatalogCacheSeconds: productCatalogCacheSeconds
+    productRetrainEnabled: productRetrainEnabled
+    productRetrainSchedule: productRetrainSchedule
     campaignModelName: campaignModelName
     campaignModelPollSeconds: campaignModelPollSeconds
     campaignScoringEngine: campaignScoringEngine

@@ -50,6 +50,14 @@ var containers = [
     compositeIndexes: []
   }
   {
+    // The product catalog (src/products/catalog/productStore.ts creates it the same way locally).
+    name: 'products'
+    partitionKeyPath: '/id'
+    includedPaths: [{ path: '/*' }]
+    excludedPaths: [{ path: '/"_etag"/?' }]
+    compositeIndexes: []
+  }
+  {
     name: 'leads'
     partitionKeyPath: '/leadId'
     includedPaths: [{ path: '/*' }]

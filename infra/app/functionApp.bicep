@@ -50,6 +50,9 @@ param rankingDefaultReward string
 param rankingRewardAggregation string
 param rankingRewardMin string
 param rankingRewardMax string
+param recommendationClickReward string
+param recommendationCartReward string
+param recommendationPurchaseReward string
 param rankingModelName string
 param rankingModelPollSeconds int
 param rankingProfileCacheSeconds int
@@ -69,6 +72,17 @@ param retrainMinDecisions int
 param retrainMinPositives int
 param retrainPolicyValueMargin string
 param trainingThreads string
+
+// Product recommendations (src/config/productSettings.ts); the retraining timer runs unless productRetrainEnabled is false.
+param catalogApiKeysSecretName string
+param productsContainerName string
+param productModelName string
+param productModelPollSeconds int
+param recommendationsMaxN int
+param recommendationsRankCandidates int
+param productCatalogCacheSeconds int
+param productRetrainEnabled bool
+param productRetrainSchedule string
 
 // Campaign optimization (src/config/campaignSettings.ts).
 param campaignModelName string
@@ -181,6 +195,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RankingRewardAggregation: rankingRewardAggregation
       RankingRewardMin: rankingRewardMin
       RankingRewardMax: rankingRewardMax
+      RecommendationClickReward: recommendationClickReward
+      RecommendationCartReward: recommendationCartReward
+      RecommendationPurchaseReward: recommendationPurchaseReward
       RankingModelName: rankingModelName
       RankingModelPollSeconds: string(rankingModelPollSeconds)
       RankingProfileCacheSeconds: string(rankingProfileCacheSeconds)
@@ -199,6 +216,16 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RetrainMinPositives: string(retrainMinPositives)
       RetrainPolicyValueMargin: retrainPolicyValueMargin
       TrainingThreads: trainingThreads
+      // Product recommendations; the catalog routes' key is a Key Vault reference like the ranking secrets.
+      CatalogApiKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${catalogApiKeysSecretName})'
+      ProductsContainer: productsContainerName
+      ProductModelName: productModelName
+      ProductModelPollSeconds: string(productModelPollSeconds)
+      RecommendationsMaxN: string(recommendationsMaxN)
+      RecommendationsRankCandidates: string(recommendationsRankCandidates)
+      ProductCatalogCacheSeconds: string(productCatalogCacheSeconds)
+      ProductRetrainSchedule: productRetrainSchedule
+      'AzureWebJobs.retrainProducts.Disabled': productRetrainEnabled ? 'false' : 'true'
       // Campaign optimization
       CampaignModelName: campaignModelName
       CampaignModelPollSeconds: string(campaignModelPollSeconds)

@@ -1,4 +1,4 @@
-// Key Vault for the app's secrets (PersonalizerApiKeys, RankingSigningKeys). Azure RBAC only (no
+// Key Vault for the app's secrets (PersonalizerApiKeys, RankingSigningKeys, CatalogApiKeys). Azure RBAC only (no
 // access policies), soft delete with purge protection. The template creates no secrets: ops set
 // them with `az keyvault secret set` (docs/deploy.md) and the app reads them through Key Vault
 // references resolved with its user-assigned identity.

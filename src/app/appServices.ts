@@ -10,6 +10,10 @@ import { CampaignServices } from '../campaign/campaignServices';
 import { ProcessingServices } from '../processing/processingServices';
 import { RankingServices } from '../ranking/rankingServices';
 import { ProductServices } from '../products/productServices';
+import { recentEventsReader } from '../products/serving/recentEvents';
+import { profileViewFromDocument } from '../features/profileView';
+import type { TrackedEvent } from '../events/eventSchema';
+import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
 
 export type Log = (message: string) => void;
 
@@ -46,6 +50,19 @@ export class AppServices {
    */
   products(): ProductServices {
     this.productsInstance ??= new ProductServices(this.clients, this.env, this.log, {
+      // One profile read per request: the recent-events reader hands the document it read to the
+      // ranker's profile cache, which the last step then reads from memory.
+      recent: recentEventsReader(this.clients, {
+        onDocument: (userKey, doc) => {
+          let profiles;
+          try {
+            profiles = this.ranking().profiles;
+          } catch {
+            return; // ranking not configured: recommendations are served in the model's order
+          }
+          profiles.seed(userKey, doc ? profileViewFromDocument(doc) : undefined);
+        },
+      }),
       ranker: async () => {
         const ranker = await this.ranking().ranker();
         return (input) =>
@@ -60,6 +77,23 @@ export class AppServices {
       },
     });
     return this.productsInstance;
+  }
+
+  /**
+   * Capture's link to the learning loop: a tracked product event with a recommendation's decisionId
+   * → that decision's reward event. Undefined when ranking is not configured (no signing keys, or
+   * an invalid ranking setting): the events are then stored without rewards, never refused.
+   */
+  trackedRewards(): ((event: TrackedEvent, now: Date) => TrackedRewardResult) | undefined {
+    let deps;
+    try {
+      deps = this.ranking().trackedRewardDeps();
+    } catch {
+      return undefined;
+    }
+    if (deps === undefined) return undefined;
+    const d = deps;
+    return (event, now) => trackedRewardFor(event, d, now);
   }
 
   processing(): ProcessingServices {

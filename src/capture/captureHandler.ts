@@ -1,10 +1,19 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseCaptureBody, CaptureLimits } from './captureRequest';
 import { EventPublisher } from '../clients/eventHubPublisher';
+import type { TrackedEvent } from '../events/eventSchema';
+
+/** A reward the event gives (its decisionId verified), why it gives none, or undefined when it names no decision. */
+export type RewardOf = (event: TrackedEvent, now: Date) => { reward: TrackedEvent } | { skipped: string } | undefined;
 
 export interface CaptureDeps {
   publisher: EventPublisher;
   limits: CaptureLimits;
+  /**
+   * Turns product events that carry a recommendation's `decisionId` into that decision's reward,
+   * sent with them (src/app wires the ranker's check in). Absent: no rewards are made.
+   */
+  rewardOf?: RewardOf;
   now?: () => Date;
   log?: (message: string) => void;
 }
@@ -25,19 +34,48 @@ export async function handleCaptureRequest(request: HttpRequest, deps: CaptureDe
   }
   const partial = ['true', '1'].includes((request.query.get('partial') ?? '').toLowerCase());
   const body = await request.text();
-  const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, (deps.now ?? (() => new Date()))(), partial);
+  const now = (deps.now ?? (() => new Date()))();
+  const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, now, partial);
   if (!parsed.ok) {
     return json(parsed.status, { error: parsed.error, ...(parsed.rejected ? { rejected: parsed.rejected } : {}) });
   }
-  const result = await deps.publisher.publish(parsed.events);
+  const { events, origin } = withRewards(parsed.events, deps, now);
+  const result = await deps.publisher.publish(events);
   const rejected = parsed.rejected;
   if (result.failed.length > 0) {
-    deps.log?.(`capture: ${result.failed.length} of ${parsed.events.length} events could not be sent: ${result.failed[0].reason}`);
-    const failed = result.failed.map((f) => ({ index: parsed.indexes[f.index], reason: 'Event Hubs did not acknowledge the event; send it again' }));
-    const error = result.sent === 0
+    deps.log?.(`capture: ${result.failed.length} of ${events.length} events could not be sent: ${result.failed[0].reason}`);
+    // A reward that failed fails the tracked event it came from: sending that again makes the same
+    // reward (same id), which the trainer reads once.
+    const failedTracked = [...new Set(result.failed.map((f) => origin[f.index]))].sort((a, b) => a - b);
+    const failed = failedTracked.map((i) => ({ index: parsed.indexes[i], reason: 'Event Hubs did not acknowledge the event; send it again' }));
+    const accepted = parsed.events.length - failedTracked.length;
+    const error = accepted === 0
       ? 'Event Hubs is unavailable: no event was stored; send the events again later'
       : 'some events could not be stored; send the failed ones again';
-    return json(503, { error, accepted: result.sent, failed, rejected }, { 'retry-after': '5' });
+    return json(503, { error, accepted, failed, rejected }, { 'retry-after': '5' });
   }
-  return json(202, { accepted: result.sent, ...(rejected.length > 0 ? { rejected } : {}) });
+  return json(202, { accepted: parsed.events.length, ...(rejected.length > 0 ? { rejected } : {}) });
+}
+
+/**
+ * The events to publish: the accepted ones, then the rewards they give. `origin[i]` is the index
+ * (among the accepted events) of the tracked event that published event i is or came from. A
+ * decisionId that does not verify gives no reward; the event is stored all the same.
+ */
+function withRewards(tracked: TrackedEvent[], deps: CaptureDeps, now: Date): { events: TrackedEvent[]; origin: number[] } {
+  const origin = tracked.map((_, i) => i);
+  if (deps.rewardOf === undefined || !tracked.some((e) => e.decisionId !== undefined)) return { events: tracked, origin };
+  const events = tracked.slice();
+  const skipped = new Map<string, number>();
+  tracked.forEach((event, i) => {
+    if (event.decisionId === undefined) return;
+    const result = deps.rewardOf!(event, now);
+    if (result === undefined) return;
+    if ('reward' in result) {
+      events.push(result.reward);
+      origin.push(i);
+    } else skipped.set(result.skipped, (skipped.get(result.skipped) ?? 0) + 1);
+  });
+  if (skipped.size > 0) deps.log?.(`capture: decisionId gave no reward (${[...skipped].map(([reason, n]) => `${reason} ${n}`).join(', ')})`);
+  return { events, origin };
 }

@@ -2,6 +2,10 @@
 // limits). Kept apart from settings.ts like the campaign's, so the lead can merge
 // PRODUCT_SETTING_NAMES into the deployment's list (infra/) with the Bicep change.
 import { Env, SettingsError, numberSetting } from './settings';
+import { isUnresolvedKeyVaultReference } from './rankingSettings';
+
+/** Shortest catalog key accepted: a guessable key would open the catalog to anyone. */
+export const MIN_CATALOG_KEY_CHARS = 24;
 
 export interface ProductSettings {
   /** Cosmos container of the product catalog (partition key /id). */
@@ -15,11 +19,30 @@ export interface ProductSettings {
   rankCandidates: number;
   /** Seconds the catalog's availability is cached per instance. */
   catalogCacheSeconds: number;
+  /**
+   * Keys of the catalog routes (CatalogApiKeys, comma-separated for rotation; a Key Vault
+   * reference in Azure), or why there are none: the routes then answer 503 naming the setting
+   * while recommendations keep serving.
+   */
+  catalogApiKeys: { keys: string[] } | { problem: string };
 }
 
 export const PRODUCT_SETTING_NAMES = [
   'ProductsContainer', 'ProductModelName', 'ProductModelPollSeconds', 'RecommendationsMaxN', 'RecommendationsRankCandidates', 'ProductCatalogCacheSeconds', 'ProductRetrainSchedule',
+  'CatalogApiKeys',
 ] as const;
+
+function catalogApiKeys(env: Env): ProductSettings['catalogApiKeys'] {
+  const raw = env.CatalogApiKeys;
+  if (isUnresolvedKeyVaultReference(raw)) {
+    return { problem: 'CatalogApiKeys is an unresolved Key Vault reference: create the secret and check the app\'s Key Vault Secrets User role' };
+  }
+  const keys = (raw ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  if (keys.length === 0) return { problem: 'CatalogApiKeys is not set: the catalog routes are closed' };
+  const short = keys.findIndex((k) => k.length < MIN_CATALOG_KEY_CHARS);
+  if (short >= 0) return { problem: `CatalogApiKeys: key ${short + 1} is shorter than ${MIN_CATALOG_KEY_CHARS} characters (openssl rand -base64 32)` };
+  return { keys };
+}
 
 export function readProductSettings(env: Env = process.env): ProductSettings {
   const modelName = (env.ProductModelName ?? '').trim() || 'products';
@@ -31,5 +54,6 @@ export function readProductSettings(env: Env = process.env): ProductSettings {
     maxN: numberSetting(env, 'RecommendationsMaxN', 50, 1, 200, true),
     rankCandidates: numberSetting(env, 'RecommendationsRankCandidates', 100, 1, 500, true),
     catalogCacheSeconds: numberSetting(env, 'ProductCatalogCacheSeconds', 30, 0, 3600),
+    catalogApiKeys: catalogApiKeys(env),
   };
 }

@@ -34,6 +34,13 @@ export interface RankingSettings {
   catalogCacheSeconds: number;
   /** Most offers GET /api/offers returns. */
   offersMaxN: number;
+  /**
+   * The reward a tracked product event with a recommendation's `decisionId` gives that decision,
+   * by event type: product_view is the click (RecommendationClickReward), add_to_cart
+   * (RecommendationCartReward), purchase (RecommendationPurchaseReward). Each within
+   * [rewardMin, rewardMax]; default 1 (clamped into that range).
+   */
+  trackedRewards: { product_view: number; add_to_cart: number; purchase: number };
 }
 
 export const RANKING_SETTING_NAMES = [
@@ -55,6 +62,9 @@ export const RANKING_SETTING_NAMES = [
   'CatalogContainer',
   'CatalogCacheSeconds',
   'OffersMaxN',
+  'RecommendationClickReward',
+  'RecommendationCartReward',
+  'RecommendationPurchaseReward',
 ] as const;
 
 export const RANKING_DEFAULTS = {
@@ -119,6 +129,17 @@ export function readRankingSettings(env: Env = process.env): RankingSettings {
   if (defaultReward < rewardMin || defaultReward > rewardMax) {
     throw new SettingsError(`Setting RankingDefaultReward (${defaultReward}) must lie between RankingRewardMin and RankingRewardMax`);
   }
+  const trackedDefault = Math.min(rewardMax, Math.max(rewardMin, 1));
+  const trackedReward = (name: string) => {
+    const value = numberSetting(env, name, trackedDefault, -1e6, 1e6);
+    if (value < rewardMin || value > rewardMax) throw new SettingsError(`Setting ${name} (${value}) must lie between RankingRewardMin and RankingRewardMax`);
+    return value;
+  };
+  const trackedRewards = {
+    product_view: trackedReward('RecommendationClickReward'),
+    add_to_cart: trackedReward('RecommendationCartReward'),
+    purchase: trackedReward('RecommendationPurchaseReward'),
+  };
   const modelName = (env.RankingModelName ?? '').trim() || d.modelName;
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(modelName)) {
     throw new SettingsError(`Setting RankingModelName must be lower-case letters, digits and '-', got "${modelName}"`);
@@ -142,5 +163,6 @@ export function readRankingSettings(env: Env = process.env): RankingSettings {
     catalogContainer: (env.CatalogContainer ?? '').trim() || d.catalogContainer,
     catalogCacheSeconds: numberSetting(env, 'CatalogCacheSeconds', d.catalogCacheSeconds, 0, 3600, true),
     offersMaxN: numberSetting(env, 'OffersMaxN', d.offersMaxN, 1, 50, true),
+    trackedRewards,
   };
 }

@@ -25,6 +25,12 @@ export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
 export type EventType = ClientEventType | ServerEventType;
 
+/** Event types that may carry a `decisionId` and so reward a recommendation's decision. */
+export const REWARDING_EVENT_TYPES = ['product_view', 'add_to_cart', 'purchase'] as const;
+export type RewardingEventType = (typeof REWARDING_EVENT_TYPES)[number];
+/** Longest `decisionId`: signed event ids are ~40 characters plus the client's own event id (≤ 512 in practice). */
+export const MAX_DECISION_ID = 1024;
+
 /** How far in the future a client clock may be before an event is refused. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -50,6 +56,12 @@ export interface ClientEvent {
   campaignId?: string;
   touchId?: string;
   channel?: (typeof CHANNELS)[number];
+  /**
+   * The signed `eventId` of the recommendation (GET /api/recommendations) this product event
+   * follows: a product_view (the click), add_to_cart or purchase carrying it rewards that decision
+   * (docs/recommendations.md, "Rewards").
+   */
+  decisionId?: string;
   context?: {
     device?: (typeof DEVICES)[number];
     page?: string;

@@ -11,7 +11,8 @@ import { formatPath, type FieldError } from '../common/fieldPath';
 import { isRfc3339DateTime, parseCanonicalIsoTime, parseIsoTime } from '../common/isoTime';
 import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from './contactCombinations';
 import {
-  CLIENT_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, SERVER_EVENT_TYPES, unusableIdReason,
+  CLIENT_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, MAX_DECISION_ID, REWARDING_EVENT_TYPES, SERVER_EVENT_TYPES,
+  unusableIdReason,
   type ClientEvent, type TrackedEvent,
 } from './eventSchema';
 
@@ -43,6 +44,9 @@ const ALL_TYPE_LIST = `must be one of ${[...ALL_TYPES].join(', ')}`;
 /** Campaign touches and responses feed the campaign model's retraining (docs/campaign.md). */
 const CAMPAIGN_TYPES: ReadonlySet<string> = new Set(['campaign_touch', 'campaign_response']);
 const FORBIDDEN: ReadonlySet<string> = new Set(FORBIDDEN_KEYS);
+const REWARDING_TYPES: ReadonlySet<string> = new Set(REWARDING_EVENT_TYPES);
+/** Signed event ids are base64url, optionally after the client's own event id and "~"; no controls or spaces. */
+const DECISION_ID = /^[\x21-\x7e]+$/;
 
 type RequiredField = 'productId' | 'offerId' | 'value' | 'leadId' | 'campaignId' | 'channel' | 'timestamp';
 
@@ -64,7 +68,7 @@ const REQUIRED_BY_TYPE: Readonly<Record<string, readonly RequiredField[]>> = {
 /** Top-level fields a frontend may send. */
 const CLIENT_FIELDS: ReadonlySet<string> = new Set([
   'schemaVersion', 'id', 'type', 'userId', 'anonymousId', 'timestamp', 'productId', 'offerId', 'category', 'value', 'quantity',
-  'currency', 'leadId', 'campaignId', 'touchId', 'channel', 'context', 'properties',
+  'currency', 'leadId', 'campaignId', 'touchId', 'channel', 'decisionId', 'context', 'properties',
 ]);
 const CONTEXT_TEXT: Readonly<Record<string, number>> = { page: 2048, referrer: 2048, channel: 256, locale: 35, campaign: 256, userAgent: 1024 };
 const CONTEXT_PATHS: Readonly<Record<string, string>> = Object.fromEntries(Object.keys(CONTEXT_TEXT).map((k) => [k, `context.${k}`]));
@@ -109,6 +113,16 @@ function checkText(issues: Issue[], value: unknown, path: string, max: number): 
 function checkEnum(issues: Issue[], value: unknown, path: string, allowed: ReadonlySet<string>): void {
   if (value === undefined) return;
   if (typeof value !== 'string' || !allowed.has(value)) issues.push({ path, message: `must be one of ${[...allowed].join(', ')}` });
+}
+
+/** A recommendation's signed event id on a product event (its signature is checked where the reward is made). */
+function checkDecisionId(issues: Issue[], value: unknown, typeName: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_DECISION_ID || !DECISION_ID.test(value)) {
+    issues.push({ path: 'decisionId', message: `must be the eventId of a recommendation: 1-${MAX_DECISION_ID} printable ASCII characters` });
+  } else if (typeName !== '' && !REWARDING_TYPES.has(typeName)) {
+    issues.push({ path: 'decisionId', message: `is allowed only on ${REWARDING_EVENT_TYPES.join(', ')} events` });
+  }
 }
 
 function checkContext(issues: Issue[], context: unknown): void {
@@ -212,6 +226,7 @@ function issuesOf(input: unknown, mode: Mode, receivedMs: number): { issues: Iss
   checkTextId(issues, e.campaignId, 'campaignId');
   checkTextId(issues, e.touchId, 'touchId');
   checkEnum(issues, e.channel, 'channel', CHANNEL_SET);
+  checkDecisionId(issues, e.decisionId, typeName);
   checkContext(issues, e.context);
   checkProperties(issues, e.properties);
   if (e.schemaVersion !== undefined && e.schemaVersion !== EVENT_SCHEMA_VERSION) issues.push({ path: 'schemaVersion', message: `must be ${EVENT_SCHEMA_VERSION}` });

@@ -190,6 +190,30 @@ export function rewardEvent(r: RewardRecord, now: Date): TrackedEvent {
   };
 }
 
+/** What a tracked product event that carries a decisionId adds to its reward (`decision.cause`). */
+export interface RewardCause {
+  /** The tracked event's type (product_view, add_to_cart, purchase) and id. */
+  type: string;
+  id: string;
+  productId?: string;
+}
+
+/**
+ * The reward a tracked product event gives the decision it names (its `decisionId`). Its id is
+ * derived from the tracked event's user and id and the decision, so a re-sent copy of the tracked
+ * event makes the same reward, which the trainer reads once.
+ */
+export function trackedRewardEvent(r: RewardRecord, cause: RewardCause & { userKey: string }, now: Date): TrackedEvent {
+  const { userKey, ...why } = cause;
+  return {
+    ...base(digestId('rwt', `${userKey}\u0000${cause.id}\u0000${r.eventId}`), 'reward', now.getTime(), now),
+    ...who(r.eventId, r.userId, r.anonymous),
+    ...offerIdOf(r.rewardActionId),
+    value: r.value,
+    decision: { ...decisionRef(r), cause: why },
+  };
+}
+
 export function activationEvent(r: Omit<RewardRecord, 'value'>, now: Date): TrackedEvent {
   return {
     ...base(digestId('act', r.eventId), 'activation', now.getTime(), now),

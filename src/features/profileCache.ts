@@ -71,6 +71,14 @@ export class ProfileCache implements ProfileSource {
     return loading;
   }
 
+  /**
+   * Takes a profile another reader of the same document just read (GET /api/recommendations reads
+   * it for the shopper's recent events), so the ranker's own get is a hit, not a second read.
+   */
+  seed(userKey: string, value: ProfileView | undefined): void {
+    this.store(userKey, value, this.opts.ttlMs);
+  }
+
   private store(userKey: string, value: ProfileView | undefined, ttlMs: number): void {
     if (ttlMs <= 0) return;
     this.entries.delete(userKey);

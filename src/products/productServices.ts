@@ -8,6 +8,7 @@ import { CatalogCache, ProductStore } from './catalog/productStore';
 import { ProductModelStore, ProductModelWatcher } from './model/productModelStore';
 import { ProductRecommender, type LastStepRanker, type RecentProductEvent } from './serving/productRecommender';
 import { recentEventsReader } from './serving/recentEvents';
+import { CatalogKeyCheck } from './http/catalogKey';
 
 export interface ProductServicesWiring {
   ranker?: () => Promise<LastStepRanker | undefined>;
@@ -20,10 +21,13 @@ export class ProductServices {
   readonly catalog: CatalogCache;
   readonly watcher: ProductModelWatcher;
   readonly recommender: ProductRecommender;
+  /** The catalog routes' key check (CatalogApiKeys). */
+  readonly catalogKeys: CatalogKeyCheck;
   private started: Promise<unknown> | undefined;
 
   constructor(clients: AzureClients, env: Env, log: (m: string) => void, wiring: ProductServicesWiring = {}) {
     this.settings = readProductSettings(env);
+    this.catalogKeys = new CatalogKeyCheck(this.settings.catalogApiKeys);
     this.store = new ProductStore(clients.cosmosClient().database(clients.settings.cosmosDatabase), this.settings.productsContainer);
     this.catalog = new CatalogCache(() => this.store.list(), { ttlMs: this.settings.catalogCacheSeconds * 1000, log });
     this.watcher = new ProductModelWatcher(new ProductModelStore(clients.archiveContainer(clients.settings.modelsContainer)), this.settings.modelName, {

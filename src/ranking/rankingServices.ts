@@ -13,6 +13,7 @@ import { CatalogStore } from './catalog/catalogStore';
 import { DecisionLog } from './decisionLog';
 import type { Random } from '../learners/epsilonGreedy';
 import type { EventCallDeps } from './http/eventCallDeps';
+import type { TrackedRewardDeps } from './trackedRewards';
 import { Ranker } from './ranker';
 
 export type Log = (message: string) => void;
@@ -118,6 +119,13 @@ export class RankingServices {
       log: this.log,
     });
     return this.rankerInstance;
+  }
+
+  /** What capture needs to turn a tracked event with a decisionId into a reward; undefined without signing keys. */
+  trackedRewardDeps(): TrackedRewardDeps | undefined {
+    const s = this.settings;
+    if (s.signingKeys.length === 0) return undefined;
+    return { signingKeys: s.signingKeys, rewardWaitSeconds: s.rewardWaitSeconds, values: s.trackedRewards };
   }
 
   eventCallDeps(): EventCallDeps {

@@ -32,6 +32,18 @@ describe('settings', () => {
   });
 });
 
+describe('recommendation rewards from tracked events', () => {
+  it('defaults each to 1 within the reward range and refuses values outside it, naming the setting', async () => {
+    const { readRankingSettings } = await import('../../src/config/rankingSettings');
+    expect(readRankingSettings({}).trackedRewards).toEqual({ product_view: 1, add_to_cart: 1, purchase: 1 });
+    expect(readRankingSettings({ RankingRewardMax: '0.5' }).trackedRewards.product_view).toBe(0.5);
+    expect(readRankingSettings({ RankingRewardMin: '2', RankingRewardMax: '10', RankingDefaultReward: '2', RecommendationPurchaseReward: '10' }).trackedRewards)
+      .toEqual({ product_view: 2, add_to_cart: 2, purchase: 10 });
+    expect(() => readRankingSettings({ RecommendationClickReward: '2' })).toThrow(/RecommendationClickReward \(2\) must lie between/);
+    expect(() => readRankingSettings({ RecommendationCartReward: 'x' })).toThrow(/RecommendationCartReward/);
+  });
+});
+
 describe('secrets from Key Vault references', () => {
   it('never takes an unresolved Key Vault reference as a key, and answers 503 naming the setting', async () => {
     const { readRankingSettings } = await import('../../src/config/rankingSettings');

@@ -89,6 +89,19 @@ describe('profile cache', () => {
     expect(reads).toEqual(['alice', 'nobody', 'bob', 'alice']);
   });
 
+  it('takes a profile another reader just read (seed) instead of reading it again', async () => {
+    const reads: string[] = [];
+    const cache = new ProfileCache(async (u) => {
+      reads.push(u);
+      return view(0);
+    }, { ttlMs: 30_000, maxEntries: 10 });
+    cache.seed('carol', view(7));
+    cache.seed('nobody', undefined);
+    expect(await cache.get('carol')).toEqual(view(7));
+    expect(await cache.get('nobody')).toBeUndefined();
+    expect(reads).toEqual([]);
+  });
+
   it('ranks a user as unknown when the read fails, and retries after a few seconds', async () => {
     let now = 0;
     let fail = true;

@@ -12,6 +12,8 @@ export interface EndpointAuth {
   authLevel: AuthLevel;
   /** Checked by the handler itself (Ocp-Apim-Subscription-Key). */
   apiKey?: boolean;
+  /** Checked by the handler itself: a catalog key (CatalogApiKeys) in x-catalog-key or Authorization: Bearer. */
+  catalogKey?: boolean;
   /** A request that is authorised when the key is right (path with an example parameter). */
   sample: { method: string; path: string; body?: string };
   why: string;
@@ -89,9 +91,9 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'As similar.',
   },
   {
-    name: 'manageProducts', route: 'api/manage/products/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'function',
+    name: 'manageProducts', route: 'api/manage/products/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', catalogKey: true,
     sample: { method: 'GET', path: '/api/manage/products' },
-    why: 'The shop\'s catalog feed writes products with a key of this function (named catalog), so it needs no master key.',
+    why: 'The shop\'s catalog feed writes products with its own key (CatalogApiKeys, x-catalog-key, constant-time in the handler); anonymous at the host so no host key, the master key included, opens it.',
   },
   {
     name: 'manageOffers', route: 'api/manage/offers/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'admin',

@@ -35,6 +35,7 @@ export function makeSecrets() {
   const signing = crypto.randomBytes(32);
   return {
     personalizerApiKey: `pzrkey${crypto.randomBytes(12).toString('hex')}`,
+    catalogApiKey: `catkey${crypto.randomBytes(12).toString('hex')}`,
     signingKey: signing,
     signingKeyBase64: signing.toString('base64'),
   };
@@ -61,6 +62,7 @@ export async function startFuzzRuntime(extra: Record<string, string> = {}, opts:
   const overrides: Record<string, string> = {
     PersonalizerApiKeys: secrets.personalizerApiKey,
     RankingSigningKeys: secrets.signingKeyBase64,
+    CatalogApiKeys: secrets.catalogApiKey,
     ...extra,
   };
   if (!opts.triggers) {

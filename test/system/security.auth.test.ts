@@ -1,6 +1,7 @@
 // Every endpoint's auth level is deliberate (authLevels.ts, docs/RELIABILITY.md) and enforced:
 // function and admin endpoints refuse no key, wrong keys and keys of another kind; admin
-// endpoints refuse the function key; the Personalizer routes refuse everything but an API key.
+// endpoints refuse the function key; the Personalizer routes refuse everything but an API key;
+// the catalog routes everything but a catalog key, the master key included.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startFuzzRuntime, FuzzRuntime, send, RequestSpec } from './fuzzKit';
 import { ENDPOINT_AUTH } from './authLevels';
@@ -105,7 +106,45 @@ describe('security: auth levels', () => {
     });
   }
 
-  for (const e of ENDPOINT_AUTH.filter((x) => x.authLevel === 'anonymous' && !x.apiKey)) {
+  for (const e of ENDPOINT_AUTH.filter((x) => x.catalogKey)) {
+    it(`${e.name} refuses every key but a catalog key (x-catalog-key or Authorization: Bearer), the master key included`, async () => {
+      const keys = rt.runtime.keys;
+      const catalog = rt.secrets.catalogApiKey;
+      const refused: [Record<string, string>, string][] = [
+        [{}, ''],
+        [{ 'x-catalog-key': '' }, ''],
+        [{ 'x-catalog-key': 'wrong' }, ''],
+        [{ 'x-catalog-key': `${catalog}0` }, ''],
+        [{ 'x-catalog-key': catalog.toUpperCase() }, ''],
+        [{ 'x-catalog-key': catalog.slice(1) }, ''],
+        [{ 'x-catalog-key': keys.masterKey }, ''],
+        [{ 'x-catalog-key': keys.functionKey }, ''],
+        [{ 'x-catalog-key': rt.secrets.personalizerApiKey }, ''],
+        [{ 'x-functions-key': keys.masterKey }, ''],
+        [{ 'x-functions-key': keys.functionKey }, ''],
+        [{ 'x-functions-key': catalog }, ''],
+        [{ 'ocp-apim-subscription-key': catalog }, ''],
+        [{ authorization: catalog }, ''],
+        [{ authorization: `Basic ${catalog}` }, ''],
+        [{ authorization: `Bearer ${keys.masterKey}` }, ''],
+        [{ cookie: `code=${catalog}` }, ''],
+        [{}, `code=${encodeURIComponent(keys.masterKey)}`],
+        [{}, `code=${encodeURIComponent(catalog)}`],
+      ];
+      for (const [headers, query] of refused) {
+        const answer = await send(rt.url, request(e.sample, headers, query));
+        expect(answer.status, `${JSON.stringify(headers)} ${query}`).toBe(401);
+        expect(JSON.parse(answer.text)).toMatchObject({ field: 'x-catalog-key' });
+      }
+      for (const headers of [{ 'x-catalog-key': catalog }, { authorization: `Bearer ${catalog}` }] as Record<string, string>[]) {
+        const ok = await send(rt.url, request(e.sample, headers));
+        expect(ok.status, ok.text).not.toBe(401);
+        expect(ok.status, ok.text).toBeLessThan(500);
+      }
+    });
+  }
+
+  for (const e of ENDPOINT_AUTH.filter((x) => x.authLevel === 'anonymous' && !x.apiKey && !x.catalogKey)) {
     it(`${e.name} (anonymous) answers without any key`, async () => {
       const answer = await send(rt.url, request(e.sample));
       expect(answer.status, answer.text.slice(0, 200)).toBeLessThan(400);

@@ -65,7 +65,7 @@ describe('security: no secret in logs or error answers', () => {
     const keys = rt.runtime.keys;
     const pzr = rt.secrets.personalizerApiKey;
     const rightKey = (e: (typeof ENDPOINT_AUTH)[number]): Record<string, string> =>
-      e.apiKey ? { 'ocp-apim-subscription-key': pzr } : e.authLevel === 'admin' ? { 'x-functions-key': keys.masterKey } : e.authLevel === 'function' ? { 'x-functions-key': keys.functionKey } : {};
+      e.apiKey ? { 'ocp-apim-subscription-key': pzr } : e.catalogKey ? { 'x-catalog-key': rt.secrets.catalogApiKey } : e.authLevel === 'admin' ? { 'x-functions-key': keys.masterKey } : e.authLevel === 'function' ? { 'x-functions-key': keys.functionKey } : {};
 
     // All calls of a phase at once: with a dependency down some take until their own timeouts.
     const exercise = async (phase: string) => {
@@ -120,6 +120,7 @@ describe('security: no secret in logs or error answers', () => {
       ['master key', keys.masterKey],
       ['function key', keys.functionKey],
       ['Personalizer API key', rt.secrets.personalizerApiKey],
+      ['catalog key', rt.secrets.catalogApiKey],
       ['signing key (base64)', signing.toString('base64')],
       ['signing key (base64url)', signing.toString('base64url')],
       ['signing key (hex)', signing.toString('hex')],

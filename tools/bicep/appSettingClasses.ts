@@ -11,6 +11,8 @@ export const HOST_SETTING_PREFIXES: readonly string[] = [
   'AzureWebJobsStorage__',
   'APPLICATIONINSIGHTS_',
   'FUNCTIONS_',
+  // AzureWebJobs.<function>.Disabled: the host switches a function off (retrainProducts' timer).
+  'AzureWebJobs.',
 ];
 
 /** Every setting the code reads that the Azure deployment must provide (each name once). */

@@ -101,6 +101,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const secrets = loadOrCreateLocalSecrets(dataDir);
     env.PersonalizerApiKeys ||= secrets.personalizerApiKey;
     env.RankingSigningKeys ||= secrets.rankingSigningKey;
+    env.CatalogApiKeys ||= secrets.catalogApiKey;
     env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
     await bootstrapResources(env);

@@ -19,11 +19,23 @@ export function loadOrCreateSecretsFile<T>(dataDir: string, fileName: string, ma
 export interface LocalAppSecrets {
   personalizerApiKey: string;
   rankingSigningKey: string;
+  /** CatalogApiKeys: the catalog routes' key (x-catalog-key). */
+  catalogApiKey: string;
 }
 
+const MAKERS: { [K in keyof LocalAppSecrets]: () => string } = {
+  personalizerApiKey: () => crypto.randomBytes(16).toString('hex'),
+  rankingSigningKey: () => crypto.randomBytes(32).toString('base64'),
+  catalogApiKey: () => crypto.randomBytes(24).toString('base64url'),
+};
+
+/** The local secrets; a data folder made before a secret existed gains it (the others are kept). */
 export function loadOrCreateLocalSecrets(dataDir: string): LocalAppSecrets {
-  return loadOrCreateSecretsFile(dataDir, 'app-secrets.json', () => ({
-    personalizerApiKey: crypto.randomBytes(16).toString('hex'),
-    rankingSigningKey: crypto.randomBytes(32).toString('base64'),
-  }));
+  const make = () => Object.fromEntries(Object.entries(MAKERS).map(([k, f]) => [k, f()])) as unknown as LocalAppSecrets;
+  const secrets = loadOrCreateSecretsFile<Partial<LocalAppSecrets>>(dataDir, 'app-secrets.json', make);
+  const missing = (Object.keys(MAKERS) as (keyof LocalAppSecrets)[]).filter((k) => typeof secrets[k] !== 'string');
+  if (missing.length === 0) return secrets as LocalAppSecrets;
+  for (const k of missing) secrets[k] = MAKERS[k]();
+  fs.writeFileSync(path.join(dataDir, 'app-secrets.json'), JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets as LocalAppSecrets;
 }

@@ -70,9 +70,16 @@ export interface RecommendResult {
 
 const KIND_OF_EVENT: Readonly<Record<string, number>> = { product_view: 0, add_to_cart: 1, purchase: 2 };
 
+const isFresh = (served: ServedProducts, e: RecentProductEvent) => KIND_OF_EVENT[e.type] !== undefined && served.itemIndex.has(e.productId) && Date.parse(e.at) > served.model.nowMs;
+
+/** Whether the recent events change the model's history (some are newer than the model and about a modelled product). */
+export function hasFreshEvents(served: ServedProducts, recent: readonly RecentProductEvent[] | undefined): boolean {
+  return (recent ?? []).some((e) => isFresh(served, e));
+}
+
 /** The model's history with the events newer than the model merged in (at the model's decay). */
 export function withRecentEvents(served: ServedProducts, base: UserHistory | undefined, recent: readonly RecentProductEvent[] | undefined, segment?: string): UserHistory | undefined {
-  const fresh = (recent ?? []).filter((e) => KIND_OF_EVENT[e.type] !== undefined && served.itemIndex.has(e.productId) && Date.parse(e.at) > served.model.nowMs);
+  const fresh = (recent ?? []).filter((e) => isFresh(served, e));
   if (fresh.length === 0) return base && segment !== undefined && base.segment === undefined ? { ...base, segment } : base;
   const { kindWeights, halfLifeDays } = served.model.params;
   const byItem = new Map<number, { affinity: number; purchases: number; lastMs: number }>();
@@ -115,6 +122,10 @@ export class ProductRecommender {
 
   async recommend(input: RecommendInput): Promise<RecommendResult> {
     const served = this.deps.model();
+    // The profile read (the request's only database round trip) starts first and runs while the
+    // catalog view is fetched and the candidates are scored on the model's own history; only when
+    // it brings events newer than the model are the candidates scored again.
+    const recentRead = served && input.userKey !== undefined && this.deps.recent ? this.deps.recent(input.userKey).catch(() => undefined) : undefined;
     const view = await this.deps.catalog();
     if (!served) {
       // No model yet: the catalog's available products in id order (a deterministic cold start).
@@ -122,13 +133,17 @@ export class ProductRecommender {
       return { items, source: 'cold-start', modelVersion: null, ranker: 'model-order' };
     }
     const available = (i: number) => isRecommendable(view, served.model.items[i]);
-    const recent = input.userKey !== undefined && this.deps.recent ? await this.deps.recent(input.userKey).catch(() => undefined) : undefined;
     const base = input.userKey !== undefined ? servedHistory(served, input.userKey) : undefined;
-    const history = withRecentEvents(served, base, recent, input.segment);
     const scorer = scorerOf(served);
     const k = Math.max(input.n, this.deps.rankCandidates);
-    const known = history !== undefined && history.items.length > 0;
-    const ranked = known ? scorer.rescored(history, k, input.mode, available) : scorer.popularity(history ?? { ...emptyHistory(), ...(input.segment !== undefined ? { segment: input.segment } : {}) }, k, input.mode, available);
+    const candidates = (history: UserHistory | undefined) =>
+      history !== undefined && history.items.length > 0
+        ? { known: true, ranked: scorer.rescored(history, k, input.mode, available) }
+        : { known: false, ranked: scorer.popularity(history ?? { ...emptyHistory(), ...(input.segment !== undefined ? { segment: input.segment } : {}) }, k, input.mode, available) };
+    // While the read is in flight: the candidates of the model's history (what most requests serve).
+    const speculative = base !== undefined && base.items.length > 0 && recentRead !== undefined ? candidates(withRecentEvents(served, base, undefined, input.segment)) : undefined;
+    const recent = await recentRead;
+    const { known, ranked } = speculative && !hasFreshEvents(served, recent) ? speculative : candidates(withRecentEvents(served, base, recent, input.segment));
     const ids = Array.from(ranked.items, (i) => served.model.items[i]);
     const scores = Array.from(ranked.scores);
     const result: RecommendResult = { items: [], source: known ? 'model' : 'cold-start', modelVersion: null, ranker: 'model-order' };

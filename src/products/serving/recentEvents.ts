@@ -9,7 +9,18 @@ import { profileDocumentId } from '../../aggregation/documentKeys';
 import type { AzureClients } from '../../clients/azureClients';
 import type { RecentProductEvent } from './productRecommender';
 
-export function recentEventsReader(clients: AzureClients, opts: { ttlMs?: number; maxEntries?: number } = {}): (userKey: string) => Promise<RecentProductEvent[] | undefined> {
+export interface RecentEventsOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+  /**
+   * Called with each profile document read (undefined: the shopper has none), so another reader
+   * of the same document — the last-step ranker's profile cache, wired by src/app — need not read
+   * it again in the same request.
+   */
+  onDocument?: (userKey: string, doc: Record<string, unknown> | undefined) => void;
+}
+
+export function recentEventsReader(clients: AzureClients, opts: RecentEventsOptions = {}): (userKey: string) => Promise<RecentProductEvent[] | undefined> {
   const ttl = opts.ttlMs ?? 2000;
   const max = opts.maxEntries ?? 10_000;
   const cache = new Map<string, { at: number; value: RecentProductEvent[] | undefined }>();
@@ -20,11 +31,13 @@ export function recentEventsReader(clients: AzureClients, opts: { ttlMs?: number
     container ??= clients.cosmosContainer(PROFILES_CONTAINER);
     let value: RecentProductEvent[] | undefined;
     try {
-      const doc = (await container.item(profileDocumentId(userKey), userKey).read<{ recentProducts?: unknown }>()).resource;
+      const doc = (await container.item(profileDocumentId(userKey), userKey).read<Record<string, unknown> & { recentProducts?: unknown }>()).resource;
+      opts.onDocument?.(userKey, doc);
       const recent = Array.isArray(doc?.recentProducts) ? doc.recentProducts : [];
       value = recent.filter((r): r is RecentProductEvent => typeof r === 'object' && r !== null && typeof r.productId === 'string' && typeof r.at === 'string' && typeof r.type === 'string');
     } catch (error) {
       if ((error as { code?: number }).code !== 404) throw error;
+      opts.onDocument?.(userKey, undefined);
     }
     cache.delete(userKey);
     cache.set(userKey, { at: Date.now(), value });

@@ -78,9 +78,19 @@ describe('product routes', () => {
     expect((await get('/api/products/NOPE-0000/bought-together')).body.field).toBe('id');
   });
 
-  it('manages the catalog with a function key, and never recommends an unavailable product', async () => {
-    const key = { 'x-functions-key': stack.keys.functionKey, 'content-type': 'application/json' };
+  it('manages the catalog with the catalog key (never a host key), and never recommends an unavailable product', async () => {
+    const key = { 'x-catalog-key': stack.catalogKey, 'content-type': 'application/json' };
     expect((await get('/api/manage/products/22041', { method: 'PUT', body: '{}' })).status).toBe(401);
+    for (const refused of [
+      { 'x-functions-key': stack.keys.masterKey }, { 'x-functions-key': stack.keys.functionKey }, { 'x-catalog-key': stack.keys.masterKey },
+      { 'x-catalog-key': `${stack.catalogKey}x` }, { 'x-catalog-key': stack.catalogKey.slice(1) }, { authorization: stack.catalogKey },
+    ] as Record<string, string>[]) {
+      const answer = await get('/api/manage/products', { headers: refused });
+      expect(answer.status, JSON.stringify(refused)).toBe(401);
+      expect(answer.body.field).toBe('x-catalog-key');
+    }
+    expect((await get(`/api/manage/products?code=${stack.keys.masterKey}`)).status).toBe(401);
+    expect((await get('/api/manage/products', { headers: { authorization: `Bearer ${stack.catalogKey}` } })).status).toBe(200);
     const before = await get(`/api/recommendations?userId=${customer}&n=5&mode=all`);
     const top = before.body.items.map((i: { id: string }) => i.id) as string[];
     // A catalog with every modelled product available except the first recommendation.

@@ -40,6 +40,35 @@ describe('product recommender', () => {
     expect(merged.affinity[0]).toBeGreaterThan(5);
   });
 
+  it('starts the profile read before the catalog and scoring, and rescores a known shopper only when it brings newer events', async () => {
+    const shopper = served.userIds[3];
+    const order: string[] = [];
+    let recent: { productId: string; at: string; type: string }[] | undefined;
+    const r = new ProductRecommender({
+      model: () => served,
+      catalog: async () => {
+        order.push('catalog');
+        return emptyCatalog;
+      },
+      recent: async () => {
+        order.push('profile');
+        return recent;
+      },
+      rankCandidates: 50,
+    });
+    const plain = new ProductRecommender({ model: () => served, catalog: async () => emptyCatalog, rankCandidates: 50 });
+    const request = { userKey: shopper, anonymous: false, n: 10, mode: 'all' as const, context: {} };
+    // Events the model already holds: the speculative candidates are the answer.
+    recent = [{ productId: served.model.items[5], at: new Date(served.model.nowMs - 60_000).toISOString(), type: 'purchase' }];
+    const same = await r.recommend(request);
+    expect(order).toEqual(['profile', 'catalog']);
+    expect(same.items).toEqual((await plain.recommend(request)).items);
+    // Purchases after the model: scored again with them merged.
+    recent = [50, 52, 55].map((i, k) => ({ productId: `p${i}`, at: after(k), type: 'purchase' }));
+    const fresh = await r.recommend(request);
+    expect(fresh.items.map((i) => i.id)).not.toEqual(same.items.map((i) => i.id));
+  });
+
   it('never recommends an unavailable product, and serves the catalog before any model exists', async () => {
     const product = (id: string, available: boolean): StoredProduct => ({ id, title: id, category: 'c', price: 1, available, features: {}, updatedAt: '' });
     const catalog: CatalogView = { products: new Map(served.model.items.map((id, i) => [id, product(id, i % 2 === 0)])), known: true };
