@@ -227,6 +227,8 @@ export interface LoggedDecision {
   profile: ProfileSnapshot | null;
   reward: RewardPolicy;
   model: ModelRef | null;
+  /** Which endpoint logged it (absent in decisions logged before the field was read). */
+  source?: DecisionPayload['source'];
 }
 
 export interface LoggedReward {
@@ -298,6 +300,7 @@ const decisionPayloadSchema = z
     rewardActionId: z.string().min(1),
     greedyActionId: z.string().optional(),
     epsilon: num.min(0).max(1).optional(),
+    source: z.enum(['rank', 'offers', 'recommendations']).optional(),
     activated: z.boolean(),
     profile: profileSchema.nullable(),
     reward: rewardPolicySchema,
@@ -375,6 +378,7 @@ export function parseLoggedEvent(value: unknown): ParsedEvent {
         chosen: d.actions.findIndex((a) => a.id === d.rewardActionId),
         ...(d.greedyActionId !== undefined ? { greedyActionId: d.greedyActionId } : {}),
         ...(d.epsilon !== undefined ? { epsilon: d.epsilon } : {}),
+        ...(d.source !== undefined ? { source: d.source } : {}),
         activated: d.activated,
         profile: d.profile,
         reward: d.reward,

@@ -113,6 +113,10 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
         onProgress: (done, finished) => progress({ step: 'read archive', done, ...(finished ? { total: done } : {}) }),
       }),
     );
+    if (opts.sources) {
+      const keep = new Set(opts.sources);
+      for (const [id, d] of events.decisions) if (!keep.has(d.source ?? 'rank')) events.decisions.delete(id);
+    }
     const a = (report.archive = events.stats);
     say(`${name}: read ${a.events} archived events from ${a.source}: ${a.decisions} decisions, ${a.rewards} rewards, ${a.activations} activations`);
     const badDecisions = a.malformed.decision + a.unparsable;
