@@ -1,0 +1,91 @@
+// A recommendation slot as a shop runs it: the shop's backend asks GET /api/recommendations for the
+// shopper, shows the list, and when the shopper clicks a recommended product it rewards the
+// decision (POST /personalizer/v1.0/events/{eventId}/reward, value 1) and tracks the product view
+// (and, sometimes, the cart add and purchase that follow) through POST /api/events like any other
+// browsing. Whether and what the shopper clicks comes from the truth (productTruth.ts).
+import type { ClientEvent } from '../../src/events/eventSchema';
+import type { SimCatalog } from './catalog';
+import type { SimUser } from './population';
+import { attentionAt, listClickProbability, oracleList, PRODUCT_TRUTH, productProbabilities } from './productTruth';
+import type { RecommendationOutcome } from './recommendationTally';
+import type { Rng } from './rng';
+import type { RecommendationAnswer, ShopApi } from './shopApi';
+import type { SimContext } from './truth';
+
+export interface RecommendationSlotResult {
+  outcome: RecommendationOutcome;
+  answer: RecommendationAnswer;
+  /** The product clicked, if any. */
+  clickedProductId?: string;
+  events: ClientEvent[];
+  rewarded: boolean;
+}
+
+export interface RecommendationSetup {
+  /** Products per list. */
+  n: number;
+  /** Index of each product id in the catalog. */
+  productIndex: Map<string, number>;
+  /** The best fixed list (popularityList), catalog indexes. */
+  popular: number[];
+}
+
+/** The expected click probability of the list, and which product (index into `items`) is clicked, if any. */
+export function clickOnList(probabilities: readonly number[], rng: Rng): number {
+  for (let k = 0; k < probabilities.length; k++) if (rng.next() < attentionAt(k) * probabilities[k]) return k;
+  return -1;
+}
+
+export async function runRecommendationSlot(
+  user: SimUser,
+  ctx: Pick<SimContext, 'device' | 'channel'>,
+  catalog: SimCatalog,
+  setup: RecommendationSetup,
+  api: ShopApi,
+  rng: Rng,
+  nextId: () => string,
+): Promise<RecommendationSlotResult> {
+  const answer = await api.recommend({ userId: user.id, n: setup.n, device: ctx.device, channel: ctx.channel, page: 'home' });
+  const truth = productProbabilities(user, catalog);
+  const shown = answer.items.map((item) => {
+    const i = setup.productIndex.get(item.id);
+    return i === undefined ? 0 : truth[i];
+  });
+  const mean = truth.reduce((s, p) => s + p, 0) / truth.length;
+  const k = clickOnList(shown, rng);
+  const clickedProductId = k >= 0 ? answer.items[k].id : undefined;
+  const purchased = clickedProductId !== undefined && rng.chance(PRODUCT_TRUTH.purchaseAfterClick);
+  const events: ClientEvent[] = [];
+  if (clickedProductId !== undefined) {
+    const product = catalog.products[setup.productIndex.get(clickedProductId)!];
+    const page = `/p/${product.id}`;
+    const context = { device: ctx.device, channel: ctx.channel, page };
+    const at = new Date().toISOString();
+    const about = { userId: user.id, timestamp: at, productId: product.id, category: product.category, context };
+    events.push({ id: nextId(), type: 'product_view', ...about, properties: { recommended: true } });
+    if (purchased) {
+      events.push({ id: nextId(), type: 'add_to_cart', ...about, quantity: 1 });
+      events.push({ id: nextId(), type: 'purchase', ...about, value: product.price, currency: 'EUR', quantity: 1 });
+    }
+  }
+  let rewarded = false;
+  if (clickedProductId !== undefined && answer.eventId) {
+    await api.reward(answer.eventId, 1);
+    rewarded = true;
+  }
+  return {
+    answer,
+    clickedProductId,
+    events,
+    rewarded,
+    outcome: {
+      served: listClickProbability(shown),
+      oracle: listClickProbability(oracleList(truth, setup.n).map((i) => truth[i])),
+      popularity: listClickProbability(setup.popular.map((i) => truth[i])),
+      random: listClickProbability(new Array<number>(setup.n).fill(mean)),
+      clicked: clickedProductId !== undefined,
+      purchased,
+      source: answer.source,
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// Recommendation CTR of the served lists next to the oracle's and a popularity list's, on the same
+// shoppers: every recommendation call is tallied with the true click probabilities of what was
+// shown, of the shopper's best list and of the best list that is the same for everyone.
+export interface RecommendationOutcome {
+  /** P(some product of the served list is clicked), from the truth. */
+  served: number;
+  oracle: number;
+  popularity: number;
+  /** A list of n products drawn at random from the catalog (expected). */
+  random: number;
+  clicked: boolean;
+  purchased: boolean;
+  /** The answer's `source`: 'model' or 'cold-start'. */
+  source: string;
+}
+
+export interface RecommendationSummary {
+  decisions: number;
+  clicks: number;
+  purchases: number;
+  /** clicks / decisions. */
+  observedCtr: number;
+  /** Mean of the served lists' true click probabilities. */
+  expectedCtr: number;
+  oracleCtr: number;
+  popularityCtr: number;
+  randomCtr: number;
+  /** (served − popularity) / (oracle − popularity): the share of the personalisation gain captured. */
+  gainCaptured: number;
+  /** Decisions per answer source ('model', 'cold-start'). */
+  sources: Record<string, number>;
+}
+
+export class RecommendationTally {
+  private n = 0;
+  private clicks = 0;
+  private purchases = 0;
+  private served = 0;
+  private oracle = 0;
+  private popularity = 0;
+  private random = 0;
+  private readonly sources: Record<string, number> = {};
+
+  get decisions(): number {
+    return this.n;
+  }
+
+  add(o: RecommendationOutcome): void {
+    this.n++;
+    if (o.clicked) this.clicks++;
+    if (o.purchased) this.purchases++;
+    this.served += o.served;
+    this.oracle += o.oracle;
+    this.popularity += o.popularity;
+    this.random += o.random;
+    this.sources[o.source] = (this.sources[o.source] ?? 0) + 1;
+  }
+
+  summary(): RecommendationSummary {
+    const mean = (x: number) => (this.n > 0 ? x / this.n : 0);
+    const gain = this.oracle - this.popularity;
+    return {
+      decisions: this.n,
+      clicks: this.clicks,
+      purchases: this.purchases,
+      observedCtr: mean(this.clicks),
+      expectedCtr: mean(this.served),
+      oracleCtr: mean(this.oracle),
+      popularityCtr: mean(this.popularity),
+      randomCtr: mean(this.random),
+      gainCaptured: gain > 0 ? (this.served - this.popularity) / gain : 0,
+      sources: { ...this.sources },
+    };
+  }
+}
