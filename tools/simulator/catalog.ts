@@ -10,8 +10,8 @@ export interface SimProduct {
   price: number;
   /**
    * Latent appeal in logit units (design, reviews): part of every shopper's true affinity for it
-   * (productTruth.ts). Browsing picks products within a category uniformly, so the system learns
-   * appeal only from what shoppers click and buy.
+   * (productTruth.ts). Shoppers browse the more appealing products of a category more often
+   * (sessionPlan.ts), so what they view and buy shows it.
    */
   appeal: number;
 }

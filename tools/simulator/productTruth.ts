@@ -1,8 +1,8 @@
 // The ground truth of product recommendations: each shopper's true probability of clicking each
 // product when it is recommended, and of a shown list being clicked at all. A shopper's affinity for
-// a product is their latent interest in its category (the same interest that drives what they
-// browse, so their history reveals it) plus the product's latent appeal (which shows only in what
-// shoppers click and buy). The oracle knows every probability; the simulator uses them to say how
+// a product is their latent interest in its category (the same interest that drives which
+// categories they browse, so their history reveals it) plus the product's latent appeal (shoppers
+// browse and buy appealing products more often, so popularity reveals it). The oracle knows every probability; the simulator uses them to say how
 // far a served list is from the best list for that shopper and from a popularity list.
 import type { SimCatalog, SimProduct } from './catalog';
 import type { SimUser } from './population';

@@ -26,8 +26,10 @@ export interface RecommendationSetup {
   n: number;
   /** Index of each product id in the catalog. */
   productIndex: Map<string, number>;
-  /** The best fixed list (popularityList), catalog indexes. */
+  /** The system's popularity list (fetchPopularList), catalog indexes. */
   popular: number[];
+  /** The best fixed list from the truth (popularityList), catalog indexes. */
+  bestFixed: number[];
 }
 
 /** The expected click probability of the list, and which product (index into `items`) is clicked, if any. */
@@ -82,10 +84,22 @@ export async function runRecommendationSlot(
       served: listClickProbability(shown),
       oracle: listClickProbability(oracleList(truth, setup.n).map((i) => truth[i])),
       popularity: listClickProbability(setup.popular.map((i) => truth[i])),
+      bestFixed: listClickProbability(setup.bestFixed.map((i) => truth[i])),
       random: listClickProbability(new Array<number>(setup.n).fill(mean)),
       clicked: clickedProductId !== undefined,
       purchased,
       source: answer.source,
     },
   };
+}
+
+/**
+ * The system's popularity list: GET /api/recommendations for nobody in particular (cold start:
+ * the model's popularity and trending lists through the last-step ranker). One logged decision,
+ * never rewarded. Catalog indexes of its products (unknown ids are left out).
+ */
+export async function fetchPopularList(api: ShopApi, catalog: SimCatalog, n: number): Promise<number[]> {
+  const answer = await api.recommend({ n });
+  const index = new Map(catalog.products.map((p, i) => [p.id, i]));
+  return answer.items.map((item) => index.get(item.id)).filter((i): i is number => i !== undefined);
 }

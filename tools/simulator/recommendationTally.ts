@@ -1,11 +1,15 @@
 // Recommendation CTR of the served lists next to the oracle's and a popularity list's, on the same
 // shoppers: every recommendation call is tallied with the true click probabilities of what was
-// shown, of the shopper's best list and of the best list that is the same for everyone.
+// shown, of the shopper's best list, of the system's popularity list and of the best list that is
+// the same for everyone.
 export interface RecommendationOutcome {
   /** P(some product of the served list is clicked), from the truth. */
   served: number;
   oracle: number;
+  /** The system's own popularity list (its answer for a shopper it does not know). */
   popularity: number;
+  /** The best list that is the same for everyone, from the truth (popularity in hindsight). */
+  bestFixed: number;
   /** A list of n products drawn at random from the catalog (expected). */
   random: number;
   clicked: boolean;
@@ -24,6 +28,7 @@ export interface RecommendationSummary {
   expectedCtr: number;
   oracleCtr: number;
   popularityCtr: number;
+  bestFixedCtr: number;
   randomCtr: number;
   /** (served − popularity) / (oracle − popularity): the share of the personalisation gain captured. */
   gainCaptured: number;
@@ -38,6 +43,7 @@ export class RecommendationTally {
   private served = 0;
   private oracle = 0;
   private popularity = 0;
+  private bestFixed = 0;
   private random = 0;
   private readonly sources: Record<string, number> = {};
 
@@ -52,6 +58,7 @@ export class RecommendationTally {
     this.served += o.served;
     this.oracle += o.oracle;
     this.popularity += o.popularity;
+    this.bestFixed += o.bestFixed;
     this.random += o.random;
     this.sources[o.source] = (this.sources[o.source] ?? 0) + 1;
   }
@@ -67,6 +74,7 @@ export class RecommendationTally {
       expectedCtr: mean(this.served),
       oracleCtr: mean(this.oracle),
       popularityCtr: mean(this.popularity),
+      bestFixedCtr: mean(this.bestFixed),
       randomCtr: mean(this.random),
       gainCaptured: gain > 0 ? (this.served - this.popularity) / gain : 0,
       sources: { ...this.sources },

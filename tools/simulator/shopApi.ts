@@ -94,7 +94,7 @@ export class ShopApi {
   }
 
   /** GET /api/recommendations (anonymous route; the shop's backend calls it for a shopper). */
-  async recommend(query: { userId: string; n: number; device?: string; channel?: string; page?: string }): Promise<RecommendationAnswer> {
+  async recommend(query: { userId?: string; n: number; device?: string; channel?: string; page?: string }): Promise<RecommendationAnswer> {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
     const res = await this.call('GET', `/api/recommendations?${params}`, undefined, {});
     return this.json<RecommendationAnswer>(res, 'GET /api/recommendations', [200]);

@@ -39,7 +39,12 @@ export interface TrafficOptions {
    * Recommendation slots: this share of sessions opens with GET /api/recommendations (n products),
    * clicked according to the product truth. They do not count as `decisions` (the offer slots).
    */
-  recommendations?: { share: number; n?: number };
+  recommendations?: {
+    share: number;
+    n?: number;
+    /** The system's popularity list to compare with (fetchPopularList); default: none (CTR 0). */
+    popular?: number[];
+  };
   progress?: (decisions: number) => void;
   log?: (line: string) => void;
 }
@@ -92,7 +97,7 @@ export async function runTraffic(world: SimWorld, api: ShopApi, opts: TrafficOpt
   const recs = opts.recommendations;
   if (recs && !(recs.share >= 0 && recs.share <= 1)) throw new RangeError(`recommendations.share must be between 0 and 1, got ${recs.share}`);
   const recSetup: RecommendationSetup | undefined = recs
-    ? { n: recs.n ?? 4, productIndex: new Map(world.catalog.products.map((p, i) => [p.id, i])), popular: popularityList(world.users, world.catalog, recs.n ?? 4) }
+    ? { n: recs.n ?? 4, productIndex: new Map(world.catalog.products.map((p, i) => [p.id, i])), popular: recs.popular ?? [], bestFixed: popularityList(world.users, world.catalog, recs.n ?? 4) }
     : undefined;
   if (recs) result.recommendations = { tally: new RecommendationTally(), rewardsSent: 0, errors: 0 };
   let errorsLogged = 0;
