@@ -23,7 +23,7 @@ export function roundLines(r: RoundRecord): string[] {
   if (r.recommendations) {
     const m = r.recommendations;
     lines.push(
-      `  recommendations (${m.decisions} lists of GET /api/recommendations, product model ${m.productModel?.version ?? 'none'}): CTR served ${pct(m.observedCtr)} observed, ${pct(m.expectedCtr)} expected | ` +
+      `  recommendations (${m.decisions} lists of GET /api/recommendations, product model ${m.productModel?.version ?? 'none'}): CTR served ${pct(m.observedCtr)} observed, ${pct(m.expectedCtr)} expected (without exploration ${pct(m.greedyExpectedCtr)}; ${pct(m.exploredShare, 0)} explored) | ` +
         `popularity ${pct(m.popularityCtr)} | best fixed list ${pct(m.bestFixedCtr)} | oracle ${pct(m.oracleCtr)} | random ${pct(m.randomCtr)}; ${m.clicks} clicks, ${m.purchases} purchases` +
         (m.errors > 0 ? `, ${m.errors} errors` : ''),
     );
@@ -79,6 +79,7 @@ export function recommendationChart(rounds: RoundRecord[]): string | null {
       { name: 'oracle', values: of((m) => m.oracleCtr), color: '#2ca02c', dashed: true },
       { name: 'served (expected)', values: of((m) => m.expectedCtr), color: '#1f77b4' },
       { name: 'served (observed)', values: of((m) => m.observedCtr), color: '#17becf', dashed: true },
+      { name: 'served without exploration (expected)', values: of((m) => m.greedyExpectedCtr), color: '#ff7f0e' },
       { name: 'best fixed list', values: of((m) => m.bestFixedCtr), color: '#9467bd', dashed: true },
       { name: 'popularity (the system\'s)', values: of((m) => m.popularityCtr), color: '#8c564b', dashed: true },
       { name: 'random', values: of((m) => m.randomCtr), color: '#d62728', dashed: true },

@@ -54,6 +54,8 @@ export async function runRecommendationSlot(
     return i === undefined ? 0 : truth[i];
   });
   const mean = truth.reduce((s, p) => s + p, 0) / truth.length;
+  const top = Math.max(...answer.items.map((item) => item.probability ?? 0));
+  const explored = answer.items.length > 1 && answer.items[0].probability !== undefined && answer.items[0].probability < top;
   const k = clickOnList(shown, rng);
   const clickedProductId = k >= 0 ? answer.items[k].id : undefined;
   const purchased = clickedProductId !== undefined && rng.chance(PRODUCT_TRUTH.purchaseAfterClick);
@@ -82,6 +84,8 @@ export async function runRecommendationSlot(
     rewarded,
     outcome: {
       served: listClickProbability(shown),
+      greedy: listClickProbability(explored ? shown.slice(1) : shown),
+      explored,
       oracle: listClickProbability(oracleList(truth, setup.n).map((i) => truth[i])),
       popularity: listClickProbability(setup.popular.map((i) => truth[i])),
       bestFixed: listClickProbability(setup.bestFixed.map((i) => truth[i])),

@@ -5,6 +5,12 @@
 export interface RecommendationOutcome {
   /** P(some product of the served list is clicked), from the truth. */
   served: number;
+  /**
+   * The same for the list without the last step's exploration: when the ranker explored (its first
+   * product is not the one it gives the highest probability), the served list without that product
+   * (one shorter: a lower bound); else the served list.
+   */
+  greedy: number;
   oracle: number;
   /** The system's own popularity list (its answer for a shopper it does not know). */
   popularity: number;
@@ -12,6 +18,8 @@ export interface RecommendationOutcome {
   bestFixed: number;
   /** A list of n products drawn at random from the catalog (expected). */
   random: number;
+  /** The last step explored: the first product is not the ranker's own choice. */
+  explored: boolean;
   clicked: boolean;
   purchased: boolean;
   /** The answer's `source`: 'model' or 'cold-start'. */
@@ -26,6 +34,10 @@ export interface RecommendationSummary {
   observedCtr: number;
   /** Mean of the served lists' true click probabilities. */
   expectedCtr: number;
+  /** Mean of the greedy lists' (see RecommendationOutcome.greedy). */
+  greedyExpectedCtr: number;
+  /** Share of lists whose first product was explored. */
+  exploredShare: number;
   oracleCtr: number;
   popularityCtr: number;
   bestFixedCtr: number;
@@ -41,6 +53,8 @@ export class RecommendationTally {
   private clicks = 0;
   private purchases = 0;
   private served = 0;
+  private greedy = 0;
+  private explored = 0;
   private oracle = 0;
   private popularity = 0;
   private bestFixed = 0;
@@ -56,6 +70,8 @@ export class RecommendationTally {
     if (o.clicked) this.clicks++;
     if (o.purchased) this.purchases++;
     this.served += o.served;
+    this.greedy += o.greedy;
+    if (o.explored) this.explored++;
     this.oracle += o.oracle;
     this.popularity += o.popularity;
     this.bestFixed += o.bestFixed;
@@ -72,6 +88,8 @@ export class RecommendationTally {
       purchases: this.purchases,
       observedCtr: mean(this.clicks),
       expectedCtr: mean(this.served),
+      greedyExpectedCtr: mean(this.greedy),
+      exploredShare: mean(this.explored),
       oracleCtr: mean(this.oracle),
       popularityCtr: mean(this.popularity),
       bestFixedCtr: mean(this.bestFixed),

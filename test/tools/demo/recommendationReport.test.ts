@@ -13,8 +13,8 @@ function traffic(withRecommendations: boolean): TrafficResult {
   const tally = new PolicyTally();
   tally.add({ actionIds: ['a', 'b'], trueProbabilities: [0.1, 0.3], servingProbabilities: [0.2, 0.8], chosen: 1, greedy: 1, clicked: true });
   const recs = new RecommendationTally();
-  recs.add({ served: 0.4, oracle: 0.6, popularity: 0.2, bestFixed: 0.35, random: 0.1, clicked: true, purchased: true, source: 'model' });
-  recs.add({ served: 0.2, oracle: 0.4, popularity: 0.2, bestFixed: 0.25, random: 0.1, clicked: false, purchased: false, source: 'cold-start' });
+  recs.add({ served: 0.4, greedy: 0.4, explored: false, oracle: 0.6, popularity: 0.2, bestFixed: 0.35, random: 0.1, clicked: true, purchased: true, source: 'model' });
+  recs.add({ served: 0.2, greedy: 0.3, explored: true, oracle: 0.4, popularity: 0.2, bestFixed: 0.25, random: 0.1, clicked: false, purchased: false, source: 'cold-start' });
   return {
     decisions: 1, sessions: 2, tally, cold: new PolicyTally(), warm: tally, clicks: 1, rewardsSent: 1, rewardErrors: 0, rankErrors: 0,
     eventsSent: 0, eventsAccepted: 0, eventsFailed: 0, arrivalsServed: 0, modelVersions: { priors: 1 }, elapsedSeconds: 1,
@@ -32,7 +32,7 @@ describe('recommendation figures of the demo', () => {
     record.recommendations!.productModel = { version: 'p-1', interactions: 500, trainedTo: '2026-01-01T00:00:00.000Z' };
     record.recommendations!.training = { version: 'p-2', seconds: 1.5, interactions: 700 };
     const text = roundLines(record).join('\n');
-    expect(text).toContain('recommendations (2 lists of GET /api/recommendations, product model p-1): CTR served 50.0% observed, 30.0% expected | popularity 20.0% | best fixed list 30.0% | oracle 50.0% | random 10.0%');
+    expect(text).toContain('recommendations (2 lists of GET /api/recommendations, product model p-1): CTR served 50.0% observed, 30.0% expected (without exploration 35.0%; 50% explored) | popularity 20.0% | best fixed list 30.0% | oracle 50.0% | random 10.0%');
     expect(text).toContain('product model trained after the round: p-2 in 1.5 s on 700 interactions');
   });
 

@@ -57,13 +57,15 @@ describe('the product truth', () => {
 
   it('tallies CTRs and the share of the personalisation gain captured', () => {
     const t = new RecommendationTally();
-    t.add({ served: 0.3, oracle: 0.5, popularity: 0.1, bestFixed: 0.2, random: 0.05, clicked: true, purchased: false, source: 'model' });
-    t.add({ served: 0.1, oracle: 0.3, popularity: 0.1, bestFixed: 0.2, random: 0.05, clicked: false, purchased: false, source: 'cold-start' });
+    t.add({ served: 0.3, greedy: 0.3, explored: false, oracle: 0.5, popularity: 0.1, bestFixed: 0.2, random: 0.05, clicked: true, purchased: false, source: 'model' });
+    t.add({ served: 0.1, greedy: 0.2, explored: true, oracle: 0.3, popularity: 0.1, bestFixed: 0.2, random: 0.05, clicked: false, purchased: false, source: 'cold-start' });
     const s = t.summary();
     expect(s).toMatchObject({ decisions: 2, clicks: 1, observedCtr: 0.5, sources: { model: 1, 'cold-start': 1 } });
     expect(s.expectedCtr).toBeCloseTo(0.2);
     expect(s.oracleCtr).toBeCloseTo(0.4);
     expect(s.bestFixedCtr).toBeCloseTo(0.2);
+    expect(s.greedyExpectedCtr).toBeCloseTo(0.25);
+    expect(s.exploredShare).toBe(0.5);
     expect(s.gainCaptured).toBeCloseTo((0.4 - 0.2) / (0.8 - 0.2));
     expect(new RecommendationTally().summary().observedCtr).toBe(0);
   });
