@@ -54,8 +54,7 @@ export async function runRecommendationSlot(
     return i === undefined ? 0 : truth[i];
   });
   const mean = truth.reduce((s, p) => s + p, 0) / truth.length;
-  const top = Math.max(...answer.items.map((item) => item.probability ?? 0));
-  const explored = answer.items.length > 1 && answer.items[0].probability !== undefined && answer.items[0].probability < top;
+  const explored = isExplored(answer);
   const k = clickOnList(shown, rng);
   const clickedProductId = k >= 0 ? answer.items[k].id : undefined;
   const purchased = clickedProductId !== undefined && rng.chance(PRODUCT_TRUTH.purchaseAfterClick);
@@ -99,11 +98,20 @@ export async function runRecommendationSlot(
 
 /**
  * The system's popularity list: GET /api/recommendations for nobody in particular (cold start:
- * the model's popularity and trending lists through the last-step ranker). One logged decision,
- * never rewarded. Catalog indexes of its products (unknown ids are left out).
+ * the model's popularity and trending lists through the last-step ranker), asked again (up to five
+ * times) while the last step explored, so the list is the system's own choice, not an exploration.
+ * Each ask is a logged decision, never rewarded. Catalog indexes of its products (unknown ids are
+ * left out).
  */
 export async function fetchPopularList(api: ShopApi, catalog: SimCatalog, n: number): Promise<number[]> {
-  const answer = await api.recommend({ n });
+  let answer = await api.recommend({ n });
+  for (let attempt = 1; attempt < 5 && isExplored(answer); attempt++) answer = await api.recommend({ n });
   const index = new Map(catalog.products.map((p, i) => [p.id, i]));
   return answer.items.map((item) => index.get(item.id)).filter((i): i is number => i !== undefined);
+}
+
+/** The last step explored: its first product is not the one it gives the highest probability. */
+export function isExplored(answer: RecommendationAnswer): boolean {
+  const first = answer.items[0]?.probability;
+  return answer.items.length > 1 && first !== undefined && answer.items.some((item) => (item.probability ?? 0) > first);
 }
