@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { CosmosClient } from '@azure/cosmos';
 import { startLocalRuntime, type LocalRuntime } from '../../../tools/local/localRuntime';
 import { silentLogger } from '../../../tools/local/host/hostLogger';
 import { readLoggedEvents } from '../../../src/training/offers/readLoggedEvents';
@@ -96,5 +97,25 @@ describe('recommendations in a small closed loop on the local runtime', () => {
     expect(recDecisions).toHaveLength(s.decisions);
     const rewarded = recDecisions.filter((d) => log.rewards.has(d.eventId));
     expect(rewarded).toHaveLength(s.clicks);
+
+    // What Power BI reads: the aggregation counted the lists and their clicks under their source
+    // (the signed event id carried it into the rewards). Decisions also include the probes above.
+    const cosmos = new CosmosClient(runtime.env.CosmosDB);
+    try {
+      const container = cosmos.database(runtime.env.CosmosDatabaseName || 'personalization').container('aggregates');
+      const { resources } = await container.items
+        .query<{ source: string; decisions: number; positiveRewards: number; rewards: number }>("SELECT * FROM c WHERE c.kind = 'decisionSource' AND c.windowMinutes = 1440")
+        .fetchAll();
+      const recs = resources.filter((d) => d.source === 'recommendations');
+      const sum = (f: (d: (typeof recs)[number]) => number) => recs.reduce((t, d) => t + f(d), 0);
+      expect(sum((d) => d.decisions)).toBe([...log.decisions.values()].filter((d) => d.source === 'recommendations').length);
+      expect(sum((d) => d.positiveRewards)).toBe(s.clicks);
+      expect(sum((d) => d.rewards)).toBe(s.clicks);
+      expect(resources.filter((d) => d.source === 'unknown')).toEqual([]);
+      // The offer slots' decisions count under the rank API's source.
+      expect(resources.filter((d) => d.source === 'rank').reduce((t, d) => t + d.decisions, 0)).toBe(traffic.decisions);
+    } finally {
+      cosmos.dispose();
+    }
   }, 240_000);
 });
