@@ -1,8 +1,8 @@
-// The four kinds of windowed aggregate documents: what each counts and how one event adds to it.
+// The kinds of windowed aggregate documents: what each counts and how one event adds to it.
 import type { EventType, TrackedEvent } from '../events/eventSchema';
 import { addMoney, roundMoney } from './money';
 
-export type AggregateKind = 'offer' | 'offerSegment' | 'product' | 'channel' | 'eventType';
+export type AggregateKind = 'offer' | 'offerSegment' | 'product' | 'channel' | 'eventType' | 'decisionSource';
 export type Counters = Record<string, number>;
 
 /** Counter fields of each kind, in document order. Money fields are summed at 6 decimals. */
@@ -15,6 +15,7 @@ export const COUNTER_FIELDS: Record<AggregateKind, readonly string[]> = {
     'offerViews', 'offerClicks', 'decisions', 'rewards', 'activations', 'revenue',
   ],
   eventType: ['count'],
+  decisionSource: ['decisions', 'explored', 'activations', 'rewards', 'positiveRewards', 'rewardSum'],
 };
 
 export const MONEY_FIELDS = new Set(['rewardSum', 'revenue']);
@@ -73,6 +74,20 @@ export function offerSegmentOf(event: TrackedEvent): string | undefined {
   return event.context?.device ?? 'unknown';
 }
 
+/** The decision sources a `decisionSource` document can be about; 'unknown' for rewards of event ids signed before the source was. */
+export const DECISION_SOURCES = ['rank', 'offers', 'recommendations', 'unknown'] as const;
+
+/**
+ * The endpoint a decision, reward or activation belongs to (`decision.source`: the decision's own,
+ * or the one the signed event id carries into its rewards), for the per-source learning-loop
+ * counts; undefined for other events.
+ */
+export function decisionSourceOf(event: TrackedEvent): string | undefined {
+  if (event.type !== 'decision' && event.type !== 'reward' && event.type !== 'activation') return undefined;
+  const source = event.decision?.source;
+  return typeof source === 'string' && (DECISION_SOURCES as readonly string[]).includes(source) ? source : 'unknown';
+}
+
 export function channelOf(event: TrackedEvent): string {
   const channel = event.context?.channel;
   return channel === undefined || channel === '' ? DEFAULT_CHANNEL : channel;
@@ -119,6 +134,21 @@ export function addEventToCounters(kind: AggregateKind, c: Counters, event: Trac
     case 'eventType':
       c.count++;
       return;
+    case 'decisionSource':
+      switch (event.type) {
+        case 'decision':
+          c.decisions++;
+          if (event.decision?.explored === true) c.explored++;
+          break;
+        case 'activation': c.activations++; break;
+        case 'reward':
+          c.rewards++;
+          if ((event.value ?? 0) > 0) c.positiveRewards++;
+          c.rewardSum = addMoney(c.rewardSum, roundMoney(event.value ?? 0));
+          break;
+        default: break;
+      }
+      return;
   }
 }
 
@@ -134,5 +164,7 @@ export function addCounters(kind: AggregateKind, target: Counters, delta: Counte
 export function derivedFields(kind: AggregateKind, c: Counters): Record<string, number> {
   if (kind === 'offer' || kind === 'offerSegment') return { clickThroughRate: c.views > 0 ? c.clicks / c.views : 0 };
   if (kind === 'product') return { conversionRate: c.views > 0 ? c.purchases / c.views : 0 };
+  // With one reward per clicked decision (value 1, as the docs ask), positiveRewards / decisions is the CTR.
+  if (kind === 'decisionSource') return { clickThroughRate: c.decisions > 0 ? c.positiveRewards / c.decisions : 0, meanReward: c.decisions > 0 ? c.rewardSum / c.decisions : 0 };
   return {};
 }

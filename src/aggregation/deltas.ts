@@ -6,7 +6,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import { eventsInBody } from '../events/eventEnvelope';
 import { checkEventValue, decodeBody } from '../events/eventValidation';
 import {
-  addEventToCounters, channelOf, countsForOffer, countsForProduct, offerOf, zeroCounters,
+  addEventToCounters, channelOf, countsForOffer, countsForProduct, decisionSourceOf, offerOf, zeroCounters,
   type AggregateKind, type Counters, offerSegmentOf,
 } from './aggregateKinds';
 import { addEventToProfile, emptyProfile, type ProfileAccumulator } from './profile';
@@ -72,6 +72,7 @@ function keyFieldsOf(kind: AggregateKind, keyValue: string, timeMs: number): Rec
       return { offerId: keyValue.slice(0, cut), segment: keyValue.slice(cut + 1) };
     }
     case 'product': return { productId: keyValue };
+    case 'decisionSource': return { source: keyValue };
     case 'channel': return { channel: keyValue, dayOfWeek: isoDayOfWeek(timeMs), hourOfDay: hourOfDay(timeMs) };
   }
 }
@@ -171,6 +172,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
       const offerId = countsForOffer(event) ? offerOf(event) : undefined;
       const productId = countsForProduct(event) ? event.productId : undefined;
       const channel = channelOf(event);
+      const decisionSource = decisionSourceOf(event);
       const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
       const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
       for (const minutes of windowsMinutes) {
@@ -192,6 +194,11 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
             touch(d, index, seq);
             addEventToCounters('offerSegment', d.counters, event);
           }
+        }
+        if (decisionSource !== undefined) {
+          d = aggregate(`r\u001f${decisionSource}${suffix}`, 'decisionSource', decisionSource, minutes, start, valid);
+          touch(d, index, seq);
+          addEventToCounters('decisionSource', d.counters, event);
         }
         if (productId !== undefined) {
           d = aggregate(`p\u001f${productId}${suffix}`, 'product', productId, minutes, start, valid);

@@ -89,6 +89,8 @@ export type DecisionRef = {
   eventId: string;
   rewardActionId: string;
   issuedAt: string;
+  /** The endpoint that made the decision, from the signed event id (absent for older event ids). */
+  source?: DecisionPayload['source'];
 };
 
 // ---- Writing (the ranker) ----------------------------------------------------------------------
@@ -123,6 +125,8 @@ export interface RewardRecord {
   anonymous?: boolean;
   rewardActionId: string;
   value: number;
+  /** The decision's endpoint, when the event id carries it: lets the aggregation count rewards per source. */
+  source?: DecisionRecord['source'];
 }
 
 /** The anonymous key decision, reward and activation events of an event without a user share (same partition). */
@@ -176,7 +180,7 @@ export function decisionEvent(d: DecisionRecord, now: Date): TrackedEvent {
 }
 
 function decisionRef(r: Omit<RewardRecord, 'value'>): DecisionRef {
-  return { eventId: r.eventId, rewardActionId: r.rewardActionId, issuedAt: new Date(r.issuedAtMs).toISOString() };
+  return { eventId: r.eventId, rewardActionId: r.rewardActionId, issuedAt: new Date(r.issuedAtMs).toISOString(), ...(r.source !== undefined ? { source: r.source } : {}) };
 }
 
 /** One reward; several per event are kept, the training join combines them (sum or earliest). */
@@ -251,6 +255,8 @@ export interface LoggedDecision {
   profile: ProfileSnapshot | null;
   reward: RewardPolicy;
   model: ModelRef | null;
+  /** Which endpoint logged it (absent in decisions logged before the field was read). */
+  source?: DecisionPayload['source'];
 }
 
 export interface LoggedReward {
@@ -322,6 +328,7 @@ const decisionPayloadSchema = z
     rewardActionId: z.string().min(1),
     greedyActionId: z.string().optional(),
     epsilon: num.min(0).max(1).optional(),
+    source: z.enum(['rank', 'offers', 'recommendations']).optional(),
     activated: z.boolean(),
     profile: profileSchema.nullable(),
     reward: rewardPolicySchema,
@@ -399,6 +406,7 @@ export function parseLoggedEvent(value: unknown): ParsedEvent {
         chosen: d.actions.findIndex((a) => a.id === d.rewardActionId),
         ...(d.greedyActionId !== undefined ? { greedyActionId: d.greedyActionId } : {}),
         ...(d.epsilon !== undefined ? { epsilon: d.epsilon } : {}),
+        ...(d.source !== undefined ? { source: d.source } : {}),
         activated: d.activated,
         profile: d.profile,
         reward: d.reward,

@@ -1,7 +1,8 @@
 // Signed event ids: a reward or activation is checked by recomputing an HMAC, with no database
 // lookup. Layout (docs/ranking.md):
 //   eventId = [clientEventId "~"] base64url(payload ‖ mac)
-//   payload = version(1) ‖ issuedAtMs(6, big-endian) ‖ flags(1: 1 = user, 2 = anonymous user)
+//   payload = version(1) ‖ issuedAtMs(6, big-endian) ‖ flags(1: 1 = user, 2 = anonymous user,
+//             bits 2-3 = the endpoint that decided: 0 not recorded, 1 rank, 2 offers, 3 recommendations)
 //             ‖ [nonce(8) if no clientEventId]
 //             ‖ [userLen(1) ‖ userId if flags & HAS_USER] ‖ actionLen(2) ‖ rewardActionId   (UTF-8)
 //   mac     = first 16 bytes of HMAC-SHA256(key, "pzr-event-v1" 0x00 clientEventId 0x00 payload)
@@ -10,6 +11,11 @@ import crypto from 'node:crypto';
 const VERSION = 1;
 const HAS_USER = 1;
 const ANONYMOUS_USER = 2;
+/** Bits 2-3 of flags: the decision's source, so a reward can be counted per endpoint without a lookup. */
+const SOURCES = ['rank', 'offers', 'recommendations'] as const;
+export type DecisionSource = (typeof SOURCES)[number];
+const SOURCE_SHIFT = 2;
+const SOURCE_MASK = 3 << SOURCE_SHIFT;
 const MAC_BYTES = 16;
 const NONCE_BYTES = 8;
 const DOMAIN = Buffer.from('pzr-event-v1\u0000', 'utf8');
@@ -23,6 +29,8 @@ export interface EventClaims {
   userId?: string;
   anonymous?: boolean;
   rewardActionId: string;
+  /** The endpoint that made the decision (absent in event ids issued before it was signed in). */
+  source?: DecisionSource;
 }
 
 export type VerifyResult =
@@ -42,7 +50,8 @@ export function signEventId(claims: EventClaims, key: Buffer): string {
   const head = Buffer.alloc(8);
   head[0] = VERSION;
   head.writeUIntBE(Math.floor(claims.issuedAtMs), 1, 6);
-  head[7] = (user ? HAS_USER : 0) | (user && claims.anonymous ? ANONYMOUS_USER : 0);
+  const source = claims.source !== undefined ? SOURCES.indexOf(claims.source) + 1 : 0;
+  head[7] = (user ? HAS_USER : 0) | (user && claims.anonymous ? ANONYMOUS_USER : 0) | (source << SOURCE_SHIFT);
   const parts = [head];
   if (nonce) parts.push(nonce);
   if (user) parts.push(Buffer.from([user.length]), user);
@@ -72,7 +81,8 @@ function decode(payload: Buffer, hasClientId: boolean): Omit<EventClaims, 'clien
   at += 2;
   if (at + actionLen !== payload.length || actionLen === 0) return undefined;
   const anonymous = userId !== undefined && (flags & ANONYMOUS_USER) !== 0;
-  return { issuedAtMs, userId, ...(anonymous ? { anonymous } : {}), rewardActionId: payload.subarray(at).toString('utf8') };
+  const source = (flags & SOURCE_MASK) >> SOURCE_SHIFT;
+  return { issuedAtMs, userId, ...(anonymous ? { anonymous } : {}), rewardActionId: payload.subarray(at).toString('utf8'), ...(source > 0 ? { source: SOURCES[source - 1] } : {}) };
 }
 
 /**

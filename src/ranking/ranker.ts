@@ -76,7 +76,7 @@ export class Ranker {
     const decision = epsilonGreedy(scores, excluded, epsilon, this.deps.random);
     const rewardActionId = input.actions[decision.chosen].id;
     const eventId = signEventId(
-      { clientEventId: input.clientEventId, issuedAtMs: nowMs, userId: input.userId, anonymous: input.anonymous, rewardActionId },
+      { clientEventId: input.clientEventId, issuedAtMs: nowMs, userId: input.userId, anonymous: input.anonymous, rewardActionId, source: input.source },
       key,
     );
     const ranking = decision.order.map((i) => ({ id: input.actions[i].id, probability: decision.probabilities[i] }));

@@ -80,7 +80,7 @@ async function expectGroundTruth(c: { aggregates: Container; profiles: Container
       if (field === 'revenue' || field === 'rewardSum') expect(doc[field] as number).toBeCloseTo(value as number, 6);
       else expect(doc[field], `${String(doc.id)}.${field}`).toBe(value);
     }
-    const fields = Object.entries(doc).filter(([k, v]) => typeof v === 'number' && !k.startsWith('_') && !['windowMinutes', 'dayOfWeek', 'hourOfDay', 'schemaVersion', 'clickThroughRate', 'conversionRate'].includes(k));
+    const fields = Object.entries(doc).filter(([k, v]) => typeof v === 'number' && !k.startsWith('_') && !['windowMinutes', 'dayOfWeek', 'hourOfDay', 'schemaVersion', 'clickThroughRate', 'conversionRate', 'meanReward'].includes(k));
     for (const [field, value] of fields) if (!(field in expected!)) expect(value, `${String(doc.id)}.${field}`).toBe(0);
   }
   const profiles = expectedProfiles(events);

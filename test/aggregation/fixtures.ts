@@ -50,11 +50,18 @@ export function makeEvents(count: number, seed: number, users = 120): TrackedEve
       e.currency = 'EUR';
     }
     if (type === 'offer_view' || type === 'offer_click') e.offerId = `offer/${Math.floor(rnd() * 8)}`;
-    if (type === 'decision') e.decision = { rewardActionId: `offer/${Math.floor(rnd() * 8)}`, policy: 'bandit' };
-    if (type === 'activation') e.offerId = `offer/${Math.floor(rnd() * 8)}`;
+    // The endpoint that decided, by position (no extra draws): every fourth reward or activation
+    // comes from an event id signed before the source was ('unknown').
+    const source = (['rank', 'offers', 'recommendations'] as const)[i % 3];
+    if (type === 'decision') e.decision = { rewardActionId: `offer/${Math.floor(rnd() * 8)}`, policy: 'bandit', source, explored: i % 5 === 0 };
+    if (type === 'activation') {
+      e.offerId = `offer/${Math.floor(rnd() * 8)}`;
+      if (i % 4 !== 0) e.decision = { source };
+    }
     if (type === 'reward') {
       e.offerId = `offer/${Math.floor(rnd() * 8)}`;
       e.value = Math.round(rnd() * 100) / 100;
+      if (i % 4 !== 0) e.decision = { source };
     }
     events.push(e);
   }
@@ -148,6 +155,15 @@ export function expectedAggregates(events: TrackedEvent[]): Map<string, Row> {
           add(s, 'clicks', e.type === 'offer_click' ? 1 : 0);
         }
       }
+      if (['decision', 'reward', 'activation'].includes(e.type)) {
+        const r = `decisionSource|${(e.decision?.source as string | undefined) ?? 'unknown'}|${w}`;
+        add(r, 'decisions', e.type === 'decision' ? 1 : 0);
+        add(r, 'explored', e.type === 'decision' && e.decision?.explored === true ? 1 : 0);
+        add(r, 'activations', e.type === 'activation' ? 1 : 0);
+        add(r, 'rewards', e.type === 'reward' ? 1 : 0);
+        add(r, 'positiveRewards', e.type === 'reward' && (e.value ?? 0) > 0 ? 1 : 0);
+        add(r, 'rewardSum', e.type === 'reward' ? e.value ?? 0 : 0);
+      }
       if (e.productId && ['product_view', 'add_to_cart', 'remove_from_cart', 'purchase'].includes(e.type)) {
         const p = `product|${e.productId}|${w}`;
         if (e.type === 'product_view') add(p, 'views', 1);
@@ -168,6 +184,7 @@ export function aggregateKeyOf(doc: Record<string, unknown>): string {
     case 'channel': return `channel|${doc.channel}|${doc.dayOfWeek}|${doc.hourOfDay}|${w}`;
     case 'offer': return `offer|${doc.offerId}|${w}`;
     case 'offerSegment': return `offerSegment|${doc.offerId}|${doc.segment}|${w}`;
+    case 'decisionSource': return `decisionSource|${doc.source}|${w}`;
     default: return `product|${doc.productId}|${w}`;
   }
 }

@@ -1,6 +1,6 @@
 // The learning-loop events as the aggregation reads them: valid, and counted per offer.
 import { describe, it, expect } from 'vitest';
-import { activationEvent, decisionEvent, rewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
+import { activationEvent, decisionEvent, parseLoggedEvent, rewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
 import { checkTrackedEvent } from '../../src/events/eventValidation';
 import { computeDeltas, type AggregateDelta } from '../../src/aggregation/deltas';
 
@@ -59,5 +59,22 @@ describe('decision, reward and activation events', () => {
     const offer = deltas.deltas.find((d): d is AggregateDelta => d.target === 'aggregates' && d.kind === 'offer' && d.keyValue === 'offer-a')!;
     expect(offer.counters).toMatchObject({ decisions: 1, rewards: 2, rewardSum: 0.75 });
     if ('activations' in offer.counters) expect(offer.counters.activations).toBe(1);
+  });
+});
+
+describe('the decision source', () => {
+  it('is read back by the trainer, so a model can learn from one endpoint only', () => {
+    const rec = parseLoggedEvent(JSON.parse(JSON.stringify(decisionEvent(record({ userId: 'u-1', source: 'recommendations' }), now))));
+    expect(rec).toMatchObject({ kind: 'decision', decision: { source: 'recommendations' } });
+    const rank = parseLoggedEvent(JSON.parse(JSON.stringify(decisionEvent(record({ userId: 'u-1' }), now))));
+    expect(rank).toMatchObject({ kind: 'decision', decision: { source: 'rank' } });
+  });
+
+  it('names the field when it is not an endpoint', () => {
+    const e = JSON.parse(JSON.stringify(decisionEvent(record({ userId: 'u-1' }), now)));
+    e.decision.source = 'elsewhere';
+    const parsed = parseLoggedEvent(e);
+    expect(parsed.kind).toBe('malformed');
+    expect((parsed as { error: string }).error).toContain('decision.source');
   });
 });

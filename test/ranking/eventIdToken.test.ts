@@ -17,6 +17,20 @@ describe('signed event ids', () => {
     expect(r).toEqual({ ok: true, claims: { issuedAtMs: now, userId: 'user-42', rewardActionId: 'summer-sale' } });
   });
 
+  it('carries the deciding endpoint inside the signature, and reads ids without one as before', () => {
+    for (const source of ['rank', 'offers', 'recommendations'] as const) {
+      const id = signEventId({ issuedAtMs: now, userId: 'user-42', anonymous: true, rewardActionId: 'p-1', source }, key);
+      expect(verifyEventId(id, [key], now, WAIT)).toEqual({ ok: true, claims: { issuedAtMs: now, userId: 'user-42', anonymous: true, rewardActionId: 'p-1', source } });
+    }
+    // Changing the source bits breaks the signature: a reward cannot be moved to another source.
+    const raw = Buffer.from(signEventId({ issuedAtMs: now, rewardActionId: 'p-1', source: 'recommendations' }, key), 'base64url');
+    raw[7] &= ~(3 << 2);
+    raw[7] |= 1 << 2;
+    expect(verifyEventId(raw.toString('base64url'), [key], now, WAIT)).toEqual({ ok: false, reason: 'forged' });
+    const plain = signEventId({ issuedAtMs: now, rewardActionId: 'p-1' }, key);
+    expect(verifyEventId(plain, [key], now, WAIT)).toEqual({ ok: true, claims: { issuedAtMs: now, rewardActionId: 'p-1' } });
+  });
+
   it('gives every decision a different id, even with the same claims', () => {
     const a = signEventId({ issuedAtMs: now, rewardActionId: 'x' }, key);
     const b = signEventId({ issuedAtMs: now, rewardActionId: 'x' }, key);

@@ -22,6 +22,8 @@ const DEMO_COMMAND = command({
     exploration: option('RankingExploration (epsilon) while learning', share, { placeholder: '<f>', defaultText: String(d.exploration) }),
     'final-exploration': option('RankingExploration of the last round', share, { placeholder: '<f>', defaultText: `${d.finalExploration}; --exploration when only that is given` }),
     validation: option('share of decisions the trainer validates on (between 0 and 1)', share, { placeholder: '<f>', default: d.validationFraction }),
+    recommendations: option('share of sessions that open with a recommendation list; 0 = none', share, { placeholder: '<f>', default: d.recommendationShare }),
+    'recommendation-n': option('products per recommendation list (1-50)', positiveInteger, { default: d.recommendationN }),
     concurrency: option('simulated sessions at a time', nonNegativeInteger, { default: d.concurrency }),
     seed: option('random seed', nonNegativeInteger, { default: d.seed }),
     budget: option('shorten later rounds to finish within this; 0 = never', nonNegativeNumber, { placeholder: '<s>', default: d.timeBudgetSeconds }),
@@ -46,6 +48,8 @@ function demoConfig(v: OptionValues<typeof DEMO_COMMAND.options>): DemoConfig {
     finalExploration: v['final-exploration'] ?? v.exploration ?? d.finalExploration,
     validationFraction: v.validation,
     rewardWaitSeconds: d.rewardWaitSeconds,
+    recommendationShare: v.recommendations,
+    recommendationN: v['recommendation-n'],
     timeBudgetSeconds: v.budget,
     outDir: v.out,
     keepData: v['keep-data'],
@@ -53,6 +57,7 @@ function demoConfig(v: OptionValues<typeof DEMO_COMMAND.options>): DemoConfig {
   };
   if (!(config.validationFraction > 0 && config.validationFraction < 1)) throw new CliUsageError('--validation must be between 0 and 1 (both excluded)');
   if (config.newShare >= 1) throw new CliUsageError('--new-share must be below 1');
+  if (config.recommendationN > 50) throw new CliUsageError(`--recommendation-n must be from 1 to 50 (RecommendationsMaxN's default), got ${config.recommendationN}`);
   return config;
 }
 

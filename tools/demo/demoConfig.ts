@@ -19,6 +19,10 @@ export interface DemoConfig {
   /** Latest share of the decisions the trainer holds out for validation and the off-policy estimate. */
   validationFraction: number;
   rewardWaitSeconds: number;
+  /** Share of sessions that open with a recommendation list (GET /api/recommendations); 0 = none. */
+  recommendationShare: number;
+  /** Products per recommendation list. */
+  recommendationN: number;
   /** Whole-run budget: later rounds are shortened (and say so) to finish within it. 0 = none. */
   timeBudgetSeconds: number;
   outDir: string;
@@ -41,6 +45,8 @@ export const DEMO_DEFAULTS: DemoConfig = {
   finalExploration: 0.05,
   validationFraction: 0.4,
   rewardWaitSeconds: 10,
+  recommendationShare: 0.3,
+  recommendationN: 4,
   timeBudgetSeconds: 540,
   outDir: 'test-output/demo',
   keepData: false,
@@ -53,6 +59,9 @@ export function demoSettings(c: DemoConfig): Record<string, string> {
     RankingExploration: String(c.exploration),
     // A promoted model is picked up within two seconds.
     RankingModelPollSeconds: '2',
+    // A product model trained between rounds serves within two seconds; availability at once.
+    ProductModelPollSeconds: '2',
+    ProductCatalogCacheSeconds: '2',
     // Priors follow the offer aggregates every 30 s (each refresh scans the aggregates).
     RankingPriorsRefreshSeconds: '30',
     // Rewards come within a second of the decision; a short window lets training use a round at once.

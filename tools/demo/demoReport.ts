@@ -20,6 +20,15 @@ export function roundLines(r: RoundRecord): string[] {
         `greedy ${pct(o.greedy.estimate, 2)} vs ${pct(o.greedy.observed, 2)} observed (${pct(o.greedy.relativeError, 1)} off)`,
     );
   }
+  if (r.recommendations) {
+    const m = r.recommendations;
+    lines.push(
+      `  recommendations (${m.decisions} lists of GET /api/recommendations, product model ${m.productModel?.version ?? 'none'}): CTR served ${pct(m.observedCtr)} observed, ${pct(m.expectedCtr)} expected (without exploration ${pct(m.greedyExpectedCtr)}; ${pct(m.exploredShare, 0)} explored) | ` +
+        `popularity ${pct(m.popularityCtr)} | best fixed list ${pct(m.bestFixedCtr)} | oracle ${pct(m.oracleCtr)} | random ${pct(m.randomCtr)}; ${m.clicks} clicks, ${m.purchases} purchases` +
+        (m.errors > 0 ? `, ${m.errors} errors` : ''),
+    );
+    if (m.training) lines.push(`  product model trained after the round: ${m.training.version} in ${m.training.seconds.toFixed(1)} s on ${m.training.interactions} interactions`);
+  }
   if (r.errors.rank + r.errors.reward + r.errors.eventsFailed > 0) {
     lines.push(`  errors: ${r.errors.rank} rank, ${r.errors.reward} reward, ${r.errors.eventsFailed} events not accepted`);
   }
@@ -52,6 +61,28 @@ export function ctrChart(rounds: RoundRecord[]): string {
       { name: 'cold start (expected)', values: rounds.map((r) => r.coldStart.expectedCtr), color: '#ff7f0e' },
       { name: 'popularity', values: rounds.map((r) => r.all.popularityCtr), color: '#8c564b', dashed: true },
       { name: 'random', values: rounds.map((r) => r.all.randomCtr), color: '#d62728', dashed: true },
+    ],
+  });
+}
+
+/** Recommendation CTR per round (expected, from the truth) against popularity, the best fixed list and the oracle; null when no round had recommendations. */
+export function recommendationChart(rounds: RoundRecord[]): string | null {
+  const withRecs = rounds.filter((r) => r.recommendations && r.recommendations.decisions > 0);
+  if (withRecs.length === 0) return null;
+  const of = (f: (m: NonNullable<RoundRecord['recommendations']>) => number) => withRecs.map((r) => f(r.recommendations!));
+  return renderLineChart({
+    title: 'Recommendation click-through rate per round: the served lists against popularity and the oracle',
+    xLabel: 'round (lists shown)',
+    yLabel: 'lists clicked',
+    x: withRecs.map((r) => `${r.round + 1} (${r.recommendations!.decisions})`),
+    series: [
+      { name: 'oracle', values: of((m) => m.oracleCtr), color: '#2ca02c', dashed: true },
+      { name: 'served (expected)', values: of((m) => m.expectedCtr), color: '#1f77b4' },
+      { name: 'served (observed)', values: of((m) => m.observedCtr), color: '#17becf', dashed: true },
+      { name: 'served without exploration (expected)', values: of((m) => m.greedyExpectedCtr), color: '#ff7f0e' },
+      { name: 'best fixed list', values: of((m) => m.bestFixedCtr), color: '#9467bd', dashed: true },
+      { name: 'popularity (the system\'s)', values: of((m) => m.popularityCtr), color: '#8c564b', dashed: true },
+      { name: 'random', values: of((m) => m.randomCtr), color: '#d62728', dashed: true },
     ],
   });
 }

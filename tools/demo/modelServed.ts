@@ -15,3 +15,17 @@ export async function waitForModelVersion(api: ShopApi, world: SimWorld, version
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * Waits until GET /api/recommendations answers a shopper with history from a model (source
+ * 'model'): the product model watcher has loaded one. Resolves with the seconds waited.
+ */
+export async function waitForProductModel(api: ShopApi, userId: string, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const answer = await api.recommend({ userId, n: 1 });
+    if (answer.source === 'model') return (Date.now() - started) / 1000;
+    if (Date.now() - started > timeoutMs) throw new Error(`GET /api/recommendations still answers ${userId} from ${answer.source} ${timeoutMs / 1000} s after the product model was promoted`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -4,6 +4,7 @@
 import type { OffPolicyReport } from '../../src/learners/offPolicy';
 import type { TrainingRunResult } from '../../src/training';
 import type { PolicySummary } from '../simulator/policyTally';
+import type { RecommendationSummary } from '../simulator/recommendationTally';
 import type { TrafficResult } from '../simulator/traffic';
 
 export interface OpeComparison {
@@ -51,6 +52,17 @@ export interface RoundRecord {
   trafficSeconds: number;
   decisionsPerSecond: number;
   errors: { rank: number; reward: number; eventsFailed: number };
+  /** The round's recommendation lists (GET /api/recommendations) against the truth; null when none ran. */
+  recommendations: RecommendationRound | null;
+}
+
+export interface RecommendationRound extends RecommendationSummary {
+  /** Product model that served the round: its training range's end and interactions. */
+  productModel: { version: string; interactions: number; trainedTo: string } | null;
+  rewardsSent: number;
+  errors: number;
+  /** The product model trained after the round (promoted: it serves the next one). */
+  training: { version: string; seconds: number; interactions: number } | null;
 }
 
 const rel = (estimate: number, observed: number) => (observed > 0 ? Math.abs(estimate - observed) / observed : NaN);
@@ -133,6 +145,9 @@ export function roundRecord(
     trafficSeconds: traffic.elapsedSeconds,
     decisionsPerSecond: traffic.decisions / Math.max(traffic.elapsedSeconds, 1e-9),
     errors: { rank: traffic.rankErrors, reward: traffic.rewardErrors, eventsFailed: traffic.eventsFailed },
+    recommendations: traffic.recommendations
+      ? { ...traffic.recommendations.tally.summary(), productModel: null, rewardsSent: traffic.recommendations.rewardsSent, errors: traffic.recommendations.errors, training: null }
+      : null,
   };
 }
 

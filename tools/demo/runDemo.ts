@@ -5,16 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runTraining, type TrainingProgress, type TrainingRunResult } from '../../src/training';
+import { runProductTraining } from '../../src/training/products/runProductTraining';
 import type { HostLogger } from '../local/host/hostLogger';
-import { seedCatalog, sendHistory } from '../simulator/seedShop';
+import { fetchPopularList } from '../simulator/recommendationSlot';
+import { seedCatalog, seedProducts, sendHistory } from '../simulator/seedShop';
 import { createWorld } from '../simulator/simWorld';
 import { runTraffic } from '../simulator/traffic';
 import type { SimUser } from '../simulator/population';
 import { changeRankingSetting } from './appSetting';
 import { demoSettings, type DemoConfig } from './demoConfig';
-import { ctrChart, evaluateTargets, roundLines, targetLines, type DemoTargets } from './demoReport';
+import { ctrChart, evaluateTargets, recommendationChart, roundLines, targetLines, type DemoTargets } from './demoReport';
 import { startDemoStack } from './demoStack';
-import { waitForModelVersion } from './modelServed';
+import { waitForModelVersion, waitForProductModel } from './modelServed';
 import { waitForPipeline } from './pipelineDrain';
 import { roundRecord, trainingRecord, type RoundRecord } from './roundRecord';
 
@@ -26,6 +28,8 @@ export interface DemoSummary {
   phases: { startSeconds: number; seedSeconds: number; historyEvents: number; trafficSeconds: number; trainingSeconds: number; waitingSeconds: number };
   elapsedSeconds: number;
   chart: string;
+  /** The recommendation CTR chart; null when no round had recommendations. */
+  recommendationChart: string | null;
 }
 
 const MODEL_NAME = 'offer-ranker';
@@ -56,11 +60,31 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
     const returning = world.users.filter((u) => !u.isNew);
     say(`seeding ${world.catalog.offers.length} offers and the history of ${returning.length} returning users (${world.users.length - returning.length} new users arrive over the rounds)…`);
     await seedCatalog(world, stack.api);
+    const recommending = config.recommendationShare > 0;
+    if (recommending) await seedProducts(world, stack.api);
     const history = await sendHistory(world, stack.api);
     phases.historyEvents = history.events;
     const drained = await waitForPipeline(stack.runtime.env);
     phases.seedSeconds = elapsed() - phases.startSeconds;
     say(`history: ${history.events} events aggregated and archived (pipeline caught up ${drained.toFixed(0)} s after the last one was sent)`);
+    // The product recommender learns from the archive's views, cart adds and purchases: the
+    // history's first, then each round's (recommendation clicks included).
+    let productModel: { version: string; interactions: number; trainedTo: string } | null = null;
+    const trainProducts = async (): Promise<{ version: string; seconds: number; interactions: number }> => {
+      const started = elapsed();
+      const trained = await runProductTraining({ archive: { container: stack.archive }, registry: stack.models, progress: (p) => progress?.({ ...p, step: `products: ${p.step}` }) });
+      const returningUser = world.users.find((u) => !u.isNew);
+      if (returningUser && !productModel) await waitForProductModel(stack.api, returningUser.id);
+      // The watcher polls every ProductModelPollSeconds (2): the next round is served by this model.
+      else await sleep(2500);
+      const m = trained.manifest;
+      productModel = { version: m.version, interactions: m.trainingData.interactions, trainedTo: m.trainingData.to };
+      return { version: m.version, seconds: elapsed() - started, interactions: m.trainingData.interactions };
+    };
+    if (recommending) {
+      const first = await trainProducts();
+      say(`product model ${first.version} trained from the history's ${first.interactions} interactions in ${first.seconds.toFixed(1)} s and served`);
+    }
 
     const groups = arrivalGroups(world.users, config.rounds);
     const regulars: SimUser[] = [...returning];
@@ -94,6 +118,9 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
       // keeps the planned mix of first sessions; carried over, they would crowd the next round.
       if (target < planned) groups[r].splice(Math.round((groups[r].length * target) / planned));
       say(`round ${r + 1}: ${target} decisions at exploration ${epsilon}, ${groups[r].length} new users arriving…`);
+      // The system's own popularity list (its answer for a shopper it does not know), for comparison.
+      const popular = recommending ? await fetchPopularList(stack.api, world.catalog, config.recommendationN) : [];
+      const servingProducts = productModel;
       const traffic = await runTraffic(world, stack.api, {
         decisions: target,
         concurrency: config.concurrency,
@@ -101,6 +128,7 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
         arrivals: groups[r],
         label: `round-${r + 1}`,
         sessionsDone,
+        ...(recommending ? { recommendations: { share: config.recommendationShare, n: config.recommendationN, popular } } : {}),
         progress: (n) => progress?.({ step: `round ${r + 1}`, done: n, total: target }),
         log: (line) => say(`  ${line}`),
       });
@@ -109,6 +137,7 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
       rate = traffic.decisions / traffic.elapsedSeconds;
       cumulative += traffic.decisions;
       const record = roundRecord(r, traffic, cumulative, lastResult, epsilon, config.exploration);
+      if (record.recommendations) record.recommendations.productModel = servingProducts;
       rounds.push(record);
 
       if (!isLast) {
@@ -123,6 +152,10 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
           archive: { container: stack.archive },
           registry: stack.models,
           promote: true,
+          // The offer ranker's model is trained and judged on the offer slots' decisions only: the
+          // recommendation lists' decisions (other actions, other rewards) would blur its
+          // off-policy estimate, which the report compares with the offer CTR.
+          sources: ['rank'],
           validationFraction: config.validationFraction,
           log: config.verbose ? (l) => say(`  trainer: ${l}`) : undefined,
           progress,
@@ -137,6 +170,10 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
         }
         lastResult = result;
         record.training = trainingRecord(result, trainSeconds, servedAfter);
+        if (record.recommendations) {
+          record.recommendations.training = await trainProducts();
+          phases.trainingSeconds += record.recommendations.training.seconds;
+        }
         trainingCost = elapsed() - waitStart;
       }
       for (const line of roundLines(record)) say(line);
@@ -149,7 +186,14 @@ export async function runDemo(config: DemoConfig, appRoot: string, print: (line:
     fs.writeFileSync(chart, ctrChart(rounds));
     for (const line of targetLines(targets)) say(line);
     say(`chart: ${chart}`);
-    const summary: DemoSummary = { demo: 'closed-loop', config, rounds, targets, phases, elapsedSeconds, chart };
+    const recSvg = recommendationChart(rounds);
+    let recChart: string | null = null;
+    if (recSvg) {
+      recChart = path.join(config.outDir, 'recommendation-ctr-per-round.svg');
+      fs.writeFileSync(recChart, recSvg);
+      say(`recommendation chart: ${recChart}`);
+    }
+    const summary: DemoSummary = { demo: 'closed-loop', config, rounds, targets, phases, elapsedSeconds, chart, recommendationChart: recChart };
     fs.writeFileSync(path.join(config.outDir, 'summary.json'), JSON.stringify(summary, null, 2));
     return summary;
   } finally {

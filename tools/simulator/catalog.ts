@@ -8,6 +8,12 @@ export interface SimProduct {
   id: string;
   category: Category;
   price: number;
+  /**
+   * Latent appeal in logit units (design, reviews): part of every shopper's true affinity for it
+   * (productTruth.ts). Shoppers browse the more appealing products of a category more often
+   * (sessionPlan.ts), so what they view and buy shows it.
+   */
+  appeal: number;
 }
 
 export interface SimOffer {
@@ -47,10 +53,13 @@ export function generateCatalog(rng: Rng, opts: CatalogOptions = {}): SimCatalog
   const productsByCategory = new Map<Category, SimProduct[]>(CATEGORIES.map((c) => [c, []]));
   for (let i = 0; i < nProducts; i++) {
     const category = CATEGORIES[i % CATEGORIES.length];
-    const p: SimProduct = { id: `p-${String(i + 1).padStart(4, '0')}`, category, price: round2(CATEGORY_PRICE[category] * Math.exp(r.normal(0, 0.5))) };
+    const p: SimProduct = { id: `p-${String(i + 1).padStart(4, '0')}`, category, price: round2(CATEGORY_PRICE[category] * Math.exp(r.normal(0, 0.5))), appeal: 0 };
     products.push(p);
     productsByCategory.get(category)!.push(p);
   }
+  // Its own stream: the offers and prices stay what they were before products had an appeal.
+  const appeal = rng.fork('product-appeal');
+  for (const p of products) p.appeal = appeal.normal(0, 0.6);
   const offers: SimOffer[] = [];
   for (let i = 0; i < nOffers; i++) {
     // Every category gets offers in turn, then the rest at random.
@@ -82,4 +91,9 @@ export function offerActionFeatures(o: SimOffer): Record<string, unknown>[] {
   const features: Record<string, unknown>[] = [{ category: o.category, price: o.price, discount: o.discount, productId: o.productId }];
   if (o.tags.length > 0) features.push({ tags: Object.fromEntries(o.tags.map((t) => [t, 1])) });
   return features;
+}
+
+/** The product as the catalog API accepts it (src/products/catalog/productSchema.ts). */
+export function productDocument(p: SimProduct): Record<string, unknown> {
+  return { id: p.id, title: `${p.category} ${p.id}`, category: p.category, price: p.price, available: true };
 }

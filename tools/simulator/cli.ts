@@ -7,7 +7,8 @@ import { csvLines } from './datasetCsv';
 import { readLocalKeys } from './localKeys';
 import { simulateOffline } from './offlineLog';
 import { PolicyTally, type PolicySummary } from './policyTally';
-import { seedCatalog, sendHistory } from './seedShop';
+import { fetchPopularList } from './recommendationSlot';
+import { seedCatalog, seedProducts, sendHistory } from './seedShop';
 import { HttpError, ShopApi } from './shopApi';
 import { CliUsageError, command, flag, nonNegativeInteger, nonNegativeNumber, number, oneOf, option, positiveInteger, positiveNumber, runCommand, systemError, text, type OptionValues } from '../cli/commandLine';
 import { createProgressRenderer } from '../cli/progress';
@@ -31,6 +32,7 @@ const SIMULATE_COMMAND = command({
     'no-history': flag("do not send the returning users' past activity", { group: LIVE }),
     settle: option('seconds to let the pipeline aggregate the history before ranking', nonNegativeNumber, { placeholder: '<s>', default: 10, group: LIVE }),
     label: option("names this run's random streams", text, { default: 'live', group: LIVE }),
+    recommendations: option('share of sessions that open with GET /api/recommendations (products go into\nthe catalog; train the product model to compare it with popularity and the oracle)', number({ min: 0, max: 1 }), { placeholder: '<f>', default: 0, group: LIVE }),
     dataset: option('one CSV row per (decision, offer) with the true click probability, or a\nCapture-format Avro archive of decision and reward events (runTraining --folder)', oneOf(['csv', 'archive'] as const), { group: DATASET }),
     out: option('file (csv) or folder (archive)', text, { placeholder: '<path>', group: DATASET }),
     epsilon: option('exploration of the logging policy (over the priors); 1 = uniform', number({ min: 0, max: 1 }), { default: 0.2, group: DATASET }),
@@ -61,7 +63,9 @@ async function live(world: SimWorld, values: SimulateArgs, appRoot: string): Pro
   const apiKey = values.key ?? keys.apiKey;
   if (!apiKey) throw new CliUsageError('--key is required (no .local/app-secrets.json to read it from)');
   const api = new ShopApi({ url: values.url, apiKey, masterKey: values['master-key'] ?? keys.masterKey });
+  const recommending = values.recommendations > 0;
   if (!values['no-seed']) console.log(`catalog: ${await seedCatalog(world, api)} offers written`);
+  if (!values['no-seed'] && recommending) console.log(`catalog: ${await seedProducts(world, api)} products written`);
   if (!values['no-history']) {
     const h = await sendHistory(world, api);
     console.log(`history: ${h.events} events of ${h.users} returning users sent`);
@@ -73,7 +77,9 @@ async function live(world: SimWorld, values: SimulateArgs, appRoot: string): Pro
   }
   const decisions = values.decisions;
   const progress = createProgressRenderer(process.stderr);
+  const popular = recommending ? await fetchPopularList(api, world.catalog, 4) : [];
   const result = await runTraffic(world, api, {
+    ...(recommending ? { recommendations: { share: values.recommendations, n: 4, popular } } : {}),
     decisions,
     concurrency: values.concurrency,
     ...(values.rate !== undefined ? { ratePerSecond: values.rate } : {}),
@@ -87,7 +93,12 @@ async function live(world: SimWorld, values: SimulateArgs, appRoot: string): Pro
   for (const line of summaryLines('all users', result.tally.summary())) console.log(line);
   for (const line of summaryLines('cold start (first session of new users)', result.cold.summary())) console.log(line);
   console.log(`${result.decisions / result.elapsedSeconds > 0 ? (result.decisions / result.elapsedSeconds).toFixed(0) : 0} decisions/s; ${result.eventsAccepted} events accepted, ${result.rewardsSent} rewards; errors: ${result.rankErrors} rank, ${result.rewardErrors} reward, ${result.eventsFailed} events; models: ${JSON.stringify(result.modelVersions)}`);
-  return { mode: 'live', decisions: result.decisions, all: result.tally.summary(), coldStart: result.cold.summary(), modelVersions: result.modelVersions, elapsedSeconds: result.elapsedSeconds };
+  const recs = result.recommendations?.tally.summary();
+  if (recs) {
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+    console.log(`recommendations: ${recs.decisions} lists, CTR ${pct(recs.observedCtr)} observed, ${pct(recs.expectedCtr)} expected (without exploration ${pct(recs.greedyExpectedCtr)}) | popularity ${pct(recs.popularityCtr)} | best fixed list ${pct(recs.bestFixedCtr)} | oracle ${pct(recs.oracleCtr)} | random ${pct(recs.randomCtr)}; answered from ${JSON.stringify(recs.sources)}; ${result.recommendations!.errors} errors`);
+  }
+  return { mode: 'live', decisions: result.decisions, all: result.tally.summary(), coldStart: result.cold.summary(), ...(recs ? { recommendations: recs } : {}), modelVersions: result.modelVersions, elapsedSeconds: result.elapsedSeconds };
 }
 
 function dataset(world: SimWorld, format: 'csv' | 'archive', values: SimulateArgs): unknown {

@@ -1,6 +1,6 @@
 // Prepares a system for a simulation: the offers into the catalog (admin API) and the returning
 // users' past activity into POST /api/events, so their profiles exist before the first rank call.
-import { offerDocument } from './catalog';
+import { offerDocument, productDocument } from './catalog';
 import { EventSink } from './eventSink';
 import { historyEvents, type HistoryOptions } from './history';
 import type { ShopApi } from './shopApi';
@@ -35,4 +35,13 @@ export async function seedShop(world: SimWorld, api: ShopApi, opts: HistoryOptio
   const offers = await seedCatalog(world, api);
   const history = await sendHistory(world, api, opts.nowMs, opts);
   return { offers, historyEvents: history.events, historyUsers: history.users };
+}
+
+/** The simulated products into the product catalog (PUT /api/manage/products/{id}). */
+export async function seedProducts(world: SimWorld, api: ShopApi, concurrency = 8): Promise<number> {
+  const queue = [...world.catalog.products];
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let p = queue.shift(); p; p = queue.shift()) await api.putProduct(productDocument(p) as { id: string });
+  }));
+  return world.catalog.products.length;
 }

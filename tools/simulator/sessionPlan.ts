@@ -42,6 +42,11 @@ export function browseCategory(user: SimUser, rng: Rng): Category {
   return rng.chance(0.15) ? rng.pick(CATEGORIES) : CATEGORIES[rng.weighted(user.affinity)];
 }
 
+/** A product of the category, the more appealing ones more often (exp(appeal)): what shoppers browse and buy shows the appeal. */
+export function browseProduct(products: readonly SimProduct[], rng: Rng): SimProduct {
+  return products[rng.weighted(products.map((p) => Math.exp(p.appeal)))];
+}
+
 function hourOf(rng: Rng, time: SimContext['timeOfDay']): number {
   const [lo, hi] = HOUR_RANGES[time];
   return rng.between(lo, hi) % 24;
@@ -91,7 +96,7 @@ export function planSession(user: SimUser, catalog: SimCatalog, rng: Rng, ids: E
   const nProducts = rng.between(minProducts, maxProducts);
   for (let i = 0; i < nProducts; i++) {
     const category = browseCategory(user, rng);
-    const product = rng.pick(catalog.productsByCategory.get(category)!);
+    const product = browseProduct(catalog.productsByCategory.get(category)!, rng);
     const path = `/p/${product.id}`;
     const events = [event('page_view', path, { category }), event('product_view', path, { productId: product.id, category })];
     // Price-sensitive users put expensive things in the cart less often.

@@ -19,6 +19,16 @@ export interface RankAnswer {
   modelVersion: string | null;
 }
 
+export interface RecommendationAnswer {
+  items: { id: string; score: number; probability?: number }[];
+  /** 'model' (from the shopper's history) or 'cold-start' (popularity lists). */
+  source: string;
+  ranker: string;
+  /** The last-step decision to reward on a click (absent when the model's order was served). */
+  eventId?: string;
+  modelVersion: string | null;
+}
+
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -81,6 +91,19 @@ export class ShopApi {
   async reward(eventId: string, value: number): Promise<void> {
     const res = await this.call('POST', `/personalizer/v1.0/events/${encodeURIComponent(eventId)}/reward`, { value }, { 'ocp-apim-subscription-key': this.opts.apiKey });
     await this.json(res, 'reward', [204]);
+  }
+
+  /** GET /api/recommendations (anonymous route; the shop's backend calls it for a shopper). */
+  async recommend(query: { userId?: string; n: number; device?: string; channel?: string; page?: string }): Promise<RecommendationAnswer> {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
+    const res = await this.call('GET', `/api/recommendations?${params}`, undefined, {});
+    return this.json<RecommendationAnswer>(res, 'GET /api/recommendations', [200]);
+  }
+
+  async putProduct(product: { id: string } & Record<string, unknown>): Promise<void> {
+    if (!this.opts.masterKey) throw new Error('putProduct needs the master key (x-functions-key)');
+    const res = await this.call('PUT', `/api/manage/products/${encodeURIComponent(product.id)}`, product, { 'x-functions-key': this.opts.masterKey });
+    await this.json(res, `PUT product ${product.id}`, [200, 201]);
   }
 
   async putOffer(offer: { id: string } & Record<string, unknown>): Promise<void> {

@@ -9,6 +9,9 @@ import type { ClientEvent } from '../../src/events/eventSchema';
 import { EventSink } from './eventSink';
 import { offerSlotEvents } from './offerEvents';
 import { PolicyTally } from './policyTally';
+import { popularityList } from './productTruth';
+import { runRecommendationSlot, type RecommendationSetup } from './recommendationSlot';
+import { RecommendationTally } from './recommendationTally';
 import type { SimUser } from './population';
 import { offerActions, rankBody } from './rankBody';
 import { EventIds, planSession, type SessionShape } from './sessionPlan';
@@ -32,8 +35,24 @@ export interface TrafficOptions {
   shape?: SessionShape;
   /** Sessions already run per user (updated); a new user's first session is cold start. */
   sessionsDone?: Map<string, number>;
+  /**
+   * Recommendation slots: this share of sessions opens with GET /api/recommendations (n products),
+   * clicked according to the product truth. They do not count as `decisions` (the offer slots).
+   */
+  recommendations?: {
+    share: number;
+    n?: number;
+    /** The system's popularity list to compare with (fetchPopularList); default: none (CTR 0). */
+    popular?: number[];
+  };
   progress?: (decisions: number) => void;
   log?: (line: string) => void;
+}
+
+export interface RecommendationTraffic {
+  tally: RecommendationTally;
+  rewardsSent: number;
+  errors: number;
 }
 
 export interface TrafficResult {
@@ -54,6 +73,8 @@ export interface TrafficResult {
   /** Decisions per model version ("priors" when no model ranked). */
   modelVersions: Record<string, number>;
   elapsedSeconds: number;
+  /** Present when recommendation slots ran. */
+  recommendations?: RecommendationTraffic;
 }
 
 /** Expected decisions per session with the default shape (measured), to spread arrivals. */
@@ -73,6 +94,12 @@ export async function runTraffic(world: SimWorld, api: ShopApi, opts: TrafficOpt
     clicks: 0, rewardsSent: 0, rewardErrors: 0, rankErrors: 0, eventsSent: 0, eventsAccepted: 0, eventsFailed: 0,
     arrivalsServed: 0, modelVersions: {}, elapsedSeconds: 0,
   };
+  const recs = opts.recommendations;
+  if (recs && !(recs.share >= 0 && recs.share <= 1)) throw new RangeError(`recommendations.share must be between 0 and 1, got ${recs.share}`);
+  const recSetup: RecommendationSetup | undefined = recs
+    ? { n: recs.n ?? 4, productIndex: new Map(world.catalog.products.map((p, i) => [p.id, i])), popular: recs.popular ?? [], bestFixed: popularityList(world.users, world.catalog, recs.n ?? 4) }
+    : undefined;
+  if (recs) result.recommendations = { tally: new RecommendationTally(), rewardsSent: 0, errors: 0 };
   let errorsLogged = 0;
   const logError = (what: string, error: unknown) => {
     if (errorsLogged++ < 5) log(`${what}: ${(error as Error).message ?? error}`);
@@ -101,6 +128,21 @@ export async function runTraffic(world: SimWorld, api: ShopApi, opts: TrafficOpt
     // A session's events go out together when it ends (one Event Hubs send per user and request):
     // the profile reflects a session from the next one on, as with a real pipeline's lag.
     const sessionEvents: ClientEvent[] = [];
+    // Its own random stream, so the offer slots' draws are the same with or without it.
+    const recRng = world.rng.fork(`${opts.label}/recommendations-${index}`);
+    if (recSetup && result.recommendations && recRng.chance(recs!.share)) {
+      const r = result.recommendations;
+      const recIds = new EventIds(recRng.fork('ids'));
+      try {
+        const slot = await runRecommendationSlot(user, { device: plan.device, channel: plan.channel }, world.catalog, recSetup, api, recRng, () => recIds.next());
+        r.tally.add(slot.outcome);
+        if (slot.rewarded) r.rewardsSent++;
+        sessionEvents.push(...slot.events);
+      } catch (error) {
+        r.errors++;
+        logError('recommendations', error);
+      }
+    }
     for (const page of plan.pages) {
       sessionEvents.push(...page.events);
       if (!page.slot || decisionsStarted >= opts.decisions) continue;

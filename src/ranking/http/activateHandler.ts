@@ -13,7 +13,7 @@ export async function handleActivate(request: HttpRequest, deps: EventCallDeps):
   const c = verified.claims;
   const now = new Date((deps.now ?? Date.now)());
   const failed = await publishOne(
-    activationEvent({ eventId: request.params.eventId, issuedAtMs: c.issuedAtMs, userId: c.userId, anonymous: c.anonymous, rewardActionId: c.rewardActionId }, now),
+    activationEvent({ eventId: request.params.eventId, issuedAtMs: c.issuedAtMs, userId: c.userId, anonymous: c.anonymous, rewardActionId: c.rewardActionId, ...(c.source ? { source: c.source } : {}) }, now),
     deps,
     'activation',
   );

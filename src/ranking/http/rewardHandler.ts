@@ -22,7 +22,7 @@ export async function handleReward(request: HttpRequest, deps: EventCallDeps): P
   const c = verified.claims;
   const now = new Date((deps.now ?? Date.now)());
   const failed = await publishOne(
-    rewardEvent({ eventId: request.params.eventId, issuedAtMs: c.issuedAtMs, userId: c.userId, anonymous: c.anonymous, rewardActionId: c.rewardActionId, value }, now),
+    rewardEvent({ eventId: request.params.eventId, issuedAtMs: c.issuedAtMs, userId: c.userId, anonymous: c.anonymous, rewardActionId: c.rewardActionId, value, ...(c.source ? { source: c.source } : {}) }, now),
     deps,
     'reward',
   );

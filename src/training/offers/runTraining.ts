@@ -114,6 +114,15 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
       }),
     );
     const a = (report.archive = events.stats);
+    if (opts.sources) {
+      const keep = new Set(opts.sources);
+      const before = events.decisions.size;
+      for (const [id, d] of events.decisions) if (!keep.has(d.source ?? 'rank')) events.decisions.delete(id);
+      say(`${name}: ${events.decisions.size} of ${before} decisions are of the sources ${opts.sources.join(', ')}`);
+      if (events.decisions.size === 0 && before > 0) {
+        throw new TrainingDataError(`sources: none of the archive's ${before} decisions came from ${opts.sources.join(' or ')}`);
+      }
+    }
     say(`${name}: read ${a.events} archived events from ${a.source}: ${a.decisions} decisions, ${a.rewards} rewards, ${a.activations} activations`);
     const badDecisions = a.malformed.decision + a.unparsable;
     if (badDecisions > 0 && badDecisions / (badDecisions + a.decisions) > maxMalformedShare) {

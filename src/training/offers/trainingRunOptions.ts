@@ -38,6 +38,11 @@ export interface TrainingRunOptions {
   /** A fixed contract, or the current model's; default: derived from the training decisions. */
   contract?: FeatureContract | 'current';
   contractOptions?: ContractOptions;
+  /**
+   * Learn only from decisions of these endpoints (e.g. ['rank'] for a model of the Personalizer
+   * API's traffic alone); default: every decision. Decisions without a source count as 'rank'.
+   */
+  sources?: readonly ('rank' | 'offers' | 'recommendations')[];
 }
 
 export interface TrainingRunResult {

@@ -87,6 +87,10 @@ describe('bad data is rejected with a clear message and nothing promoted', () =>
     expect(await rejectedRun('bad-all-rewarded', { archive: await archiveOf('archive-all-rewarded', allRewarded) })).toMatch(/bothOutcomes: labels contain only one class: every usable decision has reward at the maximum/);
   });
 
+  it('no decisions of the sources asked for', async () => {
+    expect(await rejectedRun('gate-sources', { sources: ['recommendations'] })).toMatch(/^sources: none of the archive's 2000 decisions came from recommendations/);
+  });
+
   it('too few decisions, or none whose reward window has closed', async () => {
     expect(await rejectedRun('bad-few', { gates: { minDecisions: 5000 } })).toMatch(/^gates: minDecisions: 2000 usable decisions \(at least 5000 needed\)$/);
     expect(await rejectedRun('bad-pending', { now: () => new Date(T0 + 1000) })).toMatch(/^join: no usable decisions among 2000 \(0 outside the range, 2000 with their reward window still open, 0 never activated\)$/);
