@@ -5,6 +5,7 @@ import path from 'node:path';
 export interface LocalKeys {
   apiKey?: string;
   masterKey?: string;
+  catalogKey?: string;
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {
@@ -20,6 +21,7 @@ export function readLocalKeys(dataDir: string): LocalKeys {
   const host = readJson(path.join(dataDir, 'host-keys.json'));
   return {
     ...(typeof secrets?.personalizerApiKey === 'string' ? { apiKey: secrets.personalizerApiKey } : {}),
+    ...(typeof secrets?.catalogApiKey === 'string' ? { catalogKey: secrets.catalogApiKey } : {}),
     ...(typeof host?.masterKey === 'string' ? { masterKey: host.masterKey } : {}),
   };
 }

@@ -6,8 +6,10 @@ export interface ShopApiOptions {
   url: string;
   /** A key of PersonalizerApiKeys. */
   apiKey: string;
-  /** The host's master key, for the catalog admin API (only needed to seed offers). */
+  /** The host's master key, for the offers admin API (only needed to seed offers). */
   masterKey?: string;
+  /** A key of CatalogApiKeys, for the product catalog API (only needed to seed products). */
+  catalogKey?: string;
   attempts?: number;
 }
 
@@ -101,8 +103,8 @@ export class ShopApi {
   }
 
   async putProduct(product: { id: string } & Record<string, unknown>): Promise<void> {
-    if (!this.opts.masterKey) throw new Error('putProduct needs the master key (x-functions-key)');
-    const res = await this.call('PUT', `/api/manage/products/${encodeURIComponent(product.id)}`, product, { 'x-functions-key': this.opts.masterKey });
+    if (!this.opts.catalogKey) throw new Error('putProduct needs a catalog key (CatalogApiKeys, sent as x-catalog-key)');
+    const res = await this.call('PUT', `/api/manage/products/${encodeURIComponent(product.id)}`, product, { 'x-catalog-key': this.opts.catalogKey });
     await this.json(res, `PUT product ${product.id}`, [200, 201]);
   }
 
