@@ -51,9 +51,12 @@ beforeAll(async () => {
   const blobs = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage);
   const trained = await runTraining({
     modelName: 'offer-ranker', archive: { container: blobs.getContainerClient('archive') }, registry: blobs.getContainerClient('models'),
-    gates: { minDecisions: 100, minPositives: 5 },
+    // Promoted whatever its estimated value (rewards are in [0, 1], so a margin of 1 always passes):
+    // this test is about the dashboard, and the policy gate on 600 decisions refuses a fair share
+    // of runs, which left the model and off-policy panels without a current version.
+    gates: { minDecisions: 100, minPositives: 5, policyValueMargin: 1 },
   });
-  expect(trained.status).not.toBe('rejected');
+  expect(trained.status).toBe('promoted');
   const cosmos = new CosmosClient(runtime.env.CosmosDB);
   await seedCampaignPlans(cosmos, runtime.env.CosmosDatabaseName || 'personalization');
   cosmos.dispose();
@@ -82,7 +85,9 @@ describe('the dashboard after 3,000 simulated decisions', () => {
       .waitForFunction((ids) => ids.every((id) => document.getElementById(id)?.dataset.state === 'ready'), PANELS, { timeout: 10_000 })
       .catch(async (error: Error) => {
         const states = await page.$$eval('section.panel', (s) => s.map((p) => `${p.id}=${(p as HTMLElement).dataset.state}`).join(' '));
-        throw new Error(`${error.message}; panels: ${states}; failed requests: ${failed.join(', ') || 'none'}`);
+        // What the status route answered, so a failure says why a status panel stayed empty.
+        const status = await fetch(`${runtime.url}/api/dashboard/status`, { headers: { 'x-functions-key': runtime.keys.functionKey } }).then((r) => r.text(), (e: Error) => e.message);
+        throw new Error(`${error.message}; panels: ${states}; failed requests: ${failed.join(', ') || 'none'}; status: ${status.slice(0, 2000)}`);
       });
     const seconds = (Date.now() - opened) / 1000;
     console.log(`every panel ready ${seconds.toFixed(2)} s after opening the dashboard (${events} events, ${DECISIONS} decisions)`);
