@@ -7,6 +7,7 @@ import type { SyntaxNode } from 'tree-sitter';
 import { findNodes } from './bicepModel';
 import type { BicepSource, InfraProject } from './infraProject';
 import type { Issue } from './issues';
+import { closestName } from '../cli/closestName';
 
 /** Functions of Bicep's `sys` namespace (callable without a prefix). */
 const SYS_FUNCTIONS = [
@@ -68,21 +69,6 @@ class Scope {
 
 function nameOf(decl: SyntaxNode): SyntaxNode | undefined {
   return decl.childForFieldName('name') ?? decl.namedChildren.find((c) => c.type === 'identifier');
-}
-
-/** Levenshtein distance, for "did you mean" on close names. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = current;
-    }
-  }
-  return row[b.length];
 }
 
 function isExported(name: SyntaxNode): boolean {
@@ -305,14 +291,9 @@ class SymbolChecker {
       symbol.used = true;
       return;
     }
-    const close = scope
-      .names()
-      .filter((n) => !NAMESPACES.includes(n))
-      .map((n) => ({ n, d: distance(n.toLowerCase(), node.text.toLowerCase()) }))
-      // Short names are a letter or two apart from many others; only hint for longer ones.
-      .filter(({ d }) => node.text.length >= 4 && d <= 2)
-      .sort((a, b) => a.d - b.d)[0];
-    const hint = close ? ` (did you mean "${close.n}"?)` : '';
+    // Short names are a letter or two apart from many others; only hint for longer ones.
+    const close = node.text.length >= 4 ? closestName(node.text, scope.names().filter((n) => !NAMESPACES.includes(n)), { ignoreCase: true }) : undefined;
+    const hint = close ? ` (did you mean "${close}"?)` : '';
     this.report(node, `"${node.text}" is not declared: no param, var, resource, module, function or loop variable of that name${hint}`);
   }
 }

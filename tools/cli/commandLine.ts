@@ -4,6 +4,7 @@
 // text; one usage error; and runCommand, the wrapper that maps failures to exit codes
 // (2 usage, 1 failure, 0 success).
 import { inspect, parseArgs } from 'node:util';
+import { closestName } from './closestName';
 
 /** A command line the command cannot run with: printed with the usage text, exit code 2. */
 export class CliUsageError extends Error {
@@ -202,29 +203,6 @@ export function command<S extends OptionSpecs>(spec: CommandSpec<S>): CommandSpe
 /** A value that looks like an option (`--x`, `-x`) but not like a negative number. */
 const looksLikeOption = (value: string) => value.startsWith('-') && !/^-\.?\d/.test(value);
 
-function closest(name: string, candidates: string[]): string | undefined {
-  const distance = (a: string, b: string) => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let diagonal = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const above = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length];
-  };
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = distance(name, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
 /**
  * Reads argv against the spec. Strict: an unknown flag, a flag without its value, a value given to
  * a switch, an unexpected positional argument, a missing required option and a value its
@@ -250,7 +228,7 @@ export function parseCommandLine<S extends OptionSpecs>(spec: CommandSpec<S>, ar
     }
     const o = options[token.name];
     if (!o) {
-      const suggestion = token.rawName.startsWith('--') ? closest(token.name, Object.keys(options)) : undefined;
+      const suggestion = token.rawName.startsWith('--') ? closestName(token.name, Object.keys(options)) : undefined;
       throw new CliUsageError(`unknown argument ${token.rawName}${suggestion ? ` (did you mean --${suggestion}?)` : ''}`);
     }
     if (o.kind === 'flag') {

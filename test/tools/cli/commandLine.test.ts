@@ -228,10 +228,12 @@ describe('runCommand', () => {
   });
 
   it('sets the real process exit code (child process)', () => {
-    // The module needs node:util only: transpiled alone, it runs in a plain node child.
+    // The module needs node:util and its sibling closestName only: transpiled, they run in a plain node child.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'command-line-'));
-    const source = fs.readFileSync(path.resolve(__dirname, '../../../tools/cli/commandLine.ts'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'commandLine.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+    for (const name of ['commandLine', 'closestName']) {
+      const source = fs.readFileSync(path.resolve(__dirname, `../../../tools/cli/${name}.ts`), 'utf8');
+      fs.writeFileSync(path.join(dir, `${name}.js`), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+    }
     fs.writeFileSync(path.join(dir, 'cmd.js'), `
       const { command, option, positiveInteger, runCommand } = require('./commandLine.js');
       const spec = command({ usage: 'cmd [options]', options: { n: option('n', positiveInteger, { default: 1 }) } });
