@@ -6,8 +6,47 @@ targetScope = 'subscription'
 @description('azd environment name; part of every resource name and the azd-env-name tag.')
 param environmentName string
 
+// Regions where Flex Consumption runs (the plan of the function app); all other services exist there too.
 @minLength(1)
-@description('Azure region for all resources.')
+@description('Azure region for all resources (a Flex Consumption region).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
 param location string
 
 @description('Object id of the deploying user or service principal (AZURE_PRINCIPAL_ID); empty = no deployer roles.')
@@ -17,7 +56,7 @@ param principalId string = ''
 @description('Kind of principal in principalId.')
 param principalType string = 'User'
 
-@description('Object id of the Entra principal Power BI reads Cosmos DB with (read-only on aggregates); empty = none.')
+@description('Object id of the Entra principal Power BI reads Cosmos DB with (read-only on the containers of docs/powerbi.md); empty = none.')
 param powerBiPrincipalId string = ''
 
 // ---- Function app sizing (Flex Consumption) ----
@@ -28,8 +67,38 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Origins allowed to call the HTTP API from a browser.')
-param corsAllowedOrigins array = ['https://portal.azure.com']
+@description('Comma-separated origins (https://shop.example.com) allowed to call the HTTP API from a browser (CORS_ALLOWED_ORIGINS); never \'*\'.')
+param corsAllowedOrigins string = 'https://portal.azure.com'
+
+// ---- Data protection ----
+@minValue(1)
+@maxValue(365)
+@description('Days deleted or overwritten blobs and deleted containers stay recoverable (both storage accounts).')
+param blobSoftDeleteDays int = 14
+
+@minValue(1)
+@maxValue(146000)
+@description('Days archive blobs are immutable after creation (time-based retention); at most archiveDeleteAfterDays.')
+param archiveRetentionDays int = 90
+
+@allowed(['Continuous7Days', 'Continuous30Days'])
+@description('Cosmos DB continuous backup window (point-in-time restore).')
+param cosmosContinuousBackupTier string = 'Continuous7Days'
+
+// ---- Alerts ----
+@description('E-mail address the alerts go to (ALERT_EMAIL); empty = alerts fire in the portal only.')
+param alertEmail string = ''
+
+@minValue(1)
+@description('Events a consumer group may be behind on a partition before the lag alert fires.')
+param consumerLagThreshold int = 10000
+
+@minValue(1)
+@maxValue(100)
+param http5xxPercentThreshold int = 5
+
+@minValue(1)
+param rankP99ThresholdMs int = 500
 
 // ---- Event Hubs ----
 @minValue(1)
@@ -229,6 +298,13 @@ var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
 var rankingSigningKeysSecretName = 'RankingSigningKeys'
 var catalogApiKeysSecretName = 'CatalogApiKeys'
 var productsContainerName = 'products'
+var campaignDataContainerName = 'campaign-data'
+// The Cosmos DB containers Power BI reads, as listed at the top of docs/powerbi.md.
+var powerBiContainerNames = ['aggregates', 'campaignPlans']
+// Browser origins from the comma-separated parameter; blanks dropped.
+var corsOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+// A retraining timer in the app registers and promotes models: only then may the app write them.
+var appWritesModels = retrainEnabled || productRetrainEnabled
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
 
@@ -277,6 +353,8 @@ module hostStorage './app/hostStorage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    softDeleteRetentionDays: blobSoftDeleteDays
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -293,6 +371,10 @@ module dataLake './app/dataLake.bicep' = {
     archiveCoolAfterDays: archiveCoolAfterDays
     archiveDeleteAfterDays: archiveDeleteAfterDays
     deadLetterDeleteAfterDays: deadLetterDeleteAfterDays
+    campaignDataContainerName: campaignDataContainerName
+    softDeleteRetentionDays: blobSoftDeleteDays
+    archiveRetentionDays: archiveRetentionDays
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     capturePrincipalId: enableEventHubCapture ? captureIdentity.outputs.principalId : ''
   }
 }
@@ -312,6 +394,7 @@ module eventHubs './app/eventHubs.bicep' = {
     captureIdentityId: enableEventHubCapture ? captureIdentity.outputs.id : ''
     captureStorageAccountId: dataLake.outputs.id
     captureContainerName: archiveContainerName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -325,6 +408,8 @@ module cosmos './app/cosmos.bicep' = {
     databaseName: cosmosDatabaseName
     serverless: cosmosServerless
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    continuousBackupTier: cosmosContinuousBackupTier
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -336,6 +421,7 @@ module keyVault './app/keyVault.bicep' = {
     location: location
     tags: tags
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -354,7 +440,8 @@ module functionApp './app/functionApp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
-    corsAllowedOrigins: corsAllowedOrigins
+    corsAllowedOrigins: corsOrigins
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     eventHubNamespaceFqdn: eventHubs.outputs.fullyQualifiedNamespace
     eventHubName: eventHubName
     archiveConsumerGroup: archiveConsumerGroup
@@ -429,8 +516,14 @@ module rbac './app/rbac.bicep' = {
     hostStorageAccountName: hostStorage.outputs.name
     dataLakeAccountName: dataLake.outputs.name
     eventHubNamespaceName: eventHubs.outputs.namespaceName
+    eventHubName: eventHubs.outputs.eventHubName
+    archiveContainerName: archiveContainerName
+    deadLetterContainerName: deadLetterContainerName
+    modelsContainerName: modelsContainerName
+    campaignDataContainerName: campaignDataContainerName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.name
+    appWritesModels: appWritesModels
   }
 }
 
@@ -441,9 +534,29 @@ module cosmosRbac './app/cosmosRbac.bicep' = {
     accountName: cosmos.outputs.accountName
     databaseName: cosmosDatabaseName
     appPrincipalId: appIdentity.outputs.principalId
+    appContainerNames: cosmos.outputs.containerNames
     deployerPrincipalId: principalId
     powerBiPrincipalId: powerBiPrincipalId
-    powerBiContainerName: 'aggregates'
+    powerBiContainerNames: powerBiContainerNames
+  }
+}
+
+module alerts './app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namePrefix: 'alert-${resourceToken}'
+    appInsightsId: monitoring.outputs.appInsightsId
+    appHostName: functionApp.outputs.defaultHostName
+    alertEmail: alertEmail
+    consumerLagThreshold: consumerLagThreshold
+    http5xxPercentThreshold: http5xxPercentThreshold
+    rankP99ThresholdMs: rankP99ThresholdMs
+    rankFunctionNames: ['personalizerRank', 'offers']
+    retrainFunctionNames: ['retrainModel', 'retrainProducts']
+    retrainingScheduled: appWritesModels
   }
 }
 
@@ -463,4 +576,6 @@ output ARCHIVE_STORAGE_ACCOUNT_NAME string = dataLake.outputs.name
 output MODELS_CONTAINER_NAME string = modelsContainerName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
+output AVAILABILITY_TEST_NAME string = alerts.outputs.availabilityTestName
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.appInsightsConnectionString

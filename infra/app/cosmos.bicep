@@ -9,6 +9,13 @@ param serverless bool = true
 @minValue(1000)
 param autoscaleMaxThroughput int = 1000
 
+@allowed(['Continuous7Days', 'Continuous30Days'])
+@description('Continuous backup (point-in-time restore) window. Continuous backup cannot be turned back to periodic.')
+param continuousBackupTier string = 'Continuous7Days'
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
+
 // Point reads and partition-scoped queries dominate; profiles and plans are read by id, so only the
 // fields the code filters or sorts on are indexed there.
 var containers = [
@@ -95,6 +102,13 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
     publicNetworkAccess: 'Enabled'
+    // Point-in-time restore of the account or single containers to any second of the window.
+    backupPolicy: {
+      type: 'Continuous'
+      continuousModeProperties: {
+        tier: continuousBackupTier
+      }
+    }
   }
 }
 
@@ -133,6 +147,19 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   }
 ]
 
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'Requests', enabled: true }]
+  }
+}
+
 output accountName string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
+// Every container, so the app's data-plane role can be granted container by container.
+output containerNames array = [for container in containers: container.name]

@@ -1,11 +1,14 @@
-// Data Lake Gen2 account for raw events (Avro archive), dead letters and ONNX models.
-// Separate from host storage so lifecycle rules and access stay independent.
+// Data Lake Gen2 account for raw events (Avro archive), dead letters, ONNX models and the campaign
+// input. Separate from host storage so lifecycle rules and access stay independent. Data
+// protection: blob and container soft delete, and a time-based retention (WORM) policy on the
+// archive, so raw events cannot be changed or deleted before archiveRetentionDays.
 param name string
 param location string
 param tags object = {}
 param archiveContainerName string
 param deadLetterContainerName string
 param modelsContainerName string
+param campaignDataContainerName string
 
 @minValue(1)
 param archiveCoolAfterDays int
@@ -13,6 +16,19 @@ param archiveCoolAfterDays int
 param archiveDeleteAfterDays int
 @minValue(1)
 param deadLetterDeleteAfterDays int
+
+@minValue(1)
+@maxValue(365)
+@description('Days a deleted or overwritten blob, and a deleted container, stays recoverable.')
+param softDeleteRetentionDays int = 14
+
+@minValue(1)
+@maxValue(146000)
+@description('Days after creation during which archive blobs cannot be modified or deleted (time-based retention).')
+param archiveRetentionDays int = 90
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
 
 @description('Principal id of the Event Hubs Capture identity; empty when Capture is off.')
 param capturePrincipalId string = ''
@@ -46,18 +62,65 @@ resource lake 'Microsoft.Storage/storageAccounts@2025-01-01' = {
 resource blobServices 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
   parent: lake
   name: 'default'
-}
-
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
-  // campaign-data holds the campaign CSV input (CampaignDataContainer).
-  for containerName in [archiveContainerName, deadLetterContainerName, modelsContainerName, 'campaign-data']: {
-    parent: blobServices
-    name: containerName
-    properties: {
-      publicAccess: 'None'
+  properties: {
+    // Soft delete of blobs and of whole containers (blob versioning is not available with a
+    // hierarchical namespace, so soft delete is the undo for an overwrite or delete).
+    deleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteRetentionDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteRetentionDays
     }
   }
-]
+}
+
+resource archiveContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobServices
+  name: archiveContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// WORM: archive blobs cannot be modified or deleted for archiveRetentionDays after creation. The
+// archiver (and Event Hubs Capture) add blocks to the window's blob and never rewrite committed
+// ones, which allowProtectedAppendWritesAll permits. Left unlocked by the template: locking is
+// irreversible (docs/deploy.md, "Archive retention lock").
+resource archiveRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = {
+  parent: archiveContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: archiveRetentionDays
+    allowProtectedAppendWritesAll: true
+  }
+}
+
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobServices
+  name: deadLetterContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource modelsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobServices
+  name: modelsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// The campaign CSV input (CampaignDataContainer).
+resource campaignDataContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobServices
+  name: campaignDataContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
 
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
   parent: lake
@@ -107,14 +170,35 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01
       ]
     }
   }
-  dependsOn: [containers]
+  dependsOn: [archiveContainer, deadLetterContainer]
 }
 
-// Event Hubs Capture writes with its own identity; it must hold the role before the hub enables
-// Capture, which is why this assignment lives here (the hub module depends on this module).
-resource captureBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(capturePrincipalId)) {
-  name: guid(lake.id, capturePrincipalId, storageBlobDataContributor)
+// Account-level metrics; the blob service below carries the read/write/delete logs.
+resource lakeDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
   scope: lake
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobServices
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
+// Event Hubs Capture writes with its own identity, only into the archive container; it must hold
+// the role before the hub enables Capture, which is why this assignment lives here (the hub
+// module depends on this module).
+resource captureBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(capturePrincipalId)) {
+  name: guid(archiveContainer.id, capturePrincipalId, storageBlobDataContributor)
+  scope: archiveContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
     principalId: capturePrincipalId

@@ -21,6 +21,9 @@ param captureIdentityId string = ''
 param captureStorageAccountId string
 param captureContainerName string
 
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
+
 // Same blob layout as the app's own archiver, so both kinds of files sit side by side.
 var captureNameFormat = '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}'
 
@@ -88,6 +91,17 @@ resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@
     properties: {}
   }
 ]
+
+resource namespaceDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: namespace
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
 
 output namespaceName string = namespace.name
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'

@@ -21,7 +21,11 @@ param instanceMemoryMB int = 2048
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
+@description('Origins browsers may call the HTTP API from (exact https origins; never \'*\').')
 param corsAllowedOrigins array = []
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
 
 param eventHubNamespaceFqdn string
 param eventHubName string
@@ -128,6 +132,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       ftpsState: 'Disabled'
       cors: {
         allowedOrigins: corsAllowedOrigins
+        // The API authenticates with keys in headers, never cookies.
+        supportCredentials: false
       }
     }
     functionAppConfig: {
@@ -241,6 +247,37 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
   }
 }
 
+// No basic (user name + password) publishing: deployments authenticate with Entra ID only (azd
+// and az use it; Flex Consumption deploys from the blob container with the app identity).
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource appDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: app
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output name string = app.name
+output id string = app.id
+output defaultHostName string = app.properties.defaultHostName
 output url string = 'https://${app.properties.defaultHostName}'
 output principalIdentityId string = identityId

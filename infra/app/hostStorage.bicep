@@ -5,6 +5,14 @@ param location string
 param tags object = {}
 param deploymentContainerName string
 
+@minValue(1)
+@maxValue(365)
+@description('Days a deleted or overwritten blob (a deployed package, host state), and a deleted container, stays recoverable.')
+param softDeleteRetentionDays int = 7
+
+@description('Log Analytics workspace the diagnostic settings send to.')
+param logAnalyticsWorkspaceId string
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
   location: location
@@ -29,6 +37,16 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
 
   resource blobServices 'blobServices' = {
     name: 'default'
+    properties: {
+      deleteRetentionPolicy: {
+        enabled: true
+        days: softDeleteRetentionDays
+      }
+      containerDeleteRetentionPolicy: {
+        enabled: true
+        days: softDeleteRetentionDays
+      }
+    }
 
     resource deploymentContainer 'containers' = {
       name: deploymentContainerName
@@ -36,6 +54,25 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
         publicAccess: 'None'
       }
     }
+  }
+}
+
+resource storageDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage::blobServices
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'Transaction', enabled: true }]
   }
 }
 

@@ -1,7 +1,8 @@
-// Key Vault for the app's secrets (PersonalizerApiKeys, RankingSigningKeys, CatalogApiKeys). Azure RBAC only (no
-// access policies), soft delete with purge protection. The template creates no secrets: ops set
-// them with `az keyvault secret set` (docs/deploy.md) and the app reads them through Key Vault
-// references resolved with its user-assigned identity.
+// Key Vault for the app's secrets (SECRET_SETTING_NAMES of src/config/allSettings.ts). Azure RBAC
+// only (no access policies), soft delete with purge protection. The template creates no secrets:
+// azd's postprovision hook (tools/deploy/ensureSecrets.ts) creates the missing ones and never
+// overwrites one; the app reads them through Key Vault references resolved with its
+// user-assigned identity.
 param name string
 param location string
 param tags object = {}
@@ -10,6 +11,9 @@ param tags object = {}
 @maxValue(90)
 @description('Days a deleted vault or secret stays recoverable; fixed once the vault exists.')
 param softDeleteRetentionInDays int = 90
+
+@description('Log Analytics workspace the diagnostic settings send to (AuditEvent: who read or set a secret).')
+param logAnalyticsWorkspaceId string
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
@@ -33,6 +37,17 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
       defaultAction: 'Allow'
       bypass: 'AzureServices'
     }
+  }
+}
+
+resource vaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

@@ -37,6 +37,19 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// The workspace's own audit trail (who queried what). Application Insights needs no setting: its
+// telemetry already lands in this workspace (workspace-based, IngestionMode LogAnalytics).
+resource workspaceDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: logAnalytics
+  properties: {
+    workspaceId: logAnalytics.id
+    logs: [{ categoryGroup: 'audit', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output appInsightsName string = appInsights.name
+output appInsightsId string = appInsights.id
 output appInsightsConnectionString string = appInsights.properties.ConnectionString
 output logAnalyticsId string = logAnalytics.id

@@ -1,5 +1,7 @@
-// Azure RBAC for the app identity (least privilege, each scoped to one resource) and optional
-// roles for the deploying principal so it can upload models, send test events and set secrets.
+// Azure RBAC for the app identity (least privilege: data roles on the one container or hub they
+// are for, never an account, namespace or resource group where a narrower scope exists) and
+// optional roles for the deploying principal so it can upload models, send test events and set
+// secrets. docs/deploy.md lists every role, principal and scope.
 param appPrincipalId string
 @description('Object id of the deploying principal; empty = skip its roles.')
 param deployerPrincipalId string = ''
@@ -8,12 +10,21 @@ param deployerPrincipalType string = 'User'
 
 param hostStorageAccountName string
 param dataLakeAccountName string
+param archiveContainerName string
+param deadLetterContainerName string
+param modelsContainerName string
+param campaignDataContainerName string
 param eventHubNamespaceName string
+param eventHubName string
 param appInsightsName string
 param keyVaultName string
 
+@description('true when a retraining timer runs in the app: only then may the app identity write models; otherwise it can only read them.')
+param appWritesModels bool
+
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var storageBlobDataReader = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
 var eventHubsDataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'
 var eventHubsDataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -29,8 +40,38 @@ resource dataLake 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: dataLakeAccountName
 }
 
+resource lakeBlobs 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' existing = {
+  parent: dataLake
+  name: 'default'
+}
+
+resource archiveContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: lakeBlobs
+  name: archiveContainerName
+}
+
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: lakeBlobs
+  name: deadLetterContainerName
+}
+
+resource modelsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: lakeBlobs
+  name: modelsContainerName
+}
+
+resource campaignDataContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: lakeBlobs
+  name: campaignDataContainerName
+}
+
 resource eventHubNamespace 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
   name: eventHubNamespaceName
+}
+
+resource eventHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' existing = {
+  parent: eventHubNamespace
+  name: eventHubName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -41,7 +82,9 @@ resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
   name: keyVaultName
 }
 
-// Flex Consumption reads its package and keeps host state (leases, checkpoints) in host storage.
+// Host storage is the one account-wide data role: the Functions host creates its own containers
+// (azure-webjobs-hosts, -secrets, Event Hubs checkpoints) there, and Flex Consumption reads the
+// package from the deployment container. No app data lives in this account.
 resource appHostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(hostStorage.id, appPrincipalId, storageBlobDataOwner)
   scope: hostStorage
@@ -52,9 +95,10 @@ resource appHostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-resource appDataLakeContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(dataLake.id, appPrincipalId, storageBlobDataContributor)
-  scope: dataLake
+// The archiver appends raw events; training reads them back.
+resource appArchiveContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(archiveContainer.id, appPrincipalId, storageBlobDataContributor)
+  scope: archiveContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
     principalId: appPrincipalId
@@ -62,9 +106,54 @@ resource appDataLakeContributor 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
+resource appDeadLetterContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deadLetterContainer.id, appPrincipalId, storageBlobDataContributor)
+  scope: deadLetterContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Serving only reads the model registry. A retraining timer in the same app registers and
+// promotes models, and every function of an app can use every identity the app has, so while such
+// a timer is on the app identity must be able to write (appWritesModels); with both timers off
+// it is Reader, and models come from `npm run train` run by the deployer (docs/deploy.md).
+resource appModelsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!appWritesModels) {
+  name: guid(modelsContainer.id, appPrincipalId, storageBlobDataReader)
+  scope: modelsContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appModelsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (appWritesModels) {
+  name: guid(modelsContainer.id, appPrincipalId, storageBlobDataContributor)
+  scope: modelsContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// CampaignDataContainer (the campaign CSV input) is an app setting: read-only; importing is an ops task.
+resource appCampaignDataReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(campaignDataContainer.id, appPrincipalId, storageBlobDataReader)
+  scope: campaignDataContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource appEventHubsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(eventHubNamespace.id, appPrincipalId, eventHubsDataSender)
-  scope: eventHubNamespace
+  name: guid(eventHub.id, appPrincipalId, eventHubsDataSender)
+  scope: eventHub
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataSender)
     principalId: appPrincipalId
@@ -73,8 +162,8 @@ resource appEventHubsSender 'Microsoft.Authorization/roleAssignments@2022-04-01'
 }
 
 resource appEventHubsReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(eventHubNamespace.id, appPrincipalId, eventHubsDataReceiver)
-  scope: eventHubNamespace
+  name: guid(eventHub.id, appPrincipalId, eventHubsDataReceiver)
+  scope: eventHub
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataReceiver)
     principalId: appPrincipalId
@@ -93,6 +182,7 @@ resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01
 }
 
 // Reads secret values (Key Vault references in the app settings); cannot list, set or delete them.
+// Vault scope, not per secret: the secrets are created after the deployment (postprovision hook).
 resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(keyVault.id, appPrincipalId, keyVaultSecretsUser)
   scope: keyVault
@@ -103,6 +193,7 @@ resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
+// Deploys the package to the deployment container and inspects host state.
 resource deployerHostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
   name: guid(hostStorage.id, deployerPrincipalId, storageBlobDataOwner)
   scope: hostStorage
@@ -113,10 +204,11 @@ resource deployerHostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-
   }
 }
 
-// Lets the deployer upload models and move the `current` pointer in the models container.
-resource deployerDataLakeContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
-  name: guid(dataLake.id, deployerPrincipalId, storageBlobDataContributor)
-  scope: dataLake
+// The deployer trains and promotes models (npm run train), imports history into the archive and
+// uploads campaign input: Contributor on exactly those containers; dead letters it only reads.
+resource deployerModelsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
+  name: guid(modelsContainer.id, deployerPrincipalId, storageBlobDataContributor)
+  scope: modelsContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
     principalId: deployerPrincipalId
@@ -124,9 +216,39 @@ resource deployerDataLakeContributor 'Microsoft.Authorization/roleAssignments@20
   }
 }
 
+resource deployerArchiveContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
+  name: guid(archiveContainer.id, deployerPrincipalId, storageBlobDataContributor)
+  scope: archiveContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
+resource deployerCampaignDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
+  name: guid(campaignDataContainer.id, deployerPrincipalId, storageBlobDataContributor)
+  scope: campaignDataContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
+resource deployerDeadLetterReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
+  name: guid(deadLetterContainer.id, deployerPrincipalId, storageBlobDataReader)
+  scope: deadLetterContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
 resource deployerEventHubsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
-  name: guid(eventHubNamespace.id, deployerPrincipalId, eventHubsDataSender)
-  scope: eventHubNamespace
+  name: guid(eventHub.id, deployerPrincipalId, eventHubsDataSender)
+  scope: eventHub
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataSender)
     principalId: deployerPrincipalId
@@ -134,7 +256,7 @@ resource deployerEventHubsSender 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-// Lets the deployer create and rotate the app's secrets (`az keyvault secret set`) after `azd up`.
+// Lets the deployer's postprovision hook create missing secrets and ops rotate them.
 resource deployerKeyVaultSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
   name: guid(keyVault.id, deployerPrincipalId, keyVaultSecretsOfficer)
   scope: keyVault
