@@ -1,11 +1,15 @@
 // Project rules for the deployment: identity everywhere, no keys, least-privilege roles present,
 // the function app's settings match exactly what the code reads, secrets live in Key Vault, and
-// traffic is HTTPS with TLS 1.2 or newer (checkSecurity.ts).
+// traffic is HTTPS with TLS 1.2 or newer (checkSecurity.ts), data is protected (soft delete,
+// archive retention, continuous backup, diagnostics, no basic publishing, no CORS wildcard:
+// checkDataProtection.ts) and data roles are scoped to what each principal uses (checkDataRoles.ts).
 import * as fs from 'node:fs';
 import type { ObjectType } from 'bicep-types';
 import { azureAppSettingNames, isHostSetting, secretAppSettingNames } from './appSettingClasses';
 import type { AzureTypes, TypeHandle } from './azureTypes';
 import { checkKeyVault, type KeyVaultRules } from './checkKeyVault';
+import { checkDataProtection } from './checkDataProtection';
+import { checkDataRoles } from './checkDataRoles';
 import { checkSecurity } from './checkSecurity';
 import { infraTextFiles, relativeName, type InfraProject } from './infraProject';
 import type { Issue } from './issues';
@@ -195,5 +199,7 @@ export function checkRules(project: InfraProject, types: AzureTypes, rules: Rule
     ...checkAppSettings(project, rules),
     ...checkKeyVault(project, rules),
     ...checkSecurity(project),
+    ...checkDataProtection(project),
+    ...checkDataRoles(project),
   ];
 }

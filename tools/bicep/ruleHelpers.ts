@@ -151,6 +151,24 @@ export function scopeResource(source: BicepSource, scopeNode: SyntaxNode | undef
   return source.model.resources.find((r) => r.symbol === node.text && !r.nestedIn);
 }
 
+/**
+ * The resource a `scope:` or `parent:` expression names in the same file: a top-level symbol
+ * (`vault`) or a nested one (`storage::blobServices`).
+ */
+export function scopeTarget(source: BicepSource, node: SyntaxNode | undefined): ResourceDecl | undefined {
+  if (!node) return undefined;
+  const current = unwrap(node);
+  if (current.type === 'identifier') return scopeResource(source, current);
+  if (current.type !== 'resource_expression') return undefined;
+  const [first, ...rest] = current.namedChildren.filter((c) => c.type === 'identifier');
+  let found = first && source.model.resources.find((r) => r.symbol === first.text && !r.nestedIn);
+  for (const part of rest) {
+    const parent = found;
+    found = parent && source.model.resources.find((r) => r.symbol === part.text && r.nestedIn === parent);
+  }
+  return found;
+}
+
 /** Literal string value of a node, or undefined. */
 export function literalString(node: SyntaxNode | undefined): string | undefined {
   return node ? stringValue(unwrap(node)) : undefined;
