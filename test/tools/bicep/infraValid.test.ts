@@ -71,7 +71,15 @@ describe('infra/ as committed', () => {
     expect(params.parameters.environmentName.value).toBe('${AZURE_ENV_NAME}');
     expect(params.parameters.location.value).toBe('${AZURE_LOCATION}');
     expect(params.parameters.principalId.value).toBe('${AZURE_PRINCIPAL_ID}');
+    // CORS origins are an azd parameter (CORS_ALLOWED_ORIGINS) passed to the function app.
+    expect(params.parameters.corsAllowedOrigins.value).toBe('${CORS_ALLOWED_ORIGINS=https://portal.azure.com}');
+    expect(params.parameters.powerBiPrincipalId.value).toBe('${POWERBI_PRINCIPAL_ID=}');
     const main = fs.readFileSync(path.join(infraDir, 'main.bicep'), 'utf8');
+    expect(main).toContain('    corsAllowedOrigins: corsOrigins\n');
+    // azd offers `location` as a region picker, limited to Flex Consumption regions.
+    const location = main.slice(main.indexOf('@allowed([\n  \'australiaeast\''), main.indexOf('param location string'));
+    expect(location).toMatch(/@metadata\(\{\n  azd: \{\n    type: 'location'\n  \}\n\}\)\n$/);
+    for (const region of ['eastus', 'swedencentral', 'westeurope', 'australiaeast']) expect(location).toContain(`'${region}'`);
     for (const output of ['AZURE_LOCATION', 'AZURE_TENANT_ID', 'RESOURCE_GROUP', 'AZURE_FUNCTION_APP_NAME', 'FUNCTION_APP_URL']) {
       expect(main).toMatch(new RegExp(`^output ${output} `, 'm'));
     }
