@@ -522,6 +522,16 @@ const defects: Defect[] = [
     message: /blobServices \(Microsoft\.Storage\/storageAccounts\/blobServices\) must set properties\.containerDeleteRetentionPolicy\.enabled: true/,
   },
   {
+    name: 'storage account without a blob service (soft delete never configured)',
+    edits: [
+      { file: 'app/hostStorage.bicep', find: /\n  resource blobServices 'blobServices' = \{[\s\S]*?\n  \}\n/, replace: '\n' },
+      { file: 'app/hostStorage.bicep', find: /resource blobDiagnostics [\s\S]*?\n}\n/, replace: '' },
+    ],
+    check: 'rules',
+    file: 'app/hostStorage.bicep',
+    message: /storage \(Microsoft\.Storage\/storageAccounts\) declares no blobServices, so blob and container soft delete stay off/,
+  },
+  {
     name: 'archive container without its retention policy',
     edits: [{ file: 'app/dataLake.bicep', find: /resource archiveRetention [\s\S]*?\n}\n/, replace: '' }],
     check: 'rules',
