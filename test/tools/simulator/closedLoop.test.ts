@@ -36,6 +36,8 @@ describe('a small closed-loop round on the local runtime', () => {
         RankingRewardWaitSeconds: String(REWARD_WAIT_SECONDS),
         RankingPriorsRefreshSeconds: '5',
         AggregationWindowsMinutes: '1440',
+        // The test trains between rounds itself; continuous learning would race it.
+        'AzureWebJobs.retrainModel.Disabled': 'true',
       },
     });
     api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], masterKey: runtime.keys.masterKey, catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
