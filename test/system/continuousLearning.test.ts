@@ -2,36 +2,26 @@
 // retrainModel timer ticks every minute; with ModelUpdateFrequency PT1M it trains on the traffic's
 // decisions once their reward wait is over, promotes, and the ranker serves the new model within
 // a minute of the promotion.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src/models/modelRegistry';
 import { readLearningState, type LearningState } from '../../src/training/continuousLearning/learningState';
 import { waitForModelVersion } from '../../tools/demo/modelServed';
 import { waitForPipeline } from '../../tools/demo/pipelineDrain';
-import { silentLogger } from '../../tools/local/host/hostLogger';
-import { startLocalRuntime, type LocalRuntime } from '../../tools/local/localRuntime';
+import { startDemoStack, type DemoStack } from '../../tools/demo/demoStack';
 import { seedCatalog, sendHistory } from '../../tools/simulator/seedShop';
-import { ShopApi } from '../../tools/simulator/shopApi';
 import { createWorld } from '../../tools/simulator/simWorld';
 import { runTraffic } from '../../tools/simulator/traffic';
 
 const appRoot = path.resolve(__dirname, '..', '..');
 
 describe('continuous learning on the local host', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'continuous-'));
   const world = createWorld({ seed: 11, users: 150, offers: 6 });
-  let runtime: LocalRuntime;
-  let api: ShopApi;
+  let stack: DemoStack;
 
   beforeAll(async () => {
-    runtime = await startLocalRuntime({
+    stack = await startDemoStack({
       appRoot,
-      dataDir,
-      ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 },
-      logger: silentLogger,
       eventHubPartitions: 2,
       overrides: {
         'AzureWebJobs.retrainModel.Disabled': 'false',
@@ -44,14 +34,13 @@ describe('continuous learning on the local host', () => {
         RetrainPolicyValueMargin: '1',
       },
     });
-    api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], masterKey: runtime.keys.masterKey, catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
   }, 120_000);
   afterAll(async () => {
-    await runtime?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('trains, promotes and serves a model from the traffic with no manual step', async () => {
+    const { api, runtime, models } = stack;
     await seedCatalog(world, api);
     await sendHistory(world, api);
     const traffic = await runTraffic(world, api, { decisions: 1000, concurrency: 8, regulars: world.users.filter((u) => !u.isNew), label: 'continuous' });
@@ -62,7 +51,6 @@ describe('continuous learning on the local host', () => {
     await waitForPipeline(runtime.env, { timeoutMs: 90_000 });
 
     // At most two ticks: one may have come before the traffic reached the archive.
-    const models = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage).getContainerClient('models');
     const deadline = Date.now() + 180_000;
     let state: LearningState | undefined;
     for (;;) {
