@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planPackage } from './packageFiles';
 import { writeZip } from './zipWriter';
+import { createProgressRenderer, type ProgressRenderer } from '../cli/progress';
 import { command, option, positiveNumber, runCommand, systemError, text, type OptionValues } from '../cli/commandLine';
 
 export const DEFAULT_MAX_BYTES = 60 * 1024 * 1024;
@@ -52,13 +53,14 @@ function checkPackageDir(repoRoot: string, outDir: string): void {
 }
 
 /** Writes the package's files unpacked into `outDir` (emptied first), as azd zips a folder itself. */
-export function buildPackageDir(repoRoot: string, outDir: string, maxBytes = DEFAULT_MAX_BYTES): PackageDirResult {
+export function buildPackageDir(repoRoot: string, outDir: string, maxBytes = DEFAULT_MAX_BYTES, progress?: ProgressRenderer): PackageDirResult {
   checkPackageDir(repoRoot, outDir);
   const plan = planPackage(repoRoot);
   const tmp = `${outDir}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
   let bytes = 0;
-  for (const input of plan.inputs) {
+  for (const [i, input] of plan.inputs.entries()) {
+    if (i % 500 === 0) progress?.update({ step: 'copy files', done: i, total: plan.inputs.length });
     const target = path.join(tmp, ...input.name.split('/'));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(input.sourcePath, target);
@@ -70,6 +72,8 @@ export function buildPackageDir(repoRoot: string, outDir: string, maxBytes = DEF
     fs.rmSync(tmp, { recursive: true, force: true });
     throw new PackageTooLargeError(`Package folder is ${mb(bytes)}, over ${mb(maxBytes * 3)} (3 x the zip limit)`);
   }
+  progress?.update({ step: 'copy files', done: plan.inputs.length, total: plan.inputs.length });
+  progress?.end();
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.renameSync(tmp, outDir);
   return { outDir, files: plan.inputs.length, bytes, packages: plan.packageDirs.length };
@@ -93,7 +97,7 @@ const PACKAGE_COMMAND = command({
 function main(args: OptionValues<typeof PACKAGE_COMMAND.options>): void {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
   if (args.dir !== undefined) {
-    const dir = buildPackageDir(repoRoot, path.resolve(args.dir), args['max-mb'] * 1024 * 1024);
+    const dir = buildPackageDir(repoRoot, path.resolve(args.dir), args['max-mb'] * 1024 * 1024, createProgressRenderer(process.stderr));
     console.log(`${path.relative(repoRoot, dir.outDir)}/: ${mb(dir.bytes)} unpacked, ${dir.files} files, ${dir.packages} production packages`);
     return;
   }
