@@ -55,6 +55,11 @@ describe('infra/ as committed', () => {
       expect(cosmos).toMatch(new RegExp(`name: '${name}'\\s+partitionKeyPath: '${pk}'`));
     }
     expect(main).toContain("var catalogContainerName = 'catalog'");
+    // Power BI reads exactly aggregates and campaignPlans (docs/powerbi.md), both real containers,
+    // and never the personal data in profiles or leads.
+    const powerBi = /^var powerBiContainerNames = \[([^\]]*)\]$/m.exec(main)?.[1].split(',').map((n) => n.trim().replace(/'/g, ''));
+    expect(powerBi).toEqual(['aggregates', 'campaignPlans']);
+    for (const name of powerBi ?? []) expect(cosmos).toMatch(new RegExp(`name: '${name}'\\s+partitionKeyPath: `));
   });
 
   it('fails with a clear message when the type definitions are missing', () => {
