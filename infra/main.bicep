@@ -81,6 +81,9 @@ param blobSoftDeleteDays int = 14
 @description('Days archive blobs are immutable after creation (time-based retention); at most archiveDeleteAfterDays.')
 param archiveRetentionDays int = 90
 
+@description('Set to true after locking the archive retention policy by hand (docs/deploy.md); the template then leaves it alone.')
+param archiveRetentionLocked bool = false
+
 @allowed(['Continuous7Days', 'Continuous30Days'])
 @description('Cosmos DB continuous backup window (point-in-time restore).')
 param cosmosContinuousBackupTier string = 'Continuous7Days'
@@ -382,6 +385,7 @@ module dataLake './app/dataLake.bicep' = {
     campaignDataContainerName: campaignDataContainerName
     softDeleteRetentionDays: blobSoftDeleteDays
     archiveRetentionDays: archiveRetentionDays
+    archiveRetentionLocked: archiveRetentionLocked
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     capturePrincipalId: enableEventHubCapture ? captureIdentity.outputs.principalId : ''
   }

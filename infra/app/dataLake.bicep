@@ -27,6 +27,9 @@ param softDeleteRetentionDays int = 14
 @description('Days after creation during which archive blobs cannot be modified or deleted (time-based retention).')
 param archiveRetentionDays int = 90
 
+@description('true once the archive policy was locked by hand (docs/deploy.md): a locked policy can only be extended, with az, so the template no longer declares it.')
+param archiveRetentionLocked bool = false
+
 @description('Log Analytics workspace the diagnostic settings send to.')
 param logAnalyticsWorkspaceId string
 
@@ -87,8 +90,8 @@ resource archiveContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
 // WORM: archive blobs cannot be modified or deleted for archiveRetentionDays after creation. The
 // archiver (and Event Hubs Capture) add blocks to the window's blob and never rewrite committed
 // ones, which allowProtectedAppendWritesAll permits. Left unlocked by the template: locking is
-// irreversible (docs/deploy.md, "Archive retention lock").
-resource archiveRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = {
+// irreversible (docs/deploy.md, "Data protection and restore"); after locking, archiveRetentionLocked.
+resource archiveRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = if (!archiveRetentionLocked) {
   parent: archiveContainer
   name: 'default'
   properties: {

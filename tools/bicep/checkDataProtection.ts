@@ -97,6 +97,17 @@ function appSettingLiteral(project: InfraProject, name: string): string | undefi
   return undefined;
 }
 
+/**
+ * A locked policy can only be extended (with az), never re-declared, so the template may skip it
+ * once ops locked it: `if (!archiveRetentionLocked)`, a bool param whose name ends in Locked.
+ */
+function lockedCondition(policy: Located): boolean {
+  const ifStatement = policy.resource.body?.parent;
+  const condition = ifStatement?.type === 'if_statement' ? ifStatement.namedChildren[0]?.text : undefined;
+  const param = /^\(\s*!\s*([A-Za-z_][A-Za-z0-9_]*Locked)\s*\)$/.exec(condition ?? '')?.[1];
+  return param !== undefined && policy.source.model.params.get(param)?.primitive === 'bool';
+}
+
 function checkArchiveRetention(project: InfraProject): Issue[] {
   const archiveName = appSettingLiteral(project, 'ArchiveContainer') ?? 'archive';
   const containers = ofType(project, 'Microsoft.Storage/storageAccounts/blobServices/containers').filter(({ resource, source }) => {
@@ -117,7 +128,9 @@ function checkArchiveRetention(project: InfraProject): Issue[] {
     for (const policy of policies) {
       const days = policy.resource.body && objectPath(policy.resource.body, ['properties', 'immutabilityPeriodSinceCreationInDays']);
       if (!days) issues.push(issue(policy.source, policy.resource.line, `${where(policy.resource)} must set properties.immutabilityPeriodSinceCreationInDays`));
-      else if (policy.resource.conditional) issues.push(issue(policy.source, policy.resource.line, `${where(policy.resource)} is only deployed conditionally; the archive needs it always`));
+      else if (policy.resource.conditional && !lockedCondition(policy)) {
+        issues.push(issue(policy.source, policy.resource.line, `${where(policy.resource)} is only deployed conditionally; the archive needs it always (the one allowed condition is \`if (!<bool param>Locked)\`, for a policy locked by hand)`));
+      }
     }
   }
   return issues;

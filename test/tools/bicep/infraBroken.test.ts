@@ -539,6 +539,13 @@ const defects: Defect[] = [
     message: /archive container archiveContainer \(Microsoft\.Storage\/storageAccounts\/blobServices\/containers\) has no time-based retention policy/,
   },
   {
+    name: 'archive retention policy behind another condition than the lock switch',
+    edits: [{ file: 'app/dataLake.bicep', find: '= if (!archiveRetentionLocked) {', replace: '= if (archiveRetentionDays > 1000) {' }],
+    check: 'rules',
+    file: 'app/dataLake.bicep',
+    message: /archiveRetention \(Microsoft\.Storage\/storageAccounts\/blobServices\/containers\/immutabilityPolicies\) is only deployed conditionally; the archive needs it always/,
+  },
+  {
     name: 'Cosmos DB with periodic instead of continuous backup',
     edits: [{ file: 'app/cosmos.bicep', find: /      type: 'Continuous'\n      continuousModeProperties: \{\n        tier: continuousBackupTier\n      \}/, replace: "      type: 'Periodic'" }],
     check: 'rules',
