@@ -166,5 +166,7 @@ describe('azd deploys the trimmed package (azure.yaml, package.json, .funcignore
     for (const entry of ['.local/', '.deploy/', 'test/', 'tools/', 'bench/', 'infra/', 'dist/tools/', 'dist/test/', 'dist/bench/', 'local.settings.json']) {
       expect(ignored, entry).toContain(entry);
     }
+    // azd refuses remoteBuild: false when the project's .funcignore excludes node_modules.
+    expect(ignored.filter((l) => /^\/?node_modules\/?$/.test(l))).toEqual([]);
   });
 });
