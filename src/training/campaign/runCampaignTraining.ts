@@ -5,8 +5,10 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { readArchive } from '../../archive/archiveReader';
 import { campaignEventsFromArchive, touchesFromEvents, type ArchiveTouchStats } from '../../campaign/data/archiveTouches';
-import { readCampaignFiles } from '../../campaign/data/campaignFiles';
-import { describeSource, readCampaignSource, type CampaignSource } from '../../campaign/data/campaignSource';
+import { FILE_NAMES } from '../../campaign/data/campaignFiles';
+import { describeSource, type CampaignSource } from '../../campaign/data/campaignSource';
+import { readCampaignInput, type CampaignFormat } from '../../campaign/template/campaignInput';
+import { TEMPLATE_FILES } from '../../campaign/template/templateTables';
 import { ModelRegistry } from '../../models/modelRegistry';
 import { versionFromTime } from '../modelVersion';
 import { TrainingDataError } from '../trainingDataError';
@@ -17,6 +19,8 @@ import { trainCampaignModel } from './trainCampaignModel';
 export interface CampaignTrainingOptions {
   /** Where leads.csv, campaigns.csv and touches.csv are read. */
   source: CampaignSource;
+  /** `campaign` (our three files, default) or `template` (the template's four tables). */
+  format?: CampaignFormat;
   /** Also train on the archive's campaign events (the archive container, optionally a prefix). */
   archive?: { container: ContainerClient; prefix?: string };
   /** The models blob container. */
@@ -50,11 +54,13 @@ export interface CampaignTrainingResult {
 
 export async function runCampaignTraining(opts: CampaignTrainingOptions): Promise<CampaignTrainingResult> {
   const log = opts.log ?? (() => {});
-  const texts = await readCampaignSource(opts.source);
-  if (texts.leads === undefined || texts.campaigns === undefined) {
-    throw new TrainingDataError(`${describeSource(opts.source)}: training needs leads.csv and campaigns.csv`);
+  const format = opts.format ?? 'campaign';
+  const input = await readCampaignInput(opts.source, format);
+  if (!input.present.leads || !input.present.campaigns) {
+    const [leads, campaigns] = format === 'template' ? [TEMPLATE_FILES.leads, TEMPLATE_FILES.campaigns] : [FILE_NAMES.leads, FILE_NAMES.campaigns];
+    throw new TrainingDataError(`${describeSource(opts.source)}: training needs ${leads} and ${campaigns}`);
   }
-  const data = readCampaignFiles(texts);
+  const data = input.data;
   let archiveStats: CampaignTrainingResult['archive'] = null;
   if (opts.archive) {
     const { container, prefix } = opts.archive;

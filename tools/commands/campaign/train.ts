@@ -34,6 +34,7 @@ export function runCampaignTrainCommand(argv: readonly string[]): Promise<number
   try {
     const result = await runCampaignTraining({
       source: sourceFromArgs(args, () => app, settings),
+      format: args.format,
       archive: args.archive ? { container: app.archiveContainer(app.settings.archiveContainer), prefix: args['archive-prefix'] } : undefined,
       registry: app.archiveContainer(app.settings.modelsContainer),
       modelName: settings.modelName,
