@@ -1,7 +1,7 @@
 // One campaign training run, the campaign model's path through the pipeline: the campaign data
 // (leads, campaigns, touches from CSV) plus, if asked, the campaign_touch / campaign_response
-// events of the archive → training set → GBDT + ONNX (trainBinaryModel) → registry, promoted if
-// asked. `npm run train -- --model campaign` and `npm run campaign:train` both run it.
+// events of the archive → training set → candidates (GBDT, random forest, logistic) → the best by
+// validation AUC → registry, promoted if asked and the gate passes. `npm run train -- --model campaign` and `npm run campaign:train` both run it.
 import type { ContainerClient } from '@azure/storage-blob';
 import { readArchive } from '../../archive/archiveReader';
 import { campaignEventsFromArchive, touchesFromEvents, type ArchiveTouchStats } from '../../campaign/data/archiveTouches';
@@ -14,6 +14,9 @@ import { versionFromTime } from '../modelVersion';
 import { TrainingDataError } from '../trainingDataError';
 import type { TrainingProgress } from '../trainingProgress';
 import { registerCampaignModel } from './registerCampaignModel';
+import { campaignPromotionGate, type PromotionDecision } from './campaignPromotionGate';
+import type { CandidateName, CandidateReport } from './campaignCandidates';
+import type { TemplateImportSummary } from '../../campaign/template/readTemplateFiles';
 import { trainCampaignModel } from './trainCampaignModel';
 
 export interface CampaignTrainingOptions {
@@ -28,8 +31,12 @@ export interface CampaignTrainingOptions {
   modelName: string;
   /** Default: the UTC time (versionFromTime). */
   version?: string;
-  /** Default false: register only. */
+  /** Default false: register only. When true, promoted only if the gate passes (campaignPromotionGate.ts). */
   promote?: boolean;
+  /** AUC the new model may fall below the current one's and still be promoted. Default 0. */
+  promotionMargin?: number;
+  /** Which models compete (default gbdt, random-forest, logistic). */
+  candidates?: readonly CandidateName[];
   trees?: number;
   log?: (line: string) => void;
   progress?: (p: TrainingProgress) => void;
@@ -39,6 +46,12 @@ export interface CampaignTrainingResult {
   model: string;
   version: string;
   promoted: boolean;
+  /** Whether promotion was asked, what the gate found and why the model was or was not promoted. */
+  promotion: { requested: boolean; promoted: boolean; reason: string; current: PromotionDecision['current']; margin: number };
+  /** The candidate that won, why, and every candidate's validation AUC, log loss and training time. */
+  chosenModel: CandidateName;
+  choice: string;
+  candidates: CandidateReport[];
   trainRows: number;
   validationRows: number;
   trainingFrom: string;
@@ -48,7 +61,9 @@ export interface CampaignTrainingResult {
   validationLogLoss: number;
   baselineAuc: number | null;
   onnxParityMaxAbsDiff: number;
+  /** Training time of all candidates together. */
   trainSeconds: number;
+  templateColumns?: TemplateImportSummary;
   archive: (ArchiveTouchStats & { touches: number }) | null;
 }
 
@@ -75,26 +90,41 @@ export async function runCampaignTraining(opts: CampaignTrainingOptions): Promis
   const trained = await trainCampaignModel(data, {
     source: `${describeSource(opts.source)}${opts.archive ? ` + archive ${opts.archive.container.containerName}` : ''}`,
     gbdt: opts.trees ? { nEstimators: opts.trees } : undefined,
+    candidates: opts.candidates,
     log,
     progress: opts.progress,
   });
   const version = opts.version ?? versionFromTime();
-  const { pointer } = await registerCampaignModel(new ModelRegistry(opts.registry), trained, { version, promote: opts.promote, name: opts.modelName });
+  const registry = new ModelRegistry(opts.registry);
+  let gate: PromotionDecision | null = null;
+  if (opts.promote) {
+    gate = await campaignPromotionGate(registry, opts.modelName, data, trained.set, trained.chosen, opts.promotionMargin ?? 0);
+    log(`promotion: ${gate.reason}`);
+  }
+  const { pointer } = await registerCampaignModel(registry, trained, { version, promote: gate?.promote ?? false, name: opts.modelName });
   const r = trained.result.report;
+  const chosen = trained.chosen;
   return {
     model: opts.modelName,
     version,
     promoted: Boolean(pointer),
+    promotion: opts.promote
+      ? { requested: true, promoted: Boolean(pointer), reason: gate!.reason, current: gate!.current, margin: gate!.margin }
+      : { requested: false, promoted: false, reason: 'registered only (promotion not asked)', current: null, margin: opts.promotionMargin ?? 0 },
+    chosenModel: chosen.name,
+    choice: trained.choice,
+    candidates: trained.candidates,
     trainRows: r.trainRows,
     validationRows: r.validationRows,
     trainingFrom: trained.set.from,
     trainingTo: trained.set.to,
-    trees: r.trees,
-    validationAuc: r.validation.auc,
-    validationLogLoss: r.validation.logLoss,
+    trees: chosen.trees,
+    validationAuc: chosen.validationAuc,
+    validationLogLoss: chosen.validationLogLoss,
     baselineAuc: r.baseline?.validation.auc ?? null,
-    onnxParityMaxAbsDiff: r.onnx.parityMaxAbsDiff,
-    trainSeconds: r.trainSeconds,
+    onnxParityMaxAbsDiff: chosen.onnxParityMaxAbsDiff,
+    trainSeconds: trained.candidates.reduce((sum, c) => sum + c.trainSeconds, 0),
     archive: archiveStats,
+    ...(input.summary ? { templateColumns: input.summary } : {}),
   };
 }

@@ -7,7 +7,8 @@ import { appServices } from '../../../src/app/appServices';
 import { readCampaignSettings } from '../../../src/config/campaignSettings';
 import { CAMPAIGN_GBDT_DEFAULTS } from '../../../src/training/campaign/trainCampaignModel';
 import { runCampaignTraining } from '../../../src/training/campaign/runCampaignTraining';
-import { command, flag, option, positiveInteger, text } from '../../cli/commandLine';
+import { command, flag, list, nonNegativeNumber, oneOf, option, positiveInteger, text } from '../../cli/commandLine';
+import { CANDIDATE_NAMES } from '../../../src/training/campaign/campaignCandidates';
 import { runCampaignCommand } from './campaignCommand';
 import { loadLocalSettings } from '../../local/localSettings';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
@@ -20,7 +21,9 @@ export const CAMPAIGN_TRAIN_COMMAND = command({
     archive: flag('also train on the campaign_touch / campaign_response events of the event archive'),
     'archive-prefix': option('blob name prefix of the archive files read with --archive', text, { placeholder: '<prefix>' }),
     version: option('registry version', text, { placeholder: '<version>', defaultText: 'the UTC time, e.g. 20260101T120000Z' }),
-    promote: flag('make the new model the current one'),
+    promote: flag('make the new model the current one if it is not worse than the current one on the same validation touches'),
+    'promotion-margin': option('validation AUC the new model may lose against the current one and still be promoted', nonNegativeNumber, { default: 0 }),
+    candidates: option('models that compete, comma-separated', list(oneOf(CANDIDATE_NAMES)), { defaultText: CANDIDATE_NAMES.join(',') }),
     trees: option('most trees of the gradient-boosted model', positiveInteger, { defaultText: String(CAMPAIGN_GBDT_DEFAULTS.nEstimators) }),
   },
 });
@@ -40,6 +43,8 @@ export function runCampaignTrainCommand(argv: readonly string[]): Promise<number
       modelName: settings.modelName,
       version: args.version,
       promote: args.promote,
+      promotionMargin: args['promotion-margin'],
+      candidates: args.candidates,
       trees: args.trees,
       log: (m) => progress.log(m),
       progress: (p) => progress.update(p),
