@@ -6,8 +6,9 @@ import { readCampaignSource, readSourceFiles, type CampaignSource } from '../dat
 import { readTemplateFiles, type TemplateImportSummary } from './readTemplateFiles';
 import { TEMPLATE_FILES } from './templateTables';
 
-export const CAMPAIGN_FORMATS = ['campaign', 'template'] as const;
-export type CampaignFormat = (typeof CAMPAIGN_FORMATS)[number];
+import { CAMPAIGN_FORMATS, type CampaignFormat } from '../../config/campaignRetrainSettings';
+
+export { CAMPAIGN_FORMATS, type CampaignFormat };
 
 export interface CampaignInput {
   data: CampaignData;
