@@ -28,10 +28,11 @@ export interface TemplateImportSummary {
 
 const show = (raw: string) => `"${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`;
 
-function lookup<T>(raw: string, table: Record<string, T>): FieldResult<T> {
+/** A value of a fixed list, case-insensitive; `labels` are how the template spells them (for the message). */
+function lookup<T>(raw: string, table: Record<string, T>, labels = Object.keys(table).map((k) => k.replace(/\b\w/g, (c) => c.toUpperCase()))): FieldResult<T> {
   const key = raw.trim().toLowerCase();
   if (key === '') return bad('is required');
-  return key in table ? ok(table[key]) : bad(`must be one of ${Object.keys(table).map((k) => k.replace(/\b\w/g, (c) => c.toUpperCase())).join(', ')}; got ${show(raw)}`);
+  return key in table ? ok(table[key]) : bad(`must be one of ${labels.join(', ')}; got ${show(raw)}`);
 }
 
 /** mm/dd/yy (years 2000–2099) or mm/dd/yyyy → YYYY-MM-DD. */
@@ -219,7 +220,7 @@ function readTouches(r: Reader, text: string, leadIds: Set<string>, campaignIds:
       r.missing('touches', row, 'Campaign_Id', campaignId, 'campaigns');
       campaignId = undefined;
     }
-    const channel = f('Channel', lookup(row.get('Channel'), CHANNEL_OF_TEMPLATE));
+    const channel = f('Channel', lookup(row.get('Channel'), CHANNEL_OF_TEMPLATE, ['Email', 'SMS', 'Cold Calling']));
     const slot = f('Time_Of_Day', lookup(row.get('Time_Of_Day'), SLOT_OF_TEMPLATE));
     const dayOfWeek = f('Day_Of_Week', integerField(row.get('Day_Of_Week'), 1, 7));
     const converted = f('Conversion_Flag', integerField(row.get('Conversion_Flag'), 0, 1));

@@ -96,7 +96,7 @@ describe('bad template rows', () => {
     expect(issuesOf(() => readTemplateFiles(bad))).toEqual([
       'Product.csv, row 3, column Premium: must be a non-negative number (e.g. 150000 or 1e+05); got "lots"',
       'Lead_Demography.csv, row 4, column Age: must be one of Young, Middle Age, Senior Citizen; got "Teen"',
-      'Market_Touchdown.csv, row 3, column Channel: must be one of Email, Sms, Cold Calling; got "Fax"',
+      'Market_Touchdown.csv, row 3, column Channel: must be one of Email, SMS, Cold Calling; got "Fax"',
       'Market_Touchdown.csv, row 5, column Day_Of_Week: must be a whole number between 1 and 7; got "8"',
       'Market_Touchdown.csv, row 7, column Lead_Id: "ID 99999999" is not in Lead_Demography.csv',
       'Market_Touchdown.csv, row 8, column Campaign_Id: "9" is not in Campaign_Detail.csv',

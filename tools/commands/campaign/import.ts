@@ -28,18 +28,23 @@ runCampaignCommand(IMPORT, async (args, progress) => {
   const input = await readCampaignInput(source, args.format);
   // What became of each template column, before anything is written.
   if (input.summary) for (const line of formatTemplateSummary(input.summary)) progress.log(line);
+  const report = (result: { leads: number; campaigns: number; touches: number; written: { leads: number; campaigns: number } }) =>
+    console.log(JSON.stringify({ source: describeSource(source), format: args.format, dryRun: args['dry-run'], ...result, ...(input.summary ? { columns: input.summary.files, imputed: input.summary.imputed } : {}) }));
+  const counts = { leads: input.data.leads.length, campaigns: input.data.campaigns.length, touches: input.data.touches.length };
+  // A dry run checks only: it needs no Cosmos DB settings and opens no connection.
+  if (args['dry-run']) {
+    report({ ...counts, written: { leads: 0, campaigns: 0 } });
+    return;
+  }
   const app = appServices().clients;
   try {
-    if (!args['dry-run']) {
-      await ensureCampaignContainers(app.cosmosClient(), app.settings.cosmosDatabase, { leads: settings.leadsContainer, plans: settings.plansContainer });
-    }
+    await ensureCampaignContainers(app.cosmosClient(), app.settings.cosmosDatabase, { leads: settings.leadsContainer, plans: settings.plansContainer });
     const result = await writeCampaignData(input.data, { leads: app.cosmosContainer(settings.leadsContainer), plans: app.cosmosContainer(settings.plansContainer) }, {
-      dryRun: args['dry-run'],
       log: (m) => progress.log(m),
       progress: (p) => progress.update(p),
     });
     progress.end();
-    console.log(JSON.stringify({ source: describeSource(source), format: args.format, dryRun: args['dry-run'], leads: result.leads, campaigns: result.campaigns, touches: result.touches, written: result.written, ...(input.summary ? { columns: input.summary.files, imputed: input.summary.imputed } : {}) }));
+    report({ ...counts, written: result.written });
   } finally {
     await app.close();
   }
