@@ -14,8 +14,8 @@ import { loadLocalSettings } from '../../local/localSettings';
 import { SOURCE_OPTIONS, sourceFromArgs } from './dataSourceArgs';
 
 export const CAMPAIGN_TRAIN_COMMAND = command({
-  usage: 'npm run campaign:train -- (--from DIR | --blob [--prefix P]) [options]\n       (the same: npm run train -- --model campaign …)',
-  summary: 'Trains the conversion model on touches.csv (and, with --archive, the archived campaign\nevents), registers it as campaign/<version> and, with --promote, makes it the current model.',
+  usage: 'npm run campaign:train -- [--format campaign|template] (--from DIR | --blob [--prefix P]) [options]\n       (the same: npm run train -- --model campaign …)',
+  summary: 'Trains the conversion model on touches.csv or Market_Touchdown.csv (and, with --archive, the\narchived campaign events): the GBDT, a random forest and the logistic baseline compete on the\nsame time split, the best validation AUC wins; registers it as campaign/<version> and, with\n--promote, makes it the current model if it is not worse than the current one.',
   options: {
     ...SOURCE_OPTIONS,
     archive: flag('also train on the campaign_touch / campaign_response events of the event archive'),
