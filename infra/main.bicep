@@ -255,6 +255,9 @@ param campaignPlanCampaigns string = ''
 @maxValue(3600)
 param campaignCacheSeconds int = 60
 
+@description('NCRONTAB schedule (UTC, with seconds) of the campaign model\'s retraining timer (campaignRetrain), or \'off\'.')
+param campaignRetrainSchedule string = '0 30 1 * * *'
+
 @minValue(1)
 @maxValue(50)
 param offersMaxN int = 50
@@ -315,7 +318,7 @@ var powerBiContainerNames = ['aggregates', 'campaignPlans']
 // Browser origins from the comma-separated parameter; blanks dropped.
 var corsOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 // A retraining timer in the app registers and promotes models: only then may the app write them.
-var appWritesModels = retrainEnabled || productRetrainEnabled
+var appWritesModels = retrainEnabled || productRetrainEnabled || campaignRetrainSchedule != 'off'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
 
@@ -515,6 +518,7 @@ module functionApp './app/functionApp.bicep' = {
     campaignPlanSchedule: campaignPlanSchedule
     campaignPlanCampaigns: campaignPlanCampaigns
     campaignCacheSeconds: campaignCacheSeconds
+    campaignRetrainSchedule: campaignRetrainSchedule
   }
   // The app's roles (host storage, Key Vault Secrets User, …) exist before its settings are applied.
   dependsOn: [rbac]
@@ -569,7 +573,7 @@ module alerts './app/alerts.bicep' = {
     http5xxPercentThreshold: http5xxPercentThreshold
     rankP99ThresholdMs: rankP99ThresholdMs
     rankFunctionNames: ['personalizerRank', 'offers']
-    retrainFunctionNames: ['retrainModel', 'retrainProducts']
+    retrainFunctionNames: ['retrainModel', 'retrainProducts', 'campaignRetrain']
     retrainingScheduled: appWritesModels
   }
 }

@@ -98,6 +98,8 @@ param campaignRecommendMaxLeads int
 param campaignPlanSchedule string
 param campaignPlanCampaigns string
 param campaignCacheSeconds int
+@description('NCRONTAB schedule of the campaign model\'s retraining timer, or \'off\'.')
+param campaignRetrainSchedule string
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -247,7 +249,7 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CampaignPlanSchedule: campaignPlanSchedule
       CampaignPlanCampaigns: campaignPlanCampaigns
       CampaignCacheSeconds: string(campaignCacheSeconds)
-      CampaignRetrainSchedule: '0 30 1 * * *'
+      CampaignRetrainSchedule: campaignRetrainSchedule
       CampaignRetrainFormat: 'campaign'
       CampaignPromotionMargin: '0'
     }
