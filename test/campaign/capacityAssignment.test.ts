@@ -85,7 +85,7 @@ describe('assignment under capacity', () => {
     }
     const cap = capacityNodes({ call: { limit: 10, per: 'slot' }, email: { limit: 150, per: 'day' } });
     expect(cap.nodes).toBe(1 + 21 + 7);
-    const options = leadOptions(profit, n, cap);
+    const options = leadOptions(n, cap, (i, k) => profit[i * COMBINATION_COUNT + k]);
     const result = assignUnderCapacity(options);
     checkFeasible(options, result.node);
     expect(result.optimal).toBe(true);

@@ -46,19 +46,19 @@ export interface LeadOptions extends AssignmentProblem {
 }
 
 /**
- * Each lead's best option per node from its n × 63 expected profits (node 0 includes not
- * contacting, worth 0: a contact that loses money in expectation is not made).
+ * Each lead's best option per node from its expected profit on each of the 63 combinations
+ * (node 0 includes not contacting, worth 0: a contact that loses money in expectation is not
+ * made). `profit(i, k)` is called once per lead and combination, so no n × 63 matrix is kept.
  */
-export function leadOptions(profit: Float64Array, n: number, cap: CapacityNodes): LeadOptions {
+export function leadOptions(n: number, cap: CapacityNodes, profit: (lead: number, combination: number) => number): LeadOptions {
   const { nodes, nodeOf } = cap;
   const value = new Float64Array(n * nodes).fill(-Infinity);
   const option = new Int8Array(n * nodes).fill(-1);
   for (let i = 0; i < n; i++) {
     const base = i * nodes;
     value[base] = 0;
-    const row = i * COMBINATION_COUNT;
     for (let k = 0; k < COMBINATION_COUNT; k++) {
-      const v = profit[row + k];
+      const v = profit(i, k);
       const j = base + nodeOf[k];
       if (v > value[j]) { value[j] = v; option[j] = k; }
     }

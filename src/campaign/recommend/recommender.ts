@@ -11,6 +11,8 @@ import type { RecommendRequest } from './recommendRequest';
 export interface CampaignInfo {
   name: string;
   product: string;
+  /** Revenue of one conversion when the campaign document carries it (e.g. the product's premium). */
+  revenuePerConversion?: number;
 }
 
 export interface RecommendDeps {
