@@ -148,11 +148,14 @@ describe('campaign plan job', () => {
 
   it('plans the listed campaigns on the timer, carrying on past a failing one', async () => {
     const { appServices } = await import('../../src/app/appServices');
+    // C003's product terms as the template import writes them: a monthly premium of 100.
+    const { resource: c3 } = await stack.plans.item('campaign', 'C003').read<Doc>();
+    await stack.plans.items.upsert({ ...c3, premium: 100, paymentFrequency: 'monthly' });
     const messages: string[] = [];
     const result = await runScheduledPlans(['C002', 'C404', 'C003'], { ...appServices().campaign().planDeps((m: string) => messages.push(m)) });
     expect(result).toEqual({ planned: ['C002', 'C003'], failed: ['C404'] });
     expect(messages.some((m) => m.includes('C404'))).toBe(true);
     const { resource } = await stack.plans.item('plan:v1', 'C003').read<Doc>();
-    expect(resource).toMatchObject({ status: 'completed', leads: 1199 });
+    expect(resource).toMatchObject({ status: 'completed', leads: 1199, revenuePerConversion: 1200, revenueSource: 'campaign:annualPremium' });
   });
 });

@@ -1,8 +1,11 @@
 // Money per contact option: a conversion earns the product's revenue, a contact costs its
 // channel's price, so option k of a lead with conversion probability p_k has
 //   expected revenue p_k·revenue, cost cost(channel_k), expected profit p_k·revenue − cost.
-// The revenue comes from the campaign document (`revenuePerConversion`, which an import may set
-// from the product's premium), else from CampaignProductRevenue by product, else its `*` entry.
+// The revenue comes from the campaign document: its `revenuePerConversion`, else the product's
+// premium for one year (`premium` × payments a year by `paymentFrequency`, which the template
+// import puts there from the Product table: a conversion is a policy sold, and its first year of
+// premium is what the campaign earns for certain); else CampaignProductRevenue by product, else
+// its `*` entry.
 import { COMBINATIONS, COMBINATION_COUNT } from '../../events/contactCombinations';
 import type { ContactChannelName } from '../../config/campaignSettings';
 
@@ -14,11 +17,12 @@ export interface ContactEconomics {
 }
 
 export function contactEconomics(
-  campaign: { product: string; revenuePerConversion?: number },
+  campaign: { product: string; revenuePerConversion?: number; annualPremium?: number },
   productRevenue: Record<string, number>,
   costPerContact: Record<ContactChannelName, number>,
 ): ContactEconomics {
   if (campaign.revenuePerConversion !== undefined) return { revenuePerConversion: campaign.revenuePerConversion, revenueSource: 'campaign', costPerContact };
+  if (campaign.annualPremium !== undefined) return { revenuePerConversion: campaign.annualPremium, revenueSource: 'campaign:annualPremium', costPerContact };
   const own = productRevenue[campaign.product.toLowerCase()];
   if (own !== undefined) return { revenuePerConversion: own, revenueSource: `setting:${campaign.product.toLowerCase()}`, costPerContact };
   return { revenuePerConversion: productRevenue['*'] ?? 0, revenueSource: 'setting:*', costPerContact };

@@ -34,6 +34,11 @@ export async function readCampaign(plans: Container, campaignId: string): Promis
     if (typeof revenue !== 'number' || !Number.isFinite(revenue) || revenue < 0) throw new Error(`campaign "${campaignId}": revenuePerConversion must be a number ≥ 0; got ${JSON.stringify(revenue)}`);
     info.revenuePerConversion = revenue;
   }
+  // The template's Product terms on the campaign document: premium per payment period.
+  const perYear = { monthly: 12, quarterly: 4, yearly: 1 }[String(resource.paymentFrequency ?? '').toLowerCase()];
+  if (typeof resource.premium === 'number' && Number.isFinite(resource.premium) && resource.premium >= 0 && perYear !== undefined) {
+    info.annualPremium = resource.premium * perYear;
+  }
   return info;
 }
 
