@@ -13,8 +13,9 @@ import type { CampaignModel } from '../model/campaignModel';
 import type { ScoringEngine } from '../model/combinationScorer';
 import type { LeadSource } from './leadSource';
 import { assignUnderCapacity } from './capacityAssignment';
-import { leadOptions, type CapacityNodes } from './capacityNodes';
-import { combinationCosts, type ContactEconomics } from './contactEconomics';
+import { capacityNodes, leadOptions, type CapacityNodes } from './capacityNodes';
+import { combinationCosts, contactEconomics, type ContactEconomics } from './contactEconomics';
+import { CAMPAIGN_DEFAULTS } from '../../config/campaignSettings';
 import {
   combinationDocumentId, leadPlanDocumentId, planDocumentId,
   type CombinationSummaryDocument, type LeadPlanDocument, type PlanDocument,
@@ -34,10 +35,12 @@ export interface RunPlanDeps {
   leads: LeadSource;
   plans: Container;
   campaign: PlanCampaign;
-  economics: ContactEconomics;
-  capacity: CapacityNodes;
-  /** The capacity rule as configured, for the plan document. */
-  capacityRule: string;
+  /** Revenue and costs (default: the settings' defaults for the campaign's product). */
+  economics?: ContactEconomics;
+  /** Capacity resources (default: none, every channel unlimited). */
+  capacity?: CapacityNodes;
+  /** The capacity rule as configured, for the plan document (default `unlimited`). */
+  capacityRule?: string;
   /** Stop improving the assignment after this long and report its gap (default 30 s). */
   assignBudgetMs?: number;
   log?: (message: string) => void;
@@ -99,7 +102,9 @@ async function removeStale(plans: Container, campaignId: string, modelVersion: s
 }
 
 export async function runCampaignPlan(deps: RunPlanDeps): Promise<PlanRunResult> {
-  const { model, campaign, plans, economics, capacity } = deps;
+  const { model, campaign, plans } = deps;
+  const economics = deps.economics ?? contactEconomics(campaign, CAMPAIGN_DEFAULTS.productRevenue, CAMPAIGN_DEFAULTS.contactCost);
+  const capacity = deps.capacity ?? capacityNodes({});
   const log = deps.log ?? (() => {});
   const now = deps.now ?? (() => new Date());
   const version = model.version;
@@ -113,7 +118,7 @@ export async function runCampaignPlan(deps: RunPlanDeps): Promise<PlanRunResult>
     leads: 0, skippedLeads: 0,
     revenuePerConversion: economics.revenuePerConversion, revenueSource: economics.revenueSource,
     costPerEmail: economics.costPerContact.email, costPerSms: economics.costPerContact.sms, costPerCall: economics.costPerContact.call,
-    capacityRule: deps.capacityRule,
+    capacityRule: deps.capacityRule ?? 'unlimited',
     contactedLeads: 0, expectedConversions: 0, expectedConversionRate: 0, expectedRevenue: 0, expectedCost: 0, expectedProfit: 0, expectedRoi: null,
     oneBestExpectedConversions: 0, oneBestExpectedRevenue: 0, oneBestExpectedCost: 0, oneBestExpectedProfit: 0, oneBestExpectedRoi: null,
     oneBestContactChannel: null, oneBestDay: null, oneBestTimeSlot: null,
