@@ -6,7 +6,7 @@
 // import puts there from the Product table: a conversion is a policy sold, and its first year of
 // premium is what the campaign earns for certain); else CampaignProductRevenue by product, else
 // its `*` entry.
-import { COMBINATIONS, COMBINATION_COUNT } from '../../events/contactCombinations';
+import { COMBINATIONS } from '../../events/contactCombinations';
 import type { ContactChannelName } from '../../config/campaignSettings';
 
 export interface ContactEconomics {
@@ -38,4 +38,3 @@ export function expectedProfit(probability: number, cost: number, e: ContactEcon
   return probability * e.revenuePerConversion - cost;
 }
 
-export { COMBINATION_COUNT };
