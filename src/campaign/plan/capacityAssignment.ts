@@ -118,6 +118,7 @@ function lagrangian(p: AssignmentProblem, steps: number): { prices: Float64Array
   const best2 = new Float64Array(n);
   const arg1 = new Int32Array(n);
   const margins = new Float64Array(n);
+  let stale = 0;
   for (let step = 0; step <= steps; step++) {
     let total = 0;
     for (let i = 0, base = 0; i < n; i++, base += nodes) {
@@ -132,8 +133,14 @@ function lagrangian(p: AssignmentProblem, steps: number): { prices: Float64Array
       total += b1;
     }
     for (let j = 1; j < nodes; j++) total += capacity[j] * prices[j];
-    if (total < bestBound) { bestBound = total; bestPrices = prices.slice(); }
-    if (step === steps) break;
+    // Stop once the bound has not improved by a billionth for a few steps: the cycle cancelling
+    // that follows reaches the optimum anyway, the prices only make it short.
+    if (total < bestBound) {
+      stale = total < bestBound - 1e-9 * Math.abs(bestBound) ? 0 : stale + 1;
+      bestBound = total;
+      bestPrices = prices.slice();
+    } else stale++;
+    if (stale >= 4 || step === steps) break;
     // The price at which exactly cap_j leads would still choose node j, the others held fixed;
     // moved halfway (all nodes at once overshoot: they compete for the same leads).
     const damping = 0.5;
