@@ -255,6 +255,15 @@ param campaignPlanCampaigns string = ''
 @maxValue(3600)
 param campaignCacheSeconds int = 60
 
+@description('Yearly revenue per product for campaign plans, e.g. savings=800,*=100; empty = the code\'s defaults.')
+param campaignProductRevenue string = ''
+
+@description('Cost per contact by channel, e.g. email=0.05,sms=0.2,call=5; empty = the code\'s defaults.')
+param campaignContactCost string = ''
+
+@description('Contact capacity by channel, e.g. call=300/slot,sms=5000/day; empty = unlimited.')
+param campaignContactCapacity string = ''
+
 @description('NCRONTAB schedule (UTC, with seconds) of the campaign model\'s retraining timer (campaignRetrain), or \'off\'.')
 param campaignRetrainSchedule string = '0 30 1 * * *'
 
@@ -519,6 +528,9 @@ module functionApp './app/functionApp.bicep' = {
     campaignPlanCampaigns: campaignPlanCampaigns
     campaignCacheSeconds: campaignCacheSeconds
     campaignRetrainSchedule: campaignRetrainSchedule
+    campaignProductRevenue: campaignProductRevenue
+    campaignContactCost: campaignContactCost
+    campaignContactCapacity: campaignContactCapacity
   }
   // The app's roles (host storage, Key Vault Secrets User, …) exist before its settings are applied.
   dependsOn: [rbac]

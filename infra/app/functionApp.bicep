@@ -100,6 +100,10 @@ param campaignPlanCampaigns string
 param campaignCacheSeconds int
 @description('NCRONTAB schedule of the campaign model\'s retraining timer, or \'off\'.')
 param campaignRetrainSchedule string
+// Campaign plan economics (src/config/campaignSettings.ts); empty = the code's defaults.
+param campaignProductRevenue string
+param campaignContactCost string
+param campaignContactCapacity string
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -250,6 +254,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CampaignPlanCampaigns: campaignPlanCampaigns
       CampaignCacheSeconds: string(campaignCacheSeconds)
       CampaignRetrainSchedule: campaignRetrainSchedule
+      CampaignProductRevenue: campaignProductRevenue
+      CampaignContactCost: campaignContactCost
+      CampaignContactCapacity: campaignContactCapacity
       CampaignRetrainFormat: 'campaign'
       CampaignPromotionMargin: '0'
     }
