@@ -18,6 +18,17 @@ export const CLIENT_EVENT_TYPES = [
   'campaign_response',
 ] as const;
 
+/**
+ * Event types only a trusted backend may send, through the keyed route POST /api/events/server
+ * (the shop's CRM or campaign tool): they feed the campaign model, so a browser must not forge them.
+ */
+export const SERVER_TO_SERVER_EVENT_TYPES = ['campaign_touch', 'campaign_response'] as const;
+
+/** Event types the anonymous browser route POST /api/events accepts. */
+export const BROWSER_EVENT_TYPES = CLIENT_EVENT_TYPES.filter(
+  (t): t is Exclude<ClientEventType, (typeof SERVER_TO_SERVER_EVENT_TYPES)[number]> => !(SERVER_TO_SERVER_EVENT_TYPES as readonly string[]).includes(t),
+);
+
 /** Event types only the server itself writes (the ranker's decision log and rewards). */
 export const SERVER_EVENT_TYPES = ['decision', 'reward', 'activation'] as const;
 

@@ -51,7 +51,7 @@ const DECISION_ID = /^[\x21-\x7e]+$/;
 type RequiredField = 'productId' | 'offerId' | 'value' | 'leadId' | 'campaignId' | 'channel' | 'timestamp';
 
 /** Fields an event type needs beyond id, type and a user. */
-const REQUIRED_BY_TYPE: Readonly<Record<string, readonly RequiredField[]>> = {
+export const REQUIRED_BY_TYPE: Readonly<Record<string, readonly RequiredField[]>> = {
   product_view: ['productId'],
   add_to_cart: ['productId'],
   remove_from_cart: ['productId'],
@@ -66,11 +66,11 @@ const REQUIRED_BY_TYPE: Readonly<Record<string, readonly RequiredField[]>> = {
 };
 
 /** Top-level fields a frontend may send. */
-const CLIENT_FIELDS: ReadonlySet<string> = new Set([
+export const CLIENT_FIELDS: ReadonlySet<string> = new Set([
   'schemaVersion', 'id', 'type', 'userId', 'anonymousId', 'timestamp', 'productId', 'offerId', 'category', 'value', 'quantity',
-  'currency', 'leadId', 'campaignId', 'touchId', 'channel', 'decisionId', 'context', 'properties',
+  'currency', 'leadId', 'campaignId', 'touchId', 'channel', 'decisionId', 'userToken', 'context', 'properties',
 ]);
-const CONTEXT_TEXT: Readonly<Record<string, number>> = { page: 2048, referrer: 2048, channel: 256, locale: 35, campaign: 256, userAgent: 1024 };
+export const CONTEXT_TEXT: Readonly<Record<string, number>> = { page: 2048, referrer: 2048, channel: 256, locale: 35, campaign: 256, userAgent: 1024 };
 const CONTEXT_PATHS: Readonly<Record<string, string>> = Object.fromEntries(Object.keys(CONTEXT_TEXT).map((k) => [k, `context.${k}`]));
 const DEVICE_SET: ReadonlySet<string> = new Set(DEVICES);
 const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
@@ -227,6 +227,7 @@ function issuesOf(input: unknown, mode: Mode, receivedMs: number): { issues: Iss
   checkTextId(issues, e.touchId, 'touchId');
   checkEnum(issues, e.channel, 'channel', CHANNEL_SET);
   checkDecisionId(issues, e.decisionId, typeName);
+  checkText(issues, e.userToken, 'userToken', 1024);
   checkContext(issues, e.context);
   checkProperties(issues, e.properties);
   if (e.schemaVersion !== undefined && e.schemaVersion !== EVENT_SCHEMA_VERSION) issues.push({ path: 'schemaVersion', message: `must be ${EVENT_SCHEMA_VERSION}` });
