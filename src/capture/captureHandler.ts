@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { parseCaptureBody, CaptureLimits } from './captureRequest';
+import { parseCaptureBody, type CaptureLimits, type CaptureRoute } from './captureRequest';
 import { EventPublisher } from '../clients/eventHubPublisher';
 import type { TrackedEvent } from '../events/eventSchema';
 
@@ -9,6 +9,8 @@ export type RewardOf = (event: TrackedEvent, now: Date) => { reward: TrackedEven
 export interface CaptureDeps {
   publisher: EventPublisher;
   limits: CaptureLimits;
+  /** The route's event types and identity rules (the browser route vs the keyed server route). */
+  route?: CaptureRoute;
   /**
    * Turns product events that carry a recommendation's `decisionId` into that decision's reward,
    * sent with them (src/app wires the ranker's check in). Absent: no rewards are made.
@@ -35,7 +37,7 @@ export async function handleCaptureRequest(request: HttpRequest, deps: CaptureDe
   const partial = ['true', '1'].includes((request.query.get('partial') ?? '').toLowerCase());
   const body = await request.text();
   const now = (deps.now ?? (() => new Date()))();
-  const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, now, partial);
+  const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, now, partial, deps.route);
   if (!parsed.ok) {
     return json(parsed.status, { error: parsed.error, ...(parsed.rejected ? { rejected: parsed.rejected } : {}) });
   }

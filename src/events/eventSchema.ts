@@ -36,9 +36,15 @@ export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
 export type EventType = ClientEventType | ServerEventType;
 
-/** Event types that may carry a `decisionId` and so reward a recommendation's decision. */
+/** Product event types that carry a recommendation's `decisionId` and so reward its decision. */
 export const REWARDING_EVENT_TYPES = ['product_view', 'add_to_cart', 'purchase'] as const;
 export type RewardingEventType = (typeof REWARDING_EVENT_TYPES)[number];
+/**
+ * Event types that may carry a `decisionId`: the rewarding product events, and the offer events of
+ * a GET /api/offers ranking (offer_click rewards it when the clicked offer is the one it chose;
+ * offer_view only ties the impression to its decision).
+ */
+export const DECISION_EVENT_TYPES = [...REWARDING_EVENT_TYPES, 'offer_view', 'offer_click'] as const;
 /** Longest `decisionId`: signed event ids are ~40 characters plus the client's own event id (≤ 512 in practice). */
 export const MAX_DECISION_ID = 1024;
 

@@ -11,7 +11,7 @@ import { formatPath, type FieldError } from '../common/fieldPath';
 import { isRfc3339DateTime, parseCanonicalIsoTime, parseIsoTime } from '../common/isoTime';
 import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from './contactCombinations';
 import {
-  CLIENT_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, MAX_DECISION_ID, REWARDING_EVENT_TYPES, SERVER_EVENT_TYPES,
+  CLIENT_EVENT_TYPES, DECISION_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, MAX_DECISION_ID, SERVER_EVENT_TYPES,
   unusableIdReason,
   type ClientEvent, type TrackedEvent,
 } from './eventSchema';
@@ -44,7 +44,7 @@ const ALL_TYPE_LIST = `must be one of ${[...ALL_TYPES].join(', ')}`;
 /** Campaign touches and responses feed the campaign model's retraining (docs/campaign.md). */
 const CAMPAIGN_TYPES: ReadonlySet<string> = new Set(['campaign_touch', 'campaign_response']);
 const FORBIDDEN: ReadonlySet<string> = new Set(FORBIDDEN_KEYS);
-const REWARDING_TYPES: ReadonlySet<string> = new Set(REWARDING_EVENT_TYPES);
+const DECISION_TYPES: ReadonlySet<string> = new Set(DECISION_EVENT_TYPES);
 /** Signed event ids are base64url, optionally after the client's own event id and "~"; no controls or spaces. */
 const DECISION_ID = /^[\x21-\x7e]+$/;
 
@@ -120,8 +120,8 @@ function checkDecisionId(issues: Issue[], value: unknown, typeName: string): voi
   if (value === undefined) return;
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_DECISION_ID || !DECISION_ID.test(value)) {
     issues.push({ path: 'decisionId', message: `must be the eventId of a recommendation: 1-${MAX_DECISION_ID} printable ASCII characters` });
-  } else if (typeName !== '' && !REWARDING_TYPES.has(typeName)) {
-    issues.push({ path: 'decisionId', message: `is allowed only on ${REWARDING_EVENT_TYPES.join(', ')} events` });
+  } else if (typeName !== '' && !DECISION_TYPES.has(typeName)) {
+    issues.push({ path: 'decisionId', message: `is allowed only on ${DECISION_EVENT_TYPES.join(', ')} events` });
   }
 }
 

@@ -102,6 +102,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     env.PersonalizerApiKeys ||= secrets.personalizerApiKey;
     env.RankingSigningKeys ||= secrets.rankingSigningKey;
     env.CatalogApiKeys ||= secrets.catalogApiKey;
+    env.UserTokenKeys ||= secrets.userTokenKey;
+    // Locally every userId is believed unless told otherwise: the simulator and the demo post user
+    // ids without tokens. UnverifiedUserIds=anonymous (Azure's setting) switches the check on.
+    env.UnverifiedUserIds ||= 'trust';
     env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
     await bootstrapResources(env);

@@ -77,6 +77,9 @@ function newId(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
+/** The server's anonymous namespace (src/events/userToken.ts): ids with it are stored as sent. */
+const ANONYMOUS_PREFIX = 'anon-';
+
 const query = (params: Record<string, unknown>): string =>
   Object.entries(params)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
@@ -155,7 +158,7 @@ export class Personalization {
     }
     this.anonymous = readJson<string>(this.store, KEYS.anonymousId);
     if (typeof this.anonymous !== 'string') {
-      this.anonymous = newId();
+      this.anonymous = ANONYMOUS_PREFIX + newId();
       writeJson(this.store, KEYS.anonymousId, this.anonymous);
     }
     const user = readJson<{ userId: string; token: string }>(this.store, KEYS.user);
@@ -209,7 +212,7 @@ export class Personalization {
   reset(): void {
     this.user = undefined;
     if (!this.granted) return;
-    this.anonymous = newId();
+    this.anonymous = ANONYMOUS_PREFIX + newId();
     writeJson(this.store, KEYS.anonymousId, this.anonymous);
     try {
       this.store?.removeItem(KEYS.user);
