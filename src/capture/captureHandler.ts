@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseCaptureBody, type CaptureLimits, type CaptureRoute } from './captureRequest';
 import { EventPublisher } from '../clients/eventHubPublisher';
+import { readBodyText } from '../common/readBodyText';
 import type { TrackedEvent } from '../events/eventSchema';
 
 /** A reward the event gives (its decisionId verified), why it gives none, or undefined when it names no decision. */
@@ -30,12 +31,10 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
  * timeout (those are listed, the others were accepted and must not be sent again).
  */
 export async function handleCaptureRequest(request: HttpRequest, deps: CaptureDeps): Promise<HttpResponseInit> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > deps.limits.maxBytes) {
-    return json(413, { error: `body: is larger than ${deps.limits.maxBytes} bytes` });
-  }
+  const read = await readBodyText(request, deps.limits.maxBytes);
+  if (!read.ok) return json(413, { error: `body: ${read.message}` });
   const partial = ['true', '1'].includes((request.query.get('partial') ?? '').toLowerCase());
-  const body = await request.text();
+  const body = read.text;
   const now = (deps.now ?? (() => new Date()))();
   const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, now, partial, deps.route);
   if (!parsed.ok) {

@@ -48,6 +48,13 @@ export const DECISION_EVENT_TYPES = [...REWARDING_EVENT_TYPES, 'offer_view', 'of
 /** Longest `decisionId`: signed event ids are ~40 characters plus the client's own event id (≤ 512 in practice). */
 export const MAX_DECISION_ID = 1024;
 
+/**
+ * Largest magnitude of an event's `value` (a purchase's amount, a reward). Money totals are summed
+ * at 6 decimals and stay exact below ~9e9 (src/aggregation/money.ts); an unbounded value (1e308)
+ * would overflow a revenue counter to Infinity, which JSON stores as null.
+ */
+export const MAX_EVENT_VALUE = 1_000_000;
+
 /** How far in the future a client clock may be before an event is refused. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 

@@ -11,7 +11,7 @@ import { formatPath, type FieldError } from '../common/fieldPath';
 import { isRfc3339DateTime, parseCanonicalIsoTime, parseIsoTime } from '../common/isoTime';
 import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from './contactCombinations';
 import {
-  CLIENT_EVENT_TYPES, DECISION_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, MAX_DECISION_ID, SERVER_EVENT_TYPES,
+  CLIENT_EVENT_TYPES, DECISION_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, MAX_DECISION_ID, MAX_EVENT_VALUE, SERVER_EVENT_TYPES,
   unusableIdReason,
   type ClientEvent, type TrackedEvent,
 } from './eventSchema';
@@ -212,6 +212,7 @@ function issuesOf(input: unknown, mode: Mode, receivedMs: number): { issues: Iss
   checkId(issues, e, 'offerId');
   const value = e.value;
   if (value !== undefined && !isFiniteNumber(value)) issues.push({ path: 'value', message: 'must be a finite number' });
+  else if (typeof value === 'number' && Math.abs(value) > MAX_EVENT_VALUE) issues.push({ path: 'value', message: `must be between -${MAX_EVENT_VALUE} and ${MAX_EVENT_VALUE}` });
   else if (type === 'purchase' && typeof value === 'number' && value < 0) issues.push({ path: 'value', message: 'must not be negative for a purchase' });
   const quantity = e.quantity;
   if (quantity !== undefined && !(isFiniteNumber(quantity) && Number.isInteger(quantity) && quantity >= 1 && quantity <= 10_000)) {
