@@ -28,7 +28,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['tools/cli', 'tools/synthetic'],
   ['tools/package', 'tools/bicep', 'tools/local', 'tools/webclient'],
   ['tools/emulators'],
-  ['tools/commands', 'tools/simulator', 'tools/reliability'],
+  ['tools/commands', 'tools/simulator', 'tools/reliability', 'tools/shop'],
   ['tools/demo'],
 ];
 
