@@ -20,6 +20,7 @@ app.http('captureEvents', {
     return handleCaptureRequest(request, {
       publisher: clients.publisher(),
       ...(rewardOf ? { rewardOf } : {}),
+      knownIds: () => services.knownIds(),
       limits: { maxEvents: clients.settings.maxEventsPerRequest, maxBytes: clients.settings.maxRequestBytes },
       route: { types: BROWSER_TYPES, otherTypes: 'is sent by servers: use POST /api/events/server with a function key', ...(identity ? { identity } : {}) },
       log: (message) => context.warn(message),

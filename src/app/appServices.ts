@@ -16,6 +16,7 @@ import type { TrackedEvent } from '../events/eventSchema';
 import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
 import { readIdentitySettings, type IdentitySettings } from '../config/identitySettings';
 import type { IdentityPolicy } from '../capture/eventIdentity';
+import type { KnownIds } from '../capture/catalogCheck';
 
 export type Log = (message: string) => void;
 
@@ -108,6 +109,22 @@ export class AppServices {
     this.identity ??= readIdentitySettings(this.env);
     const { userTokenKeys, unverifiedUserIds } = this.identity;
     return unverifiedUserIds === 'trust' ? undefined : { keys: userTokenKeys, unverified: unverifiedUserIds };
+  }
+
+  /**
+   * The catalogs the browser capture route checks ids against (cached views, no read per
+   * request): the product catalog, and the offers the ranker serves. An empty catalog checks nothing.
+   */
+  async knownIds(): Promise<KnownIds> {
+    const [products, offers] = await Promise.all([
+      this.products().catalog.get(),
+      this.ranking().activeOffers.get().catch(() => []),
+    ]);
+    const offerIds = new Set(offers.map((o) => o.id));
+    return {
+      ...(products.known ? { product: (id: string) => products.products.has(id) } : {}),
+      ...(offerIds.size > 0 ? { offer: (id: string) => offerIds.has(id) } : {}),
+    };
   }
 
   processing(): ProcessingServices {

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseCaptureBody, type CaptureLimits, type CaptureRoute } from './captureRequest';
 import { EventPublisher } from '../clients/eventHubPublisher';
 import { readBodyText } from '../common/readBodyText';
+import { catalogErrors, type KnownIds } from './catalogCheck';
 import type { TrackedEvent } from '../events/eventSchema';
 
 /** A reward the event gives (its decisionId verified), why it gives none, or undefined when it names no decision. */
@@ -17,9 +18,14 @@ export interface CaptureDeps {
    * sent with them (src/app wires the ranker's check in). Absent: no rewards are made.
    */
   rewardOf?: RewardOf;
+  /** The catalogs an event's offerId / productId must be in (the browser route); absent: no check. */
+  knownIds?: () => Promise<KnownIds>;
   now?: () => Date;
   log?: (message: string) => void;
 }
+
+/** Whether the body was an array (field names then carry the index). */
+const isBatch = (body: string) => body.trimStart().startsWith('[');
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, jsonBody: body, headers: { 'cache-control': 'no-store', ...headers } };
@@ -39,6 +45,30 @@ export async function handleCaptureRequest(request: HttpRequest, deps: CaptureDe
   const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, now, partial, deps.route);
   if (!parsed.ok) {
     return json(parsed.status, { error: parsed.error, ...(parsed.rejected ? { rejected: parsed.rejected } : {}) });
+  }
+  if (deps.knownIds) {
+    let known: KnownIds = {};
+    try {
+      known = await deps.knownIds();
+    } catch (error) {
+      // A catalog that cannot be read must not stop capture: the events pass unchecked.
+      deps.log?.(`capture: catalog unavailable, ids not checked: ${(error as Error).message}`);
+    }
+    const kept: number[] = [];
+    parsed.events.forEach((event, i) => {
+      const errors = catalogErrors(event, known);
+      if (errors) parsed.rejected.push({ index: parsed.indexes[i], errors: errors.map((e) => ({ ...e, field: isBatch(body) ? `[${parsed.indexes[i]}].${e.field}` : e.field })) });
+      else kept.push(i);
+    });
+    if (kept.length < parsed.events.length) {
+      parsed.rejected.sort((a, b) => a.index - b.index);
+      if (!partial || kept.length === 0) {
+        const detail = parsed.rejected.flatMap((r) => r.errors.map((e) => `${e.field} ${e.message}`)).slice(0, 5).join('; ');
+        return json(400, { error: `${parsed.rejected.length} events are invalid: ${detail}`, rejected: parsed.rejected });
+      }
+      parsed.events = kept.map((i) => parsed.events[i]);
+      parsed.indexes = kept.map((i) => parsed.indexes[i]);
+    }
   }
   const { events, origin } = withRewards(parsed.events, deps, now);
   const result = await deps.publisher.publish(events);

@@ -22,7 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['src/models'],
   ['src/scoring'],
   ['src/capture', 'src/processing', 'src/ranking', 'src/campaign', 'src/products', 'src/dashboard', 'src/health'],
-  ['src/training'],
+  ['src/training', 'src/openapi'],
   ['src/app'],
   ['functions'],
   ['tools/cli', 'tools/synthetic'],

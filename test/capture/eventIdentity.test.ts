@@ -71,3 +71,30 @@ describe('identity on the browser route', () => {
     expect(() => readIdentitySettings({ UserTokenKeys: '@Microsoft.KeyVault(SecretUri=x)' })).toThrow(/unresolved Key Vault/);
   });
 });
+
+describe('catalog check on the browser route', () => {
+  it('refuses offers and products outside a non-empty catalog, and checks nothing while a catalog is empty', async () => {
+    const { HttpRequest } = await import('@azure/functions');
+    const { handleCaptureRequest } = await import('../../src/capture/captureHandler');
+    const sent: unknown[] = [];
+    const publisher = { async publish(events: unknown[]) { sent.push(...events); return { sent: events.length, failed: [], sends: 1 }; }, async close() {} };
+    const post = (body: unknown, q = '') => new HttpRequest({ method: 'POST', url: `http://localhost/api/events${q}`, body: { string: JSON.stringify(body) } });
+    const known = async () => ({ product: (id: string) => id === '85123A', offer: (id: string) => id === 'spring-sale' });
+    const batch = [
+      { id: 'a', type: 'product_view', anonymousId: 'anon-1', productId: '85123A' },
+      { id: 'b', type: 'product_view', anonymousId: 'anon-1', productId: 'made-up-1' },
+      { id: 'c', type: 'offer_view', anonymousId: 'anon-1', offerId: 'made-up-offer' },
+    ];
+    const whole = await handleCaptureRequest(post(batch), { publisher, limits, knownIds: known });
+    expect(whole.status).toBe(400);
+    expect(sent).toEqual([]);
+    const kept = await handleCaptureRequest(post(batch, '?partial=true'), { publisher, limits, knownIds: known });
+    expect(kept).toMatchObject({ status: 202, jsonBody: { accepted: 1, rejected: [
+      { index: 1, errors: [{ field: '[1].productId', message: 'is not in the product catalog' }] },
+      { index: 2, errors: [{ field: '[2].offerId', message: 'is not an offer of the catalog' }] },
+    ] } });
+    expect(sent.map((e) => (e as { id: string }).id)).toEqual(['a']);
+    const empty = await handleCaptureRequest(post(batch), { publisher, limits, knownIds: async () => ({}) });
+    expect(empty).toMatchObject({ status: 202, jsonBody: { accepted: 3 } });
+  });
+});

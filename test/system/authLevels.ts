@@ -31,6 +31,11 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'The shop\'s backend, CRM or campaign tool: it may send campaign touches and responses, which train the campaign model, and user ids without a token.',
   },
   {
+    name: 'openapi', route: 'api/openapi.json', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/openapi.json' },
+    why: 'API description tools read it; it describes the routes and holds no data.',
+  },
+  {
     name: 'offers', route: 'api/offers', methods: ['GET'], authLevel: 'anonymous',
     sample: { method: 'GET', path: '/api/offers?userId=u-1' },
     why: 'Web frontends call it directly, like POST /api/events; it returns only live catalog offers and a signed event id, no personal data.',
