@@ -25,6 +25,11 @@ import { launchChromium, type LaunchedChromium } from '../../dashboard/chromium'
 const SAMPLE = path.resolve(__dirname, '..', '..', 'products', 'fixtures', 'online-retail-sample.csv');
 const appRoot = path.resolve(__dirname, '..', '..', '..');
 
+// What the page's functions (page.evaluate, waitForFunction) use there; tests compile without the DOM library.
+declare const window: unknown;
+declare const localStorage: { getItem(key: string): string | null };
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 async function archived(runtime: LocalRuntime): Promise<TrackedEvent[]> {
   const container = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage).getContainerClient('archive');
   const out: TrackedEvent[] = [];
@@ -82,7 +87,7 @@ describe('demo shop in Chromium', () => {
     const shop = `${runtime.url}/shop/`;
     await page.goto(shop);
     // Nothing is sent or stored before consent.
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('pz.')))).toEqual([]);
+    expect(await page.evaluate(() => Object.keys(localStorage as object).filter((k) => k.startsWith('pz.')))).toEqual([]);
     await page.click('#accept');
     await page.waitForSelector('#recommended a.product');
     anonymousId = await page.evaluate(() => (window as unknown as { pz: { anonymousId: string } }).pz.anonymousId);
