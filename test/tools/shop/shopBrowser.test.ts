@@ -149,6 +149,11 @@ describe('demo shop in Chromium', () => {
     const api = await fetch(`${runtime.url}/api/aggregates?kind=product&window=1440&from=${day}&top=50&sort=revenue`, { headers: { 'x-functions-key': runtime.keys.functionKey } });
     expect(api.status).toBe(200);
     expect(JSON.stringify(await api.json())).toContain(productId);
+    // And on the dashboard page itself: the product's row in the top products table.
+    const dashboard = await chromium.context.newPage();
+    await dashboard.goto(`${runtime.url}/api/dashboard#code=${runtime.keys.functionKey}`);
+    await dashboard.waitForFunction((id) => [...(document.querySelector('#products-table') as unknown as { querySelectorAll(s: string): { textContent: string | null }[] }).querySelectorAll('td')].some((td) => td.textContent === id), productId, { timeout: 30_000 });
+    await dashboard.close();
   });
 
   it('keeps events tracked offline and sends each once when the network is back', async () => {
