@@ -7,8 +7,16 @@ export type BodyText = { ok: true; text: string } | { ok: false; tooLarge: true;
 
 export async function readBodyText(request: HttpRequest, maxBytes: number): Promise<BodyText> {
   const tooLarge = { ok: false, tooLarge: true, message: `is larger than ${maxBytes} bytes` } as const;
-  const declared = Number(request.headers.get('content-length') ?? '0');
+  const header = request.headers.get('content-length');
+  const declared = header === null ? NaN : Number(header);
   if (declared > maxBytes) return tooLarge;
+  // With a Content-Length the transport reads exactly that many bytes, so the body cannot pass the
+  // limit: read it at once (the local host hands it over already buffered, without a stream).
+  if (Number.isInteger(declared) && declared >= 0) {
+    const text = await request.text();
+    return Buffer.byteLength(text, 'utf8') > maxBytes ? tooLarge : { ok: true, text };
+  }
+  // No length (chunked): count while it streams.
   const stream = request.body;
   if (stream === null) return { ok: true, text: '' };
   const chunks: Uint8Array[] = [];
