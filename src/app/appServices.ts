@@ -120,10 +120,9 @@ export class AppServices {
       this.products().catalog.get(),
       this.ranking().activeOffers.get().catch(() => []),
     ]);
-    const offerIds = new Set(offers.map((o) => o.id));
     return {
       ...(products.known ? { product: (id: string) => products.products.has(id) } : {}),
-      ...(offerIds.size > 0 ? { offer: (id: string) => offerIds.has(id) } : {}),
+      ...(offers.length > 0 ? { offer: (id: string) => offers.some((o) => o.id === id) } : {}),
     };
   }
 
