@@ -320,6 +320,7 @@ var catalogContainerName = 'catalog'
 var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
 var rankingSigningKeysSecretName = 'RankingSigningKeys'
 var catalogApiKeysSecretName = 'CatalogApiKeys'
+var userTokenKeysSecretName = 'UserTokenKeys'
 var productsContainerName = 'products'
 var campaignDataContainerName = 'campaign-data'
 // The Cosmos DB containers Power BI reads, as listed at the top of docs/powerbi.md.
@@ -512,6 +513,7 @@ module functionApp './app/functionApp.bicep' = {
     retrainPolicyValueMargin: retrainPolicyValueMargin
     trainingThreads: trainingThreads
     catalogApiKeysSecretName: catalogApiKeysSecretName
+    userTokenKeysSecretName: userTokenKeysSecretName
     productsContainerName: productsContainerName
     productModelName: productModelName
     productModelPollSeconds: productModelPollSeconds
