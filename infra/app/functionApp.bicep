@@ -96,6 +96,9 @@ param campaignRecommendMaxLeads int
 param campaignPlanSchedule string
 param campaignPlanCampaigns string
 param campaignCacheSeconds int
+param campaignProductRevenue string
+param campaignContactCost string
+param campaignContactCapacity string
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -246,6 +249,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CampaignPlanSchedule: campaignPlanSchedule
       CampaignPlanCampaigns: campaignPlanCampaigns
       CampaignCacheSeconds: string(campaignCacheSeconds)
+      CampaignProductRevenue: campaignProductRevenue
+      CampaignContactCost: campaignContactCost
+      CampaignContactCapacity: campaignContactCapacity
       CampaignRetrainSchedule: '0 30 1 * * *'
       CampaignRetrainFormat: 'campaign'
       CampaignPromotionMargin: '0'
