@@ -181,7 +181,7 @@ async function startHostTarget(settings: Record<string, string>): Promise<HttpTa
   setup.dispose();
   Object.assign(process.env, { ...settings, ArchiveStorage: blob.connectionString, CosmosDB: cosmos.connectionString, EventHubConnection: eventHubs.connectionString, EventHubName: 'events' });
   const registrations = installFunctionsCoreShim(() => {});
-  require('../functions/rank');
+  require('../functions/personalizer');
   const host = await startHttpHost(registrations, {
     port: 0, routePrefix: '', maxRequestBodyBytes: 1024 * 1024, keys: { masterKey: 'm', functionKey: 'f' }, corsOrigins: [], logger: silentLogger,
   });
