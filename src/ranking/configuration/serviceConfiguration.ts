@@ -130,7 +130,8 @@ const SERVICE_FIELDS = new Set([
 ]);
 /** Read-only in the definitions: accepted in a PUT (clients send back what GET gave) and not stored. */
 const READ_ONLY = new Set(['lastConfigurationEditDate', 'latestApprenticeModeMetrics']);
-const REQUIRED = ['rewardWaitTime', 'defaultReward', 'rewardAggregation', 'explorationPercentage', 'modelExportFrequency', 'logRetentionDays', 'modelRetrainDays'];
+/** Required by both definitions (the preview also requires modelRetrainDays, which v1.0 clients cannot send: it keeps its value when absent). */
+const REQUIRED = ['rewardWaitTime', 'defaultReward', 'rewardAggregation', 'explorationPercentage', 'modelExportFrequency', 'logRetentionDays'];
 
 function duration(value: unknown, field: string, minS: number, maxS: number, code: ConfigurationError['code'] = 'InvalidServiceConfiguration'): Checked<number> {
   if (typeof value !== 'string') return fail(field, 'must be an ISO 8601 duration such as "PT10M"', code);
@@ -174,7 +175,7 @@ export function checkServiceUpdate(body: unknown, current: ServiceConfiguration,
   if (retention.value !== -1 && retention.value < minRetention) {
     return fail('logRetentionDays', `must be -1 (keep forever) or at least the reward wait time plus one day, rounded up (${minRetention})`, 'InvalidLogRetentionDays');
   }
-  const retrain = integer(body.modelRetrainDays, 'modelRetrainDays', 0, 'InvalidModelRetrainDays');
+  const retrain = integer(body.modelRetrainDays ?? current.modelRetrainDays, 'modelRetrainDays', 0, 'InvalidModelRetrainDays');
   if (!retrain.ok) return retrain;
   if (retention.value !== -1 && retrain.value > retention.value) return fail('modelRetrainDays', `must not exceed logRetentionDays (${retention.value})`, 'InvalidModelRetrainDays');
 
