@@ -49,9 +49,10 @@ export function readModelArchive(archive: Buffer, keys: readonly Buffer[]): { mo
   };
   const model = get(MODEL_ENTRY);
   const manifestBytes = get(MANIFEST_ENTRY);
+  const signatureBytes = get(SIGNATURE_ENTRY);
   let presented: unknown;
   try {
-    presented = (JSON.parse(get(SIGNATURE_ENTRY).toString('utf8')) as { signature?: unknown }).signature;
+    presented = (JSON.parse(signatureBytes.toString('utf8')) as { signature?: unknown }).signature;
   } catch {
     throw new ModelImportError('format', `body: ${SIGNATURE_ENTRY} is not JSON`);
   }
