@@ -9,6 +9,7 @@ import { ConfigurationStore } from '../../src/ranking/configuration/configuratio
 import { ConfigurationCache } from '../../src/ranking/configuration/configurationCache';
 import { defaultConfiguration } from '../../src/ranking/configuration/serviceConfiguration';
 import { Ranker } from '../../src/ranking/ranker';
+import { apprenticeMetrics } from '../../src/ranking/configuration/apprenticeMetrics';
 import { seededRandom } from '../../src/learners/epsilonGreedy';
 import { PREVIEW } from '../../src/ranking/http/personalizerApi';
 import type { TrackedEvent } from '../../src/events/eventSchema';
@@ -133,6 +134,17 @@ describe('Personalizer configuration, learning modes and multi-slot', () => {
     const d = await decisionOf(ranked.json.eventId);
     expect(d).toMatchObject({ policy: 'baseline', learningMode: 'Apprentice', rewardActionId: 'offer-1', probability: 1, epsilon: 0, model: { version: 'v1' } });
     expect(actions.slice(1).map((a) => a.id)).toContain(d.learnerActionId);
+
+    // The learner's comparison with the baseline, once written, is in the configuration.
+    const metrics = apprenticeMetrics([{ issuedAtMs: Date.parse(d.issuedAt), baselineActionId: d.rewardActionId, learnerActionId: d.learnerActionId, reward: 1, learnerScore: 0.5 }])!;
+    const client = createCosmosClient({ connectionString: stack.cosmos.connectionString });
+    try {
+      const documents = new IdKeyedStore(client.database('personalization'), 'personalizer');
+      await new ConfigurationStore(() => documents.container(), () => defaultConfiguration(settingsDefaults)).writeApprenticeMetrics({ ...metrics });
+    } finally {
+      client.dispose();
+    }
+    expect((await api('GET', 'configurations/service')).json.latestApprenticeModeMetrics).toEqual(metrics);
 
     expect((await api('PUT', 'configurations/service', { ...baseService, learningMode: 'LoggingOnly' })).status).toBe(200);
     const logged = await api('POST', 'rank', { actions });
