@@ -3,7 +3,7 @@
 // epsilon both halves carry is changed under one ETag. Every instance reads it through its
 // ConfigurationCache; the learner reads it with read().
 import type { Container } from '@azure/cosmos';
-import { defaultConfiguration, type StoredConfiguration } from './serviceConfiguration';
+import { defaultConfiguration, effectiveConfiguration, type LearningMode, type StoredConfiguration } from './serviceConfiguration';
 
 export const CONFIGURATION_ID = 'configuration';
 /** Written by the learner while in Apprentice mode: how the learner compares with the baseline. */
@@ -59,6 +59,18 @@ export class ConfigurationStore {
       }
     }
     throw new ConfigurationConflictError('the configuration kept changing under this update; try again');
+  }
+
+  /**
+   * What continuous learning reads at each tick: the model update frequency (modelExportFrequency)
+   * and the learning mode. Until the configuration is first stored, `defaultUpdateSeconds` (the
+   * ModelUpdateFrequency app setting) and Online.
+   */
+  async learningConfig(defaultUpdateSeconds: number): Promise<{ modelUpdateFrequencySeconds: number; learningMode: LearningMode }> {
+    const read = await this.read();
+    if (read.etag === undefined) return { modelUpdateFrequencySeconds: defaultUpdateSeconds, learningMode: 'Online' };
+    const e = effectiveConfiguration(read.configuration);
+    return { modelUpdateFrequencySeconds: e.modelExportSeconds, learningMode: e.learningMode };
   }
 
   /** The learner's latest apprentice-mode comparison (undefined until it wrote one). */
