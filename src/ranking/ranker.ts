@@ -150,7 +150,7 @@ export class Ranker {
   }
 
   /**
-   * Multi-slot rank: one model run per distinct slot context (one in all when no slot has
+   * Multi-slot rank: one model run for all slots' rows (one slot's rows when no slot has
    * features), then the slots in request order, each choosing among the actions it does not
    * exclude that no earlier slot took, so a decision never shows one action twice.
    */
@@ -175,13 +175,12 @@ export class Ranker {
       model = scored.model;
       for (let i = 0; i < input.slots.length; i++) scoresPerSlot.push(scored.scores);
     } else {
-      for (const slot of input.slots) {
-        // A slot's features extend the context (later objects win, as in flattenFeatures).
-        const slotContext = slot.features.length === 0 ? context : flattenFeatures([...input.contextFeatures, ...slot.features]);
-        const scored = await this.score(slotContext, input.actions, priors, profile, nowMs);
-        model ??= scored.model;
-        scoresPerSlot.push(scored.scores);
-      }
+      // A slot's features extend the context (later objects win, as in flattenFeatures); all
+      // slots' rows go through one model run.
+      const contexts = input.slots.map((slot) => (slot.features.length === 0 ? context : flattenFeatures([...input.contextFeatures, ...slot.features])));
+      const scored = await this.scoreContexts(contexts, input.actions, priors, profile, nowMs);
+      model = scored.model;
+      scoresPerSlot.push(...scored.scores);
     }
     const epsilon = mode === 'Online' ? config.exploration : 0;
     const chosen: SlotOutcome[] = chooseSlots(input.actions.map((a) => a.id), input.slots, scoresPerSlot, { epsilon, serveBaseline: mode !== 'Online', random: this.deps.random });
@@ -244,6 +243,29 @@ export class Ranker {
   private eventIdFor(input: Pick<RankInput, 'clientEventId' | 'userId' | 'anonymous' | 'source'>, nowMs: number, rewardActionId: string, key: Buffer): string {
     if (input.clientEventId !== undefined) return input.clientEventId;
     return signEventId({ issuedAtMs: nowMs, userId: input.userId, anonymous: input.anonymous, rewardActionId, source: input.source }, key);
+  }
+
+  /** Every (context, action) row in one model run, split per context; the priors when there is no model or it fails. */
+  private async scoreContexts(
+    contexts: FeatureMap[],
+    actions: RankAction[],
+    priors: number[],
+    profile: ProfileView | undefined,
+    nowMs: number,
+  ): Promise<{ scores: ArrayLike<number>[]; model: LoadedModel | undefined }> {
+    const model = this.deps.model();
+    if (!model) return { scores: contexts.map(() => priors), model: undefined };
+    try {
+      const rows = actions.map((a, i) => ({ features: flattenFeatures(a.features), prior: priors[i] }));
+      const matrices = contexts.map((c) => buildFeatureMatrix(c, rows, profile, nowMs, model.manifest.features));
+      const all = new Float32Array(matrices.length * matrices[0].length);
+      matrices.forEach((m, i) => all.set(m, i * m.length));
+      const scores = await model.score(all, contexts.length * actions.length);
+      return { scores: contexts.map((_, i) => scores.subarray(i * actions.length, (i + 1) * actions.length)), model };
+    } catch (error) {
+      this.deps.log?.(`rank: model ${model.name}/${model.version} failed, ranked by priors: ${(error as Error).message}`);
+      return { scores: contexts.map(() => priors), model: undefined };
+    }
   }
 
   /** All actions in one model run; the priors when there is no model or it fails. */

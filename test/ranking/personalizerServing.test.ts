@@ -180,6 +180,12 @@ describe('Personalizer configuration, learning modes and multi-slot', () => {
       expect(s.baselineActionId).toBe(slots[i].baselineAction);
       expect(s.scores).toHaveLength(actions.length);
     }
+    // One batched model run scores every slot as a single-slot rank with the slot's features in the context would.
+    expect(d.model).toMatchObject({ version: 'v1' });
+    const heroAlone = await api('POST', 'rank', { contextFeatures: [{ size: 'large' }], actions, excludedActions: ['offer-0'] });
+    const heroScores = (await decisionOf(heroAlone.json.eventId)).actions.map((a: { score: number }) => a.score);
+    expect(d.slots[0].scores.map((v: number) => Math.fround(v))).toEqual(heroScores.map((v: number) => Math.fround(v)));
+
     const rewarded = await api('POST', 'multislot/events/layout-1/reward', { reward: [{ slotId: 'hero', value: 1 }, { slotId: 'footer', value: 0.5 }] });
     expect(rewarded.status).toBe(204);
     expect((await api('POST', 'multislot/events/layout-1/activate')).status).toBe(204);
