@@ -1,7 +1,7 @@
 import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
-import { RETRAIN_FUNCTION_NAME, retrainSchedule } from '../src/config/trainingSettings';
+import { RETRAIN_FUNCTION_NAME, readTrainingSettings, retrainSchedule } from '../src/config/trainingSettings';
 import { learningTick } from '../src/training/continuousLearning/learningCycle';
 
 // Continuous learning, ON by default: the timer ticks every minute (RetrainSchedule) and a tick
@@ -12,6 +12,13 @@ app.timer(RETRAIN_FUNCTION_NAME, {
   runOnStartup: false,
   useMonitor: true,
   handler: async (_timer, context) => {
-    await learningTick({ app: appServices().clients, env: process.env, log: (m) => context.log(m) });
+    const services = appServices();
+    await learningTick({
+      app: services.clients,
+      env: process.env,
+      log: (m) => context.log(m),
+      // The Personalizer service configuration (modelExportFrequency, learningMode), as PUT through the API.
+      learningConfig: () => services.ranking().configurationStore.learningConfig(readTrainingSettings(process.env).modelUpdateFrequencySeconds),
+    });
   },
 });

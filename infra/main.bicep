@@ -255,13 +255,13 @@ param campaignPlanCampaigns string = ''
 @maxValue(3600)
 param campaignCacheSeconds int = 60
 
-@description('Yearly revenue per product for campaign plans, e.g. savings=800,*=100; empty = the code\'s defaults.')
-param campaignProductRevenue string = ''
+@description('Revenue of one conversion per product, "product=amount" pairs, * for the rest (docs/campaign.md, plans in money).')
+param campaignProductRevenue string = '*=100'
 
-@description('Cost per contact by channel, e.g. email=0.05,sms=0.2,call=5; empty = the code\'s defaults.')
-param campaignContactCost string = ''
+@description('Cost of one contact per contact channel, "email=0.05,sms=0.2,call=5".')
+param campaignContactCost string = 'email=0.05,sms=0.2,call=5'
 
-@description('Contact capacity by channel, e.g. call=300/slot,sms=5000/day; empty = unlimited.')
+@description('Contact capacities, e.g. "call=300/slot,email=20000/day"; empty = unlimited.')
 param campaignContactCapacity string = ''
 
 @description('NCRONTAB schedule (UTC, with seconds) of the campaign model\'s retraining timer (campaignRetrain), or \'off\'.')

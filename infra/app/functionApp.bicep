@@ -102,7 +102,6 @@ param campaignPlanCampaigns string
 param campaignCacheSeconds int
 @description('NCRONTAB schedule of the campaign model\'s retraining timer, or \'off\'.')
 param campaignRetrainSchedule string
-// Campaign plan economics (src/config/campaignSettings.ts); empty = the code's defaults.
 param campaignProductRevenue string
 param campaignContactCost string
 param campaignContactCapacity string
@@ -258,10 +257,10 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CampaignPlanSchedule: campaignPlanSchedule
       CampaignPlanCampaigns: campaignPlanCampaigns
       CampaignCacheSeconds: string(campaignCacheSeconds)
-      CampaignRetrainSchedule: campaignRetrainSchedule
       CampaignProductRevenue: campaignProductRevenue
       CampaignContactCost: campaignContactCost
       CampaignContactCapacity: campaignContactCapacity
+      CampaignRetrainSchedule: campaignRetrainSchedule
       CampaignRetrainFormat: 'campaign'
       CampaignPromotionMargin: '0'
     }

@@ -163,6 +163,21 @@ export class ModelRegistry {
     }
   }
 
+  /**
+   * Removes the `current` pointer (Personalizer's model reset): every instance goes back to the
+   * cold-start priors at its next poll. The versions stay registered. False when there was none.
+   */
+  async resetCurrent(name: string): Promise<boolean> {
+    checkName(name);
+    try {
+      await this.container.getBlockBlobClient(pointerPath(name)).delete();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
   async loadVersion(name: string, version: string): Promise<StoredModel> {
     checkName(name);
     checkVersion(version);

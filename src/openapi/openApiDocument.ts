@@ -95,12 +95,12 @@ export function openApiDocument(options: DocumentOptions): Schema {
           body(ref('RankRequest'), { contextFeatures: [{ device: 'mobile' }], actions: [{ id: 'spring-sale', features: [{ discount: 0.2 }] }, { id: 'free-shipping', features: [{ discount: 0 }] }] })),
       },
       '/personalizer/v1.0/events/{eventId}/reward': {
-        post: op('Reward a ranking (Personalizer v1.0)', 'apiKey', { 204: { description: 'Recorded.' }, 400: personalizerError('Invalid value or unknown, forged or expired event id.'), 401: personalizerError('Missing or wrong key.'), 404: personalizerError('Unknown event id.'), 503: personalizerError('Unavailable.') }, {
+        post: op('Reward a ranking (Personalizer v1.0)', 'apiKey', { 204: { description: 'Recorded.' }, 400: personalizerError('Invalid value, field named (any event id is accepted; one with no logged decision never joins training).'), 401: personalizerError('Missing or wrong key.'), 404: personalizerError('Unknown event id.'), 503: personalizerError('Unavailable.') }, {
           parameters: [pathParam('eventId', 'not-a-signed-event-id')], ...body({ type: 'object', required: ['value'], properties: { value: { type: 'number' } } }, { value: 1 }),
         }),
       },
       '/personalizer/v1.0/events/{eventId}/activate': {
-        post: op('Activate a deferred ranking (Personalizer v1.0)', 'apiKey', { 204: { description: 'Recorded.' }, 400: personalizerError('Unknown, forged or expired event id.'), 401: personalizerError('Missing or wrong key.'), 404: personalizerError('Unknown event id.'), 503: personalizerError('Unavailable.') }, {
+        post: op('Activate a deferred ranking (Personalizer v1.0)', 'apiKey', { 204: { description: 'Recorded.' }, 400: personalizerError('An empty or over-long event id (any other is accepted).'), 401: personalizerError('Missing or wrong key.'), 404: personalizerError('Unknown event id.'), 503: personalizerError('Unavailable.') }, {
           parameters: [pathParam('eventId', 'not-a-signed-event-id')],
         }),
       },

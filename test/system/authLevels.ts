@@ -51,19 +51,9 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'A <script>/<link> cannot send a key; these are the page code and Chart.js only, no data, from a fixed list of names.',
   },
   {
-    name: 'personalizerRank', route: 'personalizer/v1.0/rank', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
+    name: 'personalizerApi', route: 'personalizer/{*path}', methods: ['GET', 'PUT', 'POST', 'DELETE'], authLevel: 'anonymous', apiKey: true,
     sample: { method: 'POST', path: '/personalizer/v1.0/rank', body: '{"contextFeatures":[{"a":1}],"actions":[{"id":"a","features":[{"x":1}]}]}' },
-    why: 'Personalizer-compatible: the handler checks Ocp-Apim-Subscription-Key (PersonalizerApiKeys, constant-time), as Personalizer clients and SDKs send it.',
-  },
-  {
-    name: 'personalizerReward', route: 'personalizer/v1.0/events/{eventId}/reward', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
-    sample: { method: 'POST', path: '/personalizer/v1.0/events/x/reward', body: '{"value":1}' },
-    why: 'As rank: Ocp-Apim-Subscription-Key in the handler; the event id must also carry a valid, unexpired signature.',
-  },
-  {
-    name: 'personalizerActivate', route: 'personalizer/v1.0/events/{eventId}/activate', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
-    sample: { method: 'POST', path: '/personalizer/v1.0/events/x/activate' },
-    why: 'As reward.',
+    why: 'Personalizer-compatible (both route families, every operation): the handler checks Ocp-Apim-Subscription-Key (PersonalizerApiKeys, constant-time) before anything else, as Personalizer clients and SDKs send it.',
   },
   {
     name: 'aggregates', route: 'api/aggregates', methods: ['GET'], authLevel: 'function',
