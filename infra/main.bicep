@@ -200,6 +200,11 @@ param rankingPriorStrength string = '20'
 @maxValue(3600)
 param catalogCacheSeconds int = 30
 
+@minValue(1)
+@maxValue(60)
+@description('How often each instance re-reads the Personalizer-compatible configuration, in seconds.')
+param rankingConfigRefreshSeconds int = 30
+
 // ---- Continuous learning (src/config/trainingSettings.ts, docs/training.md) ----
 @description('Continuous learning: the retrainModel timer trains, gates and promotes the ranker every modelUpdateFrequency.')
 param retrainEnabled bool = true
@@ -502,6 +507,7 @@ module functionApp './app/functionApp.bicep' = {
     rankingPriorStrength: rankingPriorStrength
     catalogContainerName: catalogContainerName
     catalogCacheSeconds: catalogCacheSeconds
+    rankingConfigRefreshSeconds: rankingConfigRefreshSeconds
     offersMaxN: offersMaxN
     retrainEnabled: retrainEnabled
     retrainSchedule: retrainSchedule

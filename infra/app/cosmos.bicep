@@ -65,6 +65,14 @@ var containers = [
     compositeIndexes: []
   }
   {
+    // The Personalizer-compatible API's configuration and policy documents (PersonalizerContainer).
+    name: 'personalizer'
+    partitionKeyPath: '/id'
+    includedPaths: [{ path: '/*' }]
+    excludedPaths: [{ path: '/"_etag"/?' }]
+    compositeIndexes: []
+  }
+  {
     name: 'leads'
     partitionKeyPath: '/leadId'
     includedPaths: [{ path: '/*' }]

@@ -66,6 +66,7 @@ param rankingPriorsDays int
 param rankingPriorStrength string
 param catalogContainerName string
 param catalogCacheSeconds int
+param rankingConfigRefreshSeconds int
 param offersMaxN int
 
 // Continuous learning (src/config/trainingSettings.ts); on unless retrainEnabled is false.
@@ -222,6 +223,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RankingPriorStrength: rankingPriorStrength
       CatalogContainer: catalogContainerName
       CatalogCacheSeconds: string(catalogCacheSeconds)
+      PersonalizerContainer: 'personalizer'
+      RankingConfigRefreshSeconds: string(rankingConfigRefreshSeconds)
       OffersMaxN: string(offersMaxN)
       // Retraining
       RetrainSchedule: retrainSchedule
