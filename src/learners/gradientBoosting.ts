@@ -12,6 +12,7 @@ export type { FittedGradientBoostingInit } from './fittedGradientBoosting';
 import { rowStride, toRowMajorBins } from './histogram';
 import { TrainingKernels } from './parallelKernels';
 import { trainingThreads } from '../config/trainingSettings';
+import { TrainingPhaseTimes } from './trainingPhases';
 import { availableParallelism } from 'node:os';
 
 export interface HistGradientBoostingParams {
@@ -57,6 +58,8 @@ export interface FitOptions {
   validation?: Dataset;
   /** Called after each tree (for progress reporting). */
   onIteration?: (info: IterationInfo) => void;
+  /** Filled with the fit's wall time per phase (trainingPhases.ts); unmeasured when absent. */
+  phases?: TrainingPhaseTimes;
 }
 
 /** Everything the boosting loop works on, prepared by fit(). */
@@ -131,16 +134,21 @@ export class HistGradientBoostingClassifier {
     }
     if (p.earlyStoppingRounds > 0 && !valid) throw new RangeError('earlyStoppingRounds needs options.validation');
 
+    const phases = options.phases ?? null;
+    const started = performance.now();
+    let t = started;
     const n = train.nRows;
     const d = train.nFeatures;
     const labels = train.labels;
     const weights = train.weights;
     const binner = new FeatureBinner({ maxBins: p.maxBins, sampleSize: p.binSampleSize, seed: p.seed }).fit(train);
+    if (phases) t = phases.add('binThresholds', t);
     const binned = binner.transform(train);
     const stride = rowStride(d);
     const rowBins = toRowMajorBins(binned.bins, n, d, stride);
     // Row-major so each validation row's tree walk touches one cache line.
     const validBins = valid ? toRowMajorBins(binner.transform(valid).bins, valid.nRows, d, d) : undefined;
+    if (phases) t = phases.add('binRows', t);
 
     let wPos = 0;
     let wAll = 0;
@@ -158,6 +166,8 @@ export class HistGradientBoostingClassifier {
       nThreads,
       p.wasmKernels,
     );
+    kernels.phases = phases;
+    if (phases) t = phases.add('setup', t);
     try {
       const grower = new TreeGrower(kernels, binner, {
         maxDepth: p.maxDepth,
@@ -172,6 +182,7 @@ export class HistGradientBoostingClassifier {
       return this.boost({ train, valid, options, binner, baseScore, kernels, grower });
     } finally {
       kernels.close();
+      if (phases) phases.totalMs += performance.now() - started;
     }
   }
 
@@ -214,7 +225,9 @@ export class HistGradientBoostingClassifier {
       const info: IterationInfo = { iteration: t, trainLoss: tl };
       if (valid) {
         kernels.addTree(tree, true);
+        const tl0 = kernels.phases !== null ? performance.now() : 0;
         const vl = marginLogLoss(validRaw, valid.labels, valid.weights);
+        if (kernels.phases !== null) kernels.phases.add('validLoss', tl0);
         validLoss.push(vl);
         info.validLoss = vl;
         if (vl < bestValid) {

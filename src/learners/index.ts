@@ -8,3 +8,5 @@ export * from './logisticRegression';
 export * from './metrics';
 export * from './offPolicy';
 export { RegressionTree } from './tree';
+export { TRAINING_PHASES, TrainingPhaseTimes } from './trainingPhases';
+export type { TrainingPhase } from './trainingPhases';

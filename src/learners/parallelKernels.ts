@@ -16,6 +16,7 @@ import {
   K_WALK_TREE,
 } from './kernels';
 import { instantiateWasmKernels, wasmKernelModule } from './wasmKernels';
+import type { TrainingPhase, TrainingPhaseTimes } from './trainingPhases';
 
 /** Rows per loss block of the gradient kernel (its blocks are summed in order: same loss for any thread count). */
 const LOSS_BLOCK = 65536;
@@ -124,6 +125,8 @@ export class TrainingKernels {
   private readonly ip = new Int32Array(IP_LENGTH);
   private seq = 0;
   readonly leaves: LeafRanges;
+  /** Wall time per phase, when the fit is profiled (see trainingPhases.ts). */
+  phases: TrainingPhaseTimes | null = null;
 
   constructor(init: KernelStateInit, nThreads: number, useWasm = true) {
     const { nRows: n, nFeatures: d, stride } = init;
@@ -251,7 +254,8 @@ export class TrainingKernels {
    * Runs kernel parts: `fill(ip, part)` sets the parameters of each part; part 0 runs here, parts
    * 1.. on workers 0... Returns each part's result.
    */
-  private run(parts: number, fill: (ip: Int32Array, part: number) => void): number[] {
+  private run(phase: TrainingPhase, parts: number, fill: (ip: Int32Array, part: number) => void): number[] {
+    const t0 = this.phases !== null ? performance.now() : 0;
     const seq = ++this.seq;
     for (let p = 1; p < parts; p++) {
       const w = this.workers[p - 1];
@@ -271,6 +275,7 @@ export class TrainingKernels {
       }
       results.push(w.ctrl[RESULT]);
     }
+    if (this.phases !== null) this.phases.add(phase, t0);
     return results;
   }
 
@@ -288,7 +293,7 @@ export class TrainingKernels {
     const S = this.S;
     const nBlocks = Math.ceil(S.n / LOSS_BLOCK);
     const parts = Math.min(this.nThreads, nBlocks);
-    this.run(parts, (ip, p) => {
+    this.run('gradients', parts, (ip, p) => {
       ip[0] = K_GRADIENT;
       ip[1] = Math.min(S.n, Math.floor((p * nBlocks) / parts) * LOSS_BLOCK);
       ip[2] = Math.min(S.n, Math.floor(((p + 1) * nBlocks) / parts) * LOSS_BLOCK);
@@ -305,7 +310,7 @@ export class TrainingKernels {
   /** Slots 0..m-1 of buffer 0 ← the rows S.sample[0..m) of buffer 2. */
   gather(m: number): void {
     const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
-    this.run(parts, (ip, p) => {
+    this.run('sampling', parts, (ip, p) => {
       ip[0] = K_GATHER;
       ip[1] = Math.floor((p * m) / parts);
       ip[2] = Math.floor(((p + 1) * m) / parts);
@@ -329,7 +334,7 @@ export class TrainingKernels {
     const units = all ? d >> 2 : nf;
     const tail = all && d % 4 !== 0;
     const parts = Math.min(this.partsFor((end - start) * nf, MIN_CELLS_TO_SPLIT), Math.max(1, units));
-    this.run(parts, (ip, p) => {
+    this.run('histograms', parts, (ip, p) => {
       ip[0] = K_HISTOGRAM;
       ip[1] = id;
       ip[2] = buf;
@@ -363,7 +368,7 @@ export class TrainingKernels {
     };
     let lefts: number[];
     if (parts <= 2) {
-      lefts = this.run(parts, (ip, p) => {
+      lefts = this.run('partitions', parts, (ip, p) => {
         ip[0] = K_PARTITION;
         ip[1] = buf;
         ip[2] = dst;
@@ -376,7 +381,7 @@ export class TrainingKernels {
         if (p === 0) ip[9] = start;
       });
     } else {
-      const counts = this.run(parts, (ip, p) => {
+      const counts = this.run('partitions', parts, (ip, p) => {
         ip[0] = K_COUNT_LEFT;
         ip[1] = buf;
         ip[2] = bound(p);
@@ -395,7 +400,7 @@ export class TrainingKernels {
         l += counts[p];
         r += bound(p + 1) - bound(p) - counts[p];
       }
-      lefts = this.run(parts, (ip, p) => {
+      lefts = this.run('partitions', parts, (ip, p) => {
         ip[0] = K_PARTITION;
         ip[1] = buf;
         ip[2] = dst;
@@ -424,7 +429,7 @@ export class TrainingKernels {
       S.leafValue[k] = lv.value[k];
     }
     const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
-    this.run(parts, (ip, p) => {
+    this.run('trainMargins', parts, (ip, p) => {
       ip[0] = K_LEAVES;
       ip[1] = Math.floor((p * m) / parts);
       ip[2] = Math.floor(((p + 1) * m) / parts);
@@ -446,7 +451,7 @@ export class TrainingKernels {
     }
     const n = valid ? S.validRaw.length : S.n;
     const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT);
-    this.run(parts, (ip, p) => {
+    this.run(valid ? 'validMargins' : 'trainMargins', parts, (ip, p) => {
       ip[0] = K_WALK_TREE;
       ip[1] = valid ? 1 : 0;
       ip[2] = Math.floor((p * n) / parts);

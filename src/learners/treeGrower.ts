@@ -86,12 +86,14 @@ export class TreeGrower {
       return feature.length - 1;
     };
 
+    const t0 = kernels.phases !== null ? performance.now() : 0;
     let g0 = 0;
     let h0 = 0;
     for (let j = 0; j < m; j++) {
       g0 += gh[2 * j];
       h0 += gh[2 * j + 1];
     }
+    if (kernels.phases !== null) kernels.phases.add('rootSums', t0);
     const root: OpenNode = { id: addNode(h0), start: 0, end: m, buf: rootBuf, g: g0, h: h0, count: m, depth: 0, hist: -1, split: null };
     const open: OpenNode[] = [root];
     if (this.canSplit(root)) {
@@ -195,7 +197,11 @@ export class TreeGrower {
   }
 
   private findSplit(node: OpenNode, features: Int32Array): SplitCandidate | null {
-    return findBestSplit(this.kernels.hist(node.hist), features, this.nValueBins, node.g, node.h, node.count, this.p);
+    const phases = this.kernels.phases;
+    const t0 = phases !== null ? performance.now() : 0;
+    const s = findBestSplit(this.kernels.hist(node.hist), features, this.nValueBins, node.g, node.h, node.count, this.p);
+    if (phases !== null) phases.add('splitSearch', t0);
+    return s;
   }
 
   private buildFor(node: OpenNode, hist: number, features: Int32Array): void {
@@ -231,7 +237,9 @@ export class TreeGrower {
     const smallHist = k.acquireHist();
     this.buildFor(small, smallHist, features);
     if (needLarge) {
+      const t0 = k.phases !== null ? performance.now() : 0;
       subtractHistogram(k.hist(parentHist), k.hist(smallHist), features);
+      if (k.phases !== null) k.phases.add('subtraction', t0);
       large.hist = parentHist;
     } else {
       k.releaseHist(parentHist);
