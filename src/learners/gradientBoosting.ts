@@ -1,5 +1,5 @@
 // Histogram gradient-boosted trees for binary classification (logistic loss).
-import { FeatureBinner, FittedBinner } from './binner';
+import { FittedBinner, binSampleRows } from './binner';
 import { Dataset, defaultFeatureNames, validateDataset } from './dataset';
 import { marginLogLoss } from './logistic';
 import { SeededRandom } from './random';
@@ -9,7 +9,7 @@ import { FittedGradientBoosting } from './fittedGradientBoosting';
 
 export { FittedGradientBoosting } from './fittedGradientBoosting';
 export type { FittedGradientBoostingInit } from './fittedGradientBoosting';
-import { rowStride, toRowMajorBins } from './histogram';
+import { rowStride } from './histogram';
 import { TrainingKernels } from './parallelKernels';
 import { trainingThreads } from '../config/trainingSettings';
 import { TrainingPhaseTimes } from './trainingPhases';
@@ -118,6 +118,8 @@ export class HistGradientBoostingClassifier {
     check(p.colsample > 0 && p.colsample <= 1, `colsample must be in (0, 1], got ${p.colsample}`);
     check(Number.isInteger(p.earlyStoppingRounds) && p.earlyStoppingRounds >= 0, `earlyStoppingRounds must be an integer ≥ 0, got ${p.earlyStoppingRounds}`);
     check(Number.isInteger(p.seed), `seed must be an integer, got ${p.seed}`);
+    check(Number.isInteger(p.maxBins) && p.maxBins >= 3 && p.maxBins <= 255, `maxBins must be an integer in [3, 255], got ${p.maxBins}`);
+    check(Number.isInteger(p.binSampleSize) && p.binSampleSize >= 1, `binSampleSize must be a positive integer, got ${p.binSampleSize}`);
     check(Number.isInteger(p.nThreads) && p.nThreads >= 1 && p.nThreads <= 64, `nThreads must be an integer in [1, 64], got ${p.nThreads}`);
     this.params = p;
   }
@@ -136,20 +138,10 @@ export class HistGradientBoostingClassifier {
 
     const phases = options.phases ?? null;
     const started = performance.now();
-    let t = started;
     const n = train.nRows;
     const d = train.nFeatures;
     const labels = train.labels;
     const weights = train.weights;
-    const binner = new FeatureBinner({ maxBins: p.maxBins, sampleSize: p.binSampleSize, seed: p.seed }).fit(train);
-    if (phases) t = phases.add('binThresholds', t);
-    const binned = binner.transform(train);
-    const stride = rowStride(d);
-    const rowBins = toRowMajorBins(binned.bins, n, d, stride);
-    // Row-major so each validation row's tree walk touches one cache line.
-    const validBins = valid ? toRowMajorBins(binner.transform(valid).bins, valid.nRows, d, d) : undefined;
-    if (phases) t = phases.add('binRows', t);
-
     let wPos = 0;
     let wAll = 0;
     for (let i = 0; i < n; i++) {
@@ -162,13 +154,16 @@ export class HistGradientBoostingClassifier {
 
     const nThreads = p.nThreads > 1 && n * d >= PARALLEL_MIN_CELLS ? p.nThreads : 1;
     const kernels = new TrainingKernels(
-      { nRows: n, nFeatures: d, stride, bins: rowBins, labels, weights, validBins, validRows: valid?.nRows ?? 0, maxLeaves: p.maxLeaves },
+      { x: train, stride: rowStride(d), labels, weights, validX: valid, sampleRows: binSampleRows(n, p.binSampleSize, p.seed), maxLeaves: p.maxLeaves },
       nThreads,
       p.wasmKernels,
     );
     kernels.phases = phases;
-    if (phases) t = phases.add('setup', t);
+    if (phases) phases.add('setup', started);
     try {
+      // The same thresholds and bins as FeatureBinner / FittedBinner.transform, on the trainer's threads.
+      const binner = kernels.fitBinner(p.maxBins - 1);
+      kernels.binRows(binner);
       const grower = new TreeGrower(kernels, binner, {
         maxDepth: p.maxDepth,
         maxLeaves: p.maxLeaves,

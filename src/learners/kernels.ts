@@ -16,9 +16,10 @@
 // as XGBoost does, measured ~15% more CPU here: JS cannot prefetch, and the scattered reads stall.)
 
 import type { WasmKernels } from './wasmKernels';
+import { BinningState, binRowsKernel, gatherSampleKernel, thresholdsKernel } from './binKernels';
 
 /** The arrays every kernel may use; built once per fit (see parallelKernels.ts). */
-export interface KernelState {
+export interface KernelState extends BinningState {
   n: number;
   d: number;
   stride: number;
@@ -348,8 +349,28 @@ export function walkTreeKernel(S: KernelState, ip: Int32Array): number {
   return 0;
 }
 
+/** Drops this thread's references to the raw features once they are binned (their memory can go). */
+export function releaseInputsKernel(S: KernelState): number {
+  S.x = new Float32Array(0);
+  S.validX = new Float32Array(0);
+  S.sampleCols = new Float32Array(0);
+  return 0;
+}
+
 /** In kernel-id order: ip[0] indexes this list (and the worker's copy of it). */
-export const KERNELS = [gradientKernel, gatherKernel, histogramKernel, countLeftKernel, partitionKernel, leavesKernel, walkTreeKernel] as const;
+export const KERNELS = [
+  gradientKernel,
+  gatherKernel,
+  histogramKernel,
+  countLeftKernel,
+  partitionKernel,
+  leavesKernel,
+  walkTreeKernel,
+  gatherSampleKernel,
+  thresholdsKernel,
+  binRowsKernel,
+  releaseInputsKernel,
+] as const;
 export const K_GRADIENT = 0;
 export const K_GATHER = 1;
 export const K_HISTOGRAM = 2;
@@ -357,3 +378,7 @@ export const K_COUNT_LEFT = 3;
 export const K_PARTITION = 4;
 export const K_LEAVES = 5;
 export const K_WALK_TREE = 6;
+export const K_GATHER_SAMPLE = 7;
+export const K_THRESHOLDS = 8;
+export const K_BIN_ROWS = 9;
+export const K_RELEASE_INPUTS = 10;

@@ -4,9 +4,16 @@
 // then waits (Atomics) for the others. How each kernel is split keeps every result the same
 // whatever the thread count (see each method), so a model does not depend on the machine.
 import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
+import { FeatureMatrix } from './dataset';
+import { FittedBinner } from './binner';
+import { THRESHOLD_STRIDE } from './binKernels';
 import {
   KERNELS,
   KernelState,
+  K_BIN_ROWS,
+  K_GATHER_SAMPLE,
+  K_RELEASE_INPUTS,
+  K_THRESHOLDS,
   K_COUNT_LEFT,
   K_GATHER,
   K_GRADIENT,
@@ -29,16 +36,15 @@ export const ALL_ROWS = 2;
 export const SAMPLED_ROWS = 0;
 
 export interface KernelStateInit {
-  nRows: number;
-  nFeatures: number;
+  /** The training features; binned into the trainer's row-major layout, `stride` bytes a row, by fitBinner() and binRows(). */
+  x: FeatureMatrix;
   stride: number;
-  /** Row-major bins, `stride` bytes per row. */
-  bins: Uint8Array;
   labels: Float32Array | Uint8Array;
   weights?: Float32Array | Float64Array;
-  /** Row-major validation bins (stride nFeatures). */
-  validBins?: Uint8Array;
-  validRows?: number;
+  /** The validation features (binned row-major, nFeatures bytes a row). */
+  validX?: FeatureMatrix;
+  /** Ascending rows of x the bin thresholds are chosen from (binSampleRows). */
+  sampleRows: Int32Array;
   maxLeaves: number;
 }
 
@@ -125,12 +131,17 @@ export class TrainingKernels {
   private readonly ip = new Int32Array(IP_LENGTH);
   private seq = 0;
   readonly leaves: LeafRanges;
+  private readonly rowMajor: boolean;
+  private readonly validRowMajor: boolean;
   /** Wall time per phase, when the fit is profiled (see trainingPhases.ts). */
   phases: TrainingPhaseTimes | null = null;
 
   constructor(init: KernelStateInit, nThreads: number, useWasm = true) {
-    const { nRows: n, nFeatures: d, stride } = init;
+    const { nRows: n, nFeatures: d } = init.x;
+    const stride = init.stride;
     this.nThreads = Math.max(1, nThreads);
+    this.rowMajor = init.x.layout === 'row-major';
+    this.validRowMajor = init.validX?.layout === 'row-major';
     const shared = this.nThreads > 1;
     this.shared = shared;
     this.histLength = d * 256 * 3;
@@ -157,8 +168,7 @@ export class TrainingKernels {
     const slotU8 = (len: number): Uint8Array => (memory ? new Uint8Array(memory.buffer, carve(len), len) : u8(len));
     const slotF64 = (len: number): Float64Array => (memory ? new Float64Array(memory.buffer, carve(len * 8), len) : f64(len));
     const slotI32 = (len: number): Int32Array => (memory ? new Int32Array(memory.buffer, carve(len * 4), len) : i32(len));
-    const bins = [slotU8(n * stride), slotU8(n * stride), shared || memory ? slotU8(n * stride) : init.bins];
-    if (bins[2] !== init.bins) bins[2].set(init.bins.subarray(0, n * stride));
+    const bins = [slotU8(n * stride), slotU8(n * stride), slotU8(n * stride)];
     const gh = [slotF64(2 * n), slotF64(2 * n), slotF64(2 * n)];
     const rows = [slotI32(n), slotI32(n), slotI32(n)];
     this.histBase = next;
@@ -170,9 +180,16 @@ export class TrainingKernels {
       weights = f64(n);
       weights.set(init.weights);
     }
-    const validRows = init.validRows ?? 0;
-    const validBins = u8(validRows * d);
-    if (init.validBins) validBins.set(init.validBins.subarray(0, validRows * d));
+    const validRows = init.validX?.nRows ?? 0;
+    // Workers read the raw features from shared memory: a copy unless they are there already.
+    const sharedCopy = (a: Float32Array): Float32Array => {
+      if (!shared || a.buffer instanceof SharedArrayBuffer) return a;
+      const c = new Float32Array(new SharedArrayBuffer(a.length * 4));
+      c.set(a);
+      return c;
+    };
+    const sampleRows = i32(init.sampleRows.length);
+    sampleRows.set(init.sampleRows);
     const maxNodes = 2 * init.maxLeaves - 1;
     this.S = {
       n,
@@ -187,8 +204,14 @@ export class TrainingKernels {
       weights,
       loss: f64(2 * Math.ceil(n / LOSS_BLOCK)),
       sample: i32(n),
-      validBins,
+      validBins: u8(validRows * d),
       validRaw: f64(validRows),
+      x: sharedCopy(init.x.features),
+      validX: init.validX ? sharedCopy(init.validX.features) : new Float32Array(0),
+      sampleRows,
+      sampleCols: f32(sampleRows.length * d),
+      thresholds: f32(d * THRESHOLD_STRIDE),
+      nThresholds: i32(d),
       treeNodes: i32(5 * maxNodes),
       treeValue: f64(maxNodes),
       leafRanges: i32(3 * init.maxLeaves),
@@ -227,6 +250,58 @@ export class TrainingKernels {
     }
     this.nThreads = this.workers.length + 1;
     if (module && memory) this.S.wasm = instantiateWasmKernels(module, memory);
+  }
+
+  /**
+   * Bin thresholds for at most maxValueBins value bins per feature from the sampled rows: the
+   * sampled values gathered by row ranges, then each thread sorts a range of features.
+   */
+  fitBinner(maxValueBins: number): FittedBinner {
+    const S = this.S;
+    const m = S.sampleRows.length;
+    const gatherParts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
+    this.run('binThresholds', gatherParts, (ip, p) => {
+      ip[0] = K_GATHER_SAMPLE;
+      ip[1] = Math.floor((p * m) / gatherParts);
+      ip[2] = Math.floor(((p + 1) * m) / gatherParts);
+      ip[3] = this.rowMajor ? 1 : 0;
+    });
+    const parts = Math.min(this.nThreads, S.d);
+    this.run('binThresholds', parts, (ip, p) => {
+      ip[0] = K_THRESHOLDS;
+      ip[1] = Math.floor((p * S.d) / parts);
+      ip[2] = Math.floor(((p + 1) * S.d) / parts);
+      ip[3] = maxValueBins;
+    });
+    return FittedBinner.fromState(S);
+  }
+
+  /**
+   * Bins the training rows into slot buffer 2 (row-major, stride bytes a row) and the validation
+   * rows into S.validBins (d bytes a row) by `binner`'s thresholds, split by rows; then the raw
+   * features are let go.
+   */
+  binRows(binner: FittedBinner): void {
+    const S = this.S;
+    binner.writeThresholds(S);
+    for (const valid of [false, true]) {
+      const n = valid ? S.validRaw.length : S.n;
+      if (n === 0) continue;
+      const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT);
+      this.run('binRows', parts, (ip, p) => {
+        ip[0] = K_BIN_ROWS;
+        ip[1] = Math.floor((p * n) / parts);
+        ip[2] = Math.floor(((p + 1) * n) / parts);
+        ip[3] = valid ? 1 : 0;
+        ip[4] = valid ? S.d : S.stride;
+        ip[5] = 1;
+        ip[6] = (valid ? this.validRowMajor : this.rowMajor) ? 1 : 0;
+        ip[7] = n;
+      });
+    }
+    this.run('binRows', this.nThreads, (ip) => {
+      ip[0] = K_RELEASE_INPUTS;
+    });
   }
 
   /** A histogram buffer id (see hist()); buffers are reused across nodes and trees. */

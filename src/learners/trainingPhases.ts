@@ -5,12 +5,12 @@
 
 /** The phases in the order a fit meets them. */
 export const TRAINING_PHASES = [
-  /** Bin thresholds: sampling rows, sorting each feature's values, choosing cut points. */
+  /** Training state: shared buffers (the raw features copied there for the workers), worker threads started. */
+  'setup',
+  /** Bin thresholds: gathering the sampled rows, sorting each feature's values, choosing cut points. */
   'binThresholds',
   /** Mapping the training and validation rows to bins, into the trainer's row-major layout. */
   'binRows',
-  /** Training state: shared buffers, worker threads started. */
-  'setup',
   /** Gradient and hessian of every row, with the training loss. */
   'gradients',
   /** Copying a tree's sampled rows (subsample < 1). */
