@@ -1,7 +1,6 @@
 // Histogram gradient-boosted trees for binary classification (logistic loss).
 import { FittedBinner, binSampleRows } from './binner';
 import { Dataset, defaultFeatureNames, validateDataset } from './dataset';
-import { marginLogLoss } from './logistic';
 import { SeededRandom } from './random';
 import { RegressionTree } from './tree';
 import { TreeGrower } from './treeGrower';
@@ -154,7 +153,7 @@ export class HistGradientBoostingClassifier {
 
     const nThreads = p.nThreads > 1 && n * d >= PARALLEL_MIN_CELLS ? p.nThreads : 1;
     const kernels = new TrainingKernels(
-      { x: train, stride: rowStride(d), labels, weights, validX: valid, sampleRows: binSampleRows(n, p.binSampleSize, p.seed), maxLeaves: p.maxLeaves },
+      { x: train, stride: rowStride(d), labels, weights, validX: valid, validLabels: valid?.labels, validWeights: valid?.weights, sampleRows: binSampleRows(n, p.binSampleSize, p.seed), maxLeaves: p.maxLeaves },
       nThreads,
       p.wasmKernels,
     );
@@ -189,7 +188,7 @@ export class HistGradientBoostingClassifier {
     const rng = new SeededRandom(p.seed);
     const sampleBuf = kernels.S.sample;
     kernels.S.raw.fill(baseScore);
-    const validRaw = kernels.S.validRaw.fill(baseScore);
+    kernels.S.validRaw.fill(baseScore);
     const nColumns = Math.max(1, Math.round(p.colsample * d));
     const allFeatures = Int32Array.from({ length: d }, (_, f) => f);
 
@@ -213,16 +212,14 @@ export class HistGradientBoostingClassifier {
       const tree = grower.grow(!allRows, m, features);
       trees.push(tree);
       if (allRows) kernels.addLeaves(m);
-      else kernels.addTree(tree, false);
+      else kernels.addTree(tree);
       // Gradients for the next tree; the same pass yields the loss after this tree.
       const tl = kernels.gradients();
       trainLoss.push(tl);
       const info: IterationInfo = { iteration: t, trainLoss: tl };
       if (valid) {
-        kernels.addTree(tree, true);
-        const tl0 = kernels.phases !== null ? performance.now() : 0;
-        const vl = marginLogLoss(validRaw, valid.labels, valid.weights);
-        if (kernels.phases !== null) kernels.phases.add('validLoss', tl0);
+        // The validation margins and the loss at them in one pass over the rows, on all threads.
+        const vl = kernels.addTreeToValidation(tree);
         validLoss.push(vl);
         info.validLoss = vl;
         if (vl < bestValid) {

@@ -39,6 +39,10 @@ export interface KernelState extends BinningState {
   /** Row-major validation bins (stride d) and margins; empty without a validation set. */
   validBins: Uint8Array;
   validRaw: Float64Array;
+  /** Validation labels, optional weights, and per block of 8192 rows [loss sum, weight sum] after the last tree. */
+  validLabels: Float32Array;
+  validWeights: Float64Array | null;
+  validLoss: Float64Array;
   /** The tree being applied: per node [feature, binThreshold, missingLeft, left, right] and value. */
   treeNodes: Int32Array;
   treeValue: Float64Array;
@@ -325,7 +329,11 @@ export function leavesKernel(S: KernelState, ip: Int32Array): number {
 /**
  * Adds the output of the tree in S.treeNodes / S.treeValue to the margins of rows [ip[2], ip[3]):
  * of the validation set (ip[1] = 1: S.validBins, stride d, into S.validRaw) or of the training set
- * (ip[1] = 0: buffer 2, into S.raw; used when rows were subsampled).
+ * (ip[1] = 0: buffer 2, into S.raw; used when rows were subsampled). For the validation set the
+ * range starts on a multiple of 8192 rows and the same pass leaves the logistic loss at the new
+ * margins per block of 8192 rows in S.validLoss ([loss sum, weight sum]; the caller adds the
+ * blocks in order, so the loss is the same for any thread count), the sum of log(1 + e^{-|z|})
+ * taken as the log of products over 32 rows as in gradientKernel.
  */
 export function walkTreeKernel(S: KernelState, ip: Int32Array): number {
   const valid = ip[1] === 1;
@@ -334,17 +342,50 @@ export function walkTreeKernel(S: KernelState, ip: Int32Array): number {
   const out = valid ? S.validRaw : S.raw;
   const nodes = S.treeNodes;
   const value = S.treeValue;
-  for (let i = ip[2]; i < ip[3]; i++) {
-    let node = 0;
-    let f = nodes[0];
-    const base = i * stride;
-    while (f >= 0) {
-      const b = bins[base + f];
-      const o = 5 * node;
-      node = (b === 255 ? nodes[o + 2] === 1 : b <= nodes[o + 1]) ? nodes[o + 3] : nodes[o + 4];
-      f = nodes[5 * node];
+  const labels = S.validLabels;
+  const weights = S.validWeights;
+  for (let b0 = ip[2]; b0 < ip[3]; b0 += 8192) {
+    const b1 = Math.min(ip[3], b0 + 8192);
+    let loss = 0;
+    let wsum = 0;
+    let prod = 1;
+    for (let i = b0; i < b1; i++) {
+      let node = 0;
+      let f = nodes[0];
+      const base = i * stride;
+      while (f >= 0) {
+        const b = bins[base + f];
+        const o = 5 * node;
+        node = (b === 255 ? nodes[o + 2] === 1 : b <= nodes[o + 1]) ? nodes[o + 3] : nodes[o + 4];
+        f = nodes[5 * node];
+      }
+      const z = out[i] + value[node];
+      out[i] = z;
+      if (!valid) continue;
+      const y = labels[i];
+      if (weights !== null) {
+        const wt = weights[i];
+        const sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+        loss += wt * (sp - y * z);
+        wsum += wt;
+      } else {
+        loss += Math.max(z, 0) - y * z;
+        prod *= 1 + Math.exp(-Math.abs(z));
+        if ((i & 31) === 31) {
+          loss += Math.log(prod);
+          prod = 1;
+        }
+      }
     }
-    out[i] += value[node];
+    if (valid) {
+      if (weights === null) {
+        loss += Math.log(prod);
+        wsum = b1 - b0;
+      }
+      const k = b0 / 8192;
+      S.validLoss[2 * k] = loss;
+      S.validLoss[2 * k + 1] = wsum;
+    }
   }
   return 0;
 }

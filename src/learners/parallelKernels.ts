@@ -27,6 +27,8 @@ import type { TrainingPhase, TrainingPhaseTimes } from './trainingPhases';
 
 /** Rows per loss block of the gradient kernel (its blocks are summed in order: same loss for any thread count). */
 const LOSS_BLOCK = 65536;
+/** Validation rows per loss block of the tree walk (smaller: the validation set is a fifth of the rows or so). */
+const VALID_LOSS_BLOCK = 8192;
 /** Below this much work (slots, or slots × features for histograms) one part on the calling thread is faster. */
 const MIN_ROWS_TO_SPLIT = 8192;
 const MIN_CELLS_TO_SPLIT = 65536;
@@ -43,6 +45,8 @@ export interface KernelStateInit {
   weights?: Float32Array | Float64Array;
   /** The validation features (binned row-major, nFeatures bytes a row). */
   validX?: FeatureMatrix;
+  validLabels?: Float32Array | Uint8Array;
+  validWeights?: Float32Array | Float64Array;
   /** Ascending rows of x the bin thresholds are chosen from (binSampleRows). */
   sampleRows: Int32Array;
   maxLeaves: number;
@@ -206,6 +210,9 @@ export class TrainingKernels {
       sample: i32(n),
       validBins: u8(validRows * d),
       validRaw: f64(validRows),
+      validLabels: f32(validRows),
+      validWeights: init.validWeights ? f64(validRows) : null,
+      validLoss: f64(2 * Math.ceil(validRows / VALID_LOSS_BLOCK)),
       x: sharedCopy(init.x.features),
       validX: init.validX ? sharedCopy(init.validX.features) : new Float32Array(0),
       sampleRows,
@@ -222,6 +229,8 @@ export class TrainingKernels {
       wasm: null,
       wasmHists: module ? nWasmHists : 0,
     };
+    if (init.validLabels) this.S.validLabels.set(init.validLabels);
+    if (init.validWeights && this.S.validWeights) this.S.validWeights.set(init.validWeights);
     this.leaves = {
       count: 0,
       start: new Int32Array(init.maxLeaves),
@@ -512,8 +521,8 @@ export class TrainingKernels {
     });
   }
 
-  /** Adds the tree's output to the validation margins (valid) or to all training margins. */
-  addTree(tree: WalkableTree, valid: boolean): void {
+  /** Writes the tree where the walk kernel reads it. */
+  private setTree(tree: WalkableTree): void {
     const S = this.S;
     const nodes = tree.feature.length;
     for (let i = 0; i < nodes; i++) {
@@ -524,14 +533,46 @@ export class TrainingKernels {
       S.treeNodes[5 * i + 4] = tree.right[i];
       S.treeValue[i] = tree.value[i];
     }
-    const n = valid ? S.validRaw.length : S.n;
+  }
+
+  /** Adds the tree's output to all training margins (after a tree grown on sampled rows). */
+  addTree(tree: WalkableTree): void {
+    const S = this.S;
+    this.setTree(tree);
+    const n = S.n;
     const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT);
-    this.run(valid ? 'validMargins' : 'trainMargins', parts, (ip, p) => {
+    this.run('trainMargins', parts, (ip, p) => {
       ip[0] = K_WALK_TREE;
-      ip[1] = valid ? 1 : 0;
+      ip[1] = 0;
       ip[2] = Math.floor((p * n) / parts);
       ip[3] = Math.floor(((p + 1) * n) / parts);
     });
+  }
+
+  /**
+   * Adds the tree's output to the validation margins and returns the weighted mean logistic loss
+   * at the new margins. Rows are split on loss-block boundaries and the blocks' sums added in
+   * order, so the loss is the same for any thread count.
+   */
+  addTreeToValidation(tree: WalkableTree): number {
+    const S = this.S;
+    this.setTree(tree);
+    const n = S.validRaw.length;
+    const nBlocks = Math.ceil(n / VALID_LOSS_BLOCK);
+    const parts = Math.min(this.partsFor(n, MIN_ROWS_TO_SPLIT), nBlocks);
+    this.run('validMargins', parts, (ip, p) => {
+      ip[0] = K_WALK_TREE;
+      ip[1] = 1;
+      ip[2] = Math.min(n, Math.floor((p * nBlocks) / parts) * VALID_LOSS_BLOCK);
+      ip[3] = Math.min(n, Math.floor(((p + 1) * nBlocks) / parts) * VALID_LOSS_BLOCK);
+    });
+    let loss = 0;
+    let wsum = 0;
+    for (let k = 0; k < nBlocks; k++) {
+      loss += S.validLoss[2 * k];
+      wsum += S.validLoss[2 * k + 1];
+    }
+    return wsum > 0 ? loss / wsum : NaN;
   }
 
   close(): void {

@@ -25,9 +25,8 @@ export const TRAINING_PHASES = [
   'partitions',
   /** Training margins += the new tree's leaf values. */
   'trainMargins',
-  /** Validation margins += the new tree's output. */
+  /** Validation margins += the new tree's output, and the validation loss at them (one pass). */
   'validMargins',
-  'validLoss',
 ] as const;
 
 export type TrainingPhase = (typeof TRAINING_PHASES)[number];
