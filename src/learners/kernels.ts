@@ -51,6 +51,10 @@ export interface KernelState extends BinningState {
   leafValue: Float64Array;
   /** The features of the current tree (ascending), for histogram builds on a subset. */
   features: Int32Array;
+  /** Split search (splitKernel): value bins per feature, arguments, and each part's best splits. */
+  nValueBins: Int32Array;
+  splitArgs: Float64Array;
+  splitOut: Float64Array;
   /** Histogram buffers by id (see TrainingKernels.acquireHist). */
   hists: Float64Array[];
   /**
@@ -390,6 +394,111 @@ export function walkTreeKernel(S: KernelState, ip: Int32Array): number {
   return 0;
 }
 
+/**
+ * Split search for the features S.features[ip[6] .. ip[7]) of one or two nodes whose histograms
+ * are S.hists[ip[1]] (node A) and S.hists[ip[2]] (node B, or none when ip[2] < 0). When ip[3] = 1,
+ * B's histogram is first made the sibling's (B ← B − A over those features: the parent's minus
+ * the smaller child's). Node A is searched when ip[4] = 1, node B when ip[5] = 1, with the
+ * constraints and node sums in S.splitArgs ([λ, min child weight, min rows per leaf, min gain,
+ * g_A, h_A, count_A, g_B, h_B, count_B]). The best split of each node in these features goes to
+ * S.splitOut[ip[8] * 16 + node * 8 + {found, feature, bin, missing left, gain, left g, left h,
+ * left count}]: the first of the highest gain > min gain, in the order of (feature, bin), with the
+ * missing bin to the right before to the left, so taking a part's result over the earlier parts'
+ * only when its gain is strictly higher gives the one-thread result. L2-regularised second-order
+ * gain; without NaNs in the node, unseen NaNs follow the heavier child.
+ */
+export function splitKernel(S: KernelState, ip: Int32Array): number {
+  const features = S.features;
+  const k0 = ip[6];
+  const k1 = ip[7];
+  const args = S.splitArgs;
+  const lambda = args[0];
+  const minChildWeight = args[1];
+  const minSamplesLeaf = args[2];
+  const out = S.splitOut;
+  if (ip[3] === 1) {
+    const parent = S.hists[ip[2]];
+    const child = S.hists[ip[1]];
+    for (let k = k0; k < k1; k++) {
+      const base = features[k] * 768;
+      for (let o = base; o < base + 768; o++) parent[o] -= child[o];
+    }
+  }
+  for (let node = 0; node < 2; node++) {
+    const o0 = ip[8] * 16 + node * 8;
+    out[o0] = 0;
+    if (ip[4 + node] !== 1) continue;
+    const hist = S.hists[ip[1 + node]];
+    const sumG = args[4 + 3 * node];
+    const sumH = args[5 + 3 * node];
+    const count = args[6 + 3 * node];
+    const parentScore = (sumG * sumG) / (sumH + lambda);
+    let bestGain = args[3];
+    for (let k = k0; k < k1; k++) {
+      const f = features[k];
+      const nb = S.nValueBins[f];
+      const base = f * 768;
+      const mo = base + 255 * 3;
+      const gM = hist[mo];
+      const hM = hist[mo + 1];
+      const cM = hist[mo + 2];
+      const hasMissing = cM > 0;
+      let gL = 0;
+      let hL = 0;
+      let cL = 0;
+      for (let b = 0; b < nb; b++) {
+        const o = base + b * 3;
+        gL += hist[o];
+        hL += hist[o + 1];
+        cL += hist[o + 2];
+        // Missing to the right.
+        {
+          const gR = sumG - gL;
+          const hR = sumH - hL;
+          const cR = count - cL;
+          if (cL >= minSamplesLeaf && cR >= minSamplesLeaf && hL >= minChildWeight && hR >= minChildWeight) {
+            const gain = 0.5 * ((gL * gL) / (hL + lambda) + (gR * gR) / (hR + lambda) - parentScore);
+            if (gain > bestGain) {
+              bestGain = gain;
+              out[o0] = 1;
+              out[o0 + 1] = f;
+              out[o0 + 2] = b;
+              out[o0 + 3] = hasMissing ? 0 : hL >= hR ? 1 : 0;
+              out[o0 + 4] = gain;
+              out[o0 + 5] = gL;
+              out[o0 + 6] = hL;
+              out[o0 + 7] = cL;
+            }
+          }
+        }
+        if (hasMissing) {
+          const gLm = gL + gM;
+          const hLm = hL + hM;
+          const cLm = cL + cM;
+          const gR = sumG - gLm;
+          const hR = sumH - hLm;
+          const cR = count - cLm;
+          if (cLm >= minSamplesLeaf && cR >= minSamplesLeaf && hLm >= minChildWeight && hR >= minChildWeight) {
+            const gain = 0.5 * ((gLm * gLm) / (hLm + lambda) + (gR * gR) / (hR + lambda) - parentScore);
+            if (gain > bestGain) {
+              bestGain = gain;
+              out[o0] = 1;
+              out[o0 + 1] = f;
+              out[o0 + 2] = b;
+              out[o0 + 3] = 1;
+              out[o0 + 4] = gain;
+              out[o0 + 5] = gLm;
+              out[o0 + 6] = hLm;
+              out[o0 + 7] = cLm;
+            }
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
 /** Drops this thread's references to the raw features once they are binned (their memory can go). */
 export function releaseInputsKernel(S: KernelState): number {
   S.x = new Float32Array(0);
@@ -411,6 +520,7 @@ export const KERNELS = [
   thresholdsKernel,
   binRowsKernel,
   releaseInputsKernel,
+  splitKernel,
 ] as const;
 export const K_GRADIENT = 0;
 export const K_GATHER = 1;
@@ -423,3 +533,4 @@ export const K_GATHER_SAMPLE = 7;
 export const K_THRESHOLDS = 8;
 export const K_BIN_ROWS = 9;
 export const K_RELEASE_INPUTS = 10;
+export const K_SPLIT = 11;

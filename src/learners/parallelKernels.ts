@@ -21,6 +21,7 @@ import {
   K_LEAVES,
   K_PARTITION,
   K_WALK_TREE,
+  K_SPLIT,
 } from './kernels';
 import { instantiateWasmKernels, wasmKernelModule } from './wasmKernels';
 import type { TrainingPhase, TrainingPhaseTimes } from './trainingPhases';
@@ -61,6 +62,31 @@ export interface LeafRanges {
   value: Float32Array;
 }
 
+/** A node's gradient and hessian sums and row count, for the split search. */
+export interface NodeSums {
+  g: number;
+  h: number;
+  count: number;
+}
+
+export interface SplitConstraints {
+  lambda: number;
+  minChildWeight: number;
+  minSamplesLeaf: number;
+  minSplitGain: number;
+}
+
+/** A node's best split: go left when bin ≤ `bin` (missing left when `missingLeft`). */
+export interface SplitCandidate {
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  gain: number;
+  leftG: number;
+  leftH: number;
+  leftCount: number;
+}
+
 /** The arrays of a tree a walk kernel needs (RegressionTree fits). */
 export interface WalkableTree {
   feature: Int32Array;
@@ -82,6 +108,8 @@ const EXIT = -1;
 /** Polls (~0.2 ms) before sleeping in Atomics.wait: a tree's kernels follow each other within microseconds, and a futex wake-up costs more. */
 const SPINS = 100_000;
 const WORKER_START_TIMEOUT_MS = 30_000;
+/** The most threads (HistGradientBoostingParams.nThreads). */
+const MAX_THREADS = 64;
 /** Histograms in WebAssembly memory: at most this many bytes of them (more use the JS loop). */
 const WASM_HIST_AREA = 256 * 2 ** 20;
 /** 2 GiB of 64 KiB pages: larger data keeps ordinary arrays and the JS loop. */
@@ -105,7 +133,7 @@ for (;;) {
   seen = Atomics.load(ctrl, ${SEQ});
   if (ip[0] === ${EXIT}) break;
   // A histogram buffer made after start-up arrives on the port before the command that uses it.
-  while (ip[0] === ${K_HISTOGRAM} && S.hists[ip[1]] === undefined) {
+  while ((ip[0] === ${K_HISTOGRAM} || ip[0] === ${K_SPLIT}) && (S.hists[ip[1]] === undefined || (ip[0] === ${K_SPLIT} && ip[2] >= 0 && S.hists[ip[2]] === undefined))) {
     const m = receiveMessageOnPort(port);
     if (m) S.hists[m.message.id] = m.message.hist;
   }
@@ -224,6 +252,9 @@ export class TrainingKernels {
       leafRanges: i32(3 * init.maxLeaves),
       leafValue: f64(init.maxLeaves),
       features: i32(d),
+      nValueBins: i32(d),
+      splitArgs: f64(10),
+      splitOut: f64(16 * MAX_THREADS),
       hists: [],
       // Set after the workers start (a function cannot be sent to them; they instantiate their own).
       wasm: null,
@@ -311,6 +342,62 @@ export class TrainingKernels {
     this.run('binRows', this.nThreads, (ip) => {
       ip[0] = K_RELEASE_INPUTS;
     });
+  }
+
+  /** The split search's constraints and each feature's number of value bins, for the whole fit. */
+  setSplitConstraints(c: SplitConstraints, nValueBins: Int32Array): void {
+    const a = this.S.splitArgs;
+    a[0] = c.lambda;
+    a[1] = c.minChildWeight;
+    a[2] = c.minSamplesLeaf;
+    a[3] = c.minSplitGain;
+    this.S.nValueBins.set(nValueBins);
+  }
+
+  /**
+   * Best splits over the first nf features of setFeatures() of node `a` (histogram histA) and,
+   * when histB ≥ 0, node `b` (histogram histB; made histB − histA first when `subtract`: the
+   * parent's histogram becomes the larger child's). A null node is not searched, and a null
+   * result means no split passes the constraints. Threads take ranges of features, and their
+   * results are combined in feature order keeping the first of equal gains: the one-thread result.
+   */
+  splitSearch(histA: number, a: NodeSums | null, histB: number, b: NodeSums | null, subtract: boolean, nf: number): [SplitCandidate | null, SplitCandidate | null] {
+    const S = this.S;
+    const args = S.splitArgs;
+    if (a) {
+      args[4] = a.g;
+      args[5] = a.h;
+      args[6] = a.count;
+    }
+    if (b) {
+      args[7] = b.g;
+      args[8] = b.h;
+      args[9] = b.count;
+    }
+    const parts = Math.min(this.nThreads, nf);
+    this.run('splitSearch', parts, (ip, p) => {
+      ip[0] = K_SPLIT;
+      ip[1] = histA;
+      ip[2] = histB;
+      ip[3] = subtract ? 1 : 0;
+      ip[4] = a ? 1 : 0;
+      ip[5] = b ? 1 : 0;
+      ip[6] = Math.floor((p * nf) / parts);
+      ip[7] = Math.floor(((p + 1) * nf) / parts);
+      ip[8] = p;
+    });
+    const best = (node: number): SplitCandidate | null => {
+      let bestPart = -1;
+      for (let p = 0; p < parts; p++) {
+        const o = p * 16 + node * 8;
+        if (S.splitOut[o] === 1 && (bestPart < 0 || S.splitOut[o + 4] > S.splitOut[bestPart * 16 + node * 8 + 4])) bestPart = p;
+      }
+      if (bestPart < 0) return null;
+      const o = bestPart * 16 + node * 8;
+      const out = S.splitOut;
+      return { feature: out[o + 1], bin: out[o + 2], missingLeft: out[o + 3] === 1, gain: out[o + 4], leftG: out[o + 5], leftH: out[o + 6], leftCount: out[o + 7] };
+    };
+    return [a ? best(0) : null, b ? best(1) : null];
   }
 
   /** A histogram buffer id (see hist()); buffers are reused across nodes and trees. */

@@ -18,8 +18,7 @@ export const TRAINING_PHASES = [
   /** The root's gradient and hessian sums. */
   'rootSums',
   'histograms',
-  /** The larger child's histogram as parent − smaller child. */
-  'subtraction',
+  /** The larger child's histogram as parent − smaller child, and the best split of each child. */
   'splitSearch',
   /** Moving a split node's rows into its children's slot ranges. */
   'partitions',
