@@ -97,19 +97,32 @@ export interface WalkableTree {
   value: Float32Array;
 }
 
-// Worker control words (Int32, shared): sequence numbers, the result, then the kernel parameters.
+// Worker control words (Int32, shared): the last command posted, the last one it finished, ready, exit.
 const SEQ = 0;
 const DONE = 1;
-const RESULT = 2;
-const READY = 3;
-const IP = 8;
-const IP_LENGTH = 16;
-const EXIT = -1;
+const READY = 2;
+const EXIT = 3;
+const CTRL_LENGTH = 4;
 /** Polls (~0.2 ms) before sleeping in Atomics.wait: a tree's kernels follow each other within microseconds, and a futex wake-up costs more. */
 const SPINS = 100_000;
+/**
+ * Commands posted to the workers live in a ring of slots (Int32, shared): [pieces, next piece to
+ * claim, pieces done, -] then each piece's result, then each piece's kernel parameters. Every
+ * thread takes the next unclaimed piece until none is left, so the calling thread never waits for
+ * a worker that has not started (descheduled on a busy machine): it does the work itself. A
+ * worker may fall at most RING commands behind before the calling thread waits for it, so a slot
+ * is never reused while a worker may still claim from it.
+ */
+const RING = 128;
+const IP_LENGTH = 16;
+const MAX_PIECES = 64;
+const PIECES = 0;
+const NEXT = 1;
+const PIECES_DONE = 2;
+const RESULTS = 4;
+const IPS = RESULTS + MAX_PIECES;
+const SLOT_LENGTH = IPS + MAX_PIECES * IP_LENGTH;
 const WORKER_START_TIMEOUT_MS = 30_000;
-/** The most threads (HistGradientBoostingParams.nThreads). */
-const MAX_THREADS = 64;
 /** Histograms in WebAssembly memory: at most this many bytes of them (more use the JS loop). */
 const WASM_HIST_AREA = 256 * 2 ** 20;
 /** 2 GiB of 64 KiB pages: larger data keeps ordinary arrays and the JS loop. */
@@ -120,10 +133,10 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const KERNELS = [${KERNELS.map((k) => k.toString()).join(',\n')}];
-const { ctrlBuf, port, S, wasm } = workerData;
+const { ctrlBuf, ringBuf, port, S, wasm } = workerData;
 if (wasm) S.wasm = new WebAssembly.Instance(wasm.module, { env: { mem: wasm.memory } }).exports;
 const ctrl = new Int32Array(ctrlBuf);
-const ip = ctrl.subarray(${IP}, ${IP + IP_LENGTH});
+const ring = new Int32Array(ringBuf);
 Atomics.store(ctrl, ${READY}, 1);
 Atomics.notify(ctrl, ${READY});
 let seen = 0;
@@ -131,13 +144,22 @@ for (;;) {
   for (let i = 0; i < ${SPINS} && Atomics.load(ctrl, ${SEQ}) === seen; i++);
   Atomics.wait(ctrl, ${SEQ}, seen);
   seen = Atomics.load(ctrl, ${SEQ});
-  if (ip[0] === ${EXIT}) break;
-  // A histogram buffer made after start-up arrives on the port before the command that uses it.
-  while ((ip[0] === ${K_HISTOGRAM} || ip[0] === ${K_SPLIT}) && (S.hists[ip[1]] === undefined || (ip[0] === ${K_SPLIT} && ip[2] >= 0 && S.hists[ip[2]] === undefined))) {
-    const m = receiveMessageOnPort(port);
-    if (m) S.hists[m.message.id] = m.message.hist;
+  if (Atomics.load(ctrl, ${EXIT}) === 1) break;
+  const slot = (seen % ${RING}) * ${SLOT_LENGTH};
+  const pieces = ring[slot + ${PIECES}];
+  for (;;) {
+    const k = Atomics.add(ring, slot + ${NEXT}, 1);
+    if (k >= pieces) break;
+    const ip = ring.subarray(slot + ${IPS} + k * ${IP_LENGTH}, slot + ${IPS} + (k + 1) * ${IP_LENGTH});
+    // A histogram buffer made after start-up arrives on the port before the command that uses it.
+    while ((ip[0] === ${K_HISTOGRAM} || ip[0] === ${K_SPLIT}) && (S.hists[ip[1]] === undefined || (ip[0] === ${K_SPLIT} && ip[2] >= 0 && S.hists[ip[2]] === undefined))) {
+      const m = receiveMessageOnPort(port);
+      if (m) S.hists[m.message.id] = m.message.hist;
+    }
+    ring[slot + ${RESULTS} + k] = KERNELS[ip[0]](S, ip);
+    Atomics.add(ring, slot + ${PIECES_DONE}, 1);
+    Atomics.notify(ring, slot + ${PIECES_DONE});
   }
-  ctrl[${RESULT}] = KERNELS[ip[0]](S, ip);
   Atomics.store(ctrl, ${DONE}, seen);
   Atomics.notify(ctrl, ${DONE});
 }
@@ -146,7 +168,6 @@ for (;;) {
 interface WorkerHandle {
   worker: Worker;
   ctrl: Int32Array;
-  ip: Int32Array;
   port: MessagePort;
 }
 
@@ -161,6 +182,8 @@ export class TrainingKernels {
   private readonly memory: WebAssembly.Memory | null;
   private readonly histBase: number;
   private readonly ip = new Int32Array(IP_LENGTH);
+  private readonly ring: Int32Array;
+  /** The last command posted to the workers. */
   private seq = 0;
   readonly leaves: LeafRanges;
   private readonly rowMajor: boolean;
@@ -172,6 +195,7 @@ export class TrainingKernels {
     const { nRows: n, nFeatures: d } = init.x;
     const stride = init.stride;
     this.nThreads = Math.max(1, nThreads);
+    this.ring = new Int32Array(this.nThreads > 1 ? new SharedArrayBuffer(RING * SLOT_LENGTH * 4) : new ArrayBuffer(4));
     this.rowMajor = init.x.layout === 'row-major';
     this.validRowMajor = init.validX?.layout === 'row-major';
     const shared = this.nThreads > 1;
@@ -254,7 +278,7 @@ export class TrainingKernels {
       features: i32(d),
       nValueBins: i32(d),
       splitArgs: f64(10),
-      splitOut: f64(16 * MAX_THREADS),
+      splitOut: f64(16 * MAX_PIECES),
       hists: [],
       // Set after the workers start (a function cannot be sent to them; they instantiate their own).
       wasm: null,
@@ -271,13 +295,13 @@ export class TrainingKernels {
     };
     try {
       for (let t = 1; t < this.nThreads; t++) {
-        const ctrlBuf = new SharedArrayBuffer((IP + IP_LENGTH) * 4);
+        const ctrlBuf = new SharedArrayBuffer(CTRL_LENGTH * 4);
         const { port1, port2 } = new MessageChannel();
         const wasm = module && memory ? { module, memory } : null;
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ctrlBuf, port: port2, S: this.S, wasm }, transferList: [port2] });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ctrlBuf, ringBuf: this.ring.buffer, port: port2, S: this.S, wasm }, transferList: [port2] });
         worker.unref();
         const ctrl = new Int32Array(ctrlBuf);
-        this.workers.push({ worker, ctrl, ip: ctrl.subarray(IP, IP + IP_LENGTH), port: port1 });
+        this.workers.push({ worker, ctrl, port: port1 });
       }
       // A worker that cannot start would leave this thread waiting forever at its first part.
       for (const w of this.workers) {
@@ -299,14 +323,14 @@ export class TrainingKernels {
   fitBinner(maxValueBins: number): FittedBinner {
     const S = this.S;
     const m = S.sampleRows.length;
-    const gatherParts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
+    const gatherParts = this.partsFor(m, MIN_ROWS_TO_SPLIT, 4);
     this.run('binThresholds', gatherParts, (ip, p) => {
       ip[0] = K_GATHER_SAMPLE;
       ip[1] = Math.floor((p * m) / gatherParts);
       ip[2] = Math.floor(((p + 1) * m) / gatherParts);
       ip[3] = this.rowMajor ? 1 : 0;
     });
-    const parts = Math.min(this.nThreads, S.d);
+    const parts = Math.min(this.partsFor(S.d, 1, 4), S.d);
     this.run('binThresholds', parts, (ip, p) => {
       ip[0] = K_THRESHOLDS;
       ip[1] = Math.floor((p * S.d) / parts);
@@ -327,7 +351,7 @@ export class TrainingKernels {
     for (const valid of [false, true]) {
       const n = valid ? S.validRaw.length : S.n;
       if (n === 0) continue;
-      const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT);
+      const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT, 4);
       this.run('binRows', parts, (ip, p) => {
         ip[0] = K_BIN_ROWS;
         ip[1] = Math.floor((p * n) / parts);
@@ -374,7 +398,7 @@ export class TrainingKernels {
       args[8] = b.h;
       args[9] = b.count;
     }
-    const parts = Math.min(this.nThreads, nf);
+    const parts = Math.min(this.partsFor(nf, 1, 2), nf);
     this.run('splitSearch', parts, (ip, p) => {
       ip[0] = K_SPLIT;
       ip[1] = histA;
@@ -422,37 +446,68 @@ export class TrainingKernels {
   }
 
   /**
-   * Runs kernel parts: `fill(ip, part)` sets the parameters of each part; part 0 runs here, parts
-   * 1.. on workers 0... Returns each part's result.
+   * Runs a kernel in `parts` pieces: `fill(ip, piece)` sets each piece's parameters. With more
+   * than one, the pieces are posted to the workers and every thread, this one included, claims
+   * the next piece until none is left; this thread then waits only for pieces a worker has
+   * started. Returns each piece's result. Pieces give the same results whichever thread runs them.
    */
   private run(phase: TrainingPhase, parts: number, fill: (ip: Int32Array, part: number) => void): number[] {
     const t0 = this.phases !== null ? performance.now() : 0;
-    const seq = ++this.seq;
-    for (let p = 1; p < parts; p++) {
-      const w = this.workers[p - 1];
-      fill(w.ip, p);
-      Atomics.store(w.ctrl, SEQ, seq);
-      Atomics.notify(w.ctrl, SEQ);
-    }
-    fill(this.ip, 0);
-    const results = [KERNELS[this.ip[0]](this.S, this.ip)];
-    for (let p = 1; p < parts; p++) {
-      const w = this.workers[p - 1];
-      for (let i = 0; i < SPINS && Atomics.load(w.ctrl, DONE) !== seq; i++);
-      for (;;) {
-        const done = Atomics.load(w.ctrl, DONE);
-        if (done === seq) break;
-        Atomics.wait(w.ctrl, DONE, done);
+    let results: number[];
+    if (parts <= 1 || this.workers.length === 0) {
+      results = [];
+      for (let p = 0; p < parts; p++) {
+        fill(this.ip, p);
+        results.push(KERNELS[this.ip[0]](this.S, this.ip));
       }
-      results.push(w.ctrl[RESULT]);
+    } else {
+      results = this.runPosted(parts, fill);
     }
     if (this.phases !== null) this.phases.add(phase, t0);
     return results;
   }
 
-  /** Parts for `work` units: all threads when there is enough, else the calling thread alone. */
-  private partsFor(work: number, min: number): number {
-    return work >= min ? this.nThreads : 1;
+  private runPosted(parts: number, fill: (ip: Int32Array, part: number) => void): number[] {
+    const ring = this.ring;
+    const seq = ++this.seq;
+    const slot = (seq % RING) * SLOT_LENGTH;
+    // A worker RING commands behind could still claim from this slot: wait for it (rare).
+    for (const w of this.workers) {
+      while (Atomics.load(w.ctrl, DONE) < seq - RING) Atomics.wait(w.ctrl, DONE, Atomics.load(w.ctrl, DONE), 10);
+    }
+    for (let p = 0; p < parts; p++) fill(ring.subarray(slot + IPS + p * IP_LENGTH, slot + IPS + (p + 1) * IP_LENGTH), p);
+    ring[slot + PIECES] = parts;
+    ring[slot + PIECES_DONE] = 0;
+    Atomics.store(ring, slot + NEXT, 0);
+    for (const w of this.workers) {
+      Atomics.store(w.ctrl, SEQ, seq);
+      Atomics.notify(w.ctrl, SEQ);
+    }
+    for (;;) {
+      const k = Atomics.add(ring, slot + NEXT, 1);
+      if (k >= parts) break;
+      const ip = ring.subarray(slot + IPS + k * IP_LENGTH, slot + IPS + (k + 1) * IP_LENGTH);
+      ring[slot + RESULTS + k] = KERNELS[ip[0]](this.S, ip);
+      Atomics.add(ring, slot + PIECES_DONE, 1);
+    }
+    const waitFrom = this.phases !== null ? performance.now() : 0;
+    for (let i = 0; i < SPINS && Atomics.load(ring, slot + PIECES_DONE) < parts; i++);
+    for (;;) {
+      const done = Atomics.load(ring, slot + PIECES_DONE);
+      if (done >= parts) break;
+      Atomics.wait(ring, slot + PIECES_DONE, done);
+    }
+    if (this.phases !== null) this.phases.waitMs += performance.now() - waitFrom;
+    return Array.from(ring.subarray(slot + RESULTS, slot + RESULTS + parts));
+  }
+
+  /**
+   * Pieces for `work` units: `perThread` per thread when there is enough work, else one (this
+   * thread alone). More pieces than threads let a thread that runs while another is held up by
+   * the machine's other load take over more of the work.
+   */
+  private partsFor(work: number, min: number, perThread = 1): number {
+    return work >= min && this.workers.length > 0 ? Math.min(MAX_PIECES, this.nThreads * perThread) : 1;
   }
 
   /**
@@ -463,7 +518,7 @@ export class TrainingKernels {
   gradients(): number {
     const S = this.S;
     const nBlocks = Math.ceil(S.n / LOSS_BLOCK);
-    const parts = Math.min(this.nThreads, nBlocks);
+    const parts = Math.min(this.partsFor(nBlocks, 1, 4), nBlocks);
     this.run('gradients', parts, (ip, p) => {
       ip[0] = K_GRADIENT;
       ip[1] = Math.min(S.n, Math.floor((p * nBlocks) / parts) * LOSS_BLOCK);
@@ -480,7 +535,7 @@ export class TrainingKernels {
 
   /** Slots 0..m-1 of buffer 0 ← the rows S.sample[0..m) of buffer 2. */
   gather(m: number): void {
-    const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
+    const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT, 4);
     this.run('sampling', parts, (ip, p) => {
       ip[0] = K_GATHER;
       ip[1] = Math.floor((p * m) / parts);
@@ -504,7 +559,7 @@ export class TrainingKernels {
     // With all features the unit is a 32-bit word of 4 features; the d % 4 tail goes with the last part.
     const units = all ? d >> 2 : nf;
     const tail = all && d % 4 !== 0;
-    const parts = Math.min(this.partsFor((end - start) * nf, MIN_CELLS_TO_SPLIT), Math.max(1, units));
+    const parts = Math.min(this.partsFor((end - start) * nf, MIN_CELLS_TO_SPLIT, 2), Math.max(1, units));
     this.run('histograms', parts, (ip, p) => {
       ip[0] = K_HISTOGRAM;
       ip[1] = id;
@@ -599,7 +654,7 @@ export class TrainingKernels {
       S.leafRanges[3 * k + 2] = lv.buf[k];
       S.leafValue[k] = lv.value[k];
     }
-    const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT);
+    const parts = this.partsFor(m, MIN_ROWS_TO_SPLIT, 4);
     this.run('trainMargins', parts, (ip, p) => {
       ip[0] = K_LEAVES;
       ip[1] = Math.floor((p * m) / parts);
@@ -627,7 +682,7 @@ export class TrainingKernels {
     const S = this.S;
     this.setTree(tree);
     const n = S.n;
-    const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT);
+    const parts = this.partsFor(n, MIN_ROWS_TO_SPLIT, 4);
     this.run('trainMargins', parts, (ip, p) => {
       ip[0] = K_WALK_TREE;
       ip[1] = 0;
@@ -646,7 +701,7 @@ export class TrainingKernels {
     this.setTree(tree);
     const n = S.validRaw.length;
     const nBlocks = Math.ceil(n / VALID_LOSS_BLOCK);
-    const parts = Math.min(this.partsFor(n, MIN_ROWS_TO_SPLIT), nBlocks);
+    const parts = Math.min(this.partsFor(n, MIN_ROWS_TO_SPLIT, 4), nBlocks);
     this.run('validMargins', parts, (ip, p) => {
       ip[0] = K_WALK_TREE;
       ip[1] = 1;
@@ -665,7 +720,7 @@ export class TrainingKernels {
   close(): void {
     const seq = ++this.seq;
     for (const w of this.workers) {
-      w.ip[0] = EXIT;
+      Atomics.store(w.ctrl, EXIT, 1);
       Atomics.store(w.ctrl, SEQ, seq);
       Atomics.notify(w.ctrl, SEQ);
       w.port.close();

@@ -35,6 +35,8 @@ export class TrainingPhaseTimes {
   readonly ms: Record<TrainingPhase, number> = Object.fromEntries(TRAINING_PHASES.map((p) => [p, 0])) as Record<TrainingPhase, number>;
   /** Milliseconds from the start of fit to its end. */
   totalMs = 0;
+  /** Of the phases' time, milliseconds the calling thread waited for worker threads to finish their parts. */
+  waitMs = 0;
 
   add(phase: TrainingPhase, since: number): number {
     const now = performance.now();
@@ -42,9 +44,9 @@ export class TrainingPhaseTimes {
     return now;
   }
 
-  /** Seconds per phase (3 decimals), `other` = total − the phases, and `total`. */
-  seconds(): Record<TrainingPhase | 'other' | 'total', number> {
-    const out = {} as Record<TrainingPhase | 'other' | 'total', number>;
+  /** Seconds per phase (3 decimals), `other` = total − the phases, `total`, and `waitingForWorkers` (within the phases). */
+  seconds(): Record<TrainingPhase | 'other' | 'total' | 'waitingForWorkers', number> {
+    const out = {} as Record<TrainingPhase | 'other' | 'total' | 'waitingForWorkers', number>;
     let sum = 0;
     for (const p of TRAINING_PHASES) {
       out[p] = Math.round(this.ms[p]) / 1000;
@@ -52,6 +54,7 @@ export class TrainingPhaseTimes {
     }
     out.other = Math.round(this.totalMs - sum) / 1000;
     out.total = Math.round(this.totalMs) / 1000;
+    out.waitingForWorkers = Math.round(this.waitMs) / 1000;
     return out;
   }
 }
