@@ -158,7 +158,10 @@ export class HistGradientBoostingClassifier {
       p.wasmKernels,
     );
     kernels.phases = phases;
-    if (phases) phases.add('setup', started);
+    if (phases) {
+      phases.threads = kernels.nThreads;
+      phases.add('setup', started);
+    }
     try {
       // The same thresholds and bins as FeatureBinner / FittedBinner.transform, on the trainer's threads.
       const binner = kernels.fitBinner(p.maxBins - 1);

@@ -37,6 +37,8 @@ export class TrainingPhaseTimes {
   totalMs = 0;
   /** Of the phases' time, milliseconds the calling thread waited for worker threads to finish their parts. */
   waitMs = 0;
+  /** Threads the fit ran on (1 for small data, or where worker threads cannot start). */
+  threads = 0;
 
   add(phase: TrainingPhase, since: number): number {
     const now = performance.now();
