@@ -2,15 +2,16 @@ import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { RETRAIN_FUNCTION_NAME, retrainSchedule } from '../src/config/trainingSettings';
-import { retrainOnSchedule } from '../src/training/retrainJob';
+import { learningTick } from '../src/training/continuousLearning/learningCycle';
 
-// Scheduled retraining, OFF by default: it runs only when AzureWebJobs.retrainModel.Disabled is
-// "false"; the schedule is RetrainSchedule (NCRONTAB, UTC, default 03:00 daily). docs/training.md.
+// Continuous learning, ON by default: the timer ticks every minute (RetrainSchedule) and a tick
+// trains only when ModelUpdateFrequency (default PT5M) has passed since the last run. Off when
+// AzureWebJobs.retrainModel.Disabled is "true". docs/training.md, "Continuous learning".
 app.timer(RETRAIN_FUNCTION_NAME, {
   schedule: retrainSchedule(process.env),
   runOnStartup: false,
   useMonitor: true,
   handler: async (_timer, context) => {
-    await retrainOnSchedule({ app: appServices().clients, env: process.env, log: (m) => context.log(m) });
+    await learningTick({ app: appServices().clients, env: process.env, log: (m) => context.log(m) });
   },
 });
