@@ -3,10 +3,11 @@ import { APP_SETTING_NAMES } from './settings';
 import { RANKING_SETTING_NAMES } from './rankingSettings';
 import { TRAINING_SETTING_NAMES } from './trainingSettings';
 import { CAMPAIGN_SETTING_NAMES } from './campaignSettings';
+import { CAMPAIGN_RETRAIN_SETTING_NAMES } from './campaignRetrainSettings';
 import { PRODUCT_SETTING_NAMES } from './productSettings';
 
 export const ALL_APP_SETTING_NAMES: readonly string[] = [
-  ...APP_SETTING_NAMES, ...RANKING_SETTING_NAMES, ...TRAINING_SETTING_NAMES, ...CAMPAIGN_SETTING_NAMES, ...PRODUCT_SETTING_NAMES,
+  ...APP_SETTING_NAMES, ...RANKING_SETTING_NAMES, ...TRAINING_SETTING_NAMES, ...CAMPAIGN_SETTING_NAMES, ...CAMPAIGN_RETRAIN_SETTING_NAMES, ...PRODUCT_SETTING_NAMES,
 ];
 
 /** Settings that hold secrets: in Azure they are Key Vault references, never literal values. */

@@ -1,0 +1,33 @@
+import './setup';
+import { app } from '@azure/functions';
+import { appServices } from '../src/app/appServices';
+import { readCampaignSettings } from '../src/config/campaignSettings';
+import { readCampaignRetrainSettings } from '../src/config/campaignRetrainSettings';
+import { retrainCampaignModel } from '../src/training/campaign/campaignRetrainJob';
+
+// Retraining of the campaign model, ON by default (CampaignRetrainSchedule, "off" removes the
+// timer): it trains once the campaign data is there and promotes through the gate. A bad setting
+// must not stop the other functions from loading: it is logged, and the timer left out.
+let schedule = '';
+try {
+  schedule = readCampaignRetrainSettings(process.env).schedule;
+} catch (error) {
+  console.error(`campaignRetrain is not registered: ${(error as Error).message}`);
+}
+if (schedule !== '') {
+  app.timer('campaignRetrain', {
+    schedule,
+    runOnStartup: false,
+    useMonitor: true,
+    handler: async (_timer, context) => {
+      const clients = appServices().clients;
+      await retrainCampaignModel({
+        data: clients.archiveContainer(readCampaignSettings(process.env).dataContainer),
+        archive: clients.archiveContainer(clients.settings.archiveContainer),
+        models: clients.archiveContainer(clients.settings.modelsContainer),
+        env: process.env,
+        log: (m) => context.log(m),
+      });
+    },
+  });
+}
