@@ -236,6 +236,7 @@ var catalogContainerName = 'catalog'
 var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
 var rankingSigningKeysSecretName = 'RankingSigningKeys'
 var catalogApiKeysSecretName = 'CatalogApiKeys'
+var userTokenKeysSecretName = 'UserTokenKeys'
 var productsContainerName = 'products'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
@@ -409,6 +410,7 @@ module functionApp './app/functionApp.bicep' = {
     retrainPolicyValueMargin: retrainPolicyValueMargin
     trainingThreads: trainingThreads
     catalogApiKeysSecretName: catalogApiKeysSecretName
+    userTokenKeysSecretName: userTokenKeysSecretName
     productsContainerName: productsContainerName
     productModelName: productModelName
     productModelPollSeconds: productModelPollSeconds

@@ -77,6 +77,8 @@ param trainingThreads string
 
 // Product recommendations (src/config/productSettings.ts); the retraining timer runs unless productRetrainEnabled is false.
 param catalogApiKeysSecretName string
+// Signed user ids of the browser capture route (src/config/identitySettings.ts, docs/web-client.md).
+param userTokenKeysSecretName string
 param productsContainerName string
 param productModelName string
 param productModelPollSeconds int
@@ -222,6 +224,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       TrainingThreads: trainingThreads
       // Product recommendations; the catalog routes' key is a Key Vault reference like the ranking secrets.
       CatalogApiKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${catalogApiKeysSecretName})'
+      // Browser events claim a userId only with the shop backend's signed token; others are stored as anonymous.
+      UserTokenKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${userTokenKeysSecretName})'
+      UnverifiedUserIds: 'anonymous'
       ProductsContainer: productsContainerName
       ProductModelName: productModelName
       ProductModelPollSeconds: string(productModelPollSeconds)

@@ -6,7 +6,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import { eventsInBody } from '../events/eventEnvelope';
 import { checkEventValue, decodeBody } from '../events/eventValidation';
 import {
-  addEventToCounters, channelOf, countsForOffer, countsForProduct, decisionSourceOf, offerOf, zeroCounters,
+  addEventToCounters, campaignOf, channelOf, countsForWebChannel, countsForOffer, countsForProduct, decisionSourceOf, offerOf, zeroCounters,
   type AggregateKind, type Counters, offerSegmentOf,
 } from './aggregateKinds';
 import { addEventToProfile, emptyProfile, type ProfileAccumulator } from './profile';
@@ -73,7 +73,8 @@ function keyFieldsOf(kind: AggregateKind, keyValue: string, timeMs: number): Rec
     }
     case 'product': return { productId: keyValue };
     case 'decisionSource': return { source: keyValue };
-    case 'channel': return { channel: keyValue, dayOfWeek: isoDayOfWeek(timeMs), hourOfDay: hourOfDay(timeMs) };
+    case 'campaign': return { campaignId: keyValue };
+    case 'channel': return { webChannel: keyValue, dayOfWeek: isoDayOfWeek(timeMs), hourOfDay: hourOfDay(timeMs) };
   }
 }
 
@@ -171,8 +172,9 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
 
       const offerId = countsForOffer(event) ? offerOf(event) : undefined;
       const productId = countsForProduct(event) ? event.productId : undefined;
-      const channel = channelOf(event);
+      const channel = countsForWebChannel(event) ? channelOf(event) : undefined;
       const decisionSource = decisionSourceOf(event);
+      const campaignId = campaignOf(event);
       const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
       const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
       for (const minutes of windowsMinutes) {
@@ -181,9 +183,11 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
         let d = aggregate(`t\u001f${event.type}${suffix}`, 'eventType', event.type, minutes, start, valid);
         touch(d, index, seq);
         d.counters.count++;
-        d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
-        touch(d, index, seq);
-        addEventToCounters('channel', d.counters, event);
+        if (channel !== undefined) {
+          d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
+          touch(d, index, seq);
+          addEventToCounters('channel', d.counters, event);
+        }
         if (offerId !== undefined) {
           d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
           touch(d, index, seq);
@@ -194,6 +198,11 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
             touch(d, index, seq);
             addEventToCounters('offerSegment', d.counters, event);
           }
+        }
+        if (campaignId !== undefined) {
+          d = aggregate(`m\u001f${campaignId}${suffix}`, 'campaign', campaignId, minutes, start, valid);
+          touch(d, index, seq);
+          addEventToCounters('campaign', d.counters, event);
         }
         if (decisionSource !== undefined) {
           d = aggregate(`r\u001f${decisionSource}${suffix}`, 'decisionSource', decisionSource, minutes, start, valid);

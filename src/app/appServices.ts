@@ -14,6 +14,9 @@ import { recentEventsReader } from '../products/serving/recentEvents';
 import { profileViewFromDocument } from '../features/profileView';
 import type { TrackedEvent } from '../events/eventSchema';
 import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
+import { readIdentitySettings, type IdentitySettings } from '../config/identitySettings';
+import type { IdentityPolicy } from '../capture/eventIdentity';
+import type { KnownIds } from '../capture/catalogCheck';
 
 export type Log = (message: string) => void;
 
@@ -23,6 +26,7 @@ export class AppServices {
   private campaignInstance?: CampaignServices;
   private processingInstance?: ProcessingServices;
   private productsInstance?: ProductServices;
+  private identity?: IdentitySettings;
 
   /**
    * `log` receives what the long-lived parts report outside any invocation (model swaps, priors
@@ -94,6 +98,32 @@ export class AppServices {
     if (deps === undefined) return undefined;
     const d = deps;
     return (event, now) => trackedRewardFor(event, d, now);
+  }
+
+  /**
+   * The browser capture route's identity rules: user ids believed only with a valid UserTokenKeys
+   * token, or undefined when UnverifiedUserIds is `trust`. A bad identity setting throws (the
+   * route answers 500 and the log names the setting) rather than silently believing every userId.
+   */
+  identityPolicy(): IdentityPolicy | undefined {
+    this.identity ??= readIdentitySettings(this.env);
+    const { userTokenKeys, unverifiedUserIds } = this.identity;
+    return unverifiedUserIds === 'trust' ? undefined : { keys: userTokenKeys, unverified: unverifiedUserIds };
+  }
+
+  /**
+   * The catalogs the browser capture route checks ids against (cached views, no read per
+   * request): the product catalog, and the offers the ranker serves. An empty catalog checks nothing.
+   */
+  async knownIds(): Promise<KnownIds> {
+    const [products, offers] = await Promise.all([
+      this.products().catalog.get(),
+      this.ranking().activeOffers.get().catch(() => []),
+    ]);
+    return {
+      ...(products.known ? { product: (id: string) => products.products.has(id) } : {}),
+      ...(offers.length > 0 ? { offer: (id: string) => offers.some((o) => o.id === id) } : {}),
+    };
   }
 
   processing(): ProcessingServices {

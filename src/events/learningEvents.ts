@@ -200,6 +200,8 @@ export interface RewardCause {
   type: string;
   id: string;
   productId?: string;
+  /** offer_click: the clicked offer (the ranking's rewardActionId). */
+  offerId?: string;
 }
 
 /**

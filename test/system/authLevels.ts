@@ -26,6 +26,16 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'Browsers call it directly (navigator.sendBeacon cannot send headers); input is validated, size-limited and only appended to the event stream.',
   },
   {
+    name: 'captureServerEvents', route: 'api/events/server', methods: ['POST'], authLevel: 'function',
+    sample: { method: 'POST', path: '/api/events/server', body: '{"id":"s1","type":"campaign_response","userId":"u","leadId":"L1","campaignId":"C1","timestamp":"2026-11-20T18:30:00+01:00"}' },
+    why: 'The shop\'s backend, CRM or campaign tool: it may send campaign touches and responses, which train the campaign model, and user ids without a token.',
+  },
+  {
+    name: 'openapi', route: 'api/openapi.json', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/openapi.json' },
+    why: 'API description tools read it; it describes the routes and holds no data.',
+  },
+  {
     name: 'offers', route: 'api/offers', methods: ['GET'], authLevel: 'anonymous',
     sample: { method: 'GET', path: '/api/offers?userId=u-1' },
     why: 'Web frontends call it directly, like POST /api/events; it returns only live catalog offers and a signed event id, no personal data.',
