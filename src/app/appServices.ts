@@ -97,7 +97,7 @@ export class AppServices {
   }
 
   processing(): ProcessingServices {
-    this.processingInstance ??= new ProcessingServices(this.clients);
+    this.processingInstance ??= new ProcessingServices(this.clients, this.env, this.log);
     return this.processingInstance;
   }
 

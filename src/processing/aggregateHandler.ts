@@ -15,6 +15,7 @@ export async function aggregateEvents(batch: ReceivedBatch, processing: Processi
     aggregates: services.cosmosContainer(AGGREGATES_CONTAINER),
     profiles: services.cosmosContainer(PROFILES_CONTAINER),
     windowsMinutes: services.settings.aggregationWindowsMinutes,
+    rewardPolicy: processing.rewardPolicy,
     log,
   });
   if (result.poison.length > 0) {
