@@ -14,6 +14,8 @@ import { recentEventsReader } from '../products/serving/recentEvents';
 import { profileViewFromDocument } from '../features/profileView';
 import type { TrackedEvent } from '../events/eventSchema';
 import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
+import { NamedKeyCheck } from '../common/namedKeyCheck';
+import { CAMPAIGN_ADMIN_KEY, CATALOG_ADMIN_KEY, readAdminKeys } from '../config/adminKeySettings';
 
 export type Log = (message: string) => void;
 
@@ -23,6 +25,8 @@ export class AppServices {
   private campaignInstance?: CampaignServices;
   private processingInstance?: ProcessingServices;
   private productsInstance?: ProductServices;
+  private catalogKeysInstance?: NamedKeyCheck;
+  private campaignKeysInstance?: NamedKeyCheck;
 
   /**
    * `log` receives what the long-lived parts report outside any invocation (model swaps, priors
@@ -94,6 +98,18 @@ export class AppServices {
     if (deps === undefined) return undefined;
     const d = deps;
     return (event, now) => trackedRewardFor(event, d, now);
+  }
+
+  /** The catalog routes' key (CatalogApiKeys): the offer catalog's manage route checks it (products keep their own copy). */
+  catalogKeys(): NamedKeyCheck {
+    this.catalogKeysInstance ??= new NamedKeyCheck(CATALOG_ADMIN_KEY, readAdminKeys(this.env, CATALOG_ADMIN_KEY));
+    return this.catalogKeysInstance;
+  }
+
+  /** The campaign admin routes' key (CampaignApiKeys). */
+  campaignKeys(): NamedKeyCheck {
+    this.campaignKeysInstance ??= new NamedKeyCheck(CAMPAIGN_ADMIN_KEY, readAdminKeys(this.env, CAMPAIGN_ADMIN_KEY));
+    return this.campaignKeysInstance;
   }
 
   processing(): ProcessingServices {

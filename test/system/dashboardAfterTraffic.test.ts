@@ -37,7 +37,7 @@ beforeAll(async () => {
     appRoot, dataDir, ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 }, logger: silentLogger,
     overrides: { RankingModelPollSeconds: '2', RankingRewardWaitSeconds: '2' },
   });
-  const api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], masterKey: runtime.keys.masterKey, catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
+  const api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
   const world = createWorld({ seed: 7 });
   await seedCatalog(world, api);
   events += (await sendHistory(world, api)).events;

@@ -102,6 +102,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     env.PersonalizerApiKeys ||= secrets.personalizerApiKey;
     env.RankingSigningKeys ||= secrets.rankingSigningKey;
     env.CatalogApiKeys ||= secrets.catalogApiKey;
+    env.CampaignApiKeys ||= secrets.campaignApiKey;
     env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
     await bootstrapResources(env);

@@ -21,12 +21,15 @@ export interface LocalAppSecrets {
   rankingSigningKey: string;
   /** CatalogApiKeys: the catalog routes' key (x-catalog-key). */
   catalogApiKey: string;
+  /** CampaignApiKeys: the campaign admin routes' key (x-campaign-key). */
+  campaignApiKey: string;
 }
 
 const MAKERS: { [K in keyof LocalAppSecrets]: () => string } = {
   personalizerApiKey: () => crypto.randomBytes(16).toString('hex'),
   rankingSigningKey: () => crypto.randomBytes(32).toString('base64'),
   catalogApiKey: () => crypto.randomBytes(24).toString('base64url'),
+  campaignApiKey: () => crypto.randomBytes(24).toString('base64url'),
 };
 
 /** The local secrets; a data folder made before a secret existed gains it (the others are kept). */

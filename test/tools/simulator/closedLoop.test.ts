@@ -38,7 +38,7 @@ describe('a small closed-loop round on the local runtime', () => {
         AggregationWindowsMinutes: '1440',
       },
     });
-    api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], masterKey: runtime.keys.masterKey, catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
+    api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
   }, 120_000);
   afterAll(async () => {
     await runtime?.close();

@@ -45,7 +45,7 @@ describe('recommendations in a small closed loop on the local runtime', () => {
         'AzureWebJobs.retrainProducts.Disabled': 'true',
       },
     });
-    api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], masterKey: runtime.keys.masterKey, catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
+    api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
   }, 120_000);
   afterAll(async () => {
     await runtime?.close();
