@@ -3,6 +3,7 @@
 // promote it if it passes. Off unless AzureWebJobs.retrainModel.Disabled is "false".
 import type { AzureClients } from '../clients/azureClients';
 import type { Env } from '../config/settings';
+import { readModelIntegrity } from '../config/modelIntegritySettings';
 import { readTrainingSettings, RETRAIN_DISABLED_SETTING, retrainDisabled } from '../config/trainingSettings';
 import { runTraining } from './offers/runTraining';
 import type { TrainingRunResult } from './offers/trainingRunOptions';
@@ -31,6 +32,7 @@ export async function retrainOnSchedule(deps: RetrainDeps): Promise<TrainingRunR
     modelName: resolveModelName('offers', deps.env),
     archive: { container: archive },
     registry,
+    integrity: readModelIntegrity(deps.env),
     from: new Date(now.getTime() - settings.lookbackDays * DAY_MS),
     to: now,
     gates: gatesFromSettings(deps.env),

@@ -2,6 +2,7 @@
 // (leads, campaigns, touches from CSV) plus, if asked, the campaign_touch / campaign_response
 // events of the archive → training set → GBDT + ONNX (trainBinaryModel) → registry, promoted if
 // asked. `npm run train -- --model campaign` and `npm run campaign:train` both run it.
+import type { ModelIntegritySettings } from '../../config/modelIntegritySettings';
 import type { ContainerClient } from '@azure/storage-blob';
 import { readArchive } from '../../archive/archiveReader';
 import { campaignEventsFromArchive, touchesFromEvents, type ArchiveTouchStats } from '../../campaign/data/archiveTouches';
@@ -21,6 +22,8 @@ export interface CampaignTrainingOptions {
   archive?: { container: ContainerClient; prefix?: string };
   /** The models blob container. */
   registry: ContainerClient;
+  /** Signs the registered model (ModelSigningKeys); default: unsigned. */
+  integrity?: ModelIntegritySettings;
   modelName: string;
   /** Default: the UTC time (versionFromTime). */
   version?: string;
@@ -73,7 +76,7 @@ export async function runCampaignTraining(opts: CampaignTrainingOptions): Promis
     progress: opts.progress,
   });
   const version = opts.version ?? versionFromTime();
-  const { pointer } = await registerCampaignModel(new ModelRegistry(opts.registry), trained, { version, promote: opts.promote, name: opts.modelName });
+  const { pointer } = await registerCampaignModel(new ModelRegistry(opts.registry, opts.integrity), trained, { version, promote: opts.promote, name: opts.modelName });
   const r = trained.result.report;
   return {
     model: opts.modelName,
