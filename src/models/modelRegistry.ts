@@ -98,7 +98,7 @@ export class ModelRegistry {
   constructor(private readonly container: ContainerClient, private readonly integrity: ModelIntegritySettings = UNSIGNED_MODELS) {}
 
   /** Signs the stored manifest text (when a signing key is configured); it must be the text this writer produced. */
-  private async sign(name: string, version: string, body: string): Promise<void> {
+  async sign(name: string, version: string, body: string): Promise<void> {
     const key = this.integrity.signingKeys[0];
     if (key === undefined) return;
     const signature = JSON.stringify(signManifest(Buffer.from(body, 'utf8'), key));
@@ -220,10 +220,21 @@ export class ModelRegistry {
   async loadVersion(name: string, version: string): Promise<StoredModel> {
     checkName(name);
     checkVersion(version);
+    const manifest = await this.readVerifiedManifest(name, version);
+    const bytes = await this.readModelFile(modelPath(name, version));
+    if (!bytes) throw new ModelRegistryError(`version: ${name}/${version} has no model.onnx`);
+    return { bytes, manifest };
+  }
+
+  /**
+   * The version's manifest.json, parsed, after its signature verified (when the integrity
+   * settings ask); every model kind's loader starts here (the product model's too).
+   */
+  async readVerifiedManifest(name: string, version: string): Promise<unknown> {
     const where = `${name}/${version}`;
     const manifestBytes = await readBounded(this.container, manifestPath(name, version), MAX_MANIFEST_BYTES, 'the manifest limit');
     if (!manifestBytes) throw new ModelRegistryError(`version: ${where} has no manifest.json`);
-    const { signingKeys, requireSignature, maxModelBytes } = this.integrity;
+    const { signingKeys, requireSignature } = this.integrity;
     if (requireSignature) {
       if (signingKeys.length === 0) throw new ModelRegistryError(`${where}: ModelSigningKeys is not set, so no model can be verified; refused`);
       const signature = await readBounded(this.container, signaturePath(name, version), 4096, 'the signature limit');
@@ -237,14 +248,15 @@ export class ModelRegistry {
       const problem = manifestSignatureProblem(manifestBytes, parsed, signingKeys);
       if (problem) throw new ModelRegistryError(`${where}: ${problem}; refused`);
     }
-    let manifest: unknown;
     try {
-      manifest = JSON.parse(manifestBytes.toString('utf8'));
+      return JSON.parse(manifestBytes.toString('utf8')) as unknown;
     } catch (error) {
       throw new ModelRegistryError(`${where}: manifest.json is not JSON: ${(error as Error).message}`);
     }
-    const bytes = await readBounded(this.container, modelPath(name, version), maxModelBytes, 'ModelMaxBytes');
-    if (!bytes) throw new ModelRegistryError(`version: ${where} has no model.onnx`);
-    return { bytes, manifest };
+  }
+
+  /** A model file, refused above ModelMaxBytes before (and while) downloading; undefined when absent. */
+  readModelFile(path: string): Promise<Buffer | undefined> {
+    return readBounded(this.container, path, this.integrity.maxModelBytes, 'ModelMaxBytes');
   }
 }

@@ -18,6 +18,10 @@ import { SettingsError } from '../../src/config/settings';
 import { ModelWatcher } from '../../src/scoring/modelWatcher';
 import { gbdtOnnx, randomGbdt } from '../ranking/fixtures/treeModels';
 import { OFFER_CONTRACT_WIDTH, manifestFor } from '../ranking/fixtures/contracts';
+import { ProductModelStore, productModelPath } from '../../src/products/model/productModelStore';
+import { encodeProductArtifact } from '../../src/products/model/productArtifact';
+import { trainProductModel } from '../../src/recommendations/trainProductModel';
+import { clusteredLog } from '../recommendations/fixtures';
 
 const W = OFFER_CONTRACT_WIDTH;
 const key = crypto.randomBytes(32);
@@ -122,6 +126,23 @@ describe('model registry integrity', () => {
     expect(watcher.model).toBeUndefined();
     expect(lines.at(-1)).toMatch(new RegExp(`int-size/v1/model\\.onnx: is ${bytes.length} bytes, more than ModelMaxBytes \\(${bytes.length - 1}\\); refused`));
     await watcher.stop();
+  });
+
+  it('applies to the product recommender\'s model.bin too: signed on registration, refused when its manifest is edited to match other bytes', async () => {
+    const log = clusteredLog({ users: 60, items: 30, groups: 3, days: 120, basketsPerUser: 4, seed: 5 });
+    const bytes = encodeProductArtifact(trainProductModel(log, { trees: 3, validationDays: 30 }), log.userSegment);
+    const store = new ProductModelStore(container, integrity([key]));
+    const trainingData = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', interactions: 1, users: 1, items: 1 };
+    await store.register('int-products', 'v1', bytes, { createdAt: new Date().toISOString(), trainingData });
+    expect((await store.load('int-products', 'v1')).manifest.version).toBe('v1');
+    // Other bytes with the manifest's sha256 edited to match them.
+    const other = Buffer.concat([Buffer.from(bytes), Buffer.from([0])]);
+    await container.getBlockBlobClient(productModelPath('int-products', 'v1')).uploadData(other);
+    const manifest = JSON.parse((await container.getBlockBlobClient(manifestPath('int-products', 'v1')).downloadToBuffer()).toString());
+    const edited = JSON.stringify({ ...manifest, sha256: sha256Hex(other) }, null, 2);
+    await container.getBlockBlobClient(manifestPath('int-products', 'v1')).upload(edited, Buffer.byteLength(edited));
+    await expect(store.load('int-products', 'v1')).rejects.toThrow(/manifest\.sig: does not verify/);
+    await expect(new ProductModelStore(container, integrity([key], 100)).load('int-products', 'v1')).rejects.toThrow(/manifest\.sig|ModelMaxBytes/);
   });
 
   it('reads the settings: keys as base64 of at least 32 bytes, required in Azure even without keys', () => {

@@ -110,6 +110,7 @@ async function trainProducts(args: NonNullable<ReturnType<typeof parseTrainArgs>
     const result = await runProductTraining({
       archive: args.archiveFolder ? { folder: path.resolve(args.archiveFolder) } : { container: storage.archive },
       registry: storage.registry,
+      integrity: readModelIntegrity(io.env),
       from: args.from,
       to: args.to,
       promote: args.promote,
