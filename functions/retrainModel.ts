@@ -3,13 +3,15 @@ import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { contextLog } from '../src/common/structuredLog';
 import { RETRAIN_FUNCTION_NAME, retrainSchedule } from '../src/config/trainingSettings';
-import { retrainOnSchedule } from '../src/training/retrainJob';
+import { learningTick } from '../src/training/continuousLearning/learningCycle';
 import { resolveModelName } from '../src/training/offers/trainingTargets';
 import { withRetrainRecords } from '../src/training/retrainRecords';
 
-// Scheduled retraining, OFF by default: it runs only when AzureWebJobs.retrainModel.Disabled is
-// "false"; the schedule is RetrainSchedule (NCRONTAB, UTC, default 03:00 daily). docs/training.md.
-// Records retraining.failed / model.promoted / retraining.completed (docs/observability.md).
+// Continuous learning, ON by default: the timer ticks every minute (RetrainSchedule) and a tick
+// trains only when ModelUpdateFrequency (default PT5M) has passed since the last run. Off when
+// AzureWebJobs.retrainModel.Disabled is "true". docs/training.md, "Continuous learning".
+// A tick that runs records retraining.failed / model.promoted / retraining.completed
+// (docs/observability.md); one that is not due records nothing.
 app.timer(RETRAIN_FUNCTION_NAME, {
   schedule: retrainSchedule(process.env),
   runOnStartup: false,
@@ -17,8 +19,8 @@ app.timer(RETRAIN_FUNCTION_NAME, {
   handler: async (_timer, context) => {
     const model = resolveModelName('offers', process.env);
     await withRetrainRecords(RETRAIN_FUNCTION_NAME, model, contextLog(context), async () => {
-      const result = await retrainOnSchedule({ app: appServices().clients, env: process.env, log: (m) => context.log(m) });
-      return result && { status: result.status, model, version: result.version, reason: result.reason };
+      const tick = await learningTick({ app: appServices().clients, env: process.env, log: (m) => context.log(m) });
+      return tick.ran ? { status: tick.result.status, model, version: tick.result.version, reason: tick.result.reason } : undefined;
     });
   },
 });

@@ -128,12 +128,20 @@ param rankingPriorStrength string = '20'
 @maxValue(3600)
 param catalogCacheSeconds int = 30
 
-// ---- Scheduled retraining (src/config/trainingSettings.ts) ----
-@description('Run the timer-triggered retraining (off by default: npm run train is the usual path).')
-param retrainEnabled bool = false
+// ---- Continuous learning (src/config/trainingSettings.ts, docs/training.md) ----
+@description('Continuous learning: the retrainModel timer trains, gates and promotes the ranker every modelUpdateFrequency.')
+param retrainEnabled bool = true
 
-@description('NCRONTAB schedule of the retraining, UTC, with seconds.')
-param retrainSchedule string = '0 0 3 * * *'
+@description('NCRONTAB schedule of the learner\'s tick, UTC, with seconds (every minute; a tick trains only when modelUpdateFrequency has passed).')
+param retrainSchedule string = '0 * * * * *'
+
+@description('Shortest time between two training runs, ISO 8601 duration (Personalizer\'s model update frequency), PT1M to P7D.')
+param modelUpdateFrequency string = 'PT5M'
+
+@description('Decisions the sliding training window aims to hold (bounds each run\'s cost as the log grows).')
+@minValue(1000)
+@maxValue(10000000)
+param retrainMaxDecisions int = 100000
 
 @minValue(1)
 @maxValue(366)
@@ -393,6 +401,8 @@ module functionApp './app/functionApp.bicep' = {
     offersMaxN: offersMaxN
     retrainEnabled: retrainEnabled
     retrainSchedule: retrainSchedule
+    modelUpdateFrequency: modelUpdateFrequency
+    retrainMaxDecisions: retrainMaxDecisions
     retrainLookbackDays: retrainLookbackDays
     retrainMinDecisions: retrainMinDecisions
     retrainMinPositives: retrainMinPositives

@@ -64,8 +64,10 @@ param catalogContainerName string
 param catalogCacheSeconds int
 param offersMaxN int
 
-// Scheduled retraining (src/config/trainingSettings.ts); the function stays disabled unless retrainEnabled.
+// Continuous learning (src/config/trainingSettings.ts); on unless retrainEnabled is false.
 param retrainEnabled bool
+param modelUpdateFrequency string
+param retrainMaxDecisions int
 param retrainSchedule string
 param retrainLookbackDays int
 param retrainMinDecisions int
@@ -210,6 +212,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       OffersMaxN: string(offersMaxN)
       // Retraining
       RetrainSchedule: retrainSchedule
+      ModelUpdateFrequency: modelUpdateFrequency
+      RetrainMaxDecisions: string(retrainMaxDecisions)
       'AzureWebJobs.retrainModel.Disabled': retrainEnabled ? 'false' : 'true'
       RetrainLookbackDays: string(retrainLookbackDays)
       RetrainMinDecisions: string(retrainMinDecisions)

@@ -1,15 +1,18 @@
-// Settings of scheduled retraining (functions/retrainModel.ts, src/training/retrainJob.ts).
+// Settings of continuous learning (functions/retrainModel.ts, src/training/continuousLearning).
 // Kept apart from settings.ts so the lead can merge TRAINING_SETTING_NAMES into the app's list.
+import { parseDurationSeconds } from '../common/isoDuration';
 import { Env, SettingsError, numberSetting } from './settings';
 
 export const RETRAIN_FUNCTION_NAME = 'retrainModel';
-/** The host's standard switch; retraining treats it as true (disabled) unless it says false. */
+/** The host's standard switch: continuous learning is on unless it says true. */
 export const RETRAIN_DISABLED_SETTING = `AzureWebJobs.${RETRAIN_FUNCTION_NAME}.Disabled`;
 
 export const TRAINING_SETTING_NAMES = [
   'RetrainSchedule',
   RETRAIN_DISABLED_SETTING,
   'RetrainLookbackDays',
+  'RetrainMaxDecisions',
+  'ModelUpdateFrequency',
   'RetrainMinDecisions',
   'RetrainMinPositives',
   'RetrainPolicyValueMargin',
@@ -17,9 +20,16 @@ export const TRAINING_SETTING_NAMES = [
 ] as const;
 
 export const TRAINING_DEFAULTS = {
-  /** NCRONTAB (UTC), with seconds: every day at 03:00. */
-  schedule: '0 0 3 * * *',
+  /**
+   * NCRONTAB (UTC), with seconds: the learner's tick, every minute. Each tick trains only when the
+   * model update frequency has passed since the last run.
+   */
+  schedule: '0 * * * * *',
+  /** Personalizer's default model update frequency (its "modelExportFrequency"). */
+  modelUpdateFrequencySeconds: 300,
   lookbackDays: 28,
+  /** The sliding window is sized to hold about this many decisions (newest first). */
+  maxDecisions: 100_000,
   minDecisions: 1000,
   minPositives: 50,
   /** Reward units the new model's DR policy value may fall below the reference before promotion is refused. */
@@ -28,9 +38,14 @@ export const TRAINING_DEFAULTS = {
 
 export interface TrainingSettings {
   schedule: string;
-  /** True unless AzureWebJobs.retrainModel.Disabled is "false" or "0". */
+  /** True only when AzureWebJobs.retrainModel.Disabled is "true" or "1". */
   disabled: boolean;
+  /** Shortest time between two training runs (ModelUpdateFrequency, ISO 8601 duration, default PT5M). */
+  modelUpdateFrequencySeconds: number;
+  /** Longest window of decisions a run trains on. */
   lookbackDays: number;
+  /** Decisions the sliding window aims to hold. */
+  maxDecisions: number;
   minDecisions: number;
   minPositives: number;
   policyValueMargin: number;
@@ -42,15 +57,26 @@ export function retrainSchedule(env: Env = process.env): string {
 }
 
 /**
- * Disabled unless explicitly enabled. Linux hosts may expose the dotted name with underscores, so
- * both spellings are read.
+ * Continuous learning is on unless switched off with the host's standard setting. Linux hosts may
+ * expose the dotted name with underscores, so both spellings are read.
  */
 export function retrainDisabled(env: Env = process.env): boolean {
   const raw = env[RETRAIN_DISABLED_SETTING] ?? env[RETRAIN_DISABLED_SETTING.replace(/\./g, '_')];
   const flag = (raw ?? '').trim().toLowerCase();
-  if (flag === '' || flag === 'true' || flag === '1') return true;
-  if (flag === 'false' || flag === '0') return false;
+  if (flag === '' || flag === 'false' || flag === '0') return false;
+  if (flag === 'true' || flag === '1') return true;
   throw new SettingsError(`Setting ${RETRAIN_DISABLED_SETTING} must be true or false, got "${raw}"`);
+}
+
+/** ModelUpdateFrequency as seconds: an ISO 8601 duration ("PT5M") or a TimeSpan ("00:05:00"), 1 minute to 7 days. */
+export function modelUpdateFrequencySeconds(env: Env = process.env): number {
+  const raw = (env.ModelUpdateFrequency ?? '').trim();
+  if (raw === '') return TRAINING_DEFAULTS.modelUpdateFrequencySeconds;
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined || seconds < 60 || seconds > 7 * 86_400) {
+    throw new SettingsError(`Setting ModelUpdateFrequency must be a duration from PT1M to P7D (ISO 8601, e.g. "PT5M"), got "${raw}"`);
+  }
+  return seconds;
 }
 
 /**
@@ -73,7 +99,9 @@ export function readTrainingSettings(env: Env = process.env): TrainingSettings {
   return {
     schedule,
     disabled: retrainDisabled(env),
+    modelUpdateFrequencySeconds: modelUpdateFrequencySeconds(env),
     lookbackDays: numberSetting(env, 'RetrainLookbackDays', d.lookbackDays, 1, 3660, true),
+    maxDecisions: numberSetting(env, 'RetrainMaxDecisions', d.maxDecisions, 1000, 10_000_000, true),
     minDecisions: numberSetting(env, 'RetrainMinDecisions', d.minDecisions, 1, 1e9, true),
     minPositives: numberSetting(env, 'RetrainMinPositives', d.minPositives, 1, 1e9, true),
     policyValueMargin: numberSetting(env, 'RetrainPolicyValueMargin', d.policyValueMargin, 0, 1e6, false),

@@ -35,7 +35,8 @@ beforeAll(async () => {
   // The settings `npm start` runs with, but free ports and a model poll the test can wait for.
   runtime = await startLocalRuntime({
     appRoot, dataDir, ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 }, logger: silentLogger,
-    overrides: { RankingModelPollSeconds: '2', RankingRewardWaitSeconds: '2' },
+    // The test trains once itself; continuous learning would race it.
+    overrides: { RankingModelPollSeconds: '2', RankingRewardWaitSeconds: '2', 'AzureWebJobs.retrainModel.Disabled': 'true' },
   });
   const api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
   const world = createWorld({ seed: 7 });

@@ -44,7 +44,7 @@ function checkOptions(opts: TrainingRunOptions): void {
   if (typeof opts.modelName !== 'string' || !MODEL_NAME.test(opts.modelName)) {
     throw new RangeError(`modelName: "${String(opts.modelName)}" must be lower-case letters, digits and -`);
   }
-  for (const [name, d] of [['from', opts.from], ['to', opts.to]] as const) {
+  for (const [name, d] of [['from', opts.from], ['to', opts.to], ['newDecisionsSince', opts.newDecisionsSince]] as const) {
     if (d !== undefined && !(d instanceof Date && Number.isFinite(d.getTime()))) throw new RangeError(`${name}: must be a valid Date`);
   }
   if (opts.from && opts.to && !(opts.from < opts.to)) throw new RangeError(`from (${opts.from.toISOString()}) must be before to (${opts.to.toISOString()})`);
@@ -147,6 +147,11 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
       throw new TrainingDataError(
         `join: no usable decisions among ${stats.decisions} (${stats.outOfRange} outside the range, ${stats.pending} with their reward window still open, ${stats.notActivated} never activated)`,
       );
+    }
+    const newestMs = joined.reduce((m, j) => Math.max(m, j.decision.issuedAtMs), -Infinity);
+    report.newestDecision = new Date(newestMs).toISOString();
+    if (opts.newDecisionsSince && newestMs < opts.newDecisionsSince.getTime()) {
+      throw new TrainingDataError(`nothing new: no usable decision issued since ${opts.newDecisionsSince.toISOString()} (newest ${report.newestDecision})`);
     }
     const totals = labelTotals(joined);
     report.labels = {

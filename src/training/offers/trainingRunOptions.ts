@@ -46,6 +46,11 @@ export interface TrainingRunOptions {
    * API's traffic alone); default: every decision. Decisions without a source count as 'rank'.
    */
   sources?: readonly ('rank' | 'offers' | 'recommendations')[];
+  /**
+   * Continuous learning: stop (rejected, nothing registered) when no usable decision was issued
+   * at or after this time, so an idle shop does not fill the registry with retrains of the same data.
+   */
+  newDecisionsSince?: Date;
 }
 
 export interface TrainingRunResult {

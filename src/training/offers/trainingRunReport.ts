@@ -45,6 +45,8 @@ export interface TrainingRunReport {
   } | null;
   archive: ArchiveStats | null;
   join: JoinStats | null;
+  /** Issue time of the newest usable decision (continuous learning's "anything new?" mark). */
+  newestDecision: string | null;
   labels: {
     rule: string;
     /** Σ of the [0, 1] labels. */
@@ -100,6 +102,7 @@ export function emptyReport(modelName: string, startedAt: Date, range: TrainingR
     policyComparison: null,
     archive: null,
     join: null,
+    newestDecision: null,
     labels: null,
     split: null,
     contract: null,

@@ -1,14 +1,11 @@
-// The CLI (exit codes, summary, last-line JSON, progress on stderr), the scheduled job (off by
-// default) and the timer registration of functions/retrainModel.ts.
+// The CLI (exit codes, summary, last-line JSON, progress on stderr). Continuous learning (the
+// timer) is tested in test/training/continuousLearning.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureClients } from '../../../src/clients/azureClients';
-import { readTrainingSettings, retrainDisabled } from '../../../src/config/trainingSettings';
-import { SettingsError } from '../../../src/config/settings';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../../tools/cli/commandLine';
 import { parseTrainArgs as parseCliArgs, runCli } from '../../../tools/commands/train';
 import { createProgressRenderer } from '../../../tools/cli/progress';
-import { retrainOnSchedule } from '../../../src/training/retrainJob';
 import { generateDecisionLog } from '../../../tools/synthetic/decisions/syntheticDecisionLog';
 import { DAY, T0, downloadArchive, readJsonBlob, seedArchive, startBlobEnv, type BlobEnv } from '../../training/offers/pipelineTestKit';
 
@@ -104,52 +101,5 @@ describe('npm run train', () => {
     expect(tty.text).toContain('\r\x1b[K  train            [######..................]  25%  1/4');
     expect(tty.text).toContain('[########################] 100%  4/4\n');
     expect(tty.text).toContain('\r\x1b[K  read archive     5,000 …\n');
-  });
-});
-
-describe('scheduled retraining', () => {
-  it('is off unless AzureWebJobs.retrainModel.Disabled is false', async () => {
-    expect(retrainDisabled({})).toBe(true);
-    expect(retrainDisabled({ 'AzureWebJobs.retrainModel.Disabled': 'true' })).toBe(true);
-    expect(retrainDisabled({ 'AzureWebJobs.retrainModel.Disabled': 'false' })).toBe(false);
-    expect(retrainDisabled({ AzureWebJobs_retrainModel_Disabled: '0' })).toBe(false);
-    expect(() => retrainDisabled({ 'AzureWebJobs.retrainModel.Disabled': 'maybe' })).toThrow(SettingsError);
-    expect(readTrainingSettings({})).toEqual({ schedule: '0 0 3 * * *', disabled: true, lookbackDays: 28, minDecisions: 1000, minPositives: 50, policyValueMargin: 0.01 });
-    expect(() => readTrainingSettings({ RetrainSchedule: 'daily' })).toThrow(/RetrainSchedule/);
-    expect(() => readTrainingSettings({ RetrainMinDecisions: '-3' })).toThrow(/RetrainMinDecisions/);
-    const logs: string[] = [];
-    const app = new AzureClients({ ArchiveStorage: env.az.connectionString });
-    expect(await retrainOnSchedule({ app, env: {}, log: (m) => logs.push(m) })).toBeUndefined();
-    expect(logs).toEqual(['retrainModel: disabled (AzureWebJobs.retrainModel.Disabled is not "false"); nothing trained']);
-  });
-
-  it('trains the last RetrainLookbackDays of the archive when enabled', async () => {
-    const settings = {
-      'AzureWebJobs.retrainModel.Disabled': 'false',
-      ArchiveStorage: env.az.connectionString,
-      ModelsContainer: 'job-models',
-      RankingModelName: 'job-ranker',
-      RetrainLookbackDays: '11',
-      RetrainMinDecisions: '100',
-      RetrainMinPositives: '10',
-    };
-    const logs: string[] = [];
-    const result = await retrainOnSchedule({ app: new AzureClients(settings), env: settings, log: (m) => logs.push(m), now: () => NOW });
-    expect(result).toMatchObject({ status: 'promoted' });
-    expect(result!.report.range).toEqual({ from: new Date(NOW.getTime() - 11 * DAY).toISOString(), to: NOW.toISOString(), now: NOW.toISOString() });
-    expect(JSON.parse(logs.at(-1)!.replace(/^retrainModel: /, ''))).toMatchObject({ status: 'promoted', model: 'job-ranker' });
-  });
-
-  it('registers a timer function on the RetrainSchedule', async () => {
-    const { installFunctionsCoreShim } = await import('../../../tools/local/host/functionsCoreShim');
-    const registrations = installFunctionsCoreShim(() => {});
-    process.env.RetrainSchedule = '0 30 2 * * SUN';
-    try {
-      await import('../../../functions/retrainModel');
-    } finally {
-      delete process.env.RetrainSchedule;
-    }
-    const fn = registrations.find((r) => r.name === 'retrainModel');
-    expect(fn?.trigger).toMatchObject({ type: 'timerTrigger', schedule: '0 30 2 * * SUN', runOnStartup: false });
   });
 });

@@ -1,14 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startLocalRuntime, type LocalRuntime } from '../../../tools/local/localRuntime';
-import { silentLogger } from '../../../tools/local/host/hostLogger';
+import type { LocalRuntime } from '../../../tools/local/localRuntime';
+import { startDemoStack, type DemoStack } from '../../../tools/demo/demoStack';
 import { readLoggedEvents } from '../../../src/training/offers/readLoggedEvents';
 import { runTraining } from '../../../src/training';
 import { createWorld } from '../../../tools/simulator/simWorld';
-import { ShopApi } from '../../../tools/simulator/shopApi';
+import type { ShopApi } from '../../../tools/simulator/shopApi';
 import { seedCatalog, sendHistory } from '../../../tools/simulator/seedShop';
 import { runTraffic, type TrafficResult } from '../../../tools/simulator/traffic';
 import { waitForPipeline } from '../../../tools/demo/pipelineDrain';
@@ -18,31 +16,29 @@ const appRoot = path.resolve(__dirname, '..', '..', '..');
 const REWARD_WAIT_SECONDS = 3;
 
 describe('a small closed-loop round on the local runtime', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-loop-'));
   const world = createWorld({ seed: 5, users: 120, offers: 8 });
+  let stack: DemoStack;
   let runtime: LocalRuntime;
   let api: ShopApi;
   let first: TrafficResult;
 
   beforeAll(async () => {
-    runtime = await startLocalRuntime({
+    stack = await startDemoStack({
       appRoot,
-      dataDir,
-      ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 },
-      logger: silentLogger,
       eventHubPartitions: 2,
       overrides: {
         RankingModelPollSeconds: '1',
         RankingRewardWaitSeconds: String(REWARD_WAIT_SECONDS),
         RankingPriorsRefreshSeconds: '5',
         AggregationWindowsMinutes: '1440',
+        // The test trains between rounds itself; continuous learning would race it.
+        'AzureWebJobs.retrainModel.Disabled': 'true',
       },
     });
-    api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
+    ({ runtime, api } = stack);
   }, 120_000);
   afterAll(async () => {
-    await runtime?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   const archive = () => BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage).getContainerClient('archive');

@@ -4,17 +4,15 @@
 // from actual clicks, every click rewarded and every list logged as a 'recommendations' decision,
 // and the served lists well above a random list and below the oracle's.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { CosmosClient } from '@azure/cosmos';
-import { startLocalRuntime, type LocalRuntime } from '../../../tools/local/localRuntime';
-import { silentLogger } from '../../../tools/local/host/hostLogger';
+import type { LocalRuntime } from '../../../tools/local/localRuntime';
+import { startDemoStack, type DemoStack } from '../../../tools/demo/demoStack';
 import { readLoggedEvents } from '../../../src/training/offers/readLoggedEvents';
 import { runProductTraining } from '../../../src/training/products/runProductTraining';
 import { createWorld } from '../../../tools/simulator/simWorld';
-import { ShopApi } from '../../../tools/simulator/shopApi';
+import type { ShopApi } from '../../../tools/simulator/shopApi';
 import { seedCatalog, seedProducts, sendHistory } from '../../../tools/simulator/seedShop';
 import { fetchPopularList } from '../../../tools/simulator/recommendationSlot';
 import { runTraffic } from '../../../tools/simulator/traffic';
@@ -24,17 +22,14 @@ import { waitForProductModel } from '../../../tools/demo/modelServed';
 const appRoot = path.resolve(__dirname, '..', '..', '..');
 
 describe('recommendations in a small closed loop on the local runtime', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-rec-'));
   const world = createWorld({ seed: 11, users: 150, offers: 6, products: 96, newShare: 0.1 });
+  let stack: DemoStack;
   let runtime: LocalRuntime;
   let api: ShopApi;
 
   beforeAll(async () => {
-    runtime = await startLocalRuntime({
+    stack = await startDemoStack({
       appRoot,
-      dataDir,
-      ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 },
-      logger: silentLogger,
       eventHubPartitions: 2,
       overrides: {
         ProductModelPollSeconds: '1',
@@ -45,11 +40,10 @@ describe('recommendations in a small closed loop on the local runtime', () => {
         'AzureWebJobs.retrainProducts.Disabled': 'true',
       },
     });
-    api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
+    ({ runtime, api } = stack);
   }, 120_000);
   afterAll(async () => {
-    await runtime?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('serves a model trained on the shoppers’ history, and measures its CTR from actual clicks', async () => {
