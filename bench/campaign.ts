@@ -1,7 +1,8 @@
 // `node dist/bench/run.js campaign [leads] [touches]`: campaign optimization end to end on the
 // seeded synthetic data (known true conversion function): train, score every lead on all 63
 // combinations with both engines, plan quality against the truth, the batch plan against the
-// Cosmos DB stand-in (in its own process), and single-lead recommend latency.
+// Cosmos DB stand-in (in its own process), and single-lead recommend latency; then the same for
+// the template's own four tables (bench/campaignTemplate.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,10 @@ import { trainCampaignModel } from '../src/training/campaign/trainCampaignModel'
 import { cosmosLeadSource } from '../src/campaign/plan/leadSource';
 import { leadPlanDocumentId } from '../src/campaign/plan/planDocuments';
 import { runCampaignPlan } from '../src/campaign/plan/runCampaignPlan';
+import { capacityNodes } from '../src/campaign/plan/capacityNodes';
+import { combinationCosts, contactEconomics } from '../src/campaign/plan/contactEconomics';
+import { capacityRule } from '../src/campaign/plan/planCampaign';
+import { CAMPAIGN_DEFAULTS, type ContactLimit } from '../src/config/campaignSettings';
 import { planQuality } from '../tools/synthetic/campaign/planQuality';
 import { parseRecommendRequest } from '../src/campaign/recommend/recommendRequest';
 import { recommend } from '../src/campaign/recommend/recommender';
@@ -26,6 +31,7 @@ import { sha256Hex } from '../src/models/modelRegistry';
 import { rocAuc } from '../src/learners/metrics';
 import { positional, positiveInteger } from '../tools/cli/commandLine';
 import { createProgressRenderer } from '../tools/cli/progress';
+import { templateBench } from './campaignTemplate';
 
 const progress = createProgressRenderer(process.stderr);
 
@@ -79,7 +85,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const bayesAuc = rocAuc(trained.set.validation.labels, truth);
   log(`trained ${report.trees} trees in ${trainSeconds} s: validation AUC ${report.validation.auc.toFixed(4)} (Bayes ${bayesAuc.toFixed(4)})`);
 
-  const model = await openCampaignModel(trained.result.onnx, { ...trained.manifest, name: 'campaign', version: 'bench', sha256: sha256Hex(trained.result.onnx) });
+  log(`chosen model: ${trained.choice}`);
+  const model = await openCampaignModel(trained.onnx, { ...trained.manifest, name: 'campaign', version: 'bench', sha256: sha256Hex(trained.onnx) });
   const rows = leadMatrix(model.layout, data.leads, product);
   const scores: Record<ScoringEngine, Float32Array> = { trees: new Float32Array(nLeads * COMBINATION_COUNT), onnx: new Float32Array(nLeads * COMBINATION_COUNT) };
   const scoreSeconds: Record<string, number> = {};
@@ -115,6 +122,27 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     log(`imported ${nLeads} leads into the Cosmos DB emulator in ${importSeconds} s`);
     const campaign = data.campaigns.find((c) => c.product === product)!;
     const plans = db.container('campaignPlans');
+    // Money: a conversion earns 1,000 (a yearly premium of the template's products), contacts
+    // cost the defaults (email 0.05, SMS 0.20, call 5). Capacities that bind: half of the calls
+    // per slot and of the emails per day that the unconstrained plan (each lead's most
+    // profitable combination) would make on average.
+    const economics = contactEconomics({ product, revenuePerConversion: 1000 }, CAMPAIGN_DEFAULTS.productRevenue, CAMPAIGN_DEFAULTS.contactCost);
+    const costs = combinationCosts(economics);
+    const demand = { email: 0, sms: 0, call: 0 };
+    for (let i = 0; i < nLeads; i++) {
+      let best = -1;
+      let bestProfit = 0;
+      for (let k = 0; k < COMBINATION_COUNT; k++) {
+        const v = scores.trees[i * COMBINATION_COUNT + k] * 1000 - costs[k];
+        if (v > bestProfit) { bestProfit = v; best = k; }
+      }
+      if (best >= 0) demand[(['email', 'sms', 'call'] as const)[Math.floor(best / 21)]]++;
+    }
+    const limits: Record<string, ContactLimit> = {
+      call: { limit: Math.max(1, Math.floor(demand.call / 21 / 2)), per: 'slot' },
+      email: { limit: Math.max(1, Math.floor(demand.email / 7 / 2)), per: 'day' },
+    };
+    log(`unconstrained demand: ${JSON.stringify(demand)}; capacities ${capacityRule(limits)}`);
     // As the plan job runs: leads paged from the leads container, stale documents swept.
     const planOnce = () => runCampaignPlan({
       model,
@@ -122,6 +150,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       leads: cosmosLeadSource(db.container('leads')),
       plans,
       campaign: { campaignId: campaign.campaignId, name: campaign.name, product },
+      economics,
+      capacity: capacityNodes(limits),
+      capacityRule: capacityRule(limits),
       log,
     });
     const result = await planOnce();
@@ -132,7 +163,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       leadsImportSeconds: importSeconds,
       planScoreSeconds: result.timings.scoreSeconds,
       planWriteWaitSeconds: result.timings.writeWaitSeconds,
+      planAssignSeconds: result.timings.assignSeconds,
       planTotalSeconds: result.timings.totalSeconds,
+      planCapacityRule: result.plan.capacityRule,
+      planContactedLeads: result.plan.contactedLeads,
+      planExpectedProfit: result.plan.expectedProfit,
+      planUnconstrainedArgmaxProfit: result.plan.unconstrainedExpectedProfit,
+      planUpperBoundProfit: result.plan.upperBoundExpectedProfit,
+      planOptimalityGap: result.plan.optimalityGap,
+      planOptimal: result.plan.optimal,
+      planExpectedRoi: result.plan.expectedRoi,
+      planOneBestProfit: result.plan.oneBestExpectedProfit,
+      planOneBestRoi: result.plan.oneBestExpectedRoi,
+      planRandomProfit: result.plan.randomExpectedProfit,
+      planRandomRoi: result.plan.randomExpectedRoi,
       planTotalSecondsTarget: 60,
       planRerunTotalSeconds: rerun.timings.totalSeconds,
       planRerunOverwrote: sample.every((r) => r.resource?.runId === rerun.plan.runId),
@@ -145,14 +189,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   await model.release();
+  const template = await templateBench(nLeads, log, progress);
 
   return {
     leads: nLeads,
     touches: nTouches,
     scores: nLeads * COMBINATION_COUNT,
     trainSeconds,
-    trees: report.trees,
-    validationAuc: round(report.validation.auc, 4),
+    chosenModel: trained.chosen.name,
+    candidates: trained.candidates.map((c) => ({ name: c.name, auc: round(c.validationAuc, 4), logLoss: round(c.validationLogLoss, 4), trainSeconds: round(c.trainSeconds, 2) })),
+    trees: trained.chosen.trees,
+    validationAuc: round(trained.chosen.validationAuc, 4),
     bayesOptimalAuc: round(bayesAuc, 4),
     logisticBaselineAuc: report.baseline ? round(report.baseline.validation.auc, 4) : null,
     scoreSecondsTrees: scoreSeconds.trees,
@@ -174,5 +221,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     oneBestForAllVsOracle: round(quality.oneBestVsOracle, 4),
     randomVsOracle: round(quality.randomVsOracle, 4),
     exactBestShare: round(quality.exactMatchShare, 4),
+    ...template,
   };
 }

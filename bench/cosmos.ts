@@ -67,7 +67,7 @@ function aggregate(i: number, random: () => number): Record<string, unknown> {
     Object.assign(doc, { views: Math.floor(random() * 500), addToCarts: 3, removeFromCarts: 1, purchases: 2, quantity: 2, revenue: random() * 200 });
   } else {
     key = `web:d${i % 7}h${i % 24}`;
-    Object.assign(doc, { channel: 'web', dayOfWeek: i % 7, hourOfDay: i % 24, events: 10, pageViews: 5, productViews: 3, addToCarts: 1, purchases: 1, revenue: 12.5 });
+    Object.assign(doc, { webChannel: 'web', dayOfWeek: i % 7, hourOfDay: i % 24, events: 10, pageViews: 5, productViews: 3, addToCarts: 1, purchases: 1, revenue: 12.5 });
   }
   doc.id = `${kind}:${key}:${windowMinutes}:${startMs.toString(36)}:${i.toString(36)}`;
   doc.pk = `${kind}:${key}:2026`;

@@ -241,6 +241,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CampaignPlanSchedule: campaignPlanSchedule
       CampaignPlanCampaigns: campaignPlanCampaigns
       CampaignCacheSeconds: string(campaignCacheSeconds)
+      CampaignRetrainSchedule: '0 30 1 * * *'
+      CampaignRetrainFormat: 'campaign'
+      CampaignPromotionMargin: '0'
     }
   }
 }

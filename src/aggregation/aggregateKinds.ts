@@ -2,7 +2,7 @@
 import type { EventType, TrackedEvent } from '../events/eventSchema';
 import { addMoney, roundMoney } from './money';
 
-export type AggregateKind = 'offer' | 'offerSegment' | 'product' | 'channel' | 'eventType' | 'decisionSource';
+export type AggregateKind = 'offer' | 'offerSegment' | 'product' | 'channel' | 'eventType' | 'decisionSource' | 'campaign';
 export type Counters = Record<string, number>;
 
 /** Counter fields of each kind, in document order. Money fields are summed at 6 decimals. */
@@ -16,6 +16,8 @@ export const COUNTER_FIELDS: Record<AggregateKind, readonly string[]> = {
   ],
   eventType: ['count'],
   decisionSource: ['decisions', 'explored', 'activations', 'rewards', 'positiveRewards', 'rewardSum'],
+  // Contacts of a campaign by contact channel, and the responses as they arrive.
+  campaign: ['touches', 'emailTouches', 'smsTouches', 'callTouches', 'responses'],
 };
 
 export const MONEY_FIELDS = new Set(['rewardSum', 'revenue']);
@@ -42,7 +44,7 @@ export function plainRewardCredit(event: TrackedEvent): RewardCredit {
   return { rewards: 1, rewardSum: value, positiveRewards: value > 0 ? 1 : 0 };
 }
 
-/** The channel document's counter for each event type (campaign events count only in `events`). */
+/** The web-channel document's counter for each event type (campaign events are not web traffic: countsForWebChannel). */
 const CHANNEL_FIELD: Partial<Record<EventType, string>> = {
   page_view: 'pageViews',
   product_view: 'productViews',
@@ -56,7 +58,26 @@ const CHANNEL_FIELD: Partial<Record<EventType, string>> = {
   activation: 'activations',
 };
 
+/** The web channel of an event whose context names none (typed-in address, bookmark). */
 export const DEFAULT_CHANNEL = 'direct';
+
+const CAMPAIGN_TYPES = new Set<EventType>(['campaign_touch', 'campaign_response']);
+
+/**
+ * Whether an event is web activity for the web-channel documents. Campaign touches and responses
+ * happen over a CONTACT channel (email, SMS, call) and carry no web context: counted as web
+ * traffic they would all land in `direct`.
+ */
+export function countsForWebChannel(event: TrackedEvent): boolean {
+  return !CAMPAIGN_TYPES.has(event.type);
+}
+
+/** The campaign a touch or response belongs to (the `campaign` documents' key). */
+export function campaignOf(event: TrackedEvent): string | undefined {
+  return CAMPAIGN_TYPES.has(event.type) && typeof event.campaignId === 'string' ? event.campaignId : undefined;
+}
+
+const CONTACT_TOUCH_FIELD: Record<string, string> = { email: 'emailTouches', sms: 'smsTouches', call: 'callTouches' };
 
 export function zeroCounters(kind: AggregateKind): Counters {
   const counters: Counters = {};
@@ -162,6 +183,14 @@ export function addEventToCounters(kind: AggregateKind, c: Counters, event: Trac
     case 'eventType':
       c.count++;
       return;
+    case 'campaign':
+      if (event.type === 'campaign_touch') {
+        c.touches++;
+        // A campaign touch's `channel` is its contact channel (email, sms, call).
+        const field = event.channel === undefined ? undefined : CONTACT_TOUCH_FIELD[event.channel];
+        if (field) c[field]++;
+      } else if (event.type === 'campaign_response') c.responses++;
+      return;
     case 'decisionSource':
       switch (event.type) {
         case 'decision':
@@ -195,6 +224,7 @@ export function derivedFields(kind: AggregateKind, c: Counters): Record<string, 
   if (kind === 'offer' || kind === 'offerSegment') return { clickThroughRate: c.views > 0 ? c.clicks / c.views : 0 };
   if (kind === 'product') return { conversionRate: c.views > 0 ? c.purchases / c.views : 0 };
   // With one reward per clicked decision (value 1, as the docs ask), positiveRewards / decisions is the CTR.
+  if (kind === 'campaign') return { responseRate: c.touches > 0 ? c.responses / c.touches : 0 };
   if (kind === 'decisionSource') return { clickThroughRate: c.decisions > 0 ? c.positiveRewards / c.decisions : 0, meanReward: c.decisions > 0 ? c.rewardSum / c.decisions : 0 };
   return {};
 }

@@ -6,7 +6,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import { eventsInBody } from '../events/eventEnvelope';
 import { checkEventValue, decodeBody } from '../events/eventValidation';
 import {
-  addEventToCounters, channelOf, countsForOffer, countsForProduct, decisionSourceOf, offerOf, zeroCounters,
+  addEventToCounters, campaignOf, channelOf, countsForWebChannel, countsForOffer, countsForProduct, decisionSourceOf, offerOf, zeroCounters,
   type AggregateKind, type Counters, type RewardCredit, offerSegmentOf,
 } from './aggregateKinds';
 import { addEventToProfile, emptyProfile, type ProfileAccumulator } from './profile';
@@ -79,7 +79,8 @@ function keyFieldsOf(kind: AggregateKind, keyValue: string, timeMs: number): Rec
     }
     case 'product': return { productId: keyValue };
     case 'decisionSource': return { source: keyValue };
-    case 'channel': return { channel: keyValue, dayOfWeek: isoDayOfWeek(timeMs), hourOfDay: hourOfDay(timeMs) };
+    case 'campaign': return { campaignId: keyValue };
+    case 'channel': return { webChannel: keyValue, dayOfWeek: isoDayOfWeek(timeMs), hourOfDay: hourOfDay(timeMs) };
   }
 }
 
@@ -186,8 +187,9 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[], de
 
     const offerId = countsForOffer(event) ? offerOf(event) : undefined;
     const productId = countsForProduct(event) ? event.productId : undefined;
-    const channel = channelOf(event);
+    const channel = countsForWebChannel(event) ? channelOf(event) : undefined;
     const decisionSource = decisionSourceOf(event);
+    const campaignId = campaignOf(event);
     const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
     const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
     for (const minutes of windowsMinutes) {
@@ -196,9 +198,11 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[], de
       let d = aggregate(`t\u001f${event.type}${suffix}`, 'eventType', event.type, minutes, start, valid);
       touch(d, index, seq);
       d.counters.count++;
-      d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
-      touch(d, index, seq);
-      addEventToCounters('channel', d.counters, event, reward);
+      if (channel !== undefined) {
+        d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('channel', d.counters, event, reward);
+      }
       if (offerId !== undefined) {
         d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
         touch(d, index, seq);
@@ -209,6 +213,11 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[], de
           touch(d, index, seq);
           addEventToCounters('offerSegment', d.counters, event);
         }
+      }
+      if (campaignId !== undefined) {
+        d = aggregate(`m\u001f${campaignId}${suffix}`, 'campaign', campaignId, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('campaign', d.counters, event);
       }
       if (decisionSource !== undefined) {
         d = aggregate(`r\u001f${decisionSource}${suffix}`, 'decisionSource', decisionSource, minutes, start, valid);

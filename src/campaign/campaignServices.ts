@@ -82,7 +82,7 @@ export class CampaignServices {
   }
 
   planDeps(log: Log): PlanJobDeps {
-    return { registry: this.registry, modelName: this.settings.modelName, engine: this.settings.scoringEngine, leads: this.leads, plans: this.plans, log };
+    return { registry: this.registry, modelName: this.settings.modelName, engine: this.settings.scoringEngine, leads: this.leads, plans: this.plans, money: this.settings, log };
   }
 
   async close(): Promise<void> {

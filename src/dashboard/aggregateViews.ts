@@ -32,7 +32,7 @@ const VIEWS: Record<ApiKind, AggregateView> = {
     counters: COUNTER_FIELDS.product, derived: ['conversionRate'], defaultSort: 'revenue',
   },
   channel: {
-    apiKind: 'channel', docKind: 'channel', keyField: 'channel', groupFields: ['channel', 'dayOfWeek', 'hourOfDay'],
+    apiKind: 'channel', docKind: 'channel', keyField: 'webChannel', groupFields: ['webChannel', 'dayOfWeek', 'hourOfDay'],
     labelFields: ['dayName'], counters: COUNTER_FIELDS.channel, derived: [], defaultSort: 'events',
   },
   type: {

@@ -1,5 +1,8 @@
-// The latest campaign plans (Cosmos DB container `campaignPlans`, partitioned by /campaignId),
-// summarized without assuming more of their shape than campaignId, status and updatedAt.
+// The latest campaign plans: the plan documents (`kind: "plan"`) the campaign plan job writes to
+// `campaignPlans` (partitioned by /campaignId; src/campaign/plan/planDocuments.ts, which this
+// capability may not import: test/campaign/planJob.test.ts checks these names against the
+// documents the real job writes). Campaign definitions and the per-lead and per-combination
+// documents beside them are not plans and are not listed.
 import type { Container } from '@azure/cosmos';
 import { isNotFound } from './cosmosStatus';
 
@@ -14,8 +17,12 @@ export interface CampaignPlanSummary {
   highlights: Record<string, string | number | boolean>;
 }
 
-const MAX_HIGHLIGHTS = 6;
-const SHOWN_APART = new Set(['id', 'campaignId', 'name', 'title', 'status', 'updatedAt', 'createdAt', 'ttl', 'kind', 'schemaVersion']);
+/** The plan document's fields the panel shows, in this order, when present. */
+export const PLAN_SUMMARY_FIELDS = [
+  'modelVersion', 'leads', 'contactedLeads', 'expectedConversions', 'expectedProfit', 'expectedRoi',
+  'oneBestExpectedRoi', 'randomExpectedRoi', 'optimalityGap',
+] as const;
+export const PLAN_KIND = 'plan';
 
 type Doc = Record<string, unknown>;
 
@@ -23,20 +30,17 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
 
 export function summarizePlan(doc: Doc): CampaignPlanSummary {
   const highlights: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(doc)) {
-    if (Object.keys(highlights).length >= MAX_HIGHLIGHTS) break;
-    if (key.startsWith('_') || SHOWN_APART.has(key)) continue;
+  for (const key of PLAN_SUMMARY_FIELDS) {
+    const value = doc[key];
     if (typeof value === 'number' && Number.isFinite(value)) highlights[key] = value;
-    else if (typeof value === 'boolean') highlights[key] = value;
     else if (typeof value === 'string' && value.length <= 80) highlights[key] = value;
-    else if (Array.isArray(value)) highlights[key] = `${value.length} ${value.length === 1 ? 'item' : 'items'}`;
   }
   const summary: CampaignPlanSummary = { campaignId: text(doc.campaignId) ?? text(doc.id) ?? '(unnamed)', highlights };
-  const name = text(doc.name) ?? text(doc.title);
+  const name = text(doc.name);
   if (name) summary.name = name;
   const status = text(doc.status);
   if (status) summary.status = status;
-  const updatedAt = text(doc.updatedAt) ?? text(doc.createdAt);
+  const updatedAt = text(doc.updatedAt);
   if (updatedAt) summary.updatedAt = updatedAt;
   return summary;
 }
@@ -45,8 +49,9 @@ export function summarizePlan(doc: Doc): CampaignPlanSummary {
 export async function readCampaignPlans(container: Container, limit = 10): Promise<CampaignPlanSummary[]> {
   const top = Math.max(1, Math.min(100, Math.floor(limit)));
   try {
-    // updatedAt is indexed (infra/app/cosmos.bicep); a plan without it sorts last.
-    const docs = (await container.items.query<Doc>(`SELECT TOP ${top} * FROM c ORDER BY c.updatedAt DESC`).fetchAll()).resources;
+    // updatedAt is indexed (infra/app/cosmos.bicep); every plan document has it.
+    const query = { query: `SELECT TOP ${top} * FROM c WHERE c.kind = @kind ORDER BY c.updatedAt DESC`, parameters: [{ name: '@kind', value: PLAN_KIND }] };
+    const docs = (await container.items.query<Doc>(query).fetchAll()).resources;
     return docs.map(summarizePlan);
   } catch (error) {
     if (isNotFound(error)) return [];

@@ -1,6 +1,6 @@
 // The ONNX format, one module: write a model (onnxModelWriter on protobufWriter), read one back
 // (onnxModelReader on protobufReader), both by the field numbers of onnxSchema; export the
-// fitted GBDT and logistic regression; decode an exported tree ensemble for the TypeScript
+// fitted GBDT, random forest and logistic regression; decode an exported tree ensemble for the TypeScript
 // scorer; unwrap ZipMap outputs; run and verify a model in onnxruntime-node.
 // Code outside src/onnx imports from here; files inside import each other directly.
 
@@ -23,6 +23,7 @@ export type { OnnxAttributeFields, OnnxNodeFields } from './onnxModelReader';
 // Exporters
 export { exportGradientBoostingToOnnx, treeEnsembleRegressorNode } from './exportGradientBoosting';
 export { exportLogisticRegressionToOnnx } from './exportLogisticRegression';
+export { exportRandomForestToOnnx } from './exportRandomForest';
 export type { ExportOptions } from './exportOptions';
 
 // Tree ensembles

@@ -77,12 +77,31 @@ describe('computeDeltas', () => {
     });
     const direct = computed.deltas.filter((d): d is AggregateDelta => d.target === 'aggregates' && d.kind === 'channel' && d.keyValue === 'direct' && d.windowMinutes === 1440);
     expect(direct).toHaveLength(1);
-    expect(direct[0].keyFields).toEqual({ channel: 'direct', dayOfWeek: 1, hourOfDay: 0 });
+    expect(direct[0].keyFields).toEqual({ webChannel: 'direct', dayOfWeek: 1, hourOfDay: 0 });
     expect(direct[0].counters).toMatchObject({ events: 3, purchases: 2, rewards: 1, revenue: 14.75 });
     const sundayWeb = find('channel', 1440, '2024-03-03T00:00:00.000Z');
-    expect(sundayWeb?.keyFields).toEqual({ channel: 'web', dayOfWeek: 7, hourOfDay: 23 });
+    expect(sundayWeb?.keyFields).toEqual({ webChannel: 'web', dayOfWeek: 7, hourOfDay: 23 });
     expect(find('product', 60, '2024-03-04T00:00:00.000Z')?.minSeq).toBe(102);
     expect(find('product', 60, '2024-03-04T00:00:00.000Z')?.maxSeq).toBe(103);
+  });
+
+  it('counts campaign touches and responses as events of their type, not as web-channel traffic', () => {
+    const campaignEvents = [
+      ev({ id: 't1', type: 'campaign_touch', leadId: 'L1', campaignId: 'C1', channel: 'sms', timestamp: '2024-03-04T09:00:00Z' } as Partial<TrackedEvent> & Pick<TrackedEvent, 'id' | 'type' | 'timestamp'>),
+      ev({ id: 'r1', type: 'campaign_response', leadId: 'L1', campaignId: 'C1', touchId: 't1', timestamp: '2024-03-04T09:30:00Z' }),
+      ev({ id: 'p1', type: 'page_view', timestamp: '2024-03-04T09:40:00Z' }),
+    ];
+    const out = computeDeltas(batchOf('3', received(campaignEvents, 200)), [1440]);
+    const aggregates = out.deltas.filter((d): d is AggregateDelta => d.target === 'aggregates');
+    expect(aggregates.filter((d) => d.kind === 'eventType').map((d) => d.keyValue).sort()).toEqual(['campaign_response', 'campaign_touch', 'page_view']);
+    const web = aggregates.filter((d) => d.kind === 'channel');
+    // Only the page view: the touch's SMS is a contact channel, and it is not `direct` web traffic.
+    expect(web.map((d) => [d.keyFields.webChannel, d.counters.events])).toEqual([['direct', 1]]);
+    // They count per campaign instead: contacts by contact channel, and responses as they arrive.
+    const campaign = aggregates.filter((d) => d.kind === 'campaign');
+    expect(campaign.map((d) => [d.keyFields, d.counters])).toEqual([
+      [{ campaignId: 'C1' }, { touches: 1, emailTouches: 0, smsTouches: 1, callTouches: 0, responses: 1 }],
+    ]);
   });
 
   it('ids and partition keys are deterministic and valid', () => {

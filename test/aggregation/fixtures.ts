@@ -181,7 +181,7 @@ export function aggregateKeyOf(doc: Record<string, unknown>): string {
   const w = `${doc.windowMinutes}|${doc.windowStart}`;
   switch (doc.kind) {
     case 'eventType': return `eventType|${doc.eventType}|${w}`;
-    case 'channel': return `channel|${doc.channel}|${doc.dayOfWeek}|${doc.hourOfDay}|${w}`;
+    case 'channel': return `channel|${doc.webChannel}|${doc.dayOfWeek}|${doc.hourOfDay}|${w}`;
     case 'offer': return `offer|${doc.offerId}|${w}`;
     case 'offerSegment': return `offerSegment|${doc.offerId}|${doc.segment}|${w}`;
     case 'decisionSource': return `decisionSource|${doc.source}|${w}`;

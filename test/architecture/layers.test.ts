@@ -26,7 +26,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['src/app'],
   ['functions'],
   ['tools/cli', 'tools/synthetic'],
-  ['tools/package', 'tools/bicep', 'tools/local'],
+  ['tools/package', 'tools/bicep', 'tools/local', 'tools/powerbi'],
   ['tools/emulators'],
   ['tools/commands', 'tools/simulator', 'tools/reliability'],
   ['tools/demo'],

@@ -17,7 +17,7 @@ describe('campaign model quality (synthetic truth)', () => {
 
   beforeAll(async () => {
     trained = await trainCampaignModel(data);
-    const model = await openCampaignModel(trained.result.onnx, { ...trained.manifest, name: 'campaign', version: 'q1', sha256: sha256Hex(trained.result.onnx) });
+    const model = await openCampaignModel(trained.onnx, { ...trained.manifest, name: 'campaign', version: 'q1', sha256: sha256Hex(trained.onnx) });
     const leads = data.leads.slice(0, 3000);
     const probs = new Float32Array(leads.length * COMBINATION_COUNT);
     await model.scorer('trees').score(leadMatrix(model.layout, leads, 'savings'), 0, leads.length, probs);
@@ -39,6 +39,28 @@ describe('campaign model quality (synthetic truth)', () => {
     const auc = trained.result.report.validation.auc;
     expect(auc).toBeGreaterThan(bayes - 0.03);
     expect(auc).toBeGreaterThan(trained.result.report.baseline!.validation.auc);
+  });
+
+  it('chooses among the GBDT, the random forest and the logistic baseline by validation AUC, and reports each', () => {
+    expect(trained.candidates.map((c) => c.name)).toEqual(['gbdt', 'logistic', 'random-forest']);
+    for (const c of trained.candidates) {
+      expect(c.validationAuc).toBeGreaterThan(0.6);
+      expect(c.validationLogLoss).toBeGreaterThan(0);
+      expect(c.trainSeconds).toBeGreaterThan(0);
+      expect(c.onnxParityMaxAbsDiff).toBeLessThanOrEqual(1e-5);
+    }
+    const best = Math.max(...trained.candidates.map((c) => c.validationAuc));
+    expect(trained.chosen.validationAuc).toBe(best);
+    expect(trained.choice).toContain(`${trained.chosen.name} has the best validation AUC`);
+    expect(trained.manifest.metrics).toMatchObject({
+      validationAuc: best,
+      gbdtAuc: trained.result.report.validation.auc,
+      logisticAuc: trained.result.report.baseline!.validation.auc,
+      randomForestAuc: trained.candidates[2].validationAuc,
+    });
+    expect(trained.manifest.producer).toMatch(new RegExp(`: ${trained.chosen.name}$`));
+    // The logistic baseline cannot learn the interactions; the tree models must beat it here.
+    expect(trained.chosen.name).not.toBe('logistic');
   });
 
   it('plans far better than random or one combination for all, and near the oracle', () => {

@@ -55,7 +55,7 @@ describe('POST /api/campaigns/recommend', () => {
     expect({ channel: result.channel, day: result.day, timeSlot: result.timeSlot }).toEqual(body.combinations![best]);
     expect(result.probability).toBe(result.probabilities[best]);
 
-    const onnx = stack.trained.result.onnx;
+    const onnx = stack.trained.onnx;
     const model = await openCampaignModel(onnx, { ...stack.trained.manifest, name: 'campaign', version: 'v1', sha256: sha256Hex(onnx) });
     const expected = new Float32Array(COMBINATION_COUNT);
     await model.scorer('onnx').score(leadMatrix(model.layout, [{ ...inline, incomeBand: 'upper-middle' }], 'savings'), 0, 1, expected);

@@ -15,7 +15,7 @@ describe('campaign scoring engines', () => {
   let model: CampaignModel;
 
   beforeAll(async () => {
-    trained = await trainCampaignModel(data, { gbdt: { nEstimators: 60, earlyStoppingRounds: 0 } });
+    trained = await trainCampaignModel(data, { gbdt: { nEstimators: 60, earlyStoppingRounds: 0 }, candidates: ['gbdt'] });
     const manifest = { ...trained.manifest, name: 'campaign', version: 'v1', sha256: sha256Hex(trained.result.onnx) };
     model = await openCampaignModel(trained.result.onnx, manifest);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CAMPAIGN_DEFAULTS, CAMPAIGN_SETTING_NAMES, readCampaignSettings } from '../../src/config/campaignSettings';
+import { CAMPAIGN_DEFAULTS, CAMPAIGN_SETTING_NAMES, CONTACT_CHANNEL_NAMES, readCampaignSettings } from '../../src/config/campaignSettings';
+import { CHANNELS } from '../../src/events/contactCombinations';
 import { installFunctionsCoreShim } from '../../tools/local/host/functionsCoreShim';
 
 describe('campaign settings', () => {
@@ -12,12 +13,19 @@ describe('campaign settings', () => {
     const env = {
       CampaignModelName: 'campaign-b', CampaignModelPollSeconds: '5', CampaignLeadsContainer: 'leads2', CampaignPlansContainer: 'plans2', CampaignDataContainer: 'crm-exports',
       CampaignScoringEngine: 'ONNX', CampaignRecommendMaxLeads: '200', CampaignPlanSchedule: '0 30 2 * * *', CampaignPlanCampaigns: 'C1, C2', CampaignCacheSeconds: '0',
+      CampaignProductRevenue: 'Term-Life=1500, *=80', CampaignContactCost: 'call=7.5', CampaignContactCapacity: 'call=300/slot, email = 20000 / day, sms=unlimited',
     };
     expect(Object.keys(env).sort()).toEqual([...CAMPAIGN_SETTING_NAMES].sort());
     expect(readCampaignSettings(env)).toEqual({
       modelName: 'campaign-b', modelPollSeconds: 5, leadsContainer: 'leads2', plansContainer: 'plans2', dataContainer: 'crm-exports', scoringEngine: 'onnx',
       recommendMaxLeads: 200, planSchedule: '0 30 2 * * *', planCampaigns: ['C1', 'C2'], campaignCacheSeconds: 0,
+      productRevenue: { 'term-life': 1500, '*': 80 }, contactCost: { email: 0.05, sms: 0.2, call: 7.5 },
+      contactCapacity: { call: { limit: 300, per: 'slot' }, email: { limit: 20000, per: 'day' } },
     });
+  });
+
+  it('names the contact channels as the combinations do', () => {
+    expect([...CONTACT_CHANNEL_NAMES]).toEqual([...CHANNELS]);
   });
 
   it('refuses bad values, naming the setting', () => {
@@ -27,6 +35,11 @@ describe('campaign settings', () => {
     expect(() => readCampaignSettings({ CampaignPlanCampaigns: 'C1,bad id' })).toThrow(/CampaignPlanCampaigns: "bad id"/);
     expect(() => readCampaignSettings({ CampaignModelName: 'Campaign' })).toThrow(/CampaignModelName/);
     expect(() => readCampaignSettings({ CampaignDataContainer: 'A_b' })).toThrow(/CampaignDataContainer/);
+    expect(() => readCampaignSettings({ CampaignContactCost: 'fax=1' })).toThrow(/CampaignContactCost: "fax" is not a contact channel/);
+    expect(() => readCampaignSettings({ CampaignContactCost: 'call=-1' })).toThrow(/CampaignContactCost: call must be a number between 0 and 1e9; got "-1"/);
+    expect(() => readCampaignSettings({ CampaignContactCapacity: 'call=300/hour' })).toThrow(/CampaignContactCapacity: call must be N\/slot, N\/day or unlimited/);
+    expect(() => readCampaignSettings({ CampaignProductRevenue: 'savings' })).toThrow(/CampaignProductRevenue: "savings" is not key=value/);
+    expect(() => readCampaignSettings({ CampaignProductRevenue: 'savings=lots' })).toThrow(/CampaignProductRevenue: savings must be a number/);
   });
 
   it('registers the plan timer only when CampaignPlanSchedule is set', async () => {

@@ -154,7 +154,7 @@ describe('GET /api/aggregates', () => {
       expect(slot.hourOfDay as number).toBeLessThan(24);
       expect(typeof slot.dayName).toBe('string');
     }
-    const keys = slots.body.items.map((i) => `${i.channel}|${i.dayOfWeek}|${i.hourOfDay}`);
+    const keys = slots.body.items.map((i) => `${i.webChannel}|${i.dayOfWeek}|${i.hourOfDay}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
 

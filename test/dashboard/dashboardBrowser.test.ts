@@ -10,10 +10,12 @@ import type { HttpHost } from '../../tools/local/host/httpHost';
 import { AggregateSeeder, serveDashboardFunctions, startStores, TEST_KEYS, type Stores } from './dashboardTestKit';
 import { recentEvents } from './recentEvents';
 import { seedCampaignPlans, seedModelRegistry } from './registrySeed';
+import type { PlanDocument } from '../../src/campaign/plan/planDocuments';
 
 const OUTPUT = path.resolve(__dirname, '../../test-output');
 const PANELS = ['events', 'ctr', 'products', 'heatmap', 'model', 'offpolicy', 'campaigns'];
 
+let seededPlans: PlanDocument[];
 let stores: Stores;
 let host: HttpHost;
 let served: Awaited<ReturnType<typeof serveDashboardFunctions>>;
@@ -62,7 +64,7 @@ beforeAll(async () => {
   seeder = new AggregateSeeder(stores.client, 'shop');
   await seeder.add(recentEvents({ count: 1200, seed: 11, endMs: Date.now() }));
   await seedModelRegistry(stores.blobs!.connectionString, 'models');
-  await seedCampaignPlans(stores.client, 'shop');
+  seededPlans = await seedCampaignPlans(stores.client, 'shop');
   served = await serveDashboardFunctions(stores);
   host = served.host;
   await served.configure({ CosmosDB: stores.cosmos.connectionString, ArchiveStorage: stores.blobs!.connectionString, AggregationWindowsMinutes: '60,1440' });
@@ -126,9 +128,10 @@ describe('dashboard in Chromium', () => {
     expect(await page.textContent('#model-list')).toContain('ranker · v3');
     expect(await page.$$eval('[data-model="ranker"] table.metrics tr', (rows) => rows.length)).toBe(4);
     expect(await page.$$eval('#offpolicy-table tbody tr', (rows) => rows.length)).toBe(5);
-    expect(await page.$$eval('#campaigns-table tbody tr', (rows) => rows.map((r) => r.firstElementChild!.textContent))).toEqual([
-      'free-shipping', 'Spring sale (spring-sale)', 'Winter clearance (winter)',
-    ]);
+    expect(await page.$$eval('#campaigns-table tbody tr', (rows) => rows.map((r) => r.firstElementChild!.textContent))).toEqual(
+      [...seededPlans].reverse().map((p) => `${p.name} (${p.campaignId})`),
+    );
+    expect(await page.textContent('#campaigns-table')).toContain('expectedProfit');
 
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
     expect(problems).toEqual({ console: [], failed: [] });

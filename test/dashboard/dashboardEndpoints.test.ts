@@ -9,17 +9,19 @@ import { CAMPAIGN_PLANS_CONTAINER } from '../../src/dashboard/campaignPlanSummar
 import type { HttpHost } from '../../tools/local/host/httpHost';
 import { serveDashboardFunctions, startStores, TEST_KEYS, type Stores } from './dashboardTestKit';
 import { seedCampaignPlans, seedModelRegistry } from './registrySeed';
+import type { PlanDocument } from '../../src/campaign/plan/planDocuments';
 
 let stores: Stores;
 let host: HttpHost;
 let served: Awaited<ReturnType<typeof serveDashboardFunctions>>;
+let seededPlans: PlanDocument[];
 
 const withKey = { headers: { 'x-functions-key': TEST_KEYS.functionKey } };
 
 beforeAll(async () => {
   stores = await startStores(true);
   await seedModelRegistry(stores.blobs!.connectionString, 'models-seeded');
-  await seedCampaignPlans(stores.client, 'shop');
+  seededPlans = await seedCampaignPlans(stores.client, 'shop');
   served = await serveDashboardFunctions(stores);
   host = served.host;
   await served.configure({
@@ -129,11 +131,16 @@ describe('GET /api/dashboard/status', () => {
   it('lists the most recently updated campaign plans with a short summary', async () => {
     const res = await fetch(`${host.url}/api/dashboard/status`, withKey);
     const body = (await res.json()) as { campaignPlans: { items: Record<string, unknown>[] } };
-    expect(body.campaignPlans.items).toEqual([
-      { campaignId: 'free-shipping', status: 'draft', updatedAt: '2025-03-05T09:00:00Z', highlights: { budget: 3000, channels: '1 item' } },
-      { campaignId: 'spring-sale', name: 'Spring sale', status: 'active', updatedAt: '2025-03-04T10:00:00Z', highlights: { budget: 12000, arms: '3 items', expectedLift: 0.042 } },
-      { campaignId: 'winter', name: 'Winter clearance', status: 'finished', updatedAt: '2025-01-20T08:00:00Z', highlights: {} },
-    ]);
+    // The plans the real plan job wrote, newest first; not the campaign definitions, lead or
+    // combination documents beside them in the container.
+    expect(body.campaignPlans.items).toEqual([...seededPlans].reverse().map((p) => ({
+      campaignId: p.campaignId, name: p.name, status: 'completed', updatedAt: p.updatedAt,
+      highlights: {
+        modelVersion: 'v-seed', leads: 150, contactedLeads: p.contactedLeads, expectedConversions: p.expectedConversions, expectedProfit: p.expectedProfit,
+        expectedRoi: p.expectedRoi, oneBestExpectedRoi: p.oneBestExpectedRoi, randomExpectedRoi: p.randomExpectedRoi, optimalityGap: p.optimalityGap,
+      },
+    })));
+    for (const p of seededPlans) expect(p.expectedProfit).toBeGreaterThan(p.oneBestExpectedProfit);
   });
 
   it('is empty, not failing, on a new system', async () => {

@@ -1,7 +1,20 @@
-// A model registry and campaign plans as the dashboard expects to find them.
+// A model registry as the dashboard expects to find it, and campaign plans made by the real plan job.
 import type { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { CAMPAIGN_PLANS_CONTAINER } from '../../src/dashboard/campaignPlanSummary';
+import { ensureCampaignContainers } from '../../src/campaign/data/campaignContainers';
+import { importCampaignData } from '../../src/campaign/data/importCampaignData';
+import { openCampaignModel } from '../../src/campaign/model/campaignModel';
+import { capacityNodes } from '../../src/campaign/plan/capacityNodes';
+import { contactEconomics } from '../../src/campaign/plan/contactEconomics';
+import { cosmosLeadSource } from '../../src/campaign/plan/leadSource';
+import { capacityRule } from '../../src/campaign/plan/planCampaign';
+import type { PlanDocument } from '../../src/campaign/plan/planDocuments';
+import { runCampaignPlan } from '../../src/campaign/plan/runCampaignPlan';
+import { sha256Hex } from '../../src/models/modelRegistry';
+import { trainCampaignModel } from '../../src/training/campaign/trainCampaignModel';
+import { campaignDataToCsv } from '../../tools/synthetic/campaign/campaignCsv';
+import { generateCampaignData } from '../../tools/synthetic/campaign/generateCampaignData';
 
 async function putJson(blobs: BlobServiceClient, container: string, name: string, value: unknown): Promise<void> {
   const client = blobs.getContainerClient(container);
@@ -34,13 +47,35 @@ export async function seedModelRegistry(connectionString: string, container: str
   await putJson(blobs, container, 'draft/current', { version: 'v1' });
 }
 
-export async function seedCampaignPlans(client: CosmosClient, database: string): Promise<void> {
-  await client.databases.createIfNotExists({ id: database });
-  const { container } = await client.database(database).containers.createIfNotExists({ id: CAMPAIGN_PLANS_CONTAINER, partitionKey: { paths: ['/campaignId'] } });
-  const plans = [
-    { id: 'spring-sale', campaignId: 'spring-sale', name: 'Spring sale', status: 'active', updatedAt: '2025-03-04T10:00:00Z', budget: 12000, arms: ['a', 'b', 'c'], expectedLift: 0.042 },
-    { id: 'free-shipping', campaignId: 'free-shipping', status: 'draft', updatedAt: '2025-03-05T09:00:00Z', budget: 3000, channels: ['email'] },
-    { id: 'winter', campaignId: 'winter', name: 'Winter clearance', status: 'finished', updatedAt: '2025-01-20T08:00:00Z', nested: { ignored: true } },
-  ];
-  for (const plan of plans) await container.items.upsert(plan);
+/**
+ * Campaign plans written by the real plan job (runCampaignPlan) from a small trained campaign
+ * model into `campaignPlans` of the database, beside the campaign definitions the import writes:
+ * the dashboard is tested against what the job writes, not against documents made by hand.
+ * Returns the plan documents, oldest first.
+ */
+export async function seedCampaignPlans(client: CosmosClient, database: string): Promise<PlanDocument[]> {
+  await ensureCampaignContainers(client, database);
+  const db = client.database(database);
+  const plans = db.container(CAMPAIGN_PLANS_CONTAINER);
+  const data = generateCampaignData({ leads: 150, touches: 3000, seed: 3, days: 28 });
+  const trained = await trainCampaignModel(data, { gbdt: { nEstimators: 15, earlyStoppingRounds: 0 } });
+  const model = await openCampaignModel(trained.result.onnx, { ...trained.manifest, name: 'campaign', version: 'v-seed', sha256: sha256Hex(trained.result.onnx) });
+  const csv = campaignDataToCsv(data);
+  await importCampaignData({ leads: csv.leads, campaigns: csv.campaigns }, { leads: db.container('leads'), plans });
+  const written: PlanDocument[] = [];
+  const limits = { call: { limit: 2, per: 'slot' as const } };
+  try {
+    for (const campaign of data.campaigns.slice(0, 3)) {
+      const result = await runCampaignPlan({
+        model, engine: 'trees', leads: cosmosLeadSource(db.container('leads')), plans,
+        campaign: { campaignId: campaign.campaignId, name: campaign.name, product: campaign.product },
+        economics: contactEconomics(campaign, { '*': 500 }, { email: 0.05, sms: 0.2, call: 5 }),
+        capacity: capacityNodes(limits), capacityRule: capacityRule(limits),
+      });
+      written.push(result.plan);
+    }
+  } finally {
+    await model.release();
+  }
+  return written;
 }

@@ -68,7 +68,7 @@ export async function startFuzzRuntime(extra: Record<string, string> = {}, opts:
     ...extra,
   };
   if (!opts.triggers) {
-    for (const fn of ['archiveEvents', 'aggregateEvents', 'retrainModel', 'retrainProducts', 'campaignPlanTimer']) overrides[`AzureWebJobs.${fn}.Disabled`] = 'true';
+    for (const fn of ['archiveEvents', 'aggregateEvents', 'retrainModel', 'retrainProducts', 'campaignPlanTimer', 'campaignRetrain']) overrides[`AzureWebJobs.${fn}.Disabled`] = 'true';
   }
   const runtime = await startLocalRuntime({
     appRoot,

@@ -196,7 +196,7 @@ export function expectedAggregates(events: Record<string, unknown>[], windowsMin
   return { aggregates, profiles };
 }
 
-const KEY_FIELD: Record<string, string> = { offer: 'offerId', product: 'productId', eventType: 'eventType', channel: 'channel' };
+const KEY_FIELD: Record<string, string> = { offer: 'offerId', product: 'productId', eventType: 'eventType', channel: 'webChannel' };
 const MONEY = new Set(['revenue', 'totalRevenue']);
 
 /** The same counters read back from Cosmos DB (documents of one group summed, e.g. a channel's hours). */

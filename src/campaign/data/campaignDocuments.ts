@@ -1,5 +1,5 @@
 // Documents of leads (container `leads`) and campaign definitions (container `campaignPlans`).
-import type { Campaign, Lead } from './records';
+import type { Campaign, CampaignDetails, Lead, ProductTerms } from './records';
 
 export type LeadDocument = {
   id: string;
@@ -23,7 +23,11 @@ export type CampaignDocument = {
   endDate: string | null;
   status: 'defined';
   updatedAt: string;
-};
+} & Partial<FlatProductTerms & FlatCampaignDetails>;
+
+/** Product terms flattened onto the campaign document (present when the input had them). */
+type FlatProductTerms = { [K in keyof ProductTerms]: ProductTerms[K] };
+type FlatCampaignDetails = { [K in keyof CampaignDetails as `campaign${Capitalize<K>}`]: CampaignDetails[K] };
 
 export const CAMPAIGN_DOCUMENT_ID = 'campaign';
 
@@ -51,5 +55,18 @@ export function campaignDocument(c: Campaign, updatedAt: string): CampaignDocume
     endDate: c.endDate ?? null,
     status: 'defined',
     updatedAt,
+    ...(c.productTerms ?? {}),
+    ...(c.details ? flatDetails(c.details) : {}),
+  };
+}
+
+function flatDetails(d: CampaignDetails): FlatCampaignDetails {
+  return {
+    campaignCategory: d.category,
+    campaignSubCategory: d.subCategory,
+    campaignDrivers: d.drivers,
+    campaignCallForAction: d.callForAction,
+    campaignFocusedGeography: d.focusedGeography,
+    campaignTenure: d.tenure,
   };
 }

@@ -1,5 +1,6 @@
 // Where the CSV files are read from: a local folder, or a Blob container and prefix. Each of
-// leads.csv, campaigns.csv and touches.csv is optional; absent files are simply not returned.
+// leads.csv, campaigns.csv and touches.csv (or the template's four files) is optional; absent
+// files are simply not returned.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
@@ -41,14 +42,19 @@ function readLocal(folder: string, name: string): string | undefined {
 }
 
 export async function readCampaignSource(source: CampaignSource): Promise<CampaignFileTexts> {
+  return readSourceFiles<CampaignFileKind>(source, FILE_NAMES);
+}
+
+/** The files of the given names that the source has, by kind; at least one must be there. */
+export async function readSourceFiles<K extends string>(source: CampaignSource, names: Record<K, string>): Promise<Partial<Record<K, string>>> {
   if ('folder' in source && !fs.existsSync(source.folder)) throw new CampaignSourceError(`folder ${source.folder} does not exist`);
-  const texts: CampaignFileTexts = {};
-  for (const kind of Object.keys(FILE_NAMES) as CampaignFileKind[]) {
-    const name = FILE_NAMES[kind];
+  const texts: Partial<Record<K, string>> = {};
+  for (const kind of Object.keys(names) as K[]) {
+    const name = names[kind];
     const text = 'folder' in source ? readLocal(source.folder, name) : await readBlob(source.container, joinPrefix(source.prefix, name));
     if (text !== undefined) texts[kind] = text;
   }
-  if (Object.keys(texts).length === 0) throw new CampaignSourceError(`${describeSource(source)} has none of ${Object.values(FILE_NAMES).join(', ')}`);
+  if (Object.keys(texts).length === 0) throw new CampaignSourceError(`${describeSource(source)} has none of ${Object.values(names).join(', ')}`);
   return texts;
 }
 

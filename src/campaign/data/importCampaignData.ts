@@ -19,18 +19,20 @@ export interface ImportResult {
   written: { leads: number; campaigns: number };
 }
 
-export async function importCampaignData(
-  texts: CampaignFileTexts,
-  targets: ImportTargets,
-  opts: {
-    dryRun?: boolean;
-    now?: Date;
-    log?: (message: string) => void;
-    /** Leads written so far; when given, replaces the log's "N of M leads written" lines. */
-    progress?: (p: { step: string; done: number; total: number }) => void;
-  } = {},
-): Promise<ImportResult & { data: CampaignData }> {
-  const data = readCampaignFiles(texts);
+export interface ImportOptions {
+  dryRun?: boolean;
+  now?: Date;
+  log?: (message: string) => void;
+  /** Leads written so far; when given, replaces the log's "N of M leads written" lines. */
+  progress?: (p: { step: string; done: number; total: number }) => void;
+}
+
+export async function importCampaignData(texts: CampaignFileTexts, targets: ImportTargets, opts: ImportOptions = {}): Promise<ImportResult & { data: CampaignData }> {
+  return writeCampaignData(readCampaignFiles(texts), targets, opts);
+}
+
+/** Writes data that has passed every check (our files' or the template's reader). */
+export async function writeCampaignData(data: CampaignData, targets: ImportTargets, opts: ImportOptions = {}): Promise<ImportResult & { data: CampaignData }> {
   const result = { leads: data.leads.length, campaigns: data.campaigns.length, touches: data.touches.length, written: { leads: 0, campaigns: 0 }, data };
   if (opts.dryRun) return result;
   const at = (opts.now ?? new Date()).toISOString();

@@ -28,6 +28,35 @@ export interface Campaign {
   product: string;
   startDate: string;
   endDate?: string;
+  /** The product's terms, when the input has them (the template's Product table): money for plans. */
+  productTerms?: ProductTerms;
+  /** Descriptive fields of the campaign kept for reports (the template's Campaign_Detail). */
+  details?: CampaignDetails;
+}
+
+/** What the template's Product table says about a campaign's product. */
+export interface ProductTerms {
+  productId: string;
+  productName: string;
+  productCategory: string;
+  /** Years the policy runs. */
+  termYears: number;
+  peopleCovered: number;
+  /** Paid per `paymentFrequency` period. */
+  premium: number;
+  paymentFrequency: 'monthly' | 'quarterly' | 'yearly';
+  netAmountInsured: number;
+  amountOnMaturity: number;
+}
+
+export interface CampaignDetails {
+  category: string;
+  subCategory: string;
+  drivers: string;
+  callForAction: number;
+  focusedGeography: string;
+  /** Tenure_Of_Campaign as given (a count of periods; the template does not say which). */
+  tenure: number;
 }
 
 /** One contact of a lead in a campaign and whether it converted. */
@@ -39,7 +68,7 @@ export interface Touch {
   /** Index into DAYS / TIME_SLOTS, from touchedAt in its own offset. */
   day: number;
   slot: number;
-  /** ISO 8601 with offset, as given. */
+  /** ISO 8601 with offset, as given; a plain date (YYYY-MM-DD) for the template's touches. */
   touchedAt: string;
   timeMs: number;
   converted: boolean;

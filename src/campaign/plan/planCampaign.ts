@@ -6,7 +6,19 @@ import type { ScoringEngine } from '../model/combinationScorer';
 import { loadCampaignModelVersion } from '../model/loadCampaignModel';
 import { readCampaign } from '../recommend/cosmosLookups';
 import { cosmosLeadSource, type LeadSource } from './leadSource';
+import type { CampaignSettings } from '../../config/campaignSettings';
 import { runCampaignPlan, type PlanRunResult } from './runCampaignPlan';
+import { capacityNodes } from './capacityNodes';
+import { contactEconomics } from './contactEconomics';
+
+/** The money and capacity settings a plan uses (CampaignProductRevenue, CampaignContactCost, CampaignContactCapacity). */
+export type PlanMoneySettings = Pick<CampaignSettings, 'productRevenue' | 'contactCost' | 'contactCapacity'>;
+
+/** `call=300/slot, email=20000/day`, or `unlimited`. */
+export function capacityRule(limits: PlanMoneySettings['contactCapacity']): string {
+  const parts = Object.entries(limits).map(([channel, l]) => `${channel}=${l!.limit}/${l!.per}`);
+  return parts.length > 0 ? parts.join(', ') : 'unlimited';
+}
 
 export interface PlanJobDeps {
   registry: ModelRegistry;
@@ -14,6 +26,7 @@ export interface PlanJobDeps {
   engine: ScoringEngine;
   leads: Container;
   plans: Container;
+  money: PlanMoneySettings;
   log: (message: string) => void;
   progress?: (p: { step: string; done: number }) => void;
   /** Defaults to every document of the leads container. */
@@ -42,6 +55,9 @@ export async function planCampaign(campaignId: string, deps: PlanJobDeps, opts: 
       leads: deps.leadSource ?? cosmosLeadSource(deps.leads),
       plans: deps.plans,
       campaign: { campaignId, name: campaign.name, product: campaign.product },
+      economics: contactEconomics(campaign, deps.money.productRevenue, deps.money.contactCost),
+      capacity: capacityNodes(deps.money.contactCapacity),
+      capacityRule: capacityRule(deps.money.contactCapacity),
       log: deps.log,
       progress: deps.progress,
       pruneStale: deps.pruneStale,

@@ -28,7 +28,18 @@ export async function readCampaign(plans: Container, campaignId: string): Promis
   const { resource, statusCode } = await withRetry(() => plans.item(CAMPAIGN_DOCUMENT_ID, campaignId).read<Record<string, unknown>>());
   if (statusCode === 404 || !resource) return undefined;
   if (typeof resource.product !== 'string') throw new Error(`campaign "${campaignId}": its document has no product`);
-  return { name: typeof resource.name === 'string' ? resource.name : campaignId, product: resource.product };
+  const info: CampaignInfo = { name: typeof resource.name === 'string' ? resource.name : campaignId, product: resource.product };
+  const revenue = resource.revenuePerConversion;
+  if (revenue !== undefined && revenue !== null) {
+    if (typeof revenue !== 'number' || !Number.isFinite(revenue) || revenue < 0) throw new Error(`campaign "${campaignId}": revenuePerConversion must be a number ≥ 0; got ${JSON.stringify(revenue)}`);
+    info.revenuePerConversion = revenue;
+  }
+  // The template's Product terms on the campaign document: premium per payment period.
+  const perYear = { monthly: 12, quarterly: 4, yearly: 1 }[String(resource.paymentFrequency ?? '').toLowerCase()];
+  if (typeof resource.premium === 'number' && Number.isFinite(resource.premium) && resource.premium >= 0 && perYear !== undefined) {
+    info.annualPremium = resource.premium * perYear;
+  }
+  return info;
 }
 
 export class CampaignCache {

@@ -11,6 +11,10 @@ import type { RecommendRequest } from './recommendRequest';
 export interface CampaignInfo {
   name: string;
   product: string;
+  /** Revenue of one conversion when the campaign document carries it. */
+  revenuePerConversion?: number;
+  /** The product's premium per year, when the import put the product's terms on the campaign (template Product table). */
+  annualPremium?: number;
 }
 
 export interface RecommendDeps {

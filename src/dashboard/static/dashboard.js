@@ -266,7 +266,7 @@
     const channel = document.getElementById('heatmap-channel').value;
     const grid = new Map();
     for (const item of heatItems) {
-      if (channel && item.channel !== channel) continue;
+      if (channel && item.webChannel !== channel) continue;
       const slot = item.dayOfWeek + ':' + item.hourOfDay;
       grid.set(slot, (grid.get(slot) || 0) + item.events);
     }
@@ -290,7 +290,7 @@
     });
     heatItems = data.items;
     const select = document.getElementById('heatmap-channel');
-    const channels = [...new Set(heatItems.map((i) => i.channel))].sort();
+    const channels = [...new Set(heatItems.map((i) => i.webChannel))].sort();
     // Rebuilt only when the channels change, so an open picker is not closed by a refresh.
     if (select.dataset.channels !== channels.join('\n')) {
       const chosen = select.value;

@@ -37,19 +37,7 @@ export function buildTrainingSet(data: CampaignData, validationFraction = 0.2): 
   usable.sort((a, b) => data.touches[a].timeMs - data.touches[b].timeMs || a - b);
   const cut = Math.floor(usable.length * (1 - validationFraction));
 
-  const build = (indexes: number[]): Dataset => {
-    const w = layout.width;
-    const features = new Float32Array(indexes.length * w);
-    const labels = new Uint8Array(indexes.length);
-    indexes.forEach((ti, r) => {
-      const t = data.touches[ti];
-      const lead = leads.get(t.leadId)!;
-      writeLeadColumns(layout, features, r * w, lead, products.get(t.campaignId)!);
-      writeCombinationColumns(layout, features, r * w, CHANNELS.indexOf(t.channel), t.day, t.slot);
-      labels[r] = t.converted ? 1 : 0;
-    });
-    return { features, labels, nRows: indexes.length, nFeatures: w, layout: 'row-major', featureNames: layout.columnNames };
-  };
+  const build = (indexes: number[]): Dataset => touchRows(data, indexes, layout);
   const trainIdx = usable.slice(0, cut);
   const validIdx = usable.slice(cut);
   const positives = (idx: number[]) => idx.reduce((n, i) => n + (data.touches[i].converted ? 1 : 0), 0);
@@ -66,4 +54,24 @@ export function buildTrainingSet(data: CampaignData, validationFraction = 0.2): 
     from: new Date(data.touches[usable[0]].timeMs).toISOString(),
     to: new Date(data.touches[usable[usable.length - 1]].timeMs).toISOString(),
   };
+}
+
+/**
+ * Model rows of the given touches under a layout: the training set's own, or another model's
+ * (the promotion gate scores the current model on the new model's validation touches; a region
+ * or product that layout does not know gets no one-hot column, as in scoring).
+ */
+export function touchRows(data: CampaignData, indexes: ArrayLike<number>, layout: CampaignLayout): Dataset {
+  const leads = new Map(data.leads.map((l) => [l.leadId, l]));
+  const products = new Map(data.campaigns.map((c) => [c.campaignId, c.product]));
+  const w = layout.width;
+  const features = new Float32Array(indexes.length * w);
+  const labels = new Uint8Array(indexes.length);
+  for (let r = 0; r < indexes.length; r++) {
+    const t = data.touches[indexes[r]];
+    writeLeadColumns(layout, features, r * w, leads.get(t.leadId)!, products.get(t.campaignId)!);
+    writeCombinationColumns(layout, features, r * w, CHANNELS.indexOf(t.channel), t.day, t.slot);
+    labels[r] = t.converted ? 1 : 0;
+  }
+  return { features, labels, nRows: indexes.length, nFeatures: w, layout: 'row-major', featureNames: layout.columnNames };
 }

@@ -13,7 +13,7 @@ export async function registerCampaignModel(
 ): Promise<{ manifest: ModelManifest; pointer?: CurrentPointer }> {
   const name = opts.name ?? CAMPAIGN_MODEL_NAME;
   const version = opts.version ?? versionFromTime();
-  const manifest = await registry.registerModel(name, version, trained.result.onnx, trained.manifest);
+  const manifest = await registry.registerModel(name, version, trained.onnx, trained.manifest);
   if (!opts.promote) return { manifest };
   const current = await registry.readCurrent(name);
   const pointer = await registry.promoteModel(name, version, { ifMatchEtag: current?.etag ?? null });

@@ -3,10 +3,12 @@
 import type { AzureClients } from '../../../src/clients/azureClients';
 import type { CampaignSettings } from '../../../src/config/campaignSettings';
 import type { CampaignSource } from '../../../src/campaign/data/campaignSource';
-import { CliUsageError, flag, option, text } from '../../cli/commandLine';
+import { CAMPAIGN_FORMATS } from '../../../src/campaign/template/campaignInput';
+import { CliUsageError, flag, oneOf, option, text } from '../../cli/commandLine';
 
 export const SOURCE_OPTIONS = {
-  from: option('read leads.csv, campaigns.csv and touches.csv from this folder', text, { placeholder: '<dir>' }),
+  format: option('campaign: leads.csv, campaigns.csv, touches.csv; template: the template\'s Campaign_Detail, Product, Lead_Demography, Market_Touchdown', oneOf(CAMPAIGN_FORMATS), { default: 'campaign' as const }),
+  from: option('read the CSV files from this folder', text, { placeholder: '<dir>' }),
   blob: flag('read them from the CampaignDataContainer Blob container'),
   prefix: option('blob name prefix with --blob', text, { placeholder: '<prefix>' }),
 };

@@ -52,6 +52,7 @@ runCampaignCommand(PLAN, async (args, progress) => {
       engine: args.engine ?? settings.scoringEngine,
       leads: app.cosmosContainer(settings.leadsContainer),
       plans: app.cosmosContainer(settings.plansContainer),
+      money: settings,
       log: (m) => progress.log(m),
       progress: (p) => progress.update(p),
       leadSource,
