@@ -2,7 +2,7 @@ import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { contextLog } from '../src/common/structuredLog';
-import { RETRAIN_FUNCTION_NAME, retrainSchedule } from '../src/config/trainingSettings';
+import { RETRAIN_FUNCTION_NAME, readTrainingSettings, retrainSchedule } from '../src/config/trainingSettings';
 import { learningTick } from '../src/training/continuousLearning/learningCycle';
 import { resolveModelName } from '../src/training/offers/trainingTargets';
 import { withRetrainRecords } from '../src/training/retrainRecords';
@@ -17,9 +17,16 @@ app.timer(RETRAIN_FUNCTION_NAME, {
   runOnStartup: false,
   useMonitor: true,
   handler: async (_timer, context) => {
+    const services = appServices();
     const model = resolveModelName('offers', process.env);
     await withRetrainRecords(RETRAIN_FUNCTION_NAME, model, contextLog(context), async () => {
-      const tick = await learningTick({ app: appServices().clients, env: process.env, log: (m) => context.log(m) });
+      const tick = await learningTick({
+        app: services.clients,
+        env: process.env,
+        log: (m) => context.log(m),
+        // The Personalizer service configuration (modelExportFrequency, learningMode), as PUT through the API.
+        learningConfig: () => services.ranking().configurationStore.learningConfig(readTrainingSettings(process.env).modelUpdateFrequencySeconds),
+      });
       return tick.ran ? { status: tick.result.status, model, version: tick.result.version, reason: tick.result.reason } : undefined;
     });
   },

@@ -183,6 +183,15 @@ param campaignPlanCampaigns string = ''
 @maxValue(3600)
 param campaignCacheSeconds int = 60
 
+@description('Revenue of one conversion per product, "product=amount" pairs, * for the rest (docs/campaign.md, plans in money).')
+param campaignProductRevenue string = '*=100'
+
+@description('Cost of one contact per contact channel, "email=0.05,sms=0.2,call=5".')
+param campaignContactCost string = 'email=0.05,sms=0.2,call=5'
+
+@description('Contact capacities, e.g. "call=300/slot,email=20000/day"; empty = unlimited.')
+param campaignContactCapacity string = ''
+
 @minValue(1)
 @maxValue(50)
 param offersMaxN int = 50
@@ -236,6 +245,7 @@ var catalogContainerName = 'catalog'
 var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
 var rankingSigningKeysSecretName = 'RankingSigningKeys'
 var catalogApiKeysSecretName = 'CatalogApiKeys'
+var userTokenKeysSecretName = 'UserTokenKeys'
 var productsContainerName = 'products'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
@@ -409,6 +419,7 @@ module functionApp './app/functionApp.bicep' = {
     retrainPolicyValueMargin: retrainPolicyValueMargin
     trainingThreads: trainingThreads
     catalogApiKeysSecretName: catalogApiKeysSecretName
+    userTokenKeysSecretName: userTokenKeysSecretName
     productsContainerName: productsContainerName
     productModelName: productModelName
     productModelPollSeconds: productModelPollSeconds
@@ -424,6 +435,9 @@ module functionApp './app/functionApp.bicep' = {
     campaignPlanSchedule: campaignPlanSchedule
     campaignPlanCampaigns: campaignPlanCampaigns
     campaignCacheSeconds: campaignCacheSeconds
+    campaignProductRevenue: campaignProductRevenue
+    campaignContactCost: campaignContactCost
+    campaignContactCapacity: campaignContactCapacity
   }
   // The app's roles (host storage, Key Vault Secrets User, …) exist before its settings are applied.
   dependsOn: [rbac]

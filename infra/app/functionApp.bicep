@@ -77,6 +77,8 @@ param trainingThreads string
 
 // Product recommendations (src/config/productSettings.ts); the retraining timer runs unless productRetrainEnabled is false.
 param catalogApiKeysSecretName string
+// Signed user ids of the browser capture route (src/config/identitySettings.ts, docs/web-client.md).
+param userTokenKeysSecretName string
 param productsContainerName string
 param productModelName string
 param productModelPollSeconds int
@@ -94,6 +96,9 @@ param campaignRecommendMaxLeads int
 param campaignPlanSchedule string
 param campaignPlanCampaigns string
 param campaignCacheSeconds int
+param campaignProductRevenue string
+param campaignContactCost string
+param campaignContactCapacity string
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -222,6 +227,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       TrainingThreads: trainingThreads
       // Product recommendations; the catalog routes' key is a Key Vault reference like the ranking secrets.
       CatalogApiKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${catalogApiKeysSecretName})'
+      // Browser events claim a userId only with the shop backend's signed token; others are stored as anonymous.
+      UserTokenKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${userTokenKeysSecretName})'
+      UnverifiedUserIds: 'anonymous'
       ProductsContainer: productsContainerName
       ProductModelName: productModelName
       ProductModelPollSeconds: string(productModelPollSeconds)
@@ -241,6 +249,9 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CampaignPlanSchedule: campaignPlanSchedule
       CampaignPlanCampaigns: campaignPlanCampaigns
       CampaignCacheSeconds: string(campaignCacheSeconds)
+      CampaignProductRevenue: campaignProductRevenue
+      CampaignContactCost: campaignContactCost
+      CampaignContactCapacity: campaignContactCapacity
       CampaignRetrainSchedule: '0 30 1 * * *'
       CampaignRetrainFormat: 'campaign'
       CampaignPromotionMargin: '0'

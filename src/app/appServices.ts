@@ -16,6 +16,9 @@ import type { TrackedEvent } from '../events/eventSchema';
 import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
 import { NamedKeyCheck } from '../common/namedKeyCheck';
 import { CAMPAIGN_ADMIN_KEY, CATALOG_ADMIN_KEY, readAdminKeys } from '../config/adminKeySettings';
+import { readIdentitySettings, type IdentitySettings } from '../config/identitySettings';
+import type { IdentityPolicy } from '../capture/eventIdentity';
+import type { KnownIds } from '../capture/catalogCheck';
 
 export type Log = (message: string) => void;
 
@@ -27,6 +30,7 @@ export class AppServices {
   private productsInstance?: ProductServices;
   private catalogKeysInstance?: NamedKeyCheck;
   private campaignKeysInstance?: NamedKeyCheck;
+  private identity?: IdentitySettings;
 
   /**
    * `log` receives what the long-lived parts report outside any invocation (model swaps, priors
@@ -110,6 +114,32 @@ export class AppServices {
   campaignKeys(): NamedKeyCheck {
     this.campaignKeysInstance ??= new NamedKeyCheck(CAMPAIGN_ADMIN_KEY, readAdminKeys(this.env, CAMPAIGN_ADMIN_KEY));
     return this.campaignKeysInstance;
+  }
+
+  /**
+   * The browser capture route's identity rules: user ids believed only with a valid UserTokenKeys
+   * token, or undefined when UnverifiedUserIds is `trust`. A bad identity setting throws (the
+   * route answers 500 and the log names the setting) rather than silently believing every userId.
+   */
+  identityPolicy(): IdentityPolicy | undefined {
+    this.identity ??= readIdentitySettings(this.env);
+    const { userTokenKeys, unverifiedUserIds } = this.identity;
+    return unverifiedUserIds === 'trust' ? undefined : { keys: userTokenKeys, unverified: unverifiedUserIds };
+  }
+
+  /**
+   * The catalogs the browser capture route checks ids against (cached views, no read per
+   * request): the product catalog, and the offers the ranker serves. An empty catalog checks nothing.
+   */
+  async knownIds(): Promise<KnownIds> {
+    const [products, offers] = await Promise.all([
+      this.products().catalog.get(),
+      this.ranking().activeOffers.get().catch(() => []),
+    ]);
+    return {
+      ...(products.known ? { product: (id: string) => products.products.has(id) } : {}),
+      ...(offers.length > 0 ? { offer: (id: string) => offers.some((o) => o.id === id) } : {}),
+    };
   }
 
   processing(): ProcessingServices {

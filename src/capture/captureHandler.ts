@@ -1,6 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { parseCaptureBody, CaptureLimits } from './captureRequest';
+import { parseCaptureBody, type CaptureLimits, type CaptureRoute } from './captureRequest';
 import { EventPublisher } from '../clients/eventHubPublisher';
+import { readBodyText } from '../common/readBodyText';
+import { catalogErrors, type KnownIds } from './catalogCheck';
 import type { TrackedEvent } from '../events/eventSchema';
 
 /** A reward the event gives (its decisionId verified), why it gives none, or undefined when it names no decision. */
@@ -9,14 +11,21 @@ export type RewardOf = (event: TrackedEvent, now: Date) => { reward: TrackedEven
 export interface CaptureDeps {
   publisher: EventPublisher;
   limits: CaptureLimits;
+  /** The route's event types and identity rules (the browser route vs the keyed server route). */
+  route?: CaptureRoute;
   /**
    * Turns product events that carry a recommendation's `decisionId` into that decision's reward,
    * sent with them (src/app wires the ranker's check in). Absent: no rewards are made.
    */
   rewardOf?: RewardOf;
+  /** The catalogs an event's offerId / productId must be in (the browser route); absent: no check. */
+  knownIds?: () => Promise<KnownIds>;
   now?: () => Date;
   log?: (message: string) => void;
 }
+
+/** Whether the body was an array (field names then carry the index). */
+const isBatch = (body: string) => body.trimStart().startsWith('[');
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, jsonBody: body, headers: { 'cache-control': 'no-store', ...headers } };
@@ -28,16 +37,38 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
  * timeout (those are listed, the others were accepted and must not be sent again).
  */
 export async function handleCaptureRequest(request: HttpRequest, deps: CaptureDeps): Promise<HttpResponseInit> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > deps.limits.maxBytes) {
-    return json(413, { error: `body: is larger than ${deps.limits.maxBytes} bytes` });
-  }
+  const read = await readBodyText(request, deps.limits.maxBytes);
+  if (!read.ok) return json(413, { error: `body: ${read.message}` });
   const partial = ['true', '1'].includes((request.query.get('partial') ?? '').toLowerCase());
-  const body = await request.text();
+  const body = read.text;
   const now = (deps.now ?? (() => new Date()))();
-  const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, now, partial);
+  const parsed = parseCaptureBody(body, request.headers.get('content-type'), deps.limits, now, partial, deps.route);
   if (!parsed.ok) {
     return json(parsed.status, { error: parsed.error, ...(parsed.rejected ? { rejected: parsed.rejected } : {}) });
+  }
+  if (deps.knownIds) {
+    let known: KnownIds = {};
+    try {
+      known = await deps.knownIds();
+    } catch (error) {
+      // A catalog that cannot be read must not stop capture: the events pass unchecked.
+      deps.log?.(`capture: catalog unavailable, ids not checked: ${(error as Error).message}`);
+    }
+    const kept: number[] = [];
+    parsed.events.forEach((event, i) => {
+      const errors = catalogErrors(event, known);
+      if (errors) parsed.rejected.push({ index: parsed.indexes[i], errors: errors.map((e) => ({ ...e, field: isBatch(body) ? `[${parsed.indexes[i]}].${e.field}` : e.field })) });
+      else kept.push(i);
+    });
+    if (kept.length < parsed.events.length) {
+      parsed.rejected.sort((a, b) => a.index - b.index);
+      if (!partial || kept.length === 0) {
+        const detail = parsed.rejected.flatMap((r) => r.errors.map((e) => `${e.field} ${e.message}`)).slice(0, 5).join('; ');
+        return json(400, { error: `${parsed.rejected.length} events are invalid: ${detail}`, rejected: parsed.rejected });
+      }
+      parsed.events = kept.map((i) => parsed.events[i]);
+      parsed.indexes = kept.map((i) => parsed.indexes[i]);
+    }
   }
   const { events, origin } = withRewards(parsed.events, deps, now);
   const result = await deps.publisher.publish(events);

@@ -1,6 +1,17 @@
 import type { FieldError } from '../common/fieldPath';
 import type { TrackedEvent } from '../events/eventSchema';
 import { validateClientEvent } from '../events/eventValidation';
+import { settleIdentity, type IdentityPolicy } from './eventIdentity';
+
+/** What one capture route accepts. Absent: every client event type, user ids believed. */
+export interface CaptureRoute {
+  /** Event types this route takes; others are refused naming the route that takes them. */
+  types?: ReadonlySet<string>;
+  /** Why another type is refused, e.g. "is sent by servers: use POST /api/events/server". */
+  otherTypes?: string;
+  /** The browser route's identity rules (signed user ids); absent: user ids are believed. */
+  identity?: IdentityPolicy;
+}
 
 export interface CaptureLimits {
   maxEvents: number;
@@ -34,6 +45,7 @@ export function parseCaptureBody(
   limits: CaptureLimits,
   receivedAt: Date,
   partial: boolean,
+  route: CaptureRoute = {},
 ): ParsedCapture {
   const type = mediaType(contentType);
   // navigator.sendBeacon sends strings as text/plain; some clients send no type at all.
@@ -73,7 +85,14 @@ export function parseCaptureBody(
       return;
     }
     const result = validateClientEvent(item, receivedAt, receivedIso);
-    if (result.ok) {
+    if (result.ok && route.types && !route.types.has(result.event.type)) {
+      rejected.push({ index, errors: [{ field: fieldName(index, 'type', Array.isArray(parsed)), message: `${result.event.type} ${route.otherTypes ?? 'is not accepted here'}` }] });
+      return;
+    }
+    const identityErrors = result.ok ? settleIdentity(result.event, route.identity, receivedAt.getTime()) : undefined;
+    if (identityErrors) {
+      rejected.push({ index, errors: identityErrors.map((e) => ({ field: fieldName(index, e.field, Array.isArray(parsed)), message: e.message })) });
+    } else if (result.ok) {
       events.push(result.event);
       indexes.push(index);
     } else {

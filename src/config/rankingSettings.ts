@@ -32,6 +32,10 @@ export interface RankingSettings {
   priorStrength: number;
   catalogContainer: string;
   catalogCacheSeconds: number;
+  /** Cosmos DB container of the Personalizer API's own documents: configuration, evaluations, audit records. */
+  personalizerContainer: string;
+  /** How often each instance re-reads the service configuration (a change is served everywhere within this). */
+  configRefreshSeconds: number;
   /** Most offers GET /api/offers returns. */
   offersMaxN: number;
   /**
@@ -61,6 +65,8 @@ export const RANKING_SETTING_NAMES = [
   'RankingPriorStrength',
   'CatalogContainer',
   'CatalogCacheSeconds',
+  'PersonalizerContainer',
+  'RankingConfigRefreshSeconds',
   'OffersMaxN',
   'RecommendationClickReward',
   'RecommendationCartReward',
@@ -83,6 +89,8 @@ export const RANKING_DEFAULTS = {
   priorStrength: 20,
   catalogContainer: 'catalog',
   catalogCacheSeconds: 30,
+  personalizerContainer: 'personalizer',
+  configRefreshSeconds: 30,
   offersMaxN: 50,
 };
 
@@ -172,6 +180,8 @@ export function readRankingSettings(env: Env = process.env): RankingSettings {
     priorStrength: numberSetting(env, 'RankingPriorStrength', d.priorStrength, 0.01, 1e6),
     catalogContainer: (env.CatalogContainer ?? '').trim() || d.catalogContainer,
     catalogCacheSeconds: numberSetting(env, 'CatalogCacheSeconds', d.catalogCacheSeconds, 0, 3600, true),
+    personalizerContainer: (env.PersonalizerContainer ?? '').trim() || d.personalizerContainer,
+    configRefreshSeconds: numberSetting(env, 'RankingConfigRefreshSeconds', d.configRefreshSeconds, 1, 60, true),
     offersMaxN: numberSetting(env, 'OffersMaxN', d.offersMaxN, 1, 50, true),
     trackedRewards,
   };

@@ -18,6 +18,17 @@ export const CLIENT_EVENT_TYPES = [
   'campaign_response',
 ] as const;
 
+/**
+ * Event types only a trusted backend may send, through the keyed route POST /api/events/server
+ * (the shop's CRM or campaign tool): they feed the campaign model, so a browser must not forge them.
+ */
+export const SERVER_TO_SERVER_EVENT_TYPES = ['campaign_touch', 'campaign_response'] as const;
+
+/** Event types the anonymous browser route POST /api/events accepts. */
+export const BROWSER_EVENT_TYPES = CLIENT_EVENT_TYPES.filter(
+  (t): t is Exclude<ClientEventType, (typeof SERVER_TO_SERVER_EVENT_TYPES)[number]> => !(SERVER_TO_SERVER_EVENT_TYPES as readonly string[]).includes(t),
+);
+
 /** Event types only the server itself writes (the ranker's decision log and rewards). */
 export const SERVER_EVENT_TYPES = ['decision', 'reward', 'activation'] as const;
 
@@ -25,11 +36,24 @@ export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
 export type EventType = ClientEventType | ServerEventType;
 
-/** Event types that may carry a `decisionId` and so reward a recommendation's decision. */
+/** Product event types that carry a recommendation's `decisionId` and so reward its decision. */
 export const REWARDING_EVENT_TYPES = ['product_view', 'add_to_cart', 'purchase'] as const;
 export type RewardingEventType = (typeof REWARDING_EVENT_TYPES)[number];
+/**
+ * Event types that may carry a `decisionId`: the rewarding product events, and the offer events of
+ * a GET /api/offers ranking (offer_click rewards it when the clicked offer is the one it chose;
+ * offer_view only ties the impression to its decision).
+ */
+export const DECISION_EVENT_TYPES = [...REWARDING_EVENT_TYPES, 'offer_view', 'offer_click'] as const;
 /** Longest `decisionId`: signed event ids are ~40 characters plus the client's own event id (≤ 512 in practice). */
 export const MAX_DECISION_ID = 1024;
+
+/**
+ * Largest magnitude of an event's `value` (a purchase's amount, a reward). Money totals are summed
+ * at 6 decimals and stay exact below ~9e9 (src/aggregation/money.ts); an unbounded value (1e308)
+ * would overflow a revenue counter to Infinity, which JSON stores as null.
+ */
+export const MAX_EVENT_VALUE = 1_000_000;
 
 /** How far in the future a client clock may be before an event is refused. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;

@@ -11,7 +11,7 @@ import { formatPath, type FieldError } from '../common/fieldPath';
 import { isRfc3339DateTime, parseCanonicalIsoTime, parseIsoTime } from '../common/isoTime';
 import { CHANNELS, DAYS, TIME_SLOTS, localContactTime } from './contactCombinations';
 import {
-  CLIENT_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, MAX_DECISION_ID, REWARDING_EVENT_TYPES, SERVER_EVENT_TYPES,
+  CLIENT_EVENT_TYPES, DECISION_EVENT_TYPES, DEVICES, EVENT_SCHEMA_VERSION, FORBIDDEN_KEYS, MAX_CLOCK_SKEW_MS, MAX_DECISION_ID, MAX_EVENT_VALUE, SERVER_EVENT_TYPES,
   unusableIdReason,
   type ClientEvent, type TrackedEvent,
 } from './eventSchema';
@@ -44,14 +44,14 @@ const ALL_TYPE_LIST = `must be one of ${[...ALL_TYPES].join(', ')}`;
 /** Campaign touches and responses feed the campaign model's retraining (docs/campaign.md). */
 const CAMPAIGN_TYPES: ReadonlySet<string> = new Set(['campaign_touch', 'campaign_response']);
 const FORBIDDEN: ReadonlySet<string> = new Set(FORBIDDEN_KEYS);
-const REWARDING_TYPES: ReadonlySet<string> = new Set(REWARDING_EVENT_TYPES);
+const DECISION_TYPES: ReadonlySet<string> = new Set(DECISION_EVENT_TYPES);
 /** Signed event ids are base64url, optionally after the client's own event id and "~"; no controls or spaces. */
 const DECISION_ID = /^[\x21-\x7e]+$/;
 
 type RequiredField = 'productId' | 'offerId' | 'value' | 'leadId' | 'campaignId' | 'channel' | 'timestamp';
 
 /** Fields an event type needs beyond id, type and a user. */
-const REQUIRED_BY_TYPE: Readonly<Record<string, readonly RequiredField[]>> = {
+export const REQUIRED_BY_TYPE: Readonly<Record<string, readonly RequiredField[]>> = {
   product_view: ['productId'],
   add_to_cart: ['productId'],
   remove_from_cart: ['productId'],
@@ -66,11 +66,11 @@ const REQUIRED_BY_TYPE: Readonly<Record<string, readonly RequiredField[]>> = {
 };
 
 /** Top-level fields a frontend may send. */
-const CLIENT_FIELDS: ReadonlySet<string> = new Set([
+export const CLIENT_FIELDS: ReadonlySet<string> = new Set([
   'schemaVersion', 'id', 'type', 'userId', 'anonymousId', 'timestamp', 'productId', 'offerId', 'category', 'value', 'quantity',
-  'currency', 'leadId', 'campaignId', 'touchId', 'channel', 'decisionId', 'context', 'properties',
+  'currency', 'leadId', 'campaignId', 'touchId', 'channel', 'decisionId', 'userToken', 'context', 'properties',
 ]);
-const CONTEXT_TEXT: Readonly<Record<string, number>> = { page: 2048, referrer: 2048, channel: 256, locale: 35, campaign: 256, userAgent: 1024 };
+export const CONTEXT_TEXT: Readonly<Record<string, number>> = { page: 2048, referrer: 2048, channel: 256, locale: 35, campaign: 256, userAgent: 1024 };
 const CONTEXT_PATHS: Readonly<Record<string, string>> = Object.fromEntries(Object.keys(CONTEXT_TEXT).map((k) => [k, `context.${k}`]));
 const DEVICE_SET: ReadonlySet<string> = new Set(DEVICES);
 const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
@@ -120,8 +120,8 @@ function checkDecisionId(issues: Issue[], value: unknown, typeName: string): voi
   if (value === undefined) return;
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_DECISION_ID || !DECISION_ID.test(value)) {
     issues.push({ path: 'decisionId', message: `must be the eventId of a recommendation: 1-${MAX_DECISION_ID} printable ASCII characters` });
-  } else if (typeName !== '' && !REWARDING_TYPES.has(typeName)) {
-    issues.push({ path: 'decisionId', message: `is allowed only on ${REWARDING_EVENT_TYPES.join(', ')} events` });
+  } else if (typeName !== '' && !DECISION_TYPES.has(typeName)) {
+    issues.push({ path: 'decisionId', message: `is allowed only on ${DECISION_EVENT_TYPES.join(', ')} events` });
   }
 }
 
@@ -212,6 +212,7 @@ function issuesOf(input: unknown, mode: Mode, receivedMs: number): { issues: Iss
   checkId(issues, e, 'offerId');
   const value = e.value;
   if (value !== undefined && !isFiniteNumber(value)) issues.push({ path: 'value', message: 'must be a finite number' });
+  else if (typeof value === 'number' && Math.abs(value) > MAX_EVENT_VALUE) issues.push({ path: 'value', message: `must be between -${MAX_EVENT_VALUE} and ${MAX_EVENT_VALUE}` });
   else if (type === 'purchase' && typeof value === 'number' && value < 0) issues.push({ path: 'value', message: 'must not be negative for a purchase' });
   const quantity = e.quantity;
   if (quantity !== undefined && !(isFiniteNumber(quantity) && Number.isInteger(quantity) && quantity >= 1 && quantity <= 10_000)) {
@@ -227,6 +228,7 @@ function issuesOf(input: unknown, mode: Mode, receivedMs: number): { issues: Iss
   checkTextId(issues, e.touchId, 'touchId');
   checkEnum(issues, e.channel, 'channel', CHANNEL_SET);
   checkDecisionId(issues, e.decisionId, typeName);
+  checkText(issues, e.userToken, 'userToken', 1024);
   checkContext(issues, e.context);
   checkProperties(issues, e.properties);
   if (e.schemaVersion !== undefined && e.schemaVersion !== EVENT_SCHEMA_VERSION) issues.push({ path: 'schemaVersion', message: `must be ${EVENT_SCHEMA_VERSION}` });

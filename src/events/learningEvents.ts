@@ -61,6 +61,22 @@ export type DecisionAction = {
   excluded: boolean;
 };
 
+/** One slot of a multi-slot decision. */
+export type SlotDecision = {
+  id: string;
+  /** Absent when no action was left for the slot (all excluded or used by earlier slots). */
+  rewardActionId?: string;
+  /** The logging policy's probability of this slot's choice, given the earlier slots' choices. */
+  probability?: number;
+  greedyActionId?: string;
+  explored: boolean;
+  baselineActionId: string;
+  excludedActions: string[];
+  features: FeatureObject[];
+  /** This slot's model scores, in the order of the decision's actions. */
+  scores: number[];
+};
+
 /** The `decision` member of a decision event. */
 export type DecisionPayload = {
   eventId: string;
@@ -68,7 +84,13 @@ export type DecisionPayload = {
   source: 'rank' | 'offers' | 'recommendations';
   issuedAt: string;
   segment: string;
-  policy: 'epsilon-greedy';
+  /** 'baseline' in Apprentice and LoggingOnly mode: the baseline action was served, with probability 1. */
+  policy: 'epsilon-greedy' | 'baseline';
+  learningMode?: 'Online' | 'Apprentice' | 'LoggingOnly';
+  /** Apprentice mode: what the learner would have chosen. */
+  learnerActionId?: string;
+  /** Multi-slot decisions: one entry per slot, in request order. */
+  slots?: SlotDecision[];
   epsilon: number;
   explored: boolean;
   rewardActionId: string;
@@ -84,11 +106,19 @@ export type DecisionPayload = {
   profile: ProfileSnapshot | null;
 };
 
-/** The `decision` member of a reward or activation event: the decision it belongs to. */
+/**
+ * The `decision` member of a reward or activation event: the decision it belongs to. A server-signed
+ * event id tells the action and issue time without a lookup; a client-supplied (or unverifiable)
+ * one does not, so they are left out and `verified` is false: the training join matches such a
+ * reward by eventId alone, and one with no logged decision never joins.
+ */
 export type DecisionRef = {
   eventId: string;
-  rewardActionId: string;
-  issuedAt: string;
+  rewardActionId?: string;
+  issuedAt?: string;
+  verified?: false;
+  /** Multi-slot rewards: the slot the value is for. */
+  slotId?: string;
   /** The endpoint that made the decision, from the signed event id (absent for older event ids). */
   source?: DecisionPayload['source'];
 };
@@ -116,14 +146,20 @@ export interface DecisionRecord {
   profile: ProfileSnapshot | null;
   activated: boolean;
   reward: RewardPolicy;
+  /** Defaults: Online, epsilon-greedy. */
+  learningMode?: DecisionPayload['learningMode'];
+  learnerActionId?: string;
+  slots?: SlotDecision[];
 }
 
 export interface RewardRecord {
   eventId: string;
-  issuedAtMs: number;
+  /** Absent when the event id is not one this service signed (a client's own id): nothing is known of it but the id. */
+  issuedAtMs?: number;
   userId?: string;
   anonymous?: boolean;
-  rewardActionId: string;
+  rewardActionId?: string;
+  slotId?: string;
   value: number;
   /** The decision's endpoint, when the event id carries it: lets the aggregation count rewards per source. */
   source?: DecisionRecord['source'];
@@ -142,7 +178,7 @@ function who(eventId: string, userId: string | undefined, anonymous: boolean | u
   return anonymous ? { anonymousId: userId } : { userId };
 }
 
-const offerIdOf = (actionId: string) => (actionId.length <= MAX_EVENT_ID ? { offerId: actionId } : {});
+const offerIdOf = (actionId: string | undefined) => (actionId !== undefined && actionId.length <= MAX_EVENT_ID ? { offerId: actionId } : {});
 
 function base(id: string, type: TrackedEvent['type'], atMs: number, now: Date): Omit<TrackedEvent, 'userId' | 'anonymousId'> {
   return { id, type, schemaVersion: EVENT_SCHEMA_VERSION, timestamp: new Date(atMs).toISOString(), receivedAt: now.toISOString() };
@@ -157,7 +193,10 @@ export function decisionEvent(d: DecisionRecord, now: Date): TrackedEvent {
     source: d.source,
     issuedAt: new Date(d.issuedAtMs).toISOString(),
     segment: d.segment,
-    policy: 'epsilon-greedy',
+    policy: d.learningMode === undefined || d.learningMode === 'Online' ? 'epsilon-greedy' : 'baseline',
+    ...(d.learningMode !== undefined ? { learningMode: d.learningMode } : {}),
+    ...(d.learnerActionId !== undefined ? { learnerActionId: d.learnerActionId } : {}),
+    ...(d.slots !== undefined ? { slots: d.slots } : {}),
     epsilon: d.epsilon,
     explored: d.explored,
     rewardActionId: d.rewardActionId,
@@ -180,7 +219,13 @@ export function decisionEvent(d: DecisionRecord, now: Date): TrackedEvent {
 }
 
 function decisionRef(r: Omit<RewardRecord, 'value'>): DecisionRef {
-  return { eventId: r.eventId, rewardActionId: r.rewardActionId, issuedAt: new Date(r.issuedAtMs).toISOString(), ...(r.source !== undefined ? { source: r.source } : {}) };
+  return {
+    eventId: r.eventId,
+    ...(r.rewardActionId !== undefined ? { rewardActionId: r.rewardActionId } : {}),
+    ...(r.issuedAtMs !== undefined ? { issuedAt: new Date(r.issuedAtMs).toISOString() } : { verified: false as const }),
+    ...(r.slotId !== undefined ? { slotId: r.slotId } : {}),
+    ...(r.source !== undefined ? { source: r.source } : {}),
+  };
 }
 
 /** One reward; several per event are kept, the training join combines them (sum or earliest). */
@@ -200,6 +245,8 @@ export interface RewardCause {
   type: string;
   id: string;
   productId?: string;
+  /** offer_click: the clicked offer (the ranking's rewardActionId). */
+  offerId?: string;
 }
 
 /**
@@ -263,7 +310,8 @@ export interface LoggedReward {
   /** The reward event's own id (a redelivered copy has the same one). */
   id: string;
   eventId: string;
-  rewardActionId: string;
+  /** Absent for rewards sent with a client-supplied event id: they reward whatever the decision chose. */
+  rewardActionId?: string;
   value: number;
   /** Server receive time. */
   atMs: number;
@@ -346,7 +394,7 @@ const decisionPayloadSchema = z
     else if (chosen.excluded) ctx.addIssue({ code: 'custom', path: ['actions'], message: `the chosen action ${d.rewardActionId} is marked excluded` });
   });
 
-const rewardRefSchema = z.object({ eventId: z.string().min(1), rewardActionId: z.string().min(1) });
+const rewardRefSchema = z.object({ eventId: z.string().min(1), rewardActionId: z.string().min(1).optional() });
 const activationRefSchema = z.object({ eventId: z.string().min(1) });
 
 // The compile-time link between writer and reader: what the builders write must be what the
@@ -382,6 +430,8 @@ export function parseLoggedEvent(value: unknown): ParsedEvent {
   if (!checked.ok) return malformed(type, id, checked.errors[0].field || '(event)', checked.errors[0].message);
   const event = checked.event;
   if (event.decision === undefined) return malformed(type, id, 'decision', 'is required');
+  // Multi-slot decisions and their per-slot rewards: the offer trainer does not learn from them yet.
+  if (event.decision.slots !== undefined || event.decision.slotId !== undefined) return { kind: 'other' };
   // Server receive time: receivedAt, else timestamp.
   const atMs = Date.parse(event.receivedAt ?? event.timestamp);
   if (type === 'decision') {
@@ -418,7 +468,10 @@ export function parseLoggedEvent(value: unknown): ParsedEvent {
     const parsed = rewardRefSchema.safeParse(event.decision);
     if (!parsed.success) return firstIssue(type, id, parsed.error);
     if (event.value === undefined) return malformed(type, id, 'value', 'is required');
-    return { kind: 'reward', reward: { id: event.id, eventId: parsed.data.eventId, rewardActionId: parsed.data.rewardActionId, value: event.value, atMs } };
+    return {
+      kind: 'reward',
+      reward: { id: event.id, eventId: parsed.data.eventId, ...(parsed.data.rewardActionId !== undefined ? { rewardActionId: parsed.data.rewardActionId } : {}), value: event.value, atMs },
+    };
   }
   const parsed = activationRefSchema.safeParse(event.decision);
   if (!parsed.success) return firstIssue(type, id, parsed.error);

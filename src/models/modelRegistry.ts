@@ -213,6 +213,21 @@ export class ModelRegistry {
   }
 
   /**
+   * Removes the `current` pointer (Personalizer's model reset): every instance goes back to the
+   * cold-start priors at its next poll. The versions stay registered. False when there was none.
+   */
+  async resetCurrent(name: string): Promise<boolean> {
+    checkName(name);
+    try {
+      await this.container.getBlockBlobClient(pointerPath(name)).delete();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  /**
    * The version's model and manifest, checked: both within their size bounds, and the manifest's
    * signature verified when the integrity settings ask (then a manifest whose sha256 matches the
    * bytes vouches for the model). Throws ModelRegistryError saying what is wrong.

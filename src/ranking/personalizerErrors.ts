@@ -3,7 +3,7 @@
 // shape Cognitive Services' gateway answers a missing or wrong Ocp-Apim-Subscription-Key with.
 import type { HttpResponseInit } from '@azure/functions';
 
-export type PersonalizerErrorCode = 'BadRequest' | 'ResourceNotFound' | 'InternalServerError' | 'ServiceUnavailable';
+export type PersonalizerErrorCode = 'BadRequest' | 'ResourceNotFound' | 'InternalServerError' | 'ServiceUnavailable' | 'OperationNotAllowed';
 
 /** Finer codes, as Personalizer puts them in innerError.code. */
 export type PersonalizerInnerCode =
@@ -12,7 +12,20 @@ export type PersonalizerInnerCode =
   | 'InvalidEventIdToActivate'
   | 'InvalidRequest'
   | 'PayloadSizeExceeded'
-  | 'RankNullResponse';
+  | 'RankNullResponse'
+  | 'InvalidServiceConfiguration'
+  | 'InvalidLearningModeServiceConfiguration'
+  | 'InvalidRewardWaitTime'
+  | 'InvalidLogRetentionDays'
+  | 'InvalidModelRetrainDays'
+  | 'InvalidPolicyContract'
+  | 'InvalidPolicyConfiguration'
+  | 'InvalidModelImportSignature'
+  | 'InvalidModelImportFormat'
+  | 'InvalidApiAccess'
+  | 'ResourceNotFound'
+  | 'ModelResetFailed'
+  | 'OperationNotAllowed';
 
 export interface PersonalizerErrorBody {
   error: {

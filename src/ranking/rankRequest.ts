@@ -29,13 +29,13 @@ export interface RankRequest {
 
 export type RankParse = { ok: true; request: RankRequest } | { ok: false; field: string; message: string };
 
-class FieldError extends Error {
+export class FieldError extends Error {
   constructor(readonly field: string, message: string) {
     super(message);
   }
 }
 
-const isObject = (v: unknown): v is FeatureObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is FeatureObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Personalizer's feature rules: key-value objects, no empty keys, arrays of numbers only. Returns the count of values. */
 function checkFeatureValue(value: unknown, field: string, depth: number, budget: { left: number }): number {
@@ -65,7 +65,7 @@ function checkFeatureValue(value: unknown, field: string, depth: number, budget:
   throw new FieldError(field, 'Features are not in key value pair format.');
 }
 
-function checkFeatureList(value: unknown, field: string, nullMessage: string): { list: FeatureObject[]; values: number } {
+export function checkFeatureList(value: unknown, field: string, nullMessage: string): { list: FeatureObject[]; values: number } {
   if (!Array.isArray(value)) throw new FieldError(field, 'must be an array of feature objects');
   const budget = { left: MAX_FEATURE_VALUES };
   let values = 0;
@@ -77,7 +77,7 @@ function checkFeatureList(value: unknown, field: string, nullMessage: string): {
   return { list: value as FeatureObject[], values };
 }
 
-function userIdFrom(context: FeatureObject[]): string | undefined {
+export function userIdFrom(context: FeatureObject[]): string | undefined {
   for (let i = 0; i < context.length; i++) {
     const v = context[i].userId;
     if (v === undefined || v === null) continue;
@@ -89,19 +89,14 @@ function userIdFrom(context: FeatureObject[]): string | undefined {
   return undefined;
 }
 
-function parse(body: unknown): RankRequest {
-  if (!isObject(body)) throw new FieldError('body', 'must be a JSON object (a Personalizer RankRequest)');
-  const contextFeatures =
-    body.contextFeatures === undefined || body.contextFeatures === null
-      ? []
-      : checkFeatureList(body.contextFeatures, 'contextFeatures', 'Context features contains null value.').list;
-
-  if (!Array.isArray(body.actions)) throw new FieldError('actions', 'is required: an array of 1 to 50 actions');
-  if (body.actions.length < 1 || body.actions.length > MAX_ACTIONS) {
+/** `actions` of a rank or multi-slot rank request: 1-50 actions with unique ids and at least one feature value each. */
+export function parseActions(value: unknown): RankAction[] {
+  if (!Array.isArray(value)) throw new FieldError('actions', 'is required: an array of 1 to 50 actions');
+  if (value.length < 1 || value.length > MAX_ACTIONS) {
     throw new FieldError('actions', `Action count should be between 1 and ${MAX_ACTIONS}.`);
   }
   const ids = new Set<string>();
-  const actions: RankAction[] = body.actions.map((raw: unknown, i: number) => {
+  return value.map((raw: unknown, i: number) => {
     const field = `actions[${i}]`;
     if (raw === null || raw === undefined) throw new FieldError(field, 'Actions contains null value.');
     if (!isObject(raw)) throw new FieldError(field, 'must be an object with id and features');
@@ -114,6 +109,30 @@ function parse(body: unknown): RankRequest {
     if (values === 0) throw new FieldError(`${field}.features`, 'Every action should have at least one non-null action feature.');
     return { id: raw.id, features: list };
   });
+}
+
+/** `eventId` and `deferActivation` of a rank or multi-slot rank request. */
+export function parseEventFields(body: Record<string, unknown>): { eventId?: string; deferActivation: boolean } {
+  let eventId: string | undefined;
+  if (body.eventId !== undefined && body.eventId !== null) {
+    if (typeof body.eventId !== 'string' || body.eventId === '') throw new FieldError('eventId', 'EventId should be non-empty or null.');
+    if (body.eventId.length > MAX_ID_LENGTH) throw new FieldError('eventId', `must be at most ${MAX_ID_LENGTH} characters`);
+    eventId = body.eventId;
+  }
+  if (body.deferActivation !== undefined && body.deferActivation !== null && typeof body.deferActivation !== 'boolean') {
+    throw new FieldError('deferActivation', 'must be true or false');
+  }
+  return { eventId, deferActivation: body.deferActivation === true };
+}
+
+function parse(body: unknown): RankRequest {
+  if (!isObject(body)) throw new FieldError('body', 'must be a JSON object (a Personalizer RankRequest)');
+  const contextFeatures =
+    body.contextFeatures === undefined || body.contextFeatures === null
+      ? []
+      : checkFeatureList(body.contextFeatures, 'contextFeatures', 'Context features contains null value.').list;
+
+  const actions = parseActions(body.actions);
 
   const excludedActions = new Set<string>();
   if (body.excludedActions !== undefined && body.excludedActions !== null) {
@@ -125,21 +144,13 @@ function parse(body: unknown): RankRequest {
     if (actions.every((a) => excludedActions.has(a.id))) throw new FieldError('excludedActions', 'excludes every action; at least one must remain');
   }
 
-  let eventId: string | undefined;
-  if (body.eventId !== undefined && body.eventId !== null) {
-    if (typeof body.eventId !== 'string' || body.eventId === '') throw new FieldError('eventId', 'EventId should be non-empty or null.');
-    if (body.eventId.length > MAX_ID_LENGTH) throw new FieldError('eventId', `must be at most ${MAX_ID_LENGTH} characters`);
-    eventId = body.eventId;
-  }
-  if (body.deferActivation !== undefined && body.deferActivation !== null && typeof body.deferActivation !== 'boolean') {
-    throw new FieldError('deferActivation', 'must be true or false');
-  }
+  const { eventId, deferActivation } = parseEventFields(body);
   return {
     contextFeatures,
     actions,
     excludedActions,
     eventId,
-    deferActivation: body.deferActivation === true,
+    deferActivation,
     userId: userIdFrom(contextFeatures),
   };
 }

@@ -13,6 +13,8 @@ import { decisionEvent, type DecisionRecord } from '../events/learningEvents';
 import { epsilonGreedy, type Random } from '../learners/epsilonGreedy';
 import { signEventId } from './eventIdToken';
 import type { FeatureObject, RankAction } from './rankRequest';
+import type { EffectiveConfiguration } from './configuration/serviceConfiguration';
+import { chooseSlots, type SlotInput, type SlotOutcome } from './multiSlot';
 
 export interface RankInput {
   contextFeatures: FeatureObject[];
@@ -39,8 +41,23 @@ export interface RankOutcome {
   modelVersion: string | null;
 }
 
+export interface MultiSlotInput extends Omit<RankInput, 'excludedActions'> {
+  slots: SlotInput[];
+}
+
+export interface MultiSlotOutcome {
+  slots: { id: string; rewardActionId?: string; probability?: number }[];
+  eventId: string;
+  modelVersion: string | null;
+}
+
+/** What the ranker reads of the service configuration (the ConfigurationCache's current value: no I/O). */
+export type RankerConfiguration = Pick<EffectiveConfiguration, 'exploration' | 'learningMode' | 'rewardWaitSeconds' | 'defaultReward' | 'rewardAggregation'>;
+
 export interface RankerDeps {
-  settings: Pick<RankingSettings, 'exploration' | 'signingKeys' | 'rewardWaitSeconds' | 'defaultReward' | 'rewardAggregation' | 'rewardMin' | 'rewardMax'>;
+  settings: Pick<RankingSettings, 'signingKeys' | 'rewardMin' | 'rewardMax'> & Partial<Pick<RankingSettings, 'exploration' | 'rewardWaitSeconds' | 'defaultReward' | 'rewardAggregation'>>;
+  /** The service configuration; without it, the app settings' values in Online mode. */
+  configuration?: () => RankerConfiguration;
   model: () => LoadedModel | undefined;
   priors: () => PriorTable;
   profiles?: ProfileSource;
@@ -55,9 +72,19 @@ export class RankerNotConfiguredError extends Error {}
 
 export class Ranker {
   private readonly now: () => number;
+  private readonly configuration: () => RankerConfiguration;
 
   constructor(private readonly deps: RankerDeps) {
     this.now = deps.now ?? Date.now;
+    const s = deps.settings;
+    const fromSettings: RankerConfiguration = {
+      exploration: s.exploration ?? 0.2,
+      learningMode: 'Online',
+      rewardWaitSeconds: s.rewardWaitSeconds ?? 600,
+      defaultReward: s.defaultReward ?? 0,
+      rewardAggregation: s.rewardAggregation ?? 'earliest',
+    };
+    this.configuration = deps.configuration ?? (() => fromSettings);
   }
 
   async rank(input: RankInput): Promise<RankOutcome> {
@@ -70,15 +97,18 @@ export class Ranker {
     const table = this.deps.priors();
     const priors = input.actions.map((a) => priorFor(table, segment, a.id));
 
-    const { scores, model } = await this.score(context, input.actions, priors, profile, nowMs);
+    const config = this.configuration();
+    const mode = config.learningMode;
+    // LoggingOnly serves and logs the baseline without running the learner.
+    const { scores, model } = mode === 'LoggingOnly' ? { scores: priors, model: undefined } : await this.score(context, input.actions, priors, profile, nowMs);
     const excluded = input.actions.map((a) => input.excludedActions.has(a.id));
-    const epsilon = this.deps.settings.exploration;
-    const decision = epsilonGreedy(scores, excluded, epsilon, this.deps.random);
+    const epsilon = mode === 'Online' ? config.exploration : 0;
+    const learner = epsilonGreedy(scores, excluded, epsilon, this.deps.random);
+    // Apprentice and LoggingOnly: users get the baseline (the first eligible action, as in
+    // Personalizer), logged with probability 1; the learner's own choice is logged beside it.
+    const decision = mode === 'Online' ? learner : baselineDecision(excluded, learner.order, learner.greedy);
     const rewardActionId = input.actions[decision.chosen].id;
-    const eventId = signEventId(
-      { clientEventId: input.clientEventId, issuedAtMs: nowMs, userId: input.userId, anonymous: input.anonymous, rewardActionId, source: input.source },
-      key,
-    );
+    const eventId = this.eventIdFor(input, nowMs, rewardActionId, key);
     const ranking = decision.order.map((i) => ({ id: input.actions[i].id, probability: decision.probabilities[i] }));
 
     const s = this.deps.settings;
@@ -109,12 +139,133 @@ export class Ranker {
           model: model ? { name: model.name, version: model.version, sha256: model.sha256 } : null,
           profile: profile ?? null,
           activated: !input.deferActivation,
-          reward: { waitSeconds: s.rewardWaitSeconds, defaultReward: s.defaultReward, aggregation: s.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
+          reward: { waitSeconds: config.rewardWaitSeconds, defaultReward: config.defaultReward, aggregation: config.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
+          learningMode: mode,
+          ...(mode === 'Apprentice' ? { learnerActionId: input.actions[learner.greedy].id } : {}),
         },
         new Date(nowMs),
       ),
     );
     return { ranking, eventId, rewardActionId, modelVersion: model?.version ?? null };
+  }
+
+  /**
+   * Multi-slot rank: one model run for all slots' rows (one slot's rows when no slot has
+   * features), then the slots in request order, each choosing among the actions it does not
+   * exclude that no earlier slot took, so a decision never shows one action twice.
+   */
+  async rankSlots(input: MultiSlotInput): Promise<MultiSlotOutcome> {
+    const key = this.deps.settings.signingKeys[0];
+    if (!key) throw new RankerNotConfiguredError('RankingSigningKeys is not set: event ids cannot be signed');
+    const profile: ProfileView | undefined = input.userId !== undefined && this.deps.profiles ? await this.deps.profiles.get(input.userId) : undefined;
+    const nowMs = this.now();
+    const context = flattenFeatures(input.contextFeatures);
+    const segment = segmentOf(context, profile, nowMs);
+    const table = this.deps.priors();
+    const priors = input.actions.map((a) => priorFor(table, segment, a.id));
+    const config = this.configuration();
+    const mode = config.learningMode;
+
+    let model: LoadedModel | undefined;
+    const scoresPerSlot: ArrayLike<number>[] = [];
+    if (mode === 'LoggingOnly') {
+      for (let i = 0; i < input.slots.length; i++) scoresPerSlot.push(priors);
+    } else if (input.slots.every((slot) => slot.features.length === 0)) {
+      const scored = await this.score(context, input.actions, priors, profile, nowMs);
+      model = scored.model;
+      for (let i = 0; i < input.slots.length; i++) scoresPerSlot.push(scored.scores);
+    } else {
+      // A slot's features extend the context (later objects win, as in flattenFeatures); all
+      // slots' rows go through one model run.
+      const contexts = input.slots.map((slot) => (slot.features.length === 0 ? context : flattenFeatures([...input.contextFeatures, ...slot.features])));
+      const scored = await this.scoreContexts(contexts, input.actions, priors, profile, nowMs);
+      model = scored.model;
+      scoresPerSlot.push(...scored.scores);
+    }
+    const epsilon = mode === 'Online' ? config.exploration : 0;
+    const chosen: SlotOutcome[] = chooseSlots(input.actions.map((a) => a.id), input.slots, scoresPerSlot, { epsilon, serveBaseline: mode !== 'Online', random: this.deps.random });
+    const first = chosen.find((c) => c.rewardActionId !== undefined)?.rewardActionId ?? input.actions[0].id;
+    const eventId = this.eventIdFor(input, nowMs, first, key);
+    const s = this.deps.settings;
+    const firstSlot = chosen[0];
+    this.deps.logDecision(
+      decisionEvent(
+        {
+          eventId,
+          clientEventId: input.clientEventId,
+          source: input.source,
+          issuedAtMs: nowMs,
+          userId: input.userId,
+          anonymous: input.anonymous,
+          segment,
+          contextFeatures: input.contextFeatures,
+          // The actions with the first slot's view of them; every slot's own is in `slots`.
+          actions: input.actions.map((a, i) => ({
+            id: a.id,
+            features: a.features,
+            prior: priors[i],
+            score: scoresPerSlot[0][i],
+            probability: firstSlot.probabilities[i],
+            excluded: firstSlot.probabilities[i] === 0 && a.id !== firstSlot.rewardActionId,
+          })),
+          ranking: chosen.flatMap((c) => (c.rewardActionId !== undefined ? [c.rewardActionId] : [])),
+          rewardActionId: first,
+          greedyActionId: firstSlot.greedyActionId ?? first,
+          explored: firstSlot.explored,
+          epsilon,
+          model: model ? { name: model.name, version: model.version, sha256: model.sha256 } : null,
+          profile: profile ?? null,
+          activated: !input.deferActivation,
+          reward: { waitSeconds: config.rewardWaitSeconds, defaultReward: config.defaultReward, aggregation: config.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
+          learningMode: mode,
+          slots: chosen.map((c, i) => ({
+            id: c.id,
+            ...(c.rewardActionId !== undefined ? { rewardActionId: c.rewardActionId, probability: c.probability } : {}),
+            ...(c.greedyActionId !== undefined ? { greedyActionId: c.greedyActionId } : {}),
+            explored: c.explored,
+            baselineActionId: input.slots[i].baselineAction,
+            excludedActions: [...input.slots[i].excludedActions],
+            features: input.slots[i].features,
+            scores: Array.from(scoresPerSlot[i], (v) => (Number.isNaN(v) ? 0 : v)),
+          })),
+        },
+        new Date(nowMs),
+      ),
+    );
+    return {
+      slots: chosen.map((c) => ({ id: c.id, ...(c.rewardActionId !== undefined ? { rewardActionId: c.rewardActionId, probability: c.probability } : {}) })),
+      eventId,
+      modelVersion: model?.version ?? null,
+    };
+  }
+
+  /** A client's own event id is returned unchanged (Personalizer's contract); ours are signed. */
+  private eventIdFor(input: Pick<RankInput, 'clientEventId' | 'userId' | 'anonymous' | 'source'>, nowMs: number, rewardActionId: string, key: Buffer): string {
+    if (input.clientEventId !== undefined) return input.clientEventId;
+    return signEventId({ issuedAtMs: nowMs, userId: input.userId, anonymous: input.anonymous, rewardActionId, source: input.source }, key);
+  }
+
+  /** Every (context, action) row in one model run, split per context; the priors when there is no model or it fails. */
+  private async scoreContexts(
+    contexts: FeatureMap[],
+    actions: RankAction[],
+    priors: number[],
+    profile: ProfileView | undefined,
+    nowMs: number,
+  ): Promise<{ scores: ArrayLike<number>[]; model: LoadedModel | undefined }> {
+    const model = this.deps.model();
+    if (!model) return { scores: contexts.map(() => priors), model: undefined };
+    try {
+      const rows = actions.map((a, i) => ({ features: flattenFeatures(a.features), prior: priors[i] }));
+      const matrices = contexts.map((c) => buildFeatureMatrix(c, rows, profile, nowMs, model.manifest.features));
+      const all = new Float32Array(matrices.length * matrices[0].length);
+      matrices.forEach((m, i) => all.set(m, i * m.length));
+      const scores = await model.score(all, contexts.length * actions.length);
+      return { scores: contexts.map((_, i) => scores.subarray(i * actions.length, (i + 1) * actions.length)), model };
+    } catch (error) {
+      this.deps.log?.(`rank: model ${model.name}/${model.version} failed, ranked by priors: ${(error as Error).message}`);
+      return { scores: contexts.map(() => priors), model: undefined };
+    }
   }
 
   /** All actions in one model run; the priors when there is no model or it fails. */
@@ -137,4 +288,14 @@ export class Ranker {
       return { scores: priors, model: undefined };
     }
   }
+}
+
+/**
+ * Apprentice / LoggingOnly: the baseline (first eligible action) first with probability 1, then
+ * the other eligible actions in the learner's order, then the excluded ones.
+ */
+function baselineDecision(excluded: readonly boolean[], learnerOrder: number[], learnerGreedy: number): ReturnType<typeof epsilonGreedy> {
+  const baseline = excluded.findIndex((x) => !x);
+  const probabilities = excluded.map((_, i) => (i === baseline ? 1 : 0));
+  return { order: [baseline, ...learnerOrder.filter((i) => i !== baseline)], probabilities, chosen: baseline, greedy: learnerGreedy, explored: false };
 }

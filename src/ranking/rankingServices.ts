@@ -16,8 +16,16 @@ import type { Random } from '../learners/epsilonGreedy';
 import type { EventCallDeps } from './http/eventCallDeps';
 import type { TrackedRewardDeps } from './trackedRewards';
 import { Ranker } from './ranker';
+import { IdKeyedStore } from '../clients/idKeyedStore';
+import { ConfigurationStore } from './configuration/configurationStore';
+import { ConfigurationCache } from './configuration/configurationCache';
+import { defaultConfiguration } from './configuration/serviceConfiguration';
+import type { PersonalizerApiDeps } from './http/personalizerApi';
 
 export type Log = (message: string) => void;
+
+/** The archive writer's window (its default): the log properties' date range is in these steps. */
+const ARCHIVE_WINDOW_MINUTES = 60;
 
 /** How long the first request waits for the initial model and priors before ranking anyway. */
 const START_TIMEOUT_MS = 10_000;
@@ -35,6 +43,9 @@ export class RankingServices {
   private activeOffersInstance: ActiveOffers | undefined;
   /** ModelSigningKeys, ModelMaxBytes: what a model must pass before the watcher loads it. */
   private readonly modelIntegrity: ModelIntegritySettings;
+  private configurationStoreInstance: ConfigurationStore | undefined;
+  private configurationInstance: ConfigurationCache | undefined;
+  private registryInstance: ModelRegistry | undefined;
 
   constructor(
     private readonly app: AzureClients,
@@ -51,9 +62,14 @@ export class RankingServices {
 
   // Each part is created on first use, so the catalog endpoints work without Event Hubs settings, etc.
 
+  get registry(): ModelRegistry {
+    this.registryInstance ??= new ModelRegistry(this.app.archiveContainer(this.app.settings.modelsContainer), this.modelIntegrity);
+    return this.registryInstance;
+  }
+
   get watcher(): ModelWatcher {
     this.watcherInstance ??= new ModelWatcher(
-      new ModelRegistry(this.app.archiveContainer(this.app.settings.modelsContainer), this.modelIntegrity),
+      this.registry,
       this.settings.modelName,
       { pollSeconds: this.settings.modelPollSeconds, log: this.log },
     );
@@ -101,11 +117,29 @@ export class RankingServices {
     return this.activeOffersInstance;
   }
 
-  /** Loads the model and priors once (each failure is logged; ranking then uses what it has). */
+  /** The Personalizer API's own documents (configuration, evaluations, audit records). */
+  get configurationStore(): ConfigurationStore {
+    if (!this.configurationStoreInstance) {
+      const documents = new IdKeyedStore(this.app.cosmosClient().database(this.app.settings.cosmosDatabase), this.settings.personalizerContainer);
+      this.configurationStoreInstance = new ConfigurationStore(() => documents.container(), () => defaultConfiguration(this.settings));
+    }
+    return this.configurationStoreInstance;
+  }
+
+  /** The service configuration this instance serves with, refreshed in the background. */
+  get configuration(): ConfigurationCache {
+    this.configurationInstance ??= new ConfigurationCache(this.configurationStore, defaultConfiguration(this.settings), {
+      refreshMs: this.settings.configRefreshSeconds * 1000,
+      log: this.log,
+    });
+    return this.configurationInstance;
+  }
+
+  /** Loads the model, priors and configuration once (each failure is logged; ranking then uses what it has). */
   start(): Promise<void> {
     this.started ??= (async () => {
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, START_TIMEOUT_MS).unref());
-      await Promise.race([Promise.all([this.watcher.start(), this.priors.start()]).then(() => undefined), timeout]);
+      await Promise.race([Promise.all([this.watcher.start(), this.priors.start(), this.configuration.start()]).then(() => undefined), timeout]);
     })();
     return this.started;
   }
@@ -113,8 +147,10 @@ export class RankingServices {
   async ranker(): Promise<Ranker> {
     await this.start();
     const decisionLog = this.decisionLog;
+    const configuration = this.configuration;
     this.rankerInstance ??= new Ranker({
       settings: this.settings,
+      configuration: () => configuration.current,
       model: () => this.watcher.model,
       priors: () => this.priors.current,
       profiles: this.profiles,
@@ -137,7 +173,7 @@ export class RankingServices {
     return {
       apiKeys: this.apiKeys,
       signingKeys: s.signingKeys,
-      rewardWaitSeconds: s.rewardWaitSeconds,
+      rewardWaitSeconds: this.configuration.current.rewardWaitSeconds,
       rewardMin: s.rewardMin,
       rewardMax: s.rewardMax,
       publisher: this.app.publisher(),
@@ -145,8 +181,35 @@ export class RankingServices {
     };
   }
 
+  /** Everything the Personalizer API's operations use; `log` is the invocation's. */
+  personalizerApiDeps(log: Log): PersonalizerApiDeps {
+    const s = this.settings;
+    return {
+      apiKeys: this.apiKeys,
+      ranker: () => this.ranker(),
+      events: () => ({ ...this.eventCallDeps(), log }),
+      configuration: () => ({
+        store: this.configurationStore,
+        cache: this.configuration,
+        rewardRange: { min: s.rewardMin, max: s.rewardMax },
+        defaultExploration: s.exploration,
+        log,
+      }),
+      models: () => ({
+        registry: this.registry,
+        modelName: s.modelName,
+        signingKeys: s.signingKeys,
+        changed: () => this.watcher.check(),
+        log,
+      }),
+      logs: () => ({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), windowMinutes: ARCHIVE_WINDOW_MINUTES, log }),
+      log,
+    };
+  }
+
   async close(): Promise<void> {
     this.priorsInstance?.stop();
+    this.configurationInstance?.stop();
     await this.watcherInstance?.stop();
     await this.decisionLogInstance?.close();
   }

@@ -16,7 +16,7 @@ export interface TrackedRewardDeps {
 }
 
 /** Why a decisionId gave no reward (the tracked event itself is stored all the same). */
-export type NoRewardReason = 'malformed' | 'forged' | 'expired' | 'future' | 'otherUser';
+export type NoRewardReason = 'malformed' | 'forged' | 'expired' | 'future' | 'otherUser' | 'otherOffer';
 
 export type TrackedRewardResult = { reward: TrackedEvent } | { skipped: NoRewardReason } | undefined;
 
@@ -29,16 +29,26 @@ const REWARDING: ReadonlySet<string> = new Set(REWARDING_EVENT_TYPES);
  */
 export function trackedRewardFor(event: TrackedEvent, deps: TrackedRewardDeps, now: Date): TrackedRewardResult {
   const decisionId = event.decisionId;
-  if (decisionId === undefined || !REWARDING.has(event.type)) return undefined;
+  const offerClick = event.type === 'offer_click';
+  if (decisionId === undefined || !(REWARDING.has(event.type) || offerClick)) return undefined;
   const verified = verifyEventId(decisionId, deps.signingKeys, now.getTime(), deps.rewardWaitSeconds * 1000);
   if (!verified.ok) return { skipped: verified.reason };
   const c = verified.claims;
   // A decision of a known shopper is rewarded only by that shopper's events (a logged-in shopper's
   // events usually carry both ids, so one that was anonymous when recommended still matches).
   if (c.userId !== undefined && event.userId !== c.userId && event.anonymousId !== c.userId) return { skipped: 'otherUser' };
+  // A ranking rewards the offer it chose (Personalizer's rewardActionId); a click on another offer is not its reward.
+  if (offerClick && event.offerId !== c.rewardActionId) return { skipped: 'otherOffer' };
+  // An offer click is a click: valued like a recommended product's (RecommendationClickReward).
+  const value = deps.values[offerClick ? 'product_view' : (event.type as RewardingEventType)];
   const reward = trackedRewardEvent(
-    { eventId: decisionId, issuedAtMs: c.issuedAtMs, userId: c.userId, anonymous: c.anonymous, rewardActionId: c.rewardActionId, value: deps.values[event.type as RewardingEventType] },
-    { type: event.type, id: event.id, ...(event.productId !== undefined ? { productId: event.productId } : {}), userKey: event.userId ?? event.anonymousId ?? '' },
+    { eventId: decisionId, issuedAtMs: c.issuedAtMs, userId: c.userId, anonymous: c.anonymous, rewardActionId: c.rewardActionId, value },
+    {
+      type: event.type, id: event.id,
+      ...(event.productId !== undefined ? { productId: event.productId } : {}),
+      ...(event.offerId !== undefined ? { offerId: event.offerId } : {}),
+      userKey: event.userId ?? event.anonymousId ?? '',
+    },
     now,
   );
   return { reward };

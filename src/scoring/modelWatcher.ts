@@ -80,7 +80,17 @@ export class ModelWatcher {
     let pointer: CurrentPointer | undefined;
     try {
       const etag = await this.source.pointerEtag(this.name);
-      if (etag === undefined) return { outcome: 'none' };
+      if (etag === undefined) {
+        // The pointer was removed (a model reset): back to the cold-start priors.
+        const dropped = this.current;
+        if (dropped) {
+          this.current = undefined;
+          this.seenEtag = undefined;
+          dropped.retire();
+          this.log(`model ${this.name}: the current pointer was removed; serving the cold-start priors`);
+        }
+        return { outcome: 'none' };
+      }
       if (etag === this.seenEtag) return { outcome: 'unchanged' };
       pointer = await this.source.readCurrent(this.name);
       if (!pointer) return { outcome: 'none' };

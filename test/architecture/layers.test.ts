@@ -22,13 +22,13 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['src/models'],
   ['src/scoring'],
   ['src/capture', 'src/processing', 'src/ranking', 'src/campaign', 'src/products', 'src/dashboard', 'src/health'],
-  ['src/training'],
+  ['src/training', 'src/openapi'],
   ['src/app'],
   ['functions'],
   ['tools/cli', 'tools/synthetic'],
-  ['tools/package', 'tools/bicep', 'tools/local', 'tools/powerbi'],
+  ['tools/package', 'tools/bicep', 'tools/local', 'tools/powerbi', 'tools/webclient'],
   ['tools/emulators'],
-  ['tools/commands', 'tools/simulator', 'tools/reliability'],
+  ['tools/commands', 'tools/simulator', 'tools/reliability', 'tools/shop'],
   ['tools/demo'],
 ];
 

@@ -72,4 +72,21 @@ describe('capture with recommendation rewards', () => {
     expect(answer.status).toBe(503);
     expect(answer.jsonBody).toMatchObject({ accepted: 1, failed: [{ index: 1 }] });
   });
+
+  it('rewards a ranked offer\'s decision with a click on the offer it chose (click value), not with a view or another offer', async () => {
+    const ranking = signEventId({ issuedAtMs: now.getTime() - 1000, userId: 'anon-7', anonymous: true, rewardActionId: 'spring-sale' }, key);
+    const pub = publisher();
+    const logs: string[] = [];
+    const answer = await handleCaptureRequest(post([
+      { id: 'v', type: 'offer_view', anonymousId: 'anon-7', offerId: 'spring-sale', decisionId: ranking },
+      { id: 'c', type: 'offer_click', anonymousId: 'anon-7', offerId: 'spring-sale', decisionId: ranking },
+      { id: 'o', type: 'offer_click', anonymousId: 'anon-7', offerId: 'free-shipping', decisionId: ranking },
+    ]), { publisher: pub, limits, rewardOf, now: () => now, log: (m) => logs.push(m) });
+    expect(answer).toMatchObject({ status: 202, jsonBody: { accepted: 3 } });
+    const rewards = pub.sent.filter((e) => e.type === 'reward');
+    expect(rewards.map((r) => [r.value, r.offerId, (r.decision as { cause: { id: string; offerId: string } }).cause])).toEqual([
+      [0.5, 'spring-sale', { type: 'offer_click', id: 'c', offerId: 'spring-sale' }],
+    ]);
+    expect(logs).toEqual(['capture: decisionId gave no reward (otherOffer 1)']);
+  });
 });

@@ -103,7 +103,7 @@ describe('recommendation rewards through POST /api/events', () => {
 
   it('refuses a decisionId that is not an event id or sits on an event type that cannot reward, naming the field', async () => {
     for (const [event, message] of [
-      [{ id: 'p1', type: 'page_view', userId: 'u', decisionId: 'abc' }, 'is allowed only on product_view, add_to_cart, purchase events'],
+      [{ id: 'p1', type: 'page_view', userId: 'u', decisionId: 'abc' }, 'is allowed only on product_view, add_to_cart, purchase, offer_view, offer_click events'],
       [{ id: 'p2', type: 'product_view', userId: 'u', productId: 'x', decisionId: 42 }, 'printable ASCII'],
       [{ id: 'p3', type: 'product_view', userId: 'u', productId: 'x', decisionId: 'a b' }, 'printable ASCII'],
       [{ id: 'p4', type: 'product_view', userId: 'u', productId: 'x', decisionId: 'x'.repeat(1025) }, 'printable ASCII'],

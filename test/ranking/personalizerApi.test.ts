@@ -3,6 +3,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { PersonalizerClient } from '@azure/cognitiveservices-personalizer';
 import { ApiKeyCredentials } from '@azure/ms-rest-js';
 import { signEventId } from '../../src/ranking/eventIdToken';
+import { parseLoggedEvent, type LoggedReward } from '../../src/events/learningEvents';
+import { joinRewards } from '../../src/training/offers/rewardJoin';
 import { gbdtOnnx, randomGbdt } from './fixtures/treeModels';
 import { OFFER_CONTRACT_WIDTH, manifestFor } from './fixtures/contracts';
 import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
@@ -159,43 +161,71 @@ describe('Personalizer-compatible Rank / Reward / Activate', () => {
     expect(error.body).toMatchObject({ error: { code: 'BadRequest', target: 'actions[0].features', innerError: { code: 'InvalidRankRequest' } } });
   });
 
-  it('supports client-provided eventIds: the returned id keeps the client id as prefix and takes the reward', async () => {
-    const res = await post('rank', { ...rankRequest, eventId: 'client-evt-123' });
-    expect(res.status).toBe(201);
-    const body = (await res.json()) as { eventId: string };
-    expect(body.eventId.startsWith('client-evt-123~')).toBe(true);
-    expect(body.eventId.length).toBeLessThanOrEqual(256);
-    expect((await post(`events/${encodeURIComponent(body.eventId)}/reward`, { value: 1 })).status).toBe(204);
-    // The bare client id carries no signature: refused without any lookup.
-    const bare = await post('events/client-evt-123/reward', { value: 1 });
-    expect(bare.status).toBe(400);
-    expect(((await bare.json()) as { error: { target: string } }).error.target).toBe('eventId');
+  it('returns a client-supplied eventId unchanged, and the SDK rewards and activates with its own copy', async () => {
+    const clientId = `client-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const ranked = await client.rank({ ...rankRequest, eventId: clientId, deferActivation: true });
+    expect(ranked.eventId).toBe(clientId);
+    expect((await client.events.activate(clientId))._response.status).toBe(204);
+    expect((await client.events.reward(clientId, { value: 1 }))._response.status).toBe(204);
+    const events = await stack.waitForEvents((all) => ['decision', 'activation', 'reward'].every((t) => all.some((e) => e.body.type === t && (e.body.decision as { eventId?: string })?.eventId === clientId)));
+    const mine = events.filter((e) => (e.body.decision as { eventId?: string })?.eventId === clientId);
+    const decision = mine.find((e) => e.body.type === 'decision')!;
+    expect(decision.body.decision).toMatchObject({ eventId: clientId, clientEventId: clientId, rewardActionId: ranked.rewardActionId });
+    // Nothing in a client's id can be verified: the reward names only the id, and the training
+    // join gives it to the logged decision of that id (its chosen action).
+    const reward = mine.find((e) => e.body.type === 'reward')!;
+    expect(reward.body.decision).toEqual({ eventId: clientId, verified: false });
+    expect(reward.body.offerId).toBeUndefined();
+    const parsed = mine.map((e) => parseLoggedEvent(e.body));
+    const decisions = new Map(parsed.flatMap((p) => (p.kind === 'decision' ? [[p.decision.eventId, p.decision] as const] : [])));
+    const rewards = new Map<string, LoggedReward[]>([[clientId, parsed.flatMap((p) => (p.kind === 'reward' ? [p.reward] : []))]]);
+    const { joined, stats } = joinRewards({ decisions, rewards, activations: new Map() }, { nowMs: Date.now() + 3_600_000 });
+    expect(stats.rewardsWrongAction).toBe(0);
+    expect(joined).toHaveLength(1);
+    expect(joined[0]).toMatchObject({ reward: 1, rewardCount: 1 });
   });
 
-  it('refuses rewards for forged, tampered and expired events, and out-of-range values', async () => {
+  it('accepts rewards for ids it did not sign (as Personalizer does), which join no training example, and refuses out-of-range values', async () => {
     const ranked = (await (await post('rank', rankRequest)).json()) as { eventId: string; rewardActionId: string };
-    const expectRefused = async (eventId: string, body: unknown, target: string, text: string, what = 'reward') => {
-      const res = await post(`events/${encodeURIComponent(eventId)}/${what}`, body);
+    const expectRefused = async (eventId: string, body: unknown, target: string, text: string) => {
+      const res = await post(`events/${encodeURIComponent(eventId)}/reward`, body);
       expect(res.status).toBe(400);
       const json = (await res.json()) as { error: { code: string; target: string; message: string; innerError: { code: string } } };
-      expect(json.error).toMatchObject({ code: 'BadRequest', target, innerError: { code: what === 'reward' ? 'InvalidRewardRequest' : 'InvalidEventIdToActivate' } });
+      expect(json.error).toMatchObject({ code: 'BadRequest', target, innerError: { code: 'InvalidRewardRequest' } });
       expect(json.error.message).toContain(text);
     };
     await expectRefused(ranked.eventId, { value: 1.5 }, 'value', 'must be between 0 and 1');
     await expectRefused(ranked.eventId, { value: -0.1 }, 'value', 'must be between 0 and 1');
     await expectRefused(ranked.eventId, { value: '1' }, 'value', 'must be a finite number');
     await expectRefused(ranked.eventId, {}, 'value', 'is required');
-    await expectRefused('00000000-0000-0000-0000-000000000000', { value: 1 }, 'eventId', 'is not an event id issued by this service');
+    await expectRefused('x'.repeat(1025), { value: 1 }, 'eventId', 'at most 1024');
+
     const flipped = ranked.eventId.slice(0, 10) + (ranked.eventId[10] === 'A' ? 'B' : 'A') + ranked.eventId.slice(11);
-    await expectRefused(flipped, { value: 1 }, 'eventId', 'is not an event id');
     const foreign = signEventId({ issuedAtMs: Date.now(), rewardActionId: ranked.rewardActionId }, Buffer.alloc(32, 7));
-    await expectRefused(foreign, { value: 1 }, 'eventId', 'signature does not match');
-    const stale = signEventId({ issuedAtMs: Date.now() - 601_000, rewardActionId: 'NewsArticle' }, stack.signingKey);
-    await expectRefused(stale, { value: 1 }, 'eventId', 'has expired');
-    await expectRefused(stale, {}, 'eventId', 'has expired', 'activate');
-    // An id signed with the older of the rotated keys is still accepted.
+    const unknown = [`never-ranked-${Date.now()}`, flipped, foreign];
+    for (const id of unknown) {
+      expect((await post(`events/${encodeURIComponent(id)}/reward`, { value: 1 })).status).toBe(204);
+      expect((await post(`events/${encodeURIComponent(id)}/activate`, {})).status).toBe(204);
+    }
+    // An id signed with the older of the rotated keys still verifies: its reward names the action.
     const rotated = signEventId({ issuedAtMs: Date.now(), rewardActionId: 'NewsArticle' }, stack.oldSigningKey);
     expect((await post(`events/${rotated}/reward`, { value: 0 })).status).toBe(204);
+
+    const ids = new Set([...unknown, rotated, ranked.eventId]);
+    const has = (all: { body: { type: string; decision?: unknown } }[], type: string, id: string) => all.some((e) => e.body.type === type && (e.body.decision as { eventId?: string })?.eventId === id);
+    const events = await stack.waitForEvents((all) => [...unknown, rotated].every((id) => has(all, 'reward', id)) && has(all, 'decision', ranked.eventId));
+    const mine = events.filter((e) => ids.has((e.body.decision as { eventId?: string })?.eventId ?? ''));
+    for (const id of unknown) expect(mine.find((e) => e.body.type === 'reward' && (e.body.decision as { eventId: string }).eventId === id)!.body.decision).toEqual({ eventId: id, verified: false });
+    expect(mine.find((e) => e.body.type === 'reward' && (e.body.decision as { eventId: string }).eventId === rotated)!.body).toMatchObject({ offerId: 'NewsArticle', decision: { rewardActionId: 'NewsArticle' } });
+
+    // The training join: the unverified rewards have no logged decision, so they are orphans.
+    const parsed = mine.map((e) => parseLoggedEvent(e.body));
+    const decisions = new Map(parsed.flatMap((p) => (p.kind === 'decision' ? [[p.decision.eventId, p.decision] as const] : [])));
+    const rewards = new Map<string, LoggedReward[]>();
+    for (const p of parsed) if (p.kind === 'reward') rewards.set(p.reward.eventId, [...(rewards.get(p.reward.eventId) ?? []), p.reward]);
+    const { joined, stats } = joinRewards({ decisions, rewards, activations: new Map() }, { nowMs: Date.now() + 3_600_000 });
+    expect(joined.map((j) => j.decision.eventId)).toEqual([...decisions.keys()]);
+    expect(stats.orphanRewards).toBe(unknown.length + 1);
   });
 
   it('accepts rewards for events ranked with deferActivation and not activated', async () => {

@@ -30,6 +30,16 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'Browsers call it directly (navigator.sendBeacon cannot send headers); input is validated, size-limited and only appended to the event stream.',
   },
   {
+    name: 'captureServerEvents', route: 'api/events/server', methods: ['POST'], authLevel: 'function',
+    sample: { method: 'POST', path: '/api/events/server', body: '{"id":"s1","type":"campaign_response","userId":"u","leadId":"L1","campaignId":"C1","timestamp":"2026-11-20T18:30:00+01:00"}' },
+    why: 'The shop\'s backend, CRM or campaign tool: it may send campaign touches and responses, which train the campaign model, and user ids without a token.',
+  },
+  {
+    name: 'openapi', route: 'api/openapi.json', methods: ['GET'], authLevel: 'anonymous',
+    sample: { method: 'GET', path: '/api/openapi.json' },
+    why: 'API description tools read it; it describes the routes and holds no data.',
+  },
+  {
     name: 'offers', route: 'api/offers', methods: ['GET'], authLevel: 'anonymous',
     sample: { method: 'GET', path: '/api/offers?userId=u-1' },
     why: 'Web frontends call it directly, like POST /api/events; it returns only live catalog offers and a signed event id, no personal data.',
@@ -45,19 +55,9 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'A <script>/<link> cannot send a key; these are the page code and Chart.js only, no data, from a fixed list of names.',
   },
   {
-    name: 'personalizerRank', route: 'personalizer/v1.0/rank', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
+    name: 'personalizerApi', route: 'personalizer/{*path}', methods: ['GET', 'PUT', 'POST', 'DELETE'], authLevel: 'anonymous', apiKey: true,
     sample: { method: 'POST', path: '/personalizer/v1.0/rank', body: '{"contextFeatures":[{"a":1}],"actions":[{"id":"a","features":[{"x":1}]}]}' },
-    why: 'Personalizer-compatible: the handler checks Ocp-Apim-Subscription-Key (PersonalizerApiKeys, constant-time), as Personalizer clients and SDKs send it.',
-  },
-  {
-    name: 'personalizerReward', route: 'personalizer/v1.0/events/{eventId}/reward', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
-    sample: { method: 'POST', path: '/personalizer/v1.0/events/x/reward', body: '{"value":1}' },
-    why: 'As rank: Ocp-Apim-Subscription-Key in the handler; the event id must also carry a valid, unexpired signature.',
-  },
-  {
-    name: 'personalizerActivate', route: 'personalizer/v1.0/events/{eventId}/activate', methods: ['POST'], authLevel: 'anonymous', apiKey: true,
-    sample: { method: 'POST', path: '/personalizer/v1.0/events/x/activate' },
-    why: 'As reward.',
+    why: 'Personalizer-compatible (both route families, every operation): the handler checks Ocp-Apim-Subscription-Key (PersonalizerApiKeys, constant-time) before anything else, as Personalizer clients and SDKs send it.',
   },
   {
     name: 'aggregates', route: 'api/aggregates', methods: ['GET'], authLevel: 'function',

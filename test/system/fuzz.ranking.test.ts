@@ -129,8 +129,10 @@ describe('fuzz: ranking endpoints', () => {
     const tally = await fuzzEndpoint(rt.url, request, { numRuns: CASES, seed: 3 });
     console.log(summarize('POST /personalizer/v1.0/events/{eventId}/activate', tally));
     expect(tally.problems).toEqual([]);
-    expect(tally.statuses[204]).toBeGreaterThan(50);
-    expect(tally.statuses[400]).toBeGreaterThan(1000);
+    // Any event id is accepted, as Personalizer accepts it (an unverifiable one names no decision):
+    // with a right key most of these are 204; a wrong key is 401, an empty id 404.
+    expect(tally.statuses[204]).toBeGreaterThan(1000);
+    expect(tally.statuses[401]).toBeGreaterThan(100);
   }, 120_000);
 
   it(`offers: ${CASES} hostile requests`, async () => {

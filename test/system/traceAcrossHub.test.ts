@@ -118,7 +118,7 @@ describe('one trace across the hub', () => {
     expect(reward.status).toBe(204);
     const decision = await eventually(() => spans().find((s) => s.name === 'decision' && s.attributes['personalization.event_id'] === eventId), (s) => s !== undefined);
     expect(decision).toBeDefined();
-    const rankSpan = spans().find((s) => s.name === 'personalizerRank' && s.spanContext().spanId === decision!.links[0]?.context.spanId);
+    const rankSpan = spans().find((s) => s.name === 'personalizerApi' && s.spanContext().spanId === decision!.links[0]?.context.spanId);
     expect(rankSpan, 'the decision span links to the rank call').toBeDefined();
     const traceId = decision!.spanContext().traceId;
     const inTrace = await eventually(() => byTrace(traceId), (list) => named(list, 'aggregateEvents process').length > 0);

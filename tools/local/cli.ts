@@ -43,7 +43,7 @@ async function main(options: CliOptions): Promise<void> {
   const appRoot = path.resolve(__dirname, '..', '..', '..');
   const logger = consoleLogger();
   logger.info(`Starting the local runtime (data in ${dataDir ?? '.local/'})…`);
-  const runtime = await startLocalRuntime({ appRoot, servicesOnly, dataDir, ports, logger });
+  const runtime = await startLocalRuntime({ appRoot, servicesOnly, dataDir, ports, logger, demoShop: true });
   for (const service of runtime.services) logger.info(`  ${service.name} on port ${service.port}`);
   if (servicesOnly) {
     logger.info('Emulators are running. For `func start`, put these in local.settings.json "Values":');
@@ -60,6 +60,7 @@ async function main(options: CliOptions): Promise<void> {
     logger.info(`  catalog key (x-catalog-key, PUT/GET/DELETE /api/manage/products and /api/manage/offers): ${runtime.env.CatalogApiKeys.split(',')[0]}`);
     logger.info(`  campaign key (x-campaign-key, POST /api/manage/campaigns/{id}/plan): ${runtime.env.CampaignApiKeys.split(',')[0]}`);
     logger.info(`Dashboard: ${runtime.url}/api/dashboard#code=${runtime.keys.functionKey}`);
+    logger.info(`Demo shop: ${runtime.url}/shop/ (import the catalog first: README, "Demo shop")`);
     logger.info(`Ready: ${runtime.url}/api — health at ${runtime.url}/api/health. Ctrl-C stops.`);
   }
   let stopping = false;

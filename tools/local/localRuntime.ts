@@ -28,6 +28,8 @@ export interface LocalRuntimeOptions {
   logger: HostLogger;
   /** Settings that win over local.settings.json and process.env (tests). */
   overrides?: Record<string, string>;
+  /** Also serve the demo shop (tools/shop) at /shop, as `npm start` does; it is never part of the deployed app. */
+  demoShop?: boolean;
 }
 
 export interface LocalRuntime {
@@ -103,6 +105,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     env.RankingSigningKeys ||= secrets.rankingSigningKey;
     env.CatalogApiKeys ||= secrets.catalogApiKey;
     env.CampaignApiKeys ||= secrets.campaignApiKey;
+    env.UserTokenKeys ||= secrets.userTokenKey;
+    // Locally every userId is believed unless told otherwise: the simulator and the demo post user
+    // ids without tokens. UnverifiedUserIds=anonymous (Azure's setting) switches the check on.
+    env.UnverifiedUserIds ||= 'trust';
     env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
     await bootstrapResources(env);
@@ -125,6 +131,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       else if (level === 'warning') log.warn(message);
     });
     loadFunctionApp(opts.appRoot);
+    // Loaded by path, not imported: the shop is a tool on top of the app, not part of the host.
+    if (opts.demoShop) require(path.join(opts.appRoot, 'dist', 'tools', 'shop', 'shopFunctions.js'));
     const active = enabledFunctions(registrations, env, log);
     const hostConfig = readHostConfig(opts.appRoot);
     const corsOrigins = (env.CORS_ALLOWED_ORIGINS ?? local.cors ?? '*').split(',').map((s) => s.trim()).filter(Boolean);

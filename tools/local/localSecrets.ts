@@ -23,6 +23,8 @@ export interface LocalAppSecrets {
   catalogApiKey: string;
   /** CampaignApiKeys: the campaign admin routes' key (x-campaign-key). */
   campaignApiKey: string;
+  /** UserTokenKeys: the key the demo shop's sign-in (the shop backend's part) signs user ids with. */
+  userTokenKey: string;
 }
 
 const MAKERS: { [K in keyof LocalAppSecrets]: () => string } = {
@@ -30,6 +32,7 @@ const MAKERS: { [K in keyof LocalAppSecrets]: () => string } = {
   rankingSigningKey: () => crypto.randomBytes(32).toString('base64'),
   catalogApiKey: () => crypto.randomBytes(24).toString('base64url'),
   campaignApiKey: () => crypto.randomBytes(24).toString('base64url'),
+  userTokenKey: () => crypto.randomBytes(32).toString('base64'),
 };
 
 /** The local secrets; a data folder made before a secret existed gains it (the others are kept). */

@@ -1,4 +1,9 @@
-// What the reward and activate endpoints share: key check, event id verification, publishing.
+// What the reward and activate endpoints (single- and multi-slot) share: event id resolution and
+// publishing. No lookup on this path: an event id this service signed (the ids it generates)
+// tells the decision's action, user and issue time; any other id — a client's own, as Personalizer
+// clients send, or one whose signature does not verify — is accepted as Personalizer accepts it
+// and published as an unverified reward of that id: the training join matches it to a logged
+// decision of the same id, and one with no logged decision never joins training.
 import type { HttpResponseInit } from '@azure/functions';
 import type { EventPublisher } from '../../clients/eventHubPublisher';
 import type { TrackedEvent } from '../../events/eventSchema';
@@ -9,6 +14,7 @@ import { badRequest, serviceUnavailable, type PersonalizerInnerCode } from '../p
 export interface EventCallDeps {
   apiKeys: ApiKeyCheck;
   signingKeys: readonly Buffer[];
+  /** The configured reward wait time: a signed id older than this gives an unverified (late) reward. */
   rewardWaitSeconds: number;
   rewardMin: number;
   rewardMax: number;
@@ -17,28 +23,25 @@ export interface EventCallDeps {
   log?: (message: string) => void;
 }
 
-const REASONS = {
-  malformed: 'is not an event id issued by this service',
-  forged: 'is not an event id issued by this service (its signature does not match)',
-  future: 'was issued in the future; check the server clocks',
-} as const;
+/** Longest event id taken in a reward or activate path (Personalizer's 256, and ids of the former `client~signature` form). */
+export const MAX_EVENT_ID_CHARS = 1024;
 
-/** The event's claims, or the 400 to answer. Pure computation: no lookup. */
-export function verifyEvent(eventId: string, deps: EventCallDeps, inner: PersonalizerInnerCode): { claims: EventClaims } | { response: HttpResponseInit } {
+/**
+ * The claims of a signed id (undefined for any other id), or the 400 to answer for an id that is
+ * no id at all. Pure computation.
+ */
+export function resolveEvent(eventId: string, deps: EventCallDeps, inner: PersonalizerInnerCode): { claims?: EventClaims } | { response: HttpResponseInit } {
+  if (eventId === '') return { response: badRequest('eventId', 'is required', inner) };
+  if (eventId.length > MAX_EVENT_ID_CHARS) return { response: badRequest('eventId', `must be at most ${MAX_EVENT_ID_CHARS} characters`, inner) };
   const nowMs = (deps.now ?? Date.now)();
   const result = verifyEventId(eventId, deps.signingKeys, nowMs, deps.rewardWaitSeconds * 1000);
-  if (result.ok) return { claims: result.claims };
-  const message =
-    result.reason === 'expired'
-      ? `has expired: its reward wait time (${deps.rewardWaitSeconds} s) has passed`
-      : REASONS[result.reason];
-  return { response: badRequest('eventId', message, inner) };
+  return result.ok ? { claims: result.claims } : {};
 }
 
-/** Publishes one event and waits for Event Hubs; 503 when it was not accepted. */
-export async function publishOne(event: TrackedEvent, deps: EventCallDeps, what: string): Promise<HttpResponseInit | undefined> {
+/** Publishes the events and waits for Event Hubs; 503 when one was not accepted. */
+export async function publishOne(event: TrackedEvent | TrackedEvent[], deps: EventCallDeps, what: string): Promise<HttpResponseInit | undefined> {
   try {
-    const result = await deps.publisher.publish([event]);
+    const result = await deps.publisher.publish(Array.isArray(event) ? event : [event]);
     if (result.failed.length === 0) return undefined;
     deps.log?.(`${what}: Event Hubs did not accept the event: ${result.failed[0].reason}`);
   } catch (error) {

@@ -36,7 +36,7 @@ export interface JoinStats {
   rewardsSuperseded: number;
   /** Received after the wait time (or before the decision, beyond the clock-skew allowance). */
   rewardsOutsideWindow: number;
-  /** For another action than the decision's rewardActionId. */
+  /** For another action than the decision's rewardActionId (rewards sent with a client's own event id name no action: they reward what the decision chose). */
   rewardsWrongAction: number;
   /** Rewards whose decision is not in the archive read (another range, or lost). */
   orphanRewards: number;
@@ -92,7 +92,7 @@ export function joinRewards(log: JoinInput, opts: JoinOptions): { joined: Joined
     const inWindow = (atMs: number) => atMs >= d.issuedAtMs - CLOCK_SKEW_MS && atMs <= windowEnd;
     const counted: LoggedReward[] = [];
     for (const r of log.rewards.get(d.eventId) ?? []) {
-      if (r.rewardActionId !== d.rewardActionId) stats.rewardsWrongAction++;
+      if (r.rewardActionId !== undefined && r.rewardActionId !== d.rewardActionId) stats.rewardsWrongAction++;
       else if (!inWindow(r.atMs)) stats.rewardsOutsideWindow++;
       else counted.push(r);
     }

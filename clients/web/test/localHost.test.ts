@@ -1,0 +1,90 @@
+// The library against the real local host (npm start's runtime, built app): events delivered in
+// batches reach the archive once each with their client-made ids; a signed sign-in keeps the
+// user id, a forged one is stored as anonymous and no token is stored; the browser route refuses
+// server-to-server types, which the keyed route takes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { readArchive } from '../../../src/archive';
+import type { TrackedEvent } from '../../../src/events/eventSchema';
+import { signUserToken } from '../../../src/events/userToken';
+import { startLocalRuntime, type LocalRuntime } from '../../../tools/local/localRuntime';
+import { silentLogger } from '../../../tools/local/host/hostLogger';
+import { createPersonalization } from '../src/index';
+import { MemoryStore } from './fakes';
+
+const appRoot = path.resolve(__dirname, '..', '..', '..');
+
+async function archived(runtime: LocalRuntime): Promise<TrackedEvent[]> {
+  const container = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage).getContainerClient('archive');
+  const out: TrackedEvent[] = [];
+  try {
+    for await (const e of readArchive(container)) out.push(JSON.parse(e.body.toString('utf8')) as TrackedEvent);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+  return out;
+}
+
+describe('browser library against the local host', () => {
+  let runtime: LocalRuntime;
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webclient-host-'));
+    runtime = await startLocalRuntime({
+      appRoot, dataDir, logger: silentLogger, eventHubPartitions: 2,
+      ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 },
+      overrides: { UnverifiedUserIds: 'anonymous' },
+    });
+  }, 90_000);
+  afterAll(async () => runtime?.close());
+
+  it('delivers every event once with its id; believes only the signed user id; stores no token', async () => {
+    const errors: string[] = [];
+    const p = createPersonalization({ endpoint: runtime.url, consent: true, storage: new MemoryStore(), batchSize: 5, flushIntervalMs: 50, onError: (m) => errors.push(m) });
+    const ids: string[] = [];
+    ids.push(p.track('product_view', { productId: '85123A', category: 'home' })!);
+    ids.push(p.track('add_to_cart', { productId: '85123A', quantity: 2 })!);
+    const key = Buffer.from(runtime.env.UserTokenKeys.split(',')[0], 'base64');
+    p.identify('shopper-1', signUserToken('shopper-1', key, Date.now() + 3600_000));
+    const signed = p.track('purchase', { productId: '85123A', value: 5.1, currency: 'GBP' })!;
+    p.identify('shopper-2', signUserToken('shopper-2', Buffer.alloc(32, 9), Date.now() + 3600_000));
+    const forged = p.track('purchase', { productId: '85123A', value: 9999, currency: 'GBP' })!;
+    ids.push(signed, forged);
+    await p.flush();
+    expect(errors).toEqual([]);
+
+    const all = [...ids, 'page_view'];
+    const events = await (async () => {
+      let got: TrackedEvent[] = [];
+      const end = Date.now() + 45_000;
+      while (Date.now() < end) {
+        got = (await archived(runtime)).filter((e) => e.anonymousId === p.anonymousId || e.userId === 'shopper-1');
+        if (got.length >= all.length) break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return got;
+    })();
+    // The automatic page_view, then each tracked event, once each.
+    expect(events.map((e) => e.type).sort()).toEqual(['add_to_cart', 'page_view', 'product_view', 'purchase', 'purchase']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    for (const id of ids) expect(events.filter((e) => e.id === id)).toHaveLength(1);
+    const byId = new Map(events.map((e) => [e.id, e]));
+    expect(byId.get(signed)).toMatchObject({ userId: 'shopper-1', anonymousId: p.anonymousId });
+    expect(byId.get(forged)!.userId).toBeUndefined();
+    expect(byId.get(forged)!.anonymousId).toBe(p.anonymousId);
+    expect(events.some((e) => 'userToken' in e)).toBe(false);
+  });
+
+  it('refuses campaign events on the browser route and takes them on the keyed route', async () => {
+    const touch = { id: 'touch-1', type: 'campaign_touch', userId: 'lead-1', leadId: 'L1', campaignId: 'C1', channel: 'sms', timestamp: '2026-11-20T18:30:00+01:00' };
+    const browser = await fetch(`${runtime.url}/api/events`, { method: 'POST', body: JSON.stringify(touch) });
+    expect(browser.status).toBe(400);
+    expect(((await browser.json()) as { error: string }).error).toContain('use POST /api/events/server');
+    const keyless = await fetch(`${runtime.url}/api/events/server`, { method: 'POST', body: JSON.stringify(touch) });
+    expect(keyless.status).toBe(401);
+    const keyed = await fetch(`${runtime.url}/api/events/server`, { method: 'POST', body: JSON.stringify(touch), headers: { 'x-functions-key': runtime.keys.functionKey } });
+    expect(keyed.status).toBe(202);
+  });
+});
