@@ -19,6 +19,7 @@ import { makeSyntheticBinary, sliceRows } from '../tools/synthetic/gbdtDataset';
 import { positional, positiveInteger } from '../tools/cli/commandLine';
 import { createProgressRenderer } from '../tools/cli/progress';
 import { rssSampler } from './support/rssSampler';
+import { TrainingPhaseTimes } from '../src/learners/trainingPhases';
 
 const progress = createProgressRenderer(process.stderr);
 /** Debian's interpreter, the one its python3-xgboost is for (a python3 earlier on PATH, e.g. pyenv's, would not see it). */
@@ -89,6 +90,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const nFeatures = positional(args, 1, 'features', positiveInteger, 40);
   const nTrees = positional(args, 2, 'trees', positiveInteger, 200);
   const rss = rssSampler();
+  const loadAtStart = os.loadavg()[0];
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'train-vs-xgboost-'));
   try {
     const { dataset } = makeSyntheticBinary({ nRows, nFeatures, seed: 7 });
@@ -110,9 +112,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       minChildWeight: 1,
       minSamplesLeaf: 1,
     };
+    const phases = new TrainingPhaseTimes();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const model = new HistGradientBoostingClassifier(params).fit(train, {
+      phases,
       onIteration: (it) => progress.update({ step: 'ours', done: it.iteration + 1, total: nTrees }),
     });
     const ourSeconds = (performance.now() - t0) / 1000;
@@ -128,6 +132,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       validLogLoss: round(logLoss(valid.labels, ourProba), 5),
       peakRssMb: rss.peakMiB(),
       maxBins: OUR_MAX_BINS,
+      // Wall seconds of the fit per phase (src/learners/trainingPhases.ts).
+      phaseSeconds: phases.seconds(),
     };
     log(`ours: ${ours.seconds} s, AUC ${ours.validAuc}`);
 
@@ -177,7 +183,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       aucDiff: round(ours.validAuc - xgboost.validAuc, 5),
       logLossDiff: round(ours.validLogLoss - xgboost.validLogLoss, 5),
       cpuCores: os.availableParallelism(),
+      // 1-minute load average at the start and at the end (other engineers share the 2 cores).
       loadAverage1m: round(os.loadavg()[0], 2),
+      loadAverage1mAtStart: round(loadAtStart, 2),
     };
   } finally {
     rss.stop();

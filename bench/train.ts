@@ -6,6 +6,7 @@ import { trainBinaryModel } from '../src/training/trainBinaryModel';
 import { positional, positiveInteger } from '../tools/cli/commandLine';
 import { createProgressRenderer } from '../tools/cli/progress';
 import { rssSampler } from './support/rssSampler';
+import { TrainingPhaseTimes } from '../src/learners/trainingPhases';
 
 const progress = createProgressRenderer(process.stderr);
 
@@ -18,6 +19,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const nFeatures = positional(args, 1, 'features', positiveInteger, 40);
   const nTrees = positional(args, 2, 'trees', positiveInteger, 200);
   const rss = rssSampler();
+  const loadAtStart = (await import('node:os')).loadavg()[0];
 
   try {
     const t0 = performance.now();
@@ -32,7 +34,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const cpuBefore = process.cpuUsage();
     let trainCpuSeconds = 0;
     let trainWallSeconds = 0;
+    const phases = new TrainingPhaseTimes();
     const result = await trainBinaryModel({
+      phases,
       train,
       validation: valid,
       gbdt: { nEstimators: nTrees, learningRate: 0.1, maxDepth: 6, seed: 1 },
@@ -80,8 +84,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       onnxParityMaxAbsDiff: r.onnx.parityMaxAbsDiff,
       onnxParityTarget: 1e-5,
       baselineOnnxParityMaxAbsDiff: r.baseline?.onnx.parityMaxAbsDiff ?? null,
+      // Wall seconds of the fit per phase (src/learners/trainingPhases.ts).
+      phaseSeconds: phases.seconds(),
       cpuCores: (await import('node:os')).availableParallelism(),
+      // 1-minute load average at the start and at the end (other engineers share the 2 cores).
       loadAverage1m: round((await import('node:os')).loadavg()[0], 2),
+      loadAverage1mAtStart: round(loadAtStart, 2),
     };
   } finally {
     rss.stop();

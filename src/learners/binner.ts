@@ -1,5 +1,6 @@
 // Quantile binning of raw float features into ≤ 255 bins per feature (one reserved for missing).
-import { FeatureMatrix, featureColumn, validateFeatureMatrix } from './dataset';
+import { BinningState, THRESHOLD_STRIDE, binRowsKernel, gatherSampleKernel, thresholdsKernel } from './binKernels';
+import { FeatureMatrix, validateFeatureMatrix } from './dataset';
 import { SeededRandom } from './random';
 
 /** Bin index reserved for NaN in every feature; value bins are 0..nValueBins-1 (≤ 254). */
@@ -42,39 +43,44 @@ export class FeatureBinner {
   fit(x: FeatureMatrix): FittedBinner {
     validateFeatureMatrix(x);
     if (x.nRows === 0) throw new RangeError('FeatureBinner.fit: features have 0 rows');
-    const n = x.nRows;
-    const sampleRows = sampleRowIndices(n, this.sampleSize, this.seed);
-    const maxValueBins = this.maxBins - 1;
-    const thresholds: Float32Array[] = [];
-    const sample = sampleRows ? gatherRows(x, sampleRows) : x;
-    for (let f = 0; f < x.nFeatures; f++) {
-      const col = featureColumn(sample, f);
-      const values = new Float32Array(col.length);
-      let m = 0;
-      for (let i = 0; i < col.length; i++) {
-        const v = col[i];
-        if (v === v) values[m++] = v;
-      }
-      thresholds.push(chooseThresholds(sortFloat32(values.subarray(0, m)), maxValueBins));
-    }
-    return new FittedBinner(thresholds);
+    const S = binningState(x, binSampleRows(x.nRows, this.sampleSize, this.seed));
+    const m = S.sampleRows.length;
+    gatherSampleKernel(S, Int32Array.of(0, 0, m, x.layout === 'row-major' ? 1 : 0));
+    thresholdsKernel(S, Int32Array.of(0, 0, x.nFeatures, this.maxBins - 1));
+    return FittedBinner.fromState(S);
   }
 }
 
-/** The given rows as a column-major matrix (one pass over the source). */
-function gatherRows(x: FeatureMatrix, rows: Int32Array): FeatureMatrix {
-  const m = rows.length;
+/**
+ * The state the binning kernels (binKernels.ts) need for features x and the rows sampled for the
+ * thresholds; `shared` puts the arrays they write in SharedArrayBuffers (for worker threads).
+ */
+export function binningState(x: FeatureMatrix, sampleRows: Int32Array, shared = false): BinningState {
   const d = x.nFeatures;
-  const out = new Float32Array(m * d);
-  for (let k = 0; k < m; k++) {
-    const r = rows[k];
-    for (let f = 0; f < d; f++) out[f * m + k] = x.layout === 'row-major' ? x.features[r * d + f] : x.features[f * x.nRows + r];
-  }
-  return { nRows: m, nFeatures: d, layout: 'column-major', features: out };
+  const f32 = (len: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : new Float32Array(len));
+  const i32 = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
+  const rows = i32(sampleRows.length);
+  rows.set(sampleRows);
+  return {
+    n: x.nRows,
+    d,
+    x: x.features,
+    validX: new Float32Array(0),
+    sampleRows: rows,
+    sampleCols: f32(sampleRows.length * d),
+    thresholds: f32(d * THRESHOLD_STRIDE),
+    nThresholds: i32(d),
+    bins: [],
+    validBins: new Uint8Array(0),
+  };
 }
 
-function sampleRowIndices(n: number, sampleSize: number, seed: number): Int32Array | null {
-  if (n <= sampleSize) return null;
+/**
+ * Ascending rows sampled (without replacement, seeded) to choose bin thresholds from: all n rows
+ * when n ≤ sampleSize.
+ */
+export function binSampleRows(n: number, sampleSize: number, seed: number): Int32Array {
+  if (n <= sampleSize) return Int32Array.from({ length: n }, (_, i) => i);
   const rng = new SeededRandom(seed ^ 0x5bd1e995);
   // Sorted sample without replacement via reservoir then sort.
   const idx = new Int32Array(sampleSize);
@@ -84,57 +90,6 @@ function sampleRowIndices(n: number, sampleSize: number, seed: number): Int32Arr
     if (j < sampleSize) idx[j] = i;
   }
   return idx.sort();
-}
-
-/**
- * Sorts NaN-free float32 values ascending in place, as Float32Array.prototype.sort does (−0
- * before +0), but through order-preserving uint32 keys: sorting uint32s measured ~2x faster.
- */
-function sortFloat32(values: Float32Array): Float32Array {
-  const keys = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  // Negative floats: flip every bit (reverses their order, below all positives); others: set the sign bit.
-  for (let i = 0; i < keys.length; i++) keys[i] = keys[i] & 0x80000000 ? ~keys[i] >>> 0 : (keys[i] | 0x80000000) >>> 0;
-  keys.sort();
-  for (let i = 0; i < keys.length; i++) keys[i] = keys[i] & 0x80000000 ? (keys[i] & 0x7fffffff) >>> 0 : ~keys[i] >>> 0;
-  return values;
-}
-
-/**
- * Upper bounds t_0 < … < t_{k-2} (float32) so that bin(x) = first b with x ≤ t_b (else k-1).
- * Thresholds sit between distinct sample values so the tree's "x ≤ t" test on raw float32
- * features agrees exactly with "bin ≤ b" on binned data.
- */
-function chooseThresholds(sorted: Float32Array, maxValueBins: number): Float32Array {
-  const m = sorted.length;
-  if (m === 0) return new Float32Array(0);
-  let nDistinct = 1;
-  for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) nDistinct++;
-  if (nDistinct <= maxValueBins) {
-    const cuts = new Float32Array(nDistinct - 1);
-    for (let i = 1, k = 0; i < m; i++) if (sorted[i] !== sorted[i - 1]) cuts[k++] = between(sorted[i - 1], sorted[i]);
-    return cuts;
-  }
-  // Walk runs of equal values, cutting after a run whenever the count so far passes the next quantile.
-  const cuts = new Float32Array(maxValueBins - 1);
-  let nCuts = 0;
-  let nextTarget = m / maxValueBins;
-  for (let i = 0; nCuts < maxValueBins - 1; ) {
-    let end = i + 1;
-    while (end < m && sorted[end] === sorted[i]) end++;
-    if (end === m) break;
-    if (end >= nextTarget) {
-      cuts[nCuts++] = between(sorted[i], sorted[end]);
-      // Re-spread the remaining bins over the remaining rows so heavy ties don't waste bins.
-      nextTarget = end + (m - end) / (maxValueBins - nCuts);
-    }
-    i = end;
-  }
-  return cuts.slice(0, nCuts);
-}
-
-function between(a: number, b: number): number {
-  const mid = Math.fround(a + (b - a) / 2);
-  return mid >= a && mid < b ? mid : a;
 }
 
 export class FittedBinner {
@@ -165,6 +120,19 @@ export class FittedBinner {
     return b < t.length ? t[b] : Infinity;
   }
 
+  /** The thresholds where the binning kernels read them (binKernels.ts). */
+  writeThresholds(S: BinningState): void {
+    this.thresholds.forEach((t, f) => {
+      S.thresholds.set(t, f * THRESHOLD_STRIDE);
+      S.nThresholds[f] = t.length;
+    });
+  }
+
+  /** The thresholds the binning kernels chose into S. */
+  static fromState(S: BinningState): FittedBinner {
+    return new FittedBinner(Array.from({ length: S.d }, (_, f) => S.thresholds.slice(f * THRESHOLD_STRIDE, f * THRESHOLD_STRIDE + S.nThresholds[f])));
+  }
+
   transform(x: FeatureMatrix): BinnedMatrix {
     validateFeatureMatrix(x);
     if (x.nFeatures !== this.nFeatures) {
@@ -172,62 +140,12 @@ export class FittedBinner {
     }
     const n = x.nRows;
     const bins = new Uint8Array(n * this.nFeatures);
-    const d = this.nFeatures;
-    const grids = this.thresholds.map((t) => new BinGrid(t));
-    const src = x.features;
-    const rowMajor = x.layout === 'row-major';
-    // Blocks of rows: reading a row-major source column by column is memory-bound, and writing
-    // d column streams row by row thrashes the TLB, so each block is read into cache once.
-    const BLOCK = 2048;
-    for (let i0 = 0; i0 < n; i0 += BLOCK) {
-      const i1 = Math.min(n, i0 + BLOCK);
-      for (let f = 0; f < d; f++) {
-        const grid = grids[f];
-        const out = f * n;
-        for (let i = i0; i < i1; i++) {
-          const v = rowMajor ? src[i * d + f] : src[out + i];
-          bins[out + i] = v !== v ? MISSING_BIN : grid.bin(v);
-        }
-      }
-    }
+    const S = binningState(x, new Int32Array(0));
+    S.bins[2] = bins;
+    this.writeThresholds(S);
+    // Column-major out: row i, feature f at f * n + i.
+    binRowsKernel(S, Int32Array.of(0, 0, n, 0, 1, n, x.layout === 'row-major' ? 1 : 0, n));
     return { nRows: n, nFeatures: this.nFeatures, bins };
-  }
-}
-
-/**
- * bin(v) = first b with v ≤ t[b] (else t.length) via a uniform grid over [t[0], t[last]] that
- * gives a starting bin, corrected by short scans, so it is exact whatever the rounding.
- */
-class BinGrid {
-  private readonly t: Float32Array;
-  private readonly start: Int32Array;
-  private readonly lo: number;
-  private readonly scale: number;
-  private readonly cells: number;
-
-  constructor(t: Float32Array) {
-    this.t = t;
-    this.cells = Math.max(1, t.length * 8);
-    this.lo = t.length > 0 ? t[0] : 0;
-    const span = t.length > 1 ? t[t.length - 1] - this.lo : 0;
-    this.scale = span > 0 && Number.isFinite(span) ? this.cells / span : 0;
-    this.start = new Int32Array(this.cells + 1);
-    for (let c = 0; c <= this.cells; c++) this.start[c] = this.scale > 0 ? searchBin(t, this.lo + c / this.scale) : 0;
-  }
-
-  bin(v: number): number {
-    const t = this.t;
-    const last = t.length;
-    if (last === 0) return 0;
-    if (v <= t[0]) return 0;
-    if (v > t[last - 1]) return last;
-    if (this.scale === 0) return searchBin(t, v);
-    let c = Math.floor((v - this.lo) * this.scale);
-    if (c > this.cells) c = this.cells;
-    let b = this.start[c];
-    while (b < last && v > t[b]) b++;
-    while (b > 0 && v <= t[b - 1]) b--;
-    return b;
   }
 }
 

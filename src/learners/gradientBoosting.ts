@@ -1,7 +1,6 @@
 // Histogram gradient-boosted trees for binary classification (logistic loss).
-import { FeatureBinner, FittedBinner } from './binner';
+import { FittedBinner, binSampleRows } from './binner';
 import { Dataset, defaultFeatureNames, validateDataset } from './dataset';
-import { marginLogLoss } from './logistic';
 import { SeededRandom } from './random';
 import { RegressionTree } from './tree';
 import { TreeGrower } from './treeGrower';
@@ -9,9 +8,10 @@ import { FittedGradientBoosting } from './fittedGradientBoosting';
 
 export { FittedGradientBoosting } from './fittedGradientBoosting';
 export type { FittedGradientBoostingInit } from './fittedGradientBoosting';
-import { rowStride, toRowMajorBins } from './histogram';
+import { rowStride } from './histogram';
 import { TrainingKernels } from './parallelKernels';
 import { trainingThreads } from '../config/trainingSettings';
+import { TrainingPhaseTimes } from './trainingPhases';
 import { availableParallelism } from 'node:os';
 
 export interface HistGradientBoostingParams {
@@ -57,6 +57,8 @@ export interface FitOptions {
   validation?: Dataset;
   /** Called after each tree (for progress reporting). */
   onIteration?: (info: IterationInfo) => void;
+  /** Filled with the fit's wall time per phase (trainingPhases.ts); unmeasured when absent. */
+  phases?: TrainingPhaseTimes;
 }
 
 /** Everything the boosting loop works on, prepared by fit(). */
@@ -115,6 +117,8 @@ export class HistGradientBoostingClassifier {
     check(p.colsample > 0 && p.colsample <= 1, `colsample must be in (0, 1], got ${p.colsample}`);
     check(Number.isInteger(p.earlyStoppingRounds) && p.earlyStoppingRounds >= 0, `earlyStoppingRounds must be an integer ≥ 0, got ${p.earlyStoppingRounds}`);
     check(Number.isInteger(p.seed), `seed must be an integer, got ${p.seed}`);
+    check(Number.isInteger(p.maxBins) && p.maxBins >= 3 && p.maxBins <= 255, `maxBins must be an integer in [3, 255], got ${p.maxBins}`);
+    check(Number.isInteger(p.binSampleSize) && p.binSampleSize >= 1, `binSampleSize must be a positive integer, got ${p.binSampleSize}`);
     check(Number.isInteger(p.nThreads) && p.nThreads >= 1 && p.nThreads <= 64, `nThreads must be an integer in [1, 64], got ${p.nThreads}`);
     this.params = p;
   }
@@ -131,17 +135,12 @@ export class HistGradientBoostingClassifier {
     }
     if (p.earlyStoppingRounds > 0 && !valid) throw new RangeError('earlyStoppingRounds needs options.validation');
 
+    const phases = options.phases ?? null;
+    const started = performance.now();
     const n = train.nRows;
     const d = train.nFeatures;
     const labels = train.labels;
     const weights = train.weights;
-    const binner = new FeatureBinner({ maxBins: p.maxBins, sampleSize: p.binSampleSize, seed: p.seed }).fit(train);
-    const binned = binner.transform(train);
-    const stride = rowStride(d);
-    const rowBins = toRowMajorBins(binned.bins, n, d, stride);
-    // Row-major so each validation row's tree walk touches one cache line.
-    const validBins = valid ? toRowMajorBins(binner.transform(valid).bins, valid.nRows, d, d) : undefined;
-
     let wPos = 0;
     let wAll = 0;
     for (let i = 0; i < n; i++) {
@@ -154,11 +153,19 @@ export class HistGradientBoostingClassifier {
 
     const nThreads = p.nThreads > 1 && n * d >= PARALLEL_MIN_CELLS ? p.nThreads : 1;
     const kernels = new TrainingKernels(
-      { nRows: n, nFeatures: d, stride, bins: rowBins, labels, weights, validBins, validRows: valid?.nRows ?? 0, maxLeaves: p.maxLeaves },
+      { x: train, stride: rowStride(d), labels, weights, validX: valid, validLabels: valid?.labels, validWeights: valid?.weights, sampleRows: binSampleRows(n, p.binSampleSize, p.seed), maxLeaves: p.maxLeaves },
       nThreads,
       p.wasmKernels,
     );
+    kernels.phases = phases;
+    if (phases) {
+      phases.threads = kernels.nThreads;
+      phases.add('setup', started);
+    }
     try {
+      // The same thresholds and bins as FeatureBinner / FittedBinner.transform, on the trainer's threads.
+      const binner = kernels.fitBinner(p.maxBins - 1);
+      kernels.binRows(binner);
       const grower = new TreeGrower(kernels, binner, {
         maxDepth: p.maxDepth,
         maxLeaves: p.maxLeaves,
@@ -172,6 +179,7 @@ export class HistGradientBoostingClassifier {
       return this.boost({ train, valid, options, binner, baseScore, kernels, grower });
     } finally {
       kernels.close();
+      if (phases) phases.totalMs += performance.now() - started;
     }
   }
 
@@ -183,7 +191,7 @@ export class HistGradientBoostingClassifier {
     const rng = new SeededRandom(p.seed);
     const sampleBuf = kernels.S.sample;
     kernels.S.raw.fill(baseScore);
-    const validRaw = kernels.S.validRaw.fill(baseScore);
+    kernels.S.validRaw.fill(baseScore);
     const nColumns = Math.max(1, Math.round(p.colsample * d));
     const allFeatures = Int32Array.from({ length: d }, (_, f) => f);
 
@@ -207,14 +215,14 @@ export class HistGradientBoostingClassifier {
       const tree = grower.grow(!allRows, m, features);
       trees.push(tree);
       if (allRows) kernels.addLeaves(m);
-      else kernels.addTree(tree, false);
+      else kernels.addTree(tree);
       // Gradients for the next tree; the same pass yields the loss after this tree.
       const tl = kernels.gradients();
       trainLoss.push(tl);
       const info: IterationInfo = { iteration: t, trainLoss: tl };
       if (valid) {
-        kernels.addTree(tree, true);
-        const vl = marginLogLoss(validRaw, valid.labels, valid.weights);
+        // The validation margins and the loss at them in one pass over the rows, on all threads.
+        const vl = kernels.addTreeToValidation(tree);
         validLoss.push(vl);
         info.validLoss = vl;
         if (vl < bestValid) {

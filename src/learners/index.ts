@@ -9,3 +9,5 @@ export * from './randomForest';
 export * from './metrics';
 export * from './offPolicy';
 export { RegressionTree } from './tree';
+export { TRAINING_PHASES, TrainingPhaseTimes } from './trainingPhases';
+export type { TrainingPhase } from './trainingPhases';

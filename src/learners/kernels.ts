@@ -16,9 +16,10 @@
 // as XGBoost does, measured ~15% more CPU here: JS cannot prefetch, and the scattered reads stall.)
 
 import type { WasmKernels } from './wasmKernels';
+import { BinningState, binRowsKernel, gatherSampleKernel, thresholdsKernel } from './binKernels';
 
 /** The arrays every kernel may use; built once per fit (see parallelKernels.ts). */
-export interface KernelState {
+export interface KernelState extends BinningState {
   n: number;
   d: number;
   stride: number;
@@ -38,6 +39,10 @@ export interface KernelState {
   /** Row-major validation bins (stride d) and margins; empty without a validation set. */
   validBins: Uint8Array;
   validRaw: Float64Array;
+  /** Validation labels, optional weights, and per block of 8192 rows [loss sum, weight sum] after the last tree. */
+  validLabels: Float32Array;
+  validWeights: Float64Array | null;
+  validLoss: Float64Array;
   /** The tree being applied: per node [feature, binThreshold, missingLeft, left, right] and value. */
   treeNodes: Int32Array;
   treeValue: Float64Array;
@@ -46,6 +51,10 @@ export interface KernelState {
   leafValue: Float64Array;
   /** The features of the current tree (ascending), for histogram builds on a subset. */
   features: Int32Array;
+  /** Split search (splitKernel): value bins per feature, arguments, and each part's best splits. */
+  nValueBins: Int32Array;
+  splitArgs: Float64Array;
+  splitOut: Float64Array;
   /** Histogram buffers by id (see TrainingKernels.acquireHist). */
   hists: Float64Array[];
   /**
@@ -324,7 +333,11 @@ export function leavesKernel(S: KernelState, ip: Int32Array): number {
 /**
  * Adds the output of the tree in S.treeNodes / S.treeValue to the margins of rows [ip[2], ip[3]):
  * of the validation set (ip[1] = 1: S.validBins, stride d, into S.validRaw) or of the training set
- * (ip[1] = 0: buffer 2, into S.raw; used when rows were subsampled).
+ * (ip[1] = 0: buffer 2, into S.raw; used when rows were subsampled). For the validation set the
+ * range starts on a multiple of 8192 rows and the same pass leaves the logistic loss at the new
+ * margins per block of 8192 rows in S.validLoss ([loss sum, weight sum]; the caller adds the
+ * blocks in order, so the loss is the same for any thread count), the sum of log(1 + e^{-|z|})
+ * taken as the log of products over 32 rows as in gradientKernel.
  */
 export function walkTreeKernel(S: KernelState, ip: Int32Array): number {
   const valid = ip[1] === 1;
@@ -333,23 +346,182 @@ export function walkTreeKernel(S: KernelState, ip: Int32Array): number {
   const out = valid ? S.validRaw : S.raw;
   const nodes = S.treeNodes;
   const value = S.treeValue;
-  for (let i = ip[2]; i < ip[3]; i++) {
-    let node = 0;
-    let f = nodes[0];
-    const base = i * stride;
-    while (f >= 0) {
-      const b = bins[base + f];
-      const o = 5 * node;
-      node = (b === 255 ? nodes[o + 2] === 1 : b <= nodes[o + 1]) ? nodes[o + 3] : nodes[o + 4];
-      f = nodes[5 * node];
+  const labels = S.validLabels;
+  const weights = S.validWeights;
+  for (let b0 = ip[2]; b0 < ip[3]; b0 += 8192) {
+    const b1 = Math.min(ip[3], b0 + 8192);
+    let loss = 0;
+    let wsum = 0;
+    let prod = 1;
+    for (let i = b0; i < b1; i++) {
+      let node = 0;
+      let f = nodes[0];
+      const base = i * stride;
+      while (f >= 0) {
+        const b = bins[base + f];
+        const o = 5 * node;
+        node = (b === 255 ? nodes[o + 2] === 1 : b <= nodes[o + 1]) ? nodes[o + 3] : nodes[o + 4];
+        f = nodes[5 * node];
+      }
+      const z = out[i] + value[node];
+      out[i] = z;
+      if (!valid) continue;
+      const y = labels[i];
+      if (weights !== null) {
+        const wt = weights[i];
+        const sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+        loss += wt * (sp - y * z);
+        wsum += wt;
+      } else {
+        loss += Math.max(z, 0) - y * z;
+        prod *= 1 + Math.exp(-Math.abs(z));
+        if ((i & 31) === 31) {
+          loss += Math.log(prod);
+          prod = 1;
+        }
+      }
     }
-    out[i] += value[node];
+    if (valid) {
+      if (weights === null) {
+        loss += Math.log(prod);
+        wsum = b1 - b0;
+      }
+      const k = b0 / 8192;
+      S.validLoss[2 * k] = loss;
+      S.validLoss[2 * k + 1] = wsum;
+    }
   }
   return 0;
 }
 
+/**
+ * Split search for the features S.features[ip[6] .. ip[7]) of one or two nodes whose histograms
+ * are S.hists[ip[1]] (node A) and S.hists[ip[2]] (node B, or none when ip[2] < 0). When ip[3] = 1,
+ * B's histogram is first made the sibling's (B ← B − A over those features: the parent's minus
+ * the smaller child's). Node A is searched when ip[4] = 1, node B when ip[5] = 1, with the
+ * constraints and node sums in S.splitArgs ([λ, min child weight, min rows per leaf, min gain,
+ * g_A, h_A, count_A, g_B, h_B, count_B]). The best split of each node in these features goes to
+ * S.splitOut[ip[8] * 16 + node * 8 + {found, feature, bin, missing left, gain, left g, left h,
+ * left count}]: the first of the highest gain > min gain, in the order of (feature, bin), with the
+ * missing bin to the right before to the left, so taking a part's result over the earlier parts'
+ * only when its gain is strictly higher gives the one-thread result. L2-regularised second-order
+ * gain; without NaNs in the node, unseen NaNs follow the heavier child.
+ */
+export function splitKernel(S: KernelState, ip: Int32Array): number {
+  const features = S.features;
+  const k0 = ip[6];
+  const k1 = ip[7];
+  const args = S.splitArgs;
+  const lambda = args[0];
+  const minChildWeight = args[1];
+  const minSamplesLeaf = args[2];
+  const out = S.splitOut;
+  if (ip[3] === 1) {
+    const parent = S.hists[ip[2]];
+    const child = S.hists[ip[1]];
+    for (let k = k0; k < k1; k++) {
+      const base = features[k] * 768;
+      for (let o = base; o < base + 768; o++) parent[o] -= child[o];
+    }
+  }
+  for (let node = 0; node < 2; node++) {
+    const o0 = ip[8] * 16 + node * 8;
+    out[o0] = 0;
+    if (ip[4 + node] !== 1) continue;
+    const hist = S.hists[ip[1 + node]];
+    const sumG = args[4 + 3 * node];
+    const sumH = args[5 + 3 * node];
+    const count = args[6 + 3 * node];
+    const parentScore = (sumG * sumG) / (sumH + lambda);
+    let bestGain = args[3];
+    for (let k = k0; k < k1; k++) {
+      const f = features[k];
+      const nb = S.nValueBins[f];
+      const base = f * 768;
+      const mo = base + 255 * 3;
+      const gM = hist[mo];
+      const hM = hist[mo + 1];
+      const cM = hist[mo + 2];
+      const hasMissing = cM > 0;
+      let gL = 0;
+      let hL = 0;
+      let cL = 0;
+      for (let b = 0; b < nb; b++) {
+        const o = base + b * 3;
+        gL += hist[o];
+        hL += hist[o + 1];
+        cL += hist[o + 2];
+        // Missing to the right.
+        {
+          const gR = sumG - gL;
+          const hR = sumH - hL;
+          const cR = count - cL;
+          if (cL >= minSamplesLeaf && cR >= minSamplesLeaf && hL >= minChildWeight && hR >= minChildWeight) {
+            const gain = 0.5 * ((gL * gL) / (hL + lambda) + (gR * gR) / (hR + lambda) - parentScore);
+            if (gain > bestGain) {
+              bestGain = gain;
+              out[o0] = 1;
+              out[o0 + 1] = f;
+              out[o0 + 2] = b;
+              out[o0 + 3] = hasMissing ? 0 : hL >= hR ? 1 : 0;
+              out[o0 + 4] = gain;
+              out[o0 + 5] = gL;
+              out[o0 + 6] = hL;
+              out[o0 + 7] = cL;
+            }
+          }
+        }
+        if (hasMissing) {
+          const gLm = gL + gM;
+          const hLm = hL + hM;
+          const cLm = cL + cM;
+          const gR = sumG - gLm;
+          const hR = sumH - hLm;
+          const cR = count - cLm;
+          if (cLm >= minSamplesLeaf && cR >= minSamplesLeaf && hLm >= minChildWeight && hR >= minChildWeight) {
+            const gain = 0.5 * ((gLm * gLm) / (hLm + lambda) + (gR * gR) / (hR + lambda) - parentScore);
+            if (gain > bestGain) {
+              bestGain = gain;
+              out[o0] = 1;
+              out[o0 + 1] = f;
+              out[o0 + 2] = b;
+              out[o0 + 3] = 1;
+              out[o0 + 4] = gain;
+              out[o0 + 5] = gLm;
+              out[o0 + 6] = hLm;
+              out[o0 + 7] = cLm;
+            }
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+/** Drops this thread's references to the raw features once they are binned (their memory can go). */
+export function releaseInputsKernel(S: KernelState): number {
+  S.x = new Float32Array(0);
+  S.validX = new Float32Array(0);
+  S.sampleCols = new Float32Array(0);
+  return 0;
+}
+
 /** In kernel-id order: ip[0] indexes this list (and the worker's copy of it). */
-export const KERNELS = [gradientKernel, gatherKernel, histogramKernel, countLeftKernel, partitionKernel, leavesKernel, walkTreeKernel] as const;
+export const KERNELS = [
+  gradientKernel,
+  gatherKernel,
+  histogramKernel,
+  countLeftKernel,
+  partitionKernel,
+  leavesKernel,
+  walkTreeKernel,
+  gatherSampleKernel,
+  thresholdsKernel,
+  binRowsKernel,
+  releaseInputsKernel,
+  splitKernel,
+] as const;
 export const K_GRADIENT = 0;
 export const K_GATHER = 1;
 export const K_HISTOGRAM = 2;
@@ -357,3 +529,8 @@ export const K_COUNT_LEFT = 3;
 export const K_PARTITION = 4;
 export const K_LEAVES = 5;
 export const K_WALK_TREE = 6;
+export const K_GATHER_SAMPLE = 7;
+export const K_THRESHOLDS = 8;
+export const K_BIN_ROWS = 9;
+export const K_RELEASE_INPUTS = 10;
+export const K_SPLIT = 11;

@@ -1,9 +1,7 @@
 // Grows one tree best-first on binned data, using per-node slot ranges and histogram subtraction.
 // The per-node work (histograms, partitions) runs through TrainingKernels, on one or more threads.
 import { FittedBinner } from './binner';
-import { subtractHistogram } from './histogram';
-import { ALL_ROWS, LeafRanges, SAMPLED_ROWS, TrainingKernels } from './parallelKernels';
-import { SplitCandidate, SplitConstraints, findBestSplit } from './splitter';
+import { ALL_ROWS, LeafRanges, SAMPLED_ROWS, SplitCandidate, SplitConstraints, TrainingKernels } from './parallelKernels';
 import { RegressionTree } from './tree';
 
 export interface GrowerParams extends SplitConstraints {
@@ -37,16 +35,15 @@ interface OpenNode {
  * rows are used, so a tree starts without copying them.
  */
 export class TreeGrower {
-  private readonly nValueBins: Int32Array;
-
   constructor(
     private readonly kernels: TrainingKernels,
     private readonly binner: FittedBinner,
     private readonly p: GrowerParams,
   ) {
     const d = kernels.S.d;
-    this.nValueBins = new Int32Array(d);
-    for (let f = 0; f < d; f++) this.nValueBins[f] = binner.nValueBins(f);
+    const nValueBins = new Int32Array(d);
+    for (let f = 0; f < d; f++) nValueBins[f] = binner.nValueBins(f);
+    kernels.setSplitConstraints(p, nValueBins);
   }
 
   /** Leaf slot ranges of the last grown tree (see TrainingKernels.addLeaves). */
@@ -86,18 +83,20 @@ export class TreeGrower {
       return feature.length - 1;
     };
 
+    const t0 = kernels.phases !== null ? performance.now() : 0;
     let g0 = 0;
     let h0 = 0;
     for (let j = 0; j < m; j++) {
       g0 += gh[2 * j];
       h0 += gh[2 * j + 1];
     }
+    if (kernels.phases !== null) kernels.phases.add('rootSums', t0);
     const root: OpenNode = { id: addNode(h0), start: 0, end: m, buf: rootBuf, g: g0, h: h0, count: m, depth: 0, hist: -1, split: null };
     const open: OpenNode[] = [root];
     if (this.canSplit(root)) {
       root.hist = kernels.acquireHist();
       this.buildFor(root, root.hist, features);
-      root.split = this.findSplit(root, features);
+      root.split = kernels.splitSearch(root.hist, root, -1, null, false, features.length)[0];
     }
 
     let nLeaves = 1;
@@ -151,11 +150,8 @@ export class TreeGrower {
       gain[id] = s.gain;
       nLeaves++;
 
-      this.childHistograms(node, lNode, rNode, features);
-      for (const child of [lNode, rNode]) {
-        if (child.hist >= 0) child.split = this.findSplit(child, features);
-        open.push(child);
-      }
+      this.childSplits(node, lNode, rNode, features);
+      open.push(lNode, rNode);
     }
 
     const leaves = this.leaves;
@@ -194,22 +190,17 @@ export class TreeGrower {
     return depth < p.maxDepth && count >= 2 * p.minSamplesLeaf && h >= 2 * p.minChildWeight;
   }
 
-  private findSplit(node: OpenNode, features: Int32Array): SplitCandidate | null {
-    return findBestSplit(this.kernels.hist(node.hist), features, this.nValueBins, node.g, node.h, node.count, this.p);
-  }
-
   private buildFor(node: OpenNode, hist: number, features: Int32Array): void {
     this.kernels.histogram(hist, node.buf, node.start, node.end, features.length);
   }
 
-  /** Gives each child that may still split a histogram; the parent's buffer is reused or released. */
-  private childHistograms(
-    parent: OpenNode,
-    l: OpenNode,
-    r: OpenNode,
-    features: Int32Array,
-  ): void {
+  /**
+   * Gives each child that may still split its histogram and best split; the parent's histogram
+   * becomes the larger child's (parent − smaller child) or is released.
+   */
+  private childSplits(parent: OpenNode, l: OpenNode, r: OpenNode, features: Int32Array): void {
     const k = this.kernels;
+    const nf = features.length;
     const parentHist = parent.hist;
     parent.hist = -1;
     const needL = this.canSplit(l);
@@ -223,6 +214,7 @@ export class TreeGrower {
         if (!need) continue;
         child.hist = k.acquireHist();
         this.buildFor(child, child.hist, features);
+        child.split = k.splitSearch(child.hist, child, -1, null, false, nf)[0];
       }
       k.releaseHist(parentHist);
       return;
@@ -230,13 +222,19 @@ export class TreeGrower {
     const [small, large, needSmall, needLarge] = l.count <= r.count ? [l, r, needL, needR] : [r, l, needR, needL];
     const smallHist = k.acquireHist();
     this.buildFor(small, smallHist, features);
+    // One pass per feature range: the larger child's histogram by subtraction, then both searches.
+    const [smallSplit, largeSplit] = k.splitSearch(smallHist, needSmall ? small : null, needLarge ? parentHist : -1, needLarge ? large : null, needLarge, nf);
     if (needLarge) {
-      subtractHistogram(k.hist(parentHist), k.hist(smallHist), features);
       large.hist = parentHist;
+      large.split = largeSplit;
     } else {
       k.releaseHist(parentHist);
     }
-    if (needSmall) small.hist = smallHist;
-    else k.releaseHist(smallHist);
+    if (needSmall) {
+      small.hist = smallHist;
+      small.split = smallSplit;
+    } else {
+      k.releaseHist(smallHist);
+    }
   }
 }

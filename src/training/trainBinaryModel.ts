@@ -4,6 +4,7 @@ import { Dataset, validateDataset } from '../learners/dataset';
 import { FittedGradientBoosting, HistGradientBoostingClassifier, HistGradientBoostingParams, IterationInfo } from '../learners/gradientBoosting';
 import { FittedLogisticRegression, LogisticRegression, LogisticRegressionParams } from '../learners/logisticRegression';
 import { BinaryMetrics, evaluateBinary } from '../learners/metrics';
+import type { TrainingPhaseTimes } from '../learners/trainingPhases';
 
 export interface TrainBinaryModelRequest {
   train: Dataset;
@@ -17,6 +18,8 @@ export interface TrainBinaryModelRequest {
   /** Max |ONNX − TypeScript| probability allowed. Default 1e-5. */
   parityTolerance?: number;
   onIteration?: (info: IterationInfo) => void;
+  /** Filled with the GBDT fit's wall time per phase (the benches print it). */
+  phases?: TrainingPhaseTimes;
 }
 
 export interface OnnxArtifactReport {
@@ -61,7 +64,7 @@ export async function trainBinaryModel(req: TrainBinaryModelRequest): Promise<Tr
   const tolerance = req.parityTolerance ?? 1e-5;
   const started = performance.now();
   const estimator = new HistGradientBoostingClassifier(req.gbdt);
-  const model = estimator.fit(req.train, { validation: req.validation, onIteration: req.onIteration });
+  const model = estimator.fit(req.train, { validation: req.validation, onIteration: req.onIteration, phases: req.phases });
   const trainSeconds = (performance.now() - started) / 1000;
   const onnx = exportGradientBoostingToOnnx(model, { metadata: req.metadata });
   const parity = await verifyOnnx(onnx, model, req.validation);

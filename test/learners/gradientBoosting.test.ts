@@ -4,6 +4,8 @@ import { LogisticRegression } from '../../src/learners/logisticRegression';
 import { rocAuc, logLoss } from '../../src/learners/metrics';
 import { makeSyntheticBinary, sliceRows } from '../../tools/synthetic/gbdtDataset';
 import { Dataset } from '../../src/learners/dataset';
+import { FeatureBinner } from '../../src/learners/binner';
+import { TRAINING_PHASES, TrainingPhaseTimes } from '../../src/learners/trainingPhases';
 
 const { dataset, trueProbability } = makeSyntheticBinary({ nRows: 30_000, nFeatures: 12, seed: 11, missingRate: 0.05 });
 const train = sliceRows(dataset, 0, 20_000);
@@ -104,11 +106,103 @@ describe('HistGradientBoostingClassifier', () => {
     }
   });
 
-  it('trains on one thread when TrainingThreads is 1', () => {
+  it('grows bit-identical models on 1, 2 and 3 threads without histogram subtraction (split search on one node at a time)', () => {
+    const wide = makeSyntheticBinary({ nRows: 60_000, nFeatures: 41, seed: 9 }).dataset;
+    const p = { nEstimators: 3, maxDepth: 4, histogramSubtraction: false, seed: 3 };
+    const models = [1, 2, 3].map((nThreads) => new HistGradientBoostingClassifier({ ...p, nThreads }).fit(wide));
+    for (const m of models.slice(1)) {
+      m.trees.forEach((t, i) => {
+        expect(Array.from(t.feature)).toEqual(Array.from(models[0].trees[i].feature));
+        expect(Array.from(t.value)).toEqual(Array.from(models[0].trees[i].value));
+      });
+    }
+  });
+
+  it('bins on its threads exactly as FeatureBinner does on one, from row- or column-major features', () => {
+    const { dataset: rm } = makeSyntheticBinary({ nRows: 60_000, nFeatures: 41, seed: 12, missingRate: 0.1 });
+    // A low-cardinality and a constant column besides the continuous ones.
+    for (let i = 0; i < rm.nRows; i++) {
+      rm.features[i * 41 + 9] = i % 7;
+      rm.features[i * 41 + 10] = 5;
+    }
+    const cm: Dataset = { ...rm, layout: 'column-major', features: new Float32Array(rm.features.length) };
+    for (let i = 0; i < rm.nRows; i++) for (let f = 0; f < 41; f++) cm.features[f * rm.nRows + i] = rm.features[i * 41 + f];
+    const p = { nEstimators: 2, maxDepth: 3, maxBins: 100, binSampleSize: 25_000, seed: 3 };
+    const expected = new FeatureBinner({ maxBins: 100, sampleSize: 25_000, seed: 3 }).fit(rm).thresholds.map((t) => Array.from(t));
+    const models = [1, 2, 3].flatMap((nThreads) => [rm, cm].map((data) => new HistGradientBoostingClassifier({ ...p, nThreads }).fit(data)));
+    for (const m of models) {
+      expect(m.binner?.thresholds.map((t) => Array.from(t))).toEqual(expected);
+      expect(Array.from(m.trees[1].feature)).toEqual(Array.from(models[0].trees[1].feature));
+      expect(Array.from(m.trees[1].value)).toEqual(Array.from(models[0].trees[1].value));
+    }
+  });
+
+  it('the validation loss, walked and summed on its threads, is the same for any thread count and is the log loss of the model', () => {
+    const { dataset } = makeSyntheticBinary({ nRows: 90_000, nFeatures: 30, seed: 13 });
+    const tr = sliceRows(dataset, 0, 70_000);
+    const va = sliceRows(dataset, 70_000, 90_000);
+    const vw = { ...va, weights: Float64Array.from({ length: va.nRows }, (_, i) => 1 + (i % 3)) };
+    for (const validation of [va, vw]) {
+      const models = [1, 2, 3].map((nThreads) => new HistGradientBoostingClassifier({ nEstimators: 5, maxDepth: 4, seed: 1, nThreads }).fit(tr, { validation }));
+      const vl = models[0].validLoss as Float64Array;
+      for (const m of models) expect(Array.from(m.validLoss as Float64Array)).toEqual(Array.from(vl));
+      // Weighted mean log loss of the final model on the validation rows.
+      const proba = models[0].predictProba(validation);
+      let sum = 0;
+      let wsum = 0;
+      for (let i = 0; i < validation.nRows; i++) {
+        const w = validation.weights ? validation.weights[i] : 1;
+        const y = validation.labels[i];
+        sum -= w * (y * Math.log(proba[i]) + (1 - y) * Math.log(1 - proba[i]));
+        wsum += w;
+      }
+      expect(vl[4]).toBeCloseTo(sum / wsum, 10);
+    }
+  });
+
+  it('reports where the fit spent its time, phase by phase, without changing the model', () => {
+    const wide = makeSyntheticBinary({ nRows: 60_000, nFeatures: 41, seed: 9 }).dataset;
+    const tr = sliceRows(wide, 0, 50_000);
+    const va = sliceRows(wide, 50_000, 60_000);
+    const p = { nEstimators: 4, maxDepth: 4, seed: 1 };
+    for (const nThreads of [1, 2]) {
+      const phases = new TrainingPhaseTimes();
+      const a = new HistGradientBoostingClassifier({ ...p, nThreads }).fit(tr, { validation: va, phases });
+      const b = new HistGradientBoostingClassifier({ ...p, nThreads }).fit(tr, { validation: va });
+      expect(a.predictRaw(va)).toEqual(b.predictRaw(va));
+      const s = phases.seconds();
+      for (const phase of ['setup', 'binThresholds', 'binRows', 'gradients', 'rootSums', 'histograms', 'splitSearch', 'partitions', 'trainMargins', 'validMargins'] as const) {
+        expect(phases.ms[phase], phase).toBeGreaterThan(0);
+      }
+      expect(phases.ms.sampling).toBe(0);
+      const sum = TRAINING_PHASES.reduce((acc, phase) => acc + phases.ms[phase], 0);
+      expect(sum).toBeLessThanOrEqual(phases.totalMs);
+      expect(s.other).toBeGreaterThanOrEqual(0);
+      // One thread never waits for another.
+      if (nThreads === 1) expect(phases.waitMs).toBe(0);
+      else expect(phases.waitMs).toBeLessThanOrEqual(sum);
+    }
+  });
+
+  it('TrainingThreads sets the threads (1: the calling thread alone), small data stays on one, the model is the same', () => {
     const saved = process.env.TrainingThreads;
     process.env.TrainingThreads = '1';
+    const wide = makeSyntheticBinary({ nRows: 60_000, nFeatures: 41, seed: 9 }).dataset;
+    const fit = (data: Dataset): { threads: number; raw: Float64Array } => {
+      const phases = new TrainingPhaseTimes();
+      const model = new HistGradientBoostingClassifier({ nEstimators: 2, maxDepth: 3 }).fit(data, { phases });
+      return { threads: phases.threads, raw: model.predictRaw(data) };
+    };
     try {
       expect(new HistGradientBoostingClassifier().params.nThreads).toBe(1);
+      const one = fit(wide);
+      expect(one.threads).toBe(1);
+      process.env.TrainingThreads = '2';
+      const two = fit(wide);
+      expect(two.threads).toBe(2);
+      expect(two.raw).toEqual(one.raw);
+      // Small data stays on the calling thread whatever the setting.
+      expect(fit(small).threads).toBe(1);
       process.env.TrainingThreads = 'many';
       expect(() => new HistGradientBoostingClassifier()).toThrow(/TrainingThreads/);
     } finally {
