@@ -1,6 +1,8 @@
 import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
+import { contextLog } from '../src/common/structuredLog';
+import { withBatchSpans } from '../src/processing/batchSpans';
 import { toReceivedBatch } from '../src/processing/eventHubTriggerInput';
 import { archiveEvents } from '../src/processing/archiveHandler';
 
@@ -11,6 +13,8 @@ app.eventHub('archiveEvents', {
   cardinality: 'many',
   // Retry forever: the partition waits rather than skipping events it could not archive.
   retry: { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { minutes: 2 } },
-  handler: (messages, context) =>
-    archiveEvents(toReceivedBatch(messages, context.triggerMetadata), appServices().processing(), (m) => context.debug(m)),
+  handler: (messages, context) => {
+    const batch = toReceivedBatch(messages, context.triggerMetadata);
+    return withBatchSpans('archiveEvents', batch, () => archiveEvents(batch, appServices().processing(), contextLog(context)));
+  },
 });

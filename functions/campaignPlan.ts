@@ -4,12 +4,16 @@ import { appServices } from '../src/app/appServices';
 import { readCampaignSettings } from '../src/config/campaignSettings';
 import { handlePlanRequest, runScheduledPlans } from '../src/campaign/plan/planHandlers';
 
-// Routes under admin/ are reserved by the Functions host, hence manage/.
+// Anonymous at the host, so no host key (master, admin, function) opens it: the handler accepts
+// only a campaign key (CampaignApiKeys) in x-campaign-key or Authorization: Bearer, in constant
+// time. Routes under admin/ are reserved by the Functions host, hence manage/.
 app.http('campaignPlan', {
   route: 'api/manage/campaigns/{campaignId}/plan',
   methods: ['POST'],
-  authLevel: 'admin',
-  handler: (request, context) => handlePlanRequest(request, appServices().campaign().planDeps((m) => context.warn(m))),
+  authLevel: 'anonymous',
+  handler: (request, context) =>
+    appServices().campaignKeys().refuse(request, (m) => context.warn(m)) ??
+    handlePlanRequest(request, appServices().campaign().planDeps((m) => context.warn(m))),
 });
 
 // The timer exists only when CampaignPlanSchedule is set (off by default). A bad campaign

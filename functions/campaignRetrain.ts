@@ -1,4 +1,6 @@
 import './setup';
+import { contextLog } from '../src/common/structuredLog';
+import { withRetrainRecords } from '../src/training/retrainRecords';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { readCampaignSettings } from '../src/config/campaignSettings';
@@ -19,14 +21,21 @@ if (schedule !== '') {
     schedule,
     runOnStartup: false,
     useMonitor: true,
+    // Records retraining.failed / model.promoted / retraining.completed (docs/observability.md).
     handler: async (_timer, context) => {
       const clients = appServices().clients;
-      await retrainCampaignModel({
-        data: clients.archiveContainer(readCampaignSettings(process.env).dataContainer),
-        archive: clients.archiveContainer(clients.settings.archiveContainer),
-        models: clients.archiveContainer(clients.settings.modelsContainer),
-        env: process.env,
-        log: (m) => context.log(m),
+      const model = readCampaignSettings(process.env).modelName;
+      await withRetrainRecords('campaignRetrain', model, contextLog(context), async () => {
+        const outcome = await retrainCampaignModel({
+          data: clients.archiveContainer(readCampaignSettings(process.env).dataContainer),
+          archive: clients.archiveContainer(clients.settings.archiveContainer),
+          models: clients.archiveContainer(clients.settings.modelsContainer),
+          env: process.env,
+          log: (m) => context.log(m),
+        });
+        if (outcome.status === 'skipped') return { status: 'skipped', model, reason: outcome.reason };
+        const r = outcome.result;
+        return { status: r.promoted ? 'promoted' : 'registered', model, version: r.version, reason: r.promotion.reason };
       });
     },
   });

@@ -3,7 +3,8 @@ import type { Container } from '@azure/cosmos';
 import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import type { RetryOptions } from '../common/retry';
 import { applyDeltas } from './applyDeltas';
-import { computeDeltas, type PoisonEvent } from './deltas';
+import { computeDeltas, decodeBatch, type PoisonEvent } from './deltas';
+import { resolveRewardCredits, type RewardPolicy } from './rewardLedger';
 
 export interface AggregateBatchDeps {
   aggregates: Container;
@@ -12,6 +13,8 @@ export interface AggregateBatchDeps {
   log?: (msg: string) => void;
   /** Backoff for transient Cosmos DB errors; defaults to the shared DEFAULT_RETRY. */
   retry?: Partial<RetryOptions>;
+  /** How a decision's several rewards make one (the ranking settings); default earliest in [0, 1]. */
+  rewardPolicy?: RewardPolicy;
 }
 
 export interface AggregateBatchResult {
@@ -25,6 +28,9 @@ export interface AggregateBatchResult {
   /** Distinct documents the batch touches. */
   documents: number;
   cosmosOperations: number;
+  /** Reward events that name a decision, and of those the ones that added nothing (see rewardLedger.ts). */
+  rewards: number;
+  supersededRewards: number;
 }
 
 /**
@@ -33,7 +39,12 @@ export interface AggregateBatchResult {
  * caller's retry (which redelivers the batch, harmlessly) takes over.
  */
 export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchDeps): Promise<AggregateBatchResult> {
-  const computed = computeDeltas(batch, deps.windowsMinutes);
+  const decoded = decodeBatch(batch);
+  // First the rewards' ledgers, so every document this batch touches agrees on what each reward adds.
+  const ledger = await resolveRewardCredits(batch.partitionId, decoded.events, {
+    aggregates: deps.aggregates, policy: deps.rewardPolicy, retry: deps.retry, log: deps.log,
+  });
+  const computed = computeDeltas(batch, deps.windowsMinutes, decoded);
   const result = await applyDeltas(computed, {
     aggregates: deps.aggregates,
     profiles: deps.profiles,
@@ -49,5 +60,7 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
     poison: computed.poison,
     documents: computed.deltas.length,
     cosmosOperations: result.cosmosOperations,
+    rewards: ledger.rewards,
+    supersededRewards: ledger.superseded,
   };
 }

@@ -22,6 +22,28 @@ export const COUNTER_FIELDS: Record<AggregateKind, readonly string[]> = {
 
 export const MONEY_FIELDS = new Set(['rewardSum', 'revenue']);
 
+/**
+ * What one reward event adds to the reward counters. A decision's reward counts once however often
+ * it is posted (src/aggregation/rewardLedger.ts decides each reward event's share); a reward
+ * that names no decision counts as it is.
+ */
+export interface RewardCredit {
+  /** 1 for the reward that first rewards its decision, else 0. */
+  rewards: number;
+  /** How much the decision's (clamped) reward grows with this event. */
+  rewardSum: number;
+  /** +1 when the decision's reward turns positive with this event, −1 when it stops being positive. */
+  positiveRewards: number;
+}
+
+export const NO_REWARD_CREDIT: RewardCredit = Object.freeze({ rewards: 0, rewardSum: 0, positiveRewards: 0 });
+
+/** The credit of a reward event counted as it is (no ledger). */
+export function plainRewardCredit(event: TrackedEvent): RewardCredit {
+  const value = roundMoney(event.value ?? 0);
+  return { rewards: 1, rewardSum: value, positiveRewards: value > 0 ? 1 : 0 };
+}
+
 /** The web-channel document's counter for each event type (campaign events are not web traffic: countsForWebChannel). */
 const CHANNEL_FIELD: Partial<Record<EventType, string>> = {
   page_view: 'pageViews',
@@ -114,8 +136,11 @@ export function channelOf(event: TrackedEvent): string {
   return channel === undefined || channel === '' ? DEFAULT_CHANNEL : channel;
 }
 
-/** Adds one event to a document's counters (the event is known to belong to the document). */
-export function addEventToCounters(kind: AggregateKind, c: Counters, event: TrackedEvent): void {
+/**
+ * Adds one event to a document's counters (the event is known to belong to the document). A
+ * reward adds its `reward` credit (default: counted as it is).
+ */
+export function addEventToCounters(kind: AggregateKind, c: Counters, event: TrackedEvent, reward?: RewardCredit): void {
   switch (kind) {
     case 'offer':
       switch (event.type) {
@@ -123,10 +148,12 @@ export function addEventToCounters(kind: AggregateKind, c: Counters, event: Trac
         case 'offer_click': c.clicks++; break;
         case 'decision': c.decisions++; break;
         case 'activation': c.activations++; break;
-        case 'reward':
-          c.rewards++;
-          c.rewardSum = addMoney(c.rewardSum, roundMoney(event.value ?? 0));
+        case 'reward': {
+          const r = reward ?? plainRewardCredit(event);
+          c.rewards += r.rewards;
+          c.rewardSum = addMoney(c.rewardSum, r.rewardSum);
           break;
+        }
         default: break;
       }
       return;
@@ -149,7 +176,8 @@ export function addEventToCounters(kind: AggregateKind, c: Counters, event: Trac
       return;
     case 'channel':
       c.events++;
-      if (CHANNEL_FIELD[event.type]) c[CHANNEL_FIELD[event.type] as string]++;
+      if (event.type === 'reward') c.rewards += (reward ?? plainRewardCredit(event)).rewards;
+      else if (CHANNEL_FIELD[event.type]) c[CHANNEL_FIELD[event.type] as string]++;
       if (event.type === 'purchase') c.revenue = addMoney(c.revenue, roundMoney(event.value ?? 0));
       return;
     case 'eventType':
@@ -170,11 +198,13 @@ export function addEventToCounters(kind: AggregateKind, c: Counters, event: Trac
           if (event.decision?.explored === true) c.explored++;
           break;
         case 'activation': c.activations++; break;
-        case 'reward':
-          c.rewards++;
-          if ((event.value ?? 0) > 0) c.positiveRewards++;
-          c.rewardSum = addMoney(c.rewardSum, roundMoney(event.value ?? 0));
+        case 'reward': {
+          const r = reward ?? plainRewardCredit(event);
+          c.rewards += r.rewards;
+          c.positiveRewards += r.positiveRewards;
+          c.rewardSum = addMoney(c.rewardSum, r.rewardSum);
           break;
+        }
         default: break;
       }
       return;

@@ -7,7 +7,7 @@ import { eventsInBody } from '../events/eventEnvelope';
 import { checkEventValue, decodeBody } from '../events/eventValidation';
 import {
   addEventToCounters, campaignOf, channelOf, countsForWebChannel, countsForOffer, countsForProduct, decisionSourceOf, offerOf, zeroCounters,
-  type AggregateKind, type Counters, offerSegmentOf,
+  type AggregateKind, type Counters, type RewardCredit, offerSegmentOf,
 } from './aggregateKinds';
 import { addEventToProfile, emptyProfile, type ProfileAccumulator } from './profile';
 import { hourOfDay, isoDayOfWeek, validateWindows, windowStartMs } from './windows';
@@ -18,6 +18,8 @@ export interface ValidEvent {
   timeMs: number;
   /** When the hub enqueued the message (epoch ms), if the trigger said; tells a restarted hub from a redelivery. */
   enqueuedMs?: number;
+  /** A reward event's share of its decision's reward (set by resolveRewardCredits); counted as it is when absent. */
+  reward?: RewardCredit;
 }
 
 export interface PoisonEvent {
@@ -56,10 +58,14 @@ export interface ProfileDelta extends DeltaBase {
 
 export type DocumentDelta = AggregateDelta | ProfileDelta;
 
-export interface ComputedDeltas {
+/** A batch's bodies checked and expanded: the valid events in sequence order, and the rest. */
+export interface DecodedBatch {
   partitionId: string;
   events: ValidEvent[];
   poison: PoisonEvent[];
+}
+
+export interface ComputedDeltas extends DecodedBatch {
   deltas: DocumentDelta[];
 }
 
@@ -87,7 +93,7 @@ function touch(delta: DeltaBase, index: number, seq: number): void {
 /** Adds one event to the profile or aggregate it belongs to (used both here and for rebuilds). */
 export function addEventToDelta(delta: DocumentDelta, valid: ValidEvent): void {
   if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs);
-  else addEventToCounters(delta.kind, delta.counters, valid.event);
+  else addEventToCounters(delta.kind, delta.counters, valid.event, valid.reward);
 }
 
 /** A copy of `delta` holding only the events with a sequence number above `afterSeq`. */
@@ -105,29 +111,10 @@ export function rebuildDelta(delta: DocumentDelta, events: ValidEvent[], afterSe
   return rebuilt;
 }
 
-export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): ComputedDeltas {
-  validateWindows(windowsMinutes);
-  const largestWindow = Math.max(...windowsMinutes);
+/** Checks and expands every body of the batch (envelopes into their events); bad ones become poison. */
+export function decodeBatch(batch: ReceivedBatch): DecodedBatch {
   const events: ValidEvent[] = [];
   const poison: PoisonEvent[] = [];
-  const aggregates = new Map<string, AggregateDelta>();
-  const profiles = new Map<string, ProfileDelta>();
-
-  const aggregate = (
-    mapKey: string, kind: AggregateKind, keyValue: string, minutes: number, start: number, valid: ValidEvent,
-  ): AggregateDelta => {
-    let delta = aggregates.get(mapKey);
-    if (delta === undefined) {
-      delta = {
-        target: 'aggregates', kind, keyValue, keyFields: keyFieldsOf(kind, keyValue, valid.timeMs),
-        windowMinutes: minutes, windowStartMs: start, counters: zeroCounters(kind),
-        eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
-      };
-      aggregates.set(mapKey, delta);
-    }
-    return delta;
-  };
-
   for (const received of batch.events) {
     const seq = received.sequenceNumber;
     if (!Number.isSafeInteger(seq) || seq < 0) {
@@ -153,69 +140,96 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[]): C
         );
         continue;
       }
-      const { event, timeMs } = check;
-      const index = events.length;
-      const valid: ValidEvent = { event, sequenceNumber: seq, timeMs, enqueuedMs };
-      events.push(valid);
+      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs });
+    }
+  }
+  return { partitionId: batch.partitionId, events, poison };
+}
 
-      const userKey = event.userId ?? event.anonymousId!;
-      let profile = profiles.get(userKey);
-      if (profile === undefined) {
-        profile = {
-          target: 'profiles', userKey, anonymous: event.userId === undefined, profile: emptyProfile(),
-          eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
-        };
-        profiles.set(userKey, profile);
-      }
-      touch(profile, index, seq);
-      addEventToProfile(profile.profile, event, timeMs);
+/** The per-document deltas of a batch (decoded here unless given, e.g. with reward credits set). */
+export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[], decoded: DecodedBatch = decodeBatch(batch)): ComputedDeltas {
+  validateWindows(windowsMinutes);
+  const largestWindow = Math.max(...windowsMinutes);
+  const { events, poison } = decoded;
+  const aggregates = new Map<string, AggregateDelta>();
+  const profiles = new Map<string, ProfileDelta>();
 
-      const offerId = countsForOffer(event) ? offerOf(event) : undefined;
-      const productId = countsForProduct(event) ? event.productId : undefined;
-      const channel = countsForWebChannel(event) ? channelOf(event) : undefined;
-      const decisionSource = decisionSourceOf(event);
-      const campaignId = campaignOf(event);
-      const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
-      const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
-      for (const minutes of windowsMinutes) {
-        const start = windowStartMs(timeMs, minutes);
-        const suffix = `\u001f${minutes}\u001f${start}`;
-        let d = aggregate(`t\u001f${event.type}${suffix}`, 'eventType', event.type, minutes, start, valid);
+  const aggregate = (
+    mapKey: string, kind: AggregateKind, keyValue: string, minutes: number, start: number, valid: ValidEvent,
+  ): AggregateDelta => {
+    let delta = aggregates.get(mapKey);
+    if (delta === undefined) {
+      delta = {
+        target: 'aggregates', kind, keyValue, keyFields: keyFieldsOf(kind, keyValue, valid.timeMs),
+        windowMinutes: minutes, windowStartMs: start, counters: zeroCounters(kind),
+        eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
+      };
+      aggregates.set(mapKey, delta);
+    }
+    return delta;
+  };
+
+  for (let index = 0; index < events.length; index++) {
+    const valid = events[index];
+    const { event, timeMs, sequenceNumber: seq, reward } = valid;
+
+    const userKey = event.userId ?? event.anonymousId!;
+    let profile = profiles.get(userKey);
+    if (profile === undefined) {
+      profile = {
+        target: 'profiles', userKey, anonymous: event.userId === undefined, profile: emptyProfile(),
+        eventIndexes: [], minSeq: Infinity, maxSeq: -Infinity,
+      };
+      profiles.set(userKey, profile);
+    }
+    touch(profile, index, seq);
+    addEventToProfile(profile.profile, event, timeMs);
+
+    const offerId = countsForOffer(event) ? offerOf(event) : undefined;
+    const productId = countsForProduct(event) ? event.productId : undefined;
+    const channel = countsForWebChannel(event) ? channelOf(event) : undefined;
+    const decisionSource = decisionSourceOf(event);
+    const campaignId = campaignOf(event);
+    const segment = offerId !== undefined ? offerSegmentOf(event) : undefined;
+    const slot = `${isoDayOfWeek(timeMs)}\u001f${hourOfDay(timeMs)}`;
+    for (const minutes of windowsMinutes) {
+      const start = windowStartMs(timeMs, minutes);
+      const suffix = `\u001f${minutes}\u001f${start}`;
+      let d = aggregate(`t\u001f${event.type}${suffix}`, 'eventType', event.type, minutes, start, valid);
+      touch(d, index, seq);
+      d.counters.count++;
+      if (channel !== undefined) {
+        d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
         touch(d, index, seq);
-        d.counters.count++;
-        if (channel !== undefined) {
-          d = aggregate(`c\u001f${channel}\u001f${slot}${suffix}`, 'channel', channel, minutes, start, valid);
+        addEventToCounters('channel', d.counters, event, reward);
+      }
+      if (offerId !== undefined) {
+        d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('offer', d.counters, event, reward);
+        // Per-segment counts feed the ranker's cold-start priors, which read the largest window only.
+        if (segment !== undefined && minutes === largestWindow) {
+          d = aggregate(`s\u001f${offerId}|${segment}${suffix}`, 'offerSegment', `${offerId}|${segment}`, minutes, start, valid);
           touch(d, index, seq);
-          addEventToCounters('channel', d.counters, event);
+          addEventToCounters('offerSegment', d.counters, event);
         }
-        if (offerId !== undefined) {
-          d = aggregate(`o\u001f${offerId}${suffix}`, 'offer', offerId, minutes, start, valid);
-          touch(d, index, seq);
-          addEventToCounters('offer', d.counters, event);
-          // Per-segment counts feed the ranker's cold-start priors, which read the largest window only.
-          if (segment !== undefined && minutes === largestWindow) {
-            d = aggregate(`s\u001f${offerId}|${segment}${suffix}`, 'offerSegment', `${offerId}|${segment}`, minutes, start, valid);
-            touch(d, index, seq);
-            addEventToCounters('offerSegment', d.counters, event);
-          }
-        }
-        if (campaignId !== undefined) {
-          d = aggregate(`m\u001f${campaignId}${suffix}`, 'campaign', campaignId, minutes, start, valid);
-          touch(d, index, seq);
-          addEventToCounters('campaign', d.counters, event);
-        }
-        if (decisionSource !== undefined) {
-          d = aggregate(`r\u001f${decisionSource}${suffix}`, 'decisionSource', decisionSource, minutes, start, valid);
-          touch(d, index, seq);
-          addEventToCounters('decisionSource', d.counters, event);
-        }
-        if (productId !== undefined) {
-          d = aggregate(`p\u001f${productId}${suffix}`, 'product', productId, minutes, start, valid);
-          touch(d, index, seq);
-          addEventToCounters('product', d.counters, event);
-        }
+      }
+      if (campaignId !== undefined) {
+        d = aggregate(`m\u001f${campaignId}${suffix}`, 'campaign', campaignId, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('campaign', d.counters, event);
+      }
+      if (decisionSource !== undefined) {
+        d = aggregate(`r\u001f${decisionSource}${suffix}`, 'decisionSource', decisionSource, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('decisionSource', d.counters, event, reward);
+      }
+      if (productId !== undefined) {
+        d = aggregate(`p\u001f${productId}${suffix}`, 'product', productId, minutes, start, valid);
+        touch(d, index, seq);
+        addEventToCounters('product', d.counters, event);
       }
     }
   }
-  return { partitionId: batch.partitionId, events, poison, deltas: [...aggregates.values(), ...profiles.values()] };
+  return { partitionId: decoded.partitionId, events, poison, deltas: [...aggregates.values(), ...profiles.values()] };
 }

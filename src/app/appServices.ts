@@ -14,6 +14,8 @@ import { recentEventsReader } from '../products/serving/recentEvents';
 import { profileViewFromDocument } from '../features/profileView';
 import type { TrackedEvent } from '../events/eventSchema';
 import { trackedRewardFor, type TrackedRewardResult } from '../ranking/trackedRewards';
+import { NamedKeyCheck } from '../common/namedKeyCheck';
+import { CAMPAIGN_ADMIN_KEY, CATALOG_ADMIN_KEY, readAdminKeys } from '../config/adminKeySettings';
 import { readIdentitySettings, type IdentitySettings } from '../config/identitySettings';
 import type { IdentityPolicy } from '../capture/eventIdentity';
 import type { KnownIds } from '../capture/catalogCheck';
@@ -26,6 +28,8 @@ export class AppServices {
   private campaignInstance?: CampaignServices;
   private processingInstance?: ProcessingServices;
   private productsInstance?: ProductServices;
+  private catalogKeysInstance?: NamedKeyCheck;
+  private campaignKeysInstance?: NamedKeyCheck;
   private identity?: IdentitySettings;
 
   /**
@@ -100,6 +104,18 @@ export class AppServices {
     return (event, now) => trackedRewardFor(event, d, now);
   }
 
+  /** The catalog routes' key (CatalogApiKeys): the offer catalog's manage route checks it (products keep their own copy). */
+  catalogKeys(): NamedKeyCheck {
+    this.catalogKeysInstance ??= new NamedKeyCheck(CATALOG_ADMIN_KEY, readAdminKeys(this.env, CATALOG_ADMIN_KEY));
+    return this.catalogKeysInstance;
+  }
+
+  /** The campaign admin routes' key (CampaignApiKeys). */
+  campaignKeys(): NamedKeyCheck {
+    this.campaignKeysInstance ??= new NamedKeyCheck(CAMPAIGN_ADMIN_KEY, readAdminKeys(this.env, CAMPAIGN_ADMIN_KEY));
+    return this.campaignKeysInstance;
+  }
+
   /**
    * The browser capture route's identity rules: user ids believed only with a valid UserTokenKeys
    * token, or undefined when UnverifiedUserIds is `trust`. A bad identity setting throws (the
@@ -127,7 +143,7 @@ export class AppServices {
   }
 
   processing(): ProcessingServices {
-    this.processingInstance ??= new ProcessingServices(this.clients);
+    this.processingInstance ??= new ProcessingServices(this.clients, this.env, this.log);
     return this.processingInstance;
   }
 

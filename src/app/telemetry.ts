@@ -3,6 +3,7 @@
 // comes from APPLICATIONINSIGHTS_AUTHENTICATION_STRING ("Authorization=AAD;ClientId=<guid>").
 import type { TokenCredential } from '@azure/core-auth';
 import type { Env } from '../config/settings';
+import { setOpenTelemetryLogging } from '../common/structuredLog';
 
 export class TelemetrySettingError extends Error {}
 
@@ -13,6 +14,7 @@ export interface TelemetryAuth {
 export interface TelemetryDeps {
   useAzureMonitor(options: { azureMonitorExporterOptions: { connectionString: string; credential?: TokenCredential } }): void;
   managedIdentityCredential(clientId: string | undefined): TokenCredential;
+  instrumentFunctions(): void;
 }
 
 export type TelemetryStatus = { started: false; reason: string } | { started: true; aad: boolean; clientId?: string };
@@ -42,6 +44,11 @@ function defaultDeps(): TelemetryDeps {
   const identity = require('@azure/identity') as typeof import('@azure/identity');
   return {
     useAzureMonitor: (options) => monitor.useAzureMonitor(options),
+    instrumentFunctions: () => {
+      const { AzureFunctionsInstrumentation } = require('@azure/functions-opentelemetry-instrumentation') as typeof import('@azure/functions-opentelemetry-instrumentation');
+      // Enabled on construction; it uses the global providers useAzureMonitor registered.
+      new AzureFunctionsInstrumentation();
+    },
     managedIdentityCredential: (clientId) =>
       clientId ? new identity.ManagedIdentityCredential({ clientId }) : new identity.ManagedIdentityCredential(),
   };
@@ -58,6 +65,12 @@ export function startTelemetry(env: Env = process.env, deps?: TelemetryDeps): Te
   const use = deps ?? defaultDeps();
   const credential = auth ? use.managedIdentityCredential(auth.clientId) : undefined;
   use.useAzureMonitor({ azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) } });
+  // The Functions instrumentation (as the Functions OpenTelemetry samples register it): tells the
+  // host the worker sends its own telemetry (capability WorkerOpenTelemetryEnabled), continues the
+  // host's trace context in each invocation, and forwards context.log. It patches @azure/functions
+  // when that is first loaded, so this runs before (functions/setup.ts).
+  use.instrumentFunctions();
+  setOpenTelemetryLogging(true);
   status = auth ? { started: true, aad: true, clientId: auth.clientId } : { started: true, aad: false };
   return status;
 }
@@ -65,4 +78,5 @@ export function startTelemetry(env: Env = process.env, deps?: TelemetryDeps): Te
 /** For tests: forget that telemetry was started. */
 export function resetTelemetryForTests(): void {
   status = undefined;
+  setOpenTelemetryLogging(false);
 }

@@ -1,5 +1,6 @@
 // What the campaign functions share in one app instance, built on first use from the app
 // settings: the model watcher (hot-swaps `campaign/current`), containers, campaign cache.
+import { readModelIntegrity, type ModelIntegritySettings } from '../config/modelIntegritySettings';
 import type { Container } from '@azure/cosmos';
 import type { AzureClients } from '../clients/azureClients';
 import { readCampaignSettings, type CampaignSettings } from '../config/campaignSettings';
@@ -22,12 +23,15 @@ export class CampaignServices {
   private started: Promise<void> | undefined;
   private cacheInstance: CampaignCache | undefined;
 
+  private readonly integrity: ModelIntegritySettings;
+
   constructor(private readonly app: AzureClients, env: Record<string, string | undefined>, private readonly log: Log) {
     this.settings = readCampaignSettings(env);
+    this.integrity = readModelIntegrity(env);
   }
 
   get registry(): ModelRegistry {
-    return new ModelRegistry(this.app.archiveContainer(this.app.settings.modelsContainer));
+    return new ModelRegistry(this.app.archiveContainer(this.app.settings.modelsContainer), this.integrity);
   }
 
   get watcher(): ModelWatcher {

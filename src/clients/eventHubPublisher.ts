@@ -3,6 +3,7 @@ import { envelopeMessages } from '../events/eventEnvelope';
 import { partitionIndexForKey } from '../events/partitionKeyHash';
 import { TrackedEvent, partitionKeyOf } from '../events/eventSchema';
 import { PartitionSender } from './partitionSender';
+import { activeTraceParent, traceProperties } from '../common/traceContext';
 
 export interface PublishResult {
   /** Events the service acknowledged. */
@@ -14,7 +15,11 @@ export interface PublishResult {
 }
 
 export interface EventPublisher {
-  publish(events: TrackedEvent[]): Promise<PublishResult>;
+  /**
+   * `traceParents[i]`: the W3C trace context event i was made in (the decision log queues events
+   * and sends them later, outside their request); default: the caller's active context.
+   */
+  publish(events: TrackedEvent[], traceParents?: readonly (string | undefined)[]): Promise<PublishResult>;
   close(): Promise<void>;
 }
 
@@ -46,7 +51,9 @@ export class EventHubPublisher implements EventPublisher {
     this.sendTimeoutMs = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   }
 
-  async publish(events: TrackedEvent[]): Promise<PublishResult> {
+  async publish(events: TrackedEvent[], traceParents?: readonly (string | undefined)[]): Promise<PublishResult> {
+    const callerTrace = activeTraceParent();
+    const traceOf = (index: number) => traceParents?.[index] ?? callerTrace;
     const result: PublishResult = { sent: 0, failed: [], sends: 0 };
     const fail = (indexes: number[], reason: string) => {
       for (const index of indexes) result.failed.push({ index, reason });
@@ -58,21 +65,26 @@ export class EventHubPublisher implements EventPublisher {
       fail(events.map((_, i) => i), (error as Error).message ?? String(error));
       return result;
     }
-    const byKey = new Map<string, number[]>();
+    // One envelope per user and trace context: each message carries the context of the request
+    // its events came from (traceparent / Diagnostic-Id), even when many requests share a batch.
+    const byKey = new Map<string, { key: string; traceparent: string | undefined; indexes: number[] }>();
     events.forEach((event, index) => {
       const key = partitionKeyOf(event);
-      const group = byKey.get(key);
-      if (group) group.push(index);
-      else byKey.set(key, [index]);
+      const traceparent = traceOf(index);
+      const groupKey = `${key}\u0000${traceparent ?? ''}`;
+      const group = byKey.get(groupKey);
+      if (group) group.indexes.push(index);
+      else byKey.set(groupKey, { key, traceparent, indexes: [index] });
     });
     const sends: Promise<void>[] = [];
-    for (const [key, indexes] of byKey) {
+    for (const { key, traceparent, indexes } of byKey.values()) {
       const sender = this.sender(partitionIds[partitionIndexForKey(key, partitionIds.length)]);
+      const properties = traceProperties(traceparent);
       for (const envelope of envelopeMessages(indexes.map((i) => events[i]), this.maxEnvelopeBytes)) {
         const members = envelope.members.map((m) => indexes[m]);
         result.sends++;
         sends.push(
-          sender.send({ body: envelope.body, contentType: 'application/json' }).then(
+          sender.send({ body: envelope.body, contentType: 'application/json', ...(traceparent ? { properties } : {}) }).then(
             () => void (result.sent += members.length),
             (error: unknown) => fail(members, error instanceof Error ? error.message : String(error)),
           ),

@@ -2,10 +2,10 @@
 // limits). Kept apart from settings.ts like the campaign's, so the lead can merge
 // PRODUCT_SETTING_NAMES into the deployment's list (infra/) with the Bicep change.
 import { Env, SettingsError, numberSetting } from './settings';
-import { isUnresolvedKeyVaultReference } from './rankingSettings';
+import { CATALOG_ADMIN_KEY, MIN_ADMIN_KEY_CHARS, readAdminKeys } from './adminKeySettings';
 
 /** Shortest catalog key accepted: a guessable key would open the catalog to anyone. */
-export const MIN_CATALOG_KEY_CHARS = 24;
+export const MIN_CATALOG_KEY_CHARS = MIN_ADMIN_KEY_CHARS;
 
 export interface ProductSettings {
   /** Cosmos container of the product catalog (partition key /id). */
@@ -33,15 +33,7 @@ export const PRODUCT_SETTING_NAMES = [
 ] as const;
 
 function catalogApiKeys(env: Env): ProductSettings['catalogApiKeys'] {
-  const raw = env.CatalogApiKeys;
-  if (isUnresolvedKeyVaultReference(raw)) {
-    return { problem: 'CatalogApiKeys is an unresolved Key Vault reference: create the secret and check the app\'s Key Vault Secrets User role' };
-  }
-  const keys = (raw ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
-  if (keys.length === 0) return { problem: 'CatalogApiKeys is not set: the catalog routes are closed' };
-  const short = keys.findIndex((k) => k.length < MIN_CATALOG_KEY_CHARS);
-  if (short >= 0) return { problem: `CatalogApiKeys: key ${short + 1} is shorter than ${MIN_CATALOG_KEY_CHARS} characters (openssl rand -base64 32)` };
-  return { keys };
+  return readAdminKeys(env, CATALOG_ADMIN_KEY);
 }
 
 export function readProductSettings(env: Env = process.env): ProductSettings {

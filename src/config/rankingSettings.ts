@@ -124,15 +124,25 @@ function signingKeys(env: Env): Buffer[] {
   });
 }
 
-export function readRankingSettings(env: Env = process.env): RankingSettings {
+/**
+ * How several rewards of one decision make one (RankingRewardAggregation) and its range: the
+ * trainer's join and the aggregation's reward ledger both follow it.
+ */
+export function readRewardPolicy(env: Env = process.env): { aggregation: RewardAggregation; min: number; max: number } {
   const d = RANKING_DEFAULTS;
   const aggregation = (env.RankingRewardAggregation ?? '').trim().toLowerCase() || d.rewardAggregation;
   if (aggregation !== 'earliest' && aggregation !== 'sum') {
     throw new SettingsError(`Setting RankingRewardAggregation must be "earliest" or "sum", got "${env.RankingRewardAggregation}"`);
   }
-  const rewardMin = numberSetting(env, 'RankingRewardMin', d.rewardMin, -1e6, 1e6);
-  const rewardMax = numberSetting(env, 'RankingRewardMax', d.rewardMax, -1e6, 1e6);
-  if (rewardMin >= rewardMax) throw new SettingsError(`Setting RankingRewardMin (${rewardMin}) must be below RankingRewardMax (${rewardMax})`);
+  const min = numberSetting(env, 'RankingRewardMin', d.rewardMin, -1e6, 1e6);
+  const max = numberSetting(env, 'RankingRewardMax', d.rewardMax, -1e6, 1e6);
+  if (min >= max) throw new SettingsError(`Setting RankingRewardMin (${min}) must be below RankingRewardMax (${max})`);
+  return { aggregation, min, max };
+}
+
+export function readRankingSettings(env: Env = process.env): RankingSettings {
+  const d = RANKING_DEFAULTS;
+  const { aggregation, min: rewardMin, max: rewardMax } = readRewardPolicy(env);
   const defaultReward = numberSetting(env, 'RankingDefaultReward', d.defaultReward, -1e6, 1e6);
   if (defaultReward < rewardMin || defaultReward > rewardMax) {
     throw new SettingsError(`Setting RankingDefaultReward (${defaultReward}) must lie between RankingRewardMin and RankingRewardMax`);

@@ -19,4 +19,6 @@ export interface ReceivedBatch {
   consumerGroup: string;
   partitionId: string;
   events: ReceivedEvent[];
+  /** The partition's newest sequence number when the batch was received, if the trigger said (for the consumer lag). */
+  lastEnqueuedSequenceNumber?: number;
 }

@@ -2,11 +2,20 @@
 //   <name>/<version>/model.onnx      immutable once written
 //   <name>/<version>/manifest.json   feature contract, sha256, metrics, training range, output kind
 //   <name>/current                   {"version","sha256","promotedAt"}: the model to serve
+//   <name>/<version>/manifest.sig    HMAC-SHA256 of manifest.json (ModelSigningKeys; manifestSignature.ts)
 // Versions are written with If-None-Match: * and the pointer with If-Match, so two trainers
-// cannot overwrite each other's version and two promoters cannot both win.
+// cannot overwrite each other's version and two promoters cannot both win. Loading checks the
+// model's size before downloading it (ModelMaxBytes) and, when the integrity settings ask, the
+// manifest's signature: a tampered model or manifest is refused (ModelRegistryError) and the
+// watcher keeps serving the previous model.
 import crypto from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
+import { UNSIGNED_MODELS, type ModelIntegritySettings } from '../config/modelIntegritySettings';
 import { MODEL_NAME, MODEL_VERSION, parseManifest, type ManifestInput, type ModelManifest } from './modelManifest';
+import { manifestSignatureProblem, signManifest } from './manifestSignature';
+
+/** Largest manifest.json read. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export class ModelRegistryError extends Error {}
 /** The pointer changed since the caller read it (or already exists on a first promotion). */
@@ -40,6 +49,30 @@ function checkVersion(version: string): void {
 export const modelPath = (name: string, version: string) => `${name}/${version}/model.onnx`;
 export const manifestPath = (name: string, version: string) => `${name}/${version}/manifest.json`;
 export const pointerPath = (name: string) => `${name}/current`;
+export const signaturePath = (name: string, version: string) => `${name}/${version}/manifest.sig`;
+
+/** A blob's bytes, or undefined when it does not exist; refused above `maxBytes` before and while downloading. */
+async function readBounded(container: ContainerClient, path: string, maxBytes: number, setting: string): Promise<Buffer | undefined> {
+  const blob = container.getBlockBlobClient(path);
+  try {
+    const size = (await blob.getProperties()).contentLength ?? 0;
+    if (size > maxBytes) throw new ModelRegistryError(`${path}: is ${size} bytes, more than ${setting} (${maxBytes}); refused`);
+    const response = await blob.download();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of response.readableStreamBody ?? []) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      total += b.length;
+      // The blob may have grown since its properties were read.
+      if (total > maxBytes) throw new ModelRegistryError(`${path}: is more than ${setting} (${maxBytes} bytes); refused`);
+      chunks.push(b);
+    }
+    return Buffer.concat(chunks);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
 
 async function readJson(container: ContainerClient, path: string): Promise<{ value: unknown; etag: string } | undefined> {
   try {
@@ -61,7 +94,18 @@ async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promis
 }
 
 export class ModelRegistry {
-  constructor(private readonly container: ContainerClient) {}
+  /** `integrity`: the app's settings (readModelIntegrity); tools and tests without keys get the size bound only. */
+  constructor(private readonly container: ContainerClient, private readonly integrity: ModelIntegritySettings = UNSIGNED_MODELS) {}
+
+  /** Signs the stored manifest text (when a signing key is configured); it must be the text this writer produced. */
+  async sign(name: string, version: string, body: string): Promise<void> {
+    const key = this.integrity.signingKeys[0];
+    if (key === undefined) return;
+    const signature = JSON.stringify(signManifest(Buffer.from(body, 'utf8'), key));
+    await this.container.getBlockBlobClient(signaturePath(name, version)).upload(signature, Buffer.byteLength(signature), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+    });
+  }
 
   /**
    * Stores a new version. The manifest's sha256 is filled in (or checked, when given). Registering
@@ -77,10 +121,15 @@ export class ModelRegistry {
     const checked = parseManifest({ ...manifest, name, version, sha256 });
     if (!checked.ok) throw new ModelRegistryError(checked.error);
     await this.container.createIfNotExists();
+    const body = JSON.stringify(checked.manifest, null, 2);
     const existing = await readJson(this.container, manifestPath(name, version));
     if (existing) {
       const stored = existing.value as { sha256?: unknown };
-      if (stored.sha256 === sha256) return checked.manifest;
+      if (stored.sha256 === sha256) {
+        // A run that died between the manifest and its signature: sign it if it is exactly ours.
+        if (JSON.stringify(existing.value, null, 2) === body && !(await this.container.getBlockBlobClient(signaturePath(name, version)).exists())) await this.sign(name, version, body);
+        return checked.manifest;
+      }
       throw new ModelRegistryError(`version: ${name}/${version} is already registered with another model (sha256 ${String(stored.sha256)})`);
     }
     try {
@@ -96,7 +145,6 @@ export class ModelRegistry {
         throw new ModelRegistryError(`version: ${name}/${version} already has another model.onnx`);
       }
     }
-    const body = JSON.stringify(checked.manifest, null, 2);
     try {
       await this.container.getBlockBlobClient(manifestPath(name, version)).upload(body, Buffer.byteLength(body), {
         blobHTTPHeaders: { blobContentType: 'application/json' },
@@ -109,6 +157,7 @@ export class ModelRegistry {
         throw new ModelRegistryError(`version: ${name}/${version} was registered concurrently with another model`);
       }
     }
+    await this.sign(name, version, body);
     return checked.manifest;
   }
 
@@ -178,17 +227,51 @@ export class ModelRegistry {
     }
   }
 
+  /**
+   * The version's model and manifest, checked: both within their size bounds, and the manifest's
+   * signature verified when the integrity settings ask (then a manifest whose sha256 matches the
+   * bytes vouches for the model). Throws ModelRegistryError saying what is wrong.
+   */
   async loadVersion(name: string, version: string): Promise<StoredModel> {
     checkName(name);
     checkVersion(version);
-    const manifest = await readJson(this.container, manifestPath(name, version));
-    if (!manifest) throw new ModelRegistryError(`version: ${name}/${version} has no manifest.json`);
-    try {
-      const response = await this.container.getBlockBlobClient(modelPath(name, version)).download();
-      return { bytes: await streamToBuffer(response.readableStreamBody), manifest: manifest.value };
-    } catch (error) {
-      if (statusOf(error) === 404) throw new ModelRegistryError(`version: ${name}/${version} has no model.onnx`);
-      throw error;
+    const manifest = await this.readVerifiedManifest(name, version);
+    const bytes = await this.readModelFile(modelPath(name, version));
+    if (!bytes) throw new ModelRegistryError(`version: ${name}/${version} has no model.onnx`);
+    return { bytes, manifest };
+  }
+
+  /**
+   * The version's manifest.json, parsed, after its signature verified (when the integrity
+   * settings ask); every model kind's loader starts here (the product model's too).
+   */
+  async readVerifiedManifest(name: string, version: string): Promise<unknown> {
+    const where = `${name}/${version}`;
+    const manifestBytes = await readBounded(this.container, manifestPath(name, version), MAX_MANIFEST_BYTES, 'the manifest limit');
+    if (!manifestBytes) throw new ModelRegistryError(`version: ${where} has no manifest.json`);
+    const { signingKeys, requireSignature } = this.integrity;
+    if (requireSignature) {
+      if (signingKeys.length === 0) throw new ModelRegistryError(`${where}: ModelSigningKeys is not set, so no model can be verified; refused`);
+      const signature = await readBounded(this.container, signaturePath(name, version), 4096, 'the signature limit');
+      if (!signature) throw new ModelRegistryError(`${where}: manifest.sig is missing: the model is not signed with ModelSigningKeys; refused`);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(signature.toString('utf8'));
+      } catch {
+        parsed = undefined;
+      }
+      const problem = manifestSignatureProblem(manifestBytes, parsed, signingKeys);
+      if (problem) throw new ModelRegistryError(`${where}: ${problem}; refused`);
     }
+    try {
+      return JSON.parse(manifestBytes.toString('utf8')) as unknown;
+    } catch (error) {
+      throw new ModelRegistryError(`${where}: manifest.json is not JSON: ${(error as Error).message}`);
+    }
+  }
+
+  /** A model file, refused above ModelMaxBytes before (and while) downloading; undefined when absent. */
+  readModelFile(path: string): Promise<Buffer | undefined> {
+    return readBounded(this.container, path, this.integrity.maxModelBytes, 'ModelMaxBytes');
   }
 }

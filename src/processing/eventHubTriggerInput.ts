@@ -46,7 +46,10 @@ export function toReceivedBatch(messages: unknown, triggerMetadata: Json | undef
 
   const partitionId = pick(partition, 'partitionId', 'PartitionId');
   if (partitionId === undefined) throw new Error('Event Hub trigger metadata: partitionContext.partitionId is missing');
+  const lastEnqueued = asObject(pick(partition, 'lastEnqueuedEventProperties', 'LastEnqueuedEventProperties'));
+  const lastSequence = Number(pick(lastEnqueued, 'sequenceNumber', 'SequenceNumber'));
   return {
+    ...(Number.isSafeInteger(lastSequence) && lastSequence >= 0 ? { lastEnqueuedSequenceNumber: lastSequence } : {}),
     fullyQualifiedNamespace: String(pick(partition, 'fullyQualifiedNamespace', 'FullyQualifiedNamespace') ?? ''),
     eventHubName: String(pick(partition, 'eventHubName', 'EventHubName') ?? ''),
     consumerGroup: String(pick(partition, 'consumerGroup', 'ConsumerGroup') ?? consumerGroupFallback),

@@ -1,6 +1,7 @@
 // What the product capability keeps between invocations: the catalog store and its cached view,
 // the product model watcher (started on first use), and the recommender. The last-step ranker
 // and the shoppers' recent events come from the ranking capability, wired by src/app.
+import { readModelIntegrity } from '../config/modelIntegritySettings';
 import type { AzureClients } from '../clients/azureClients';
 import type { Env } from '../config/settings';
 import { readProductSettings, type ProductSettings } from '../config/productSettings';
@@ -30,7 +31,7 @@ export class ProductServices {
     this.catalogKeys = new CatalogKeyCheck(this.settings.catalogApiKeys);
     this.store = new ProductStore(clients.cosmosClient().database(clients.settings.cosmosDatabase), this.settings.productsContainer);
     this.catalog = new CatalogCache(() => this.store.list(), { ttlMs: this.settings.catalogCacheSeconds * 1000, log });
-    this.watcher = new ProductModelWatcher(new ProductModelStore(clients.archiveContainer(clients.settings.modelsContainer)), this.settings.modelName, {
+    this.watcher = new ProductModelWatcher(new ProductModelStore(clients.archiveContainer(clients.settings.modelsContainer), readModelIntegrity(env)), this.settings.modelName, {
       pollSeconds: this.settings.modelPollSeconds,
       log,
     });

@@ -3,6 +3,7 @@
 // Event Hubs outage from growing memory without bound; what is dropped is counted and logged.
 import type { EventPublisher } from '../clients/eventHubPublisher';
 import type { TrackedEvent } from '../events/eventSchema';
+import { activeTraceParent } from '../common/traceContext';
 
 export interface DecisionLogOptions {
   /** Wait this long for more events before sending (default 10 ms). */
@@ -23,7 +24,8 @@ export interface DecisionLogStats {
 }
 
 export class DecisionLog {
-  private queue: TrackedEvent[] = [];
+  /** Each event with the trace context it was queued in (its rank call's), sent with it. */
+  private queue: { event: TrackedEvent; traceparent: string | undefined }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private readonly stats = { sent: 0, dropped: 0 };
@@ -49,7 +51,7 @@ export class DecisionLog {
       if (this.stats.dropped % 1000 === 1) this.log(`decision log: queue full (${this.maxQueued}); ${this.stats.dropped} events dropped so far`);
       return false;
     }
-    this.queue.push(event);
+    this.queue.push({ event, traceparent: activeTraceParent() });
     if (this.queue.length >= this.maxBatch) this.kick(0);
     else this.kick(this.flushDelayMs);
     return true;
@@ -97,7 +99,7 @@ export class DecisionLog {
       let attempt = 1;
       for (; attempt <= attempts() && pending.length > 0; attempt++) {
         try {
-          const result = await this.publisher.publish(pending);
+          const result = await this.publisher.publish(pending.map((q) => q.event), pending.map((q) => q.traceparent));
           this.stats.sent += result.sent;
           pending = result.failed.map((f) => pending[f.index]);
           if (pending.length > 0 && attempt < attempts()) {

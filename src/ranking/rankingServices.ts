@@ -6,6 +6,7 @@ import { AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../aggregation/contain
 import { ProfileCache, readProfile } from '../features/profileCache';
 import { PriorsProvider, readOfferAggregates } from '../features/priorsProvider';
 import { ModelRegistry } from '../models/modelRegistry';
+import { readModelIntegrity, type ModelIntegritySettings } from '../config/modelIntegritySettings';
 import { ModelWatcher } from '../scoring/modelWatcher';
 import { ApiKeyCheck } from './apiKeyAuth';
 import { ActiveOffers } from './catalog/activeOffers';
@@ -40,6 +41,8 @@ export class RankingServices {
   private decisionLogInstance: DecisionLog | undefined;
   private catalogInstance: CatalogStore | undefined;
   private activeOffersInstance: ActiveOffers | undefined;
+  /** ModelSigningKeys, ModelMaxBytes: what a model must pass before the watcher loads it. */
+  private readonly modelIntegrity: ModelIntegritySettings;
   private configurationStoreInstance: ConfigurationStore | undefined;
   private configurationInstance: ConfigurationCache | undefined;
   private registryInstance: ModelRegistry | undefined;
@@ -54,12 +57,13 @@ export class RankingServices {
     if (s.apiKeys.length === 0) log('ranking: PersonalizerApiKeys is not set; every Personalizer API call is answered 401');
     if (s.signingKeys.length === 0) log('ranking: RankingSigningKeys is not set; rank and /api/offers answer 503');
     this.apiKeys = new ApiKeyCheck(s.apiKeys);
+    this.modelIntegrity = readModelIntegrity(env);
   }
 
   // Each part is created on first use, so the catalog endpoints work without Event Hubs settings, etc.
 
   get registry(): ModelRegistry {
-    this.registryInstance ??= new ModelRegistry(this.app.archiveContainer(this.app.settings.modelsContainer));
+    this.registryInstance ??= new ModelRegistry(this.app.archiveContainer(this.app.settings.modelsContainer), this.modelIntegrity);
     return this.registryInstance;
   }
 

@@ -11,10 +11,11 @@ import {
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 
 function fakeDeps() {
-  const calls: { options: Parameters<TelemetryDeps['useAzureMonitor']>[0][]; clientIds: (string | undefined)[] } = { options: [], clientIds: [] };
+  const calls: { options: Parameters<TelemetryDeps['useAzureMonitor']>[0][]; clientIds: (string | undefined)[]; instrumented: number } = { options: [], clientIds: [], instrumented: 0 };
   const credential: TokenCredential = { getToken: async () => null };
   const deps: TelemetryDeps = {
     useAzureMonitor: (options) => void calls.options.push(options),
+    instrumentFunctions: () => void calls.instrumented++,
     managedIdentityCredential: (clientId) => {
       calls.clientIds.push(clientId);
       return credential;
@@ -45,6 +46,7 @@ describe('startTelemetry', () => {
     expect(calls.options[0].azureMonitorExporterOptions.credential).toBe(credential);
     startTelemetry(env, deps);
     expect(calls.options).toHaveLength(1);
+    expect(calls.instrumented).toBe(1);
   });
 
   it('starts without a credential when no authentication string is set', () => {

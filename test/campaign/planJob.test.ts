@@ -13,10 +13,10 @@ type Doc = Record<string, unknown>;
 describe('campaign plan job', () => {
   let stack: CampaignStack;
   const campaignId = 'C001';
-  const plan = async (id: string, body?: unknown, key: string | null = stack.masterKey) => {
+  const plan = async (id: string, body?: unknown, key: string | null = stack.campaignKey, header = 'x-campaign-key') => {
     const res = await fetch(`${stack.url}/api/manage/campaigns/${id}/plan`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) },
+      headers: { 'content-type': 'application/json', ...(key ? { [header]: key } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -36,8 +36,12 @@ describe('campaign plan job', () => {
     expect(stack.functions).not.toContain('campaignPlanTimer');
   });
 
-  it('needs the admin key', async () => {
-    expect((await plan(campaignId, undefined, stack.functionKey)).status).toBe(401);
+  it('needs the campaign key: host keys, the master key included, do not open it', async () => {
+    for (const [key, header] of [[null, 'x-campaign-key'], [stack.functionKey, 'x-functions-key'], [stack.masterKey, 'x-functions-key'], [stack.masterKey, 'x-campaign-key'], [`${stack.campaignKey}x`, 'x-campaign-key']] as const) {
+      const answer = await plan(campaignId, undefined, key, header);
+      expect(answer.status, `${header}`).toBe(401);
+      expect(answer.body).toMatchObject({ field: 'x-campaign-key' });
+    }
   });
 
   it('scores every lead and writes one flat document per lead and per combination', async () => {

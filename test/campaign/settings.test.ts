@@ -48,7 +48,7 @@ describe('campaign settings', () => {
     await import('../../functions/campaignPlan');
     const timer = registrations.find((r) => r.name === 'campaignPlanTimer');
     expect(timer?.trigger).toMatchObject({ type: 'timerTrigger', schedule: '0 0 3 * * 1', runOnStartup: false });
-    expect(registrations.find((r) => r.name === 'campaignPlan')?.trigger).toMatchObject({ type: 'httpTrigger', authLevel: 'admin', route: 'api/manage/campaigns/{campaignId}/plan' });
+    expect(registrations.find((r) => r.name === 'campaignPlan')?.trigger).toMatchObject({ type: 'httpTrigger', authLevel: 'anonymous', route: 'api/manage/campaigns/{campaignId}/plan' });
     delete process.env.CampaignPlanSchedule;
   });
 });

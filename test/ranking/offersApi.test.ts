@@ -23,10 +23,10 @@ const LIVE = ['o-best', 'o-2', 'o-3', 'o-4', 'o-5'];
 
 describe('GET /api/offers and the catalog', () => {
   let stack: RankingStack;
-  const admin = (path: string, method: string, body?: unknown, key: string | null = stack.masterKey) =>
+  const admin = (path: string, method: string, body?: unknown, key: string | null = stack.catalogKey) =>
     fetch(`${stack.url}/api/manage/offers${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) },
+      headers: { 'content-type': 'application/json', ...(key ? { 'x-catalog-key': key } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const offers = async (query: string) => {
@@ -59,10 +59,16 @@ describe('GET /api/offers and the catalog', () => {
   }, 60_000);
   afterAll(async () => stack?.stop(), 30_000);
 
-  it('requires the admin (master) key for the catalog', async () => {
+  it('requires the catalog key (CatalogApiKeys) for the catalog; host keys, the master key included, do not open it', async () => {
     expect((await admin('', 'GET', undefined, null)).status).toBe(401);
     expect((await admin('', 'GET', undefined, 'not-the-key')).status).toBe(401);
+    expect((await admin('', 'GET', undefined, stack.masterKey)).status).toBe(401);
+    const master = await fetch(`${stack.url}/api/manage/offers`, { headers: { 'x-functions-key': stack.masterKey } });
+    expect(master.status).toBe(401);
+    expect(await master.json()).toMatchObject({ field: 'x-catalog-key' });
     expect((await admin('', 'GET')).status).toBe(200);
+    const bearer = await fetch(`${stack.url}/api/manage/offers`, { headers: { authorization: `Bearer ${stack.catalogKey}` } });
+    expect(bearer.status).toBe(200);
   });
 
   it.each([

@@ -12,8 +12,12 @@ export interface EndpointAuth {
   authLevel: AuthLevel;
   /** Checked by the handler itself (Ocp-Apim-Subscription-Key). */
   apiKey?: boolean;
-  /** Checked by the handler itself: a catalog key (CatalogApiKeys) in x-catalog-key or Authorization: Bearer. */
-  catalogKey?: boolean;
+  /**
+   * Checked by the handler itself: a named admin key of the capability, in its own header or
+   * Authorization: Bearer — the catalog key (CatalogApiKeys, x-catalog-key) or the campaign key
+   * (CampaignApiKeys, x-campaign-key).
+   */
+  namedKey?: 'catalog' | 'campaign';
   /** A request that is authorised when the key is right (path with an example parameter). */
   sample: { method: string; path: string; body?: string };
   why: string;
@@ -91,18 +95,18 @@ export const ENDPOINT_AUTH: EndpointAuth[] = [
     why: 'As similar.',
   },
   {
-    name: 'manageProducts', route: 'api/manage/products/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', catalogKey: true,
+    name: 'manageProducts', route: 'api/manage/products/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', namedKey: 'catalog',
     sample: { method: 'GET', path: '/api/manage/products' },
     why: 'The shop\'s catalog feed writes products with its own key (CatalogApiKeys, x-catalog-key, constant-time in the handler); anonymous at the host so no host key, the master key included, opens it.',
   },
   {
-    name: 'manageOffers', route: 'api/manage/offers/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'admin',
+    name: 'manageOffers', route: 'api/manage/offers/{id?}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', namedKey: 'catalog',
     sample: { method: 'GET', path: '/api/manage/offers' },
-    why: 'Changes what every visitor is offered: master key only (admin/ is reserved by the host, hence manage/).',
+    why: 'Changes what every visitor is offered: the catalog key only (CatalogApiKeys, x-catalog-key, constant-time in the handler), as for products; anonymous at the host so no host key, the master key included, opens it (admin/ is reserved by the host, hence manage/).',
   },
   {
-    name: 'campaignPlan', route: 'api/manage/campaigns/{campaignId}/plan', methods: ['POST'], authLevel: 'admin',
+    name: 'campaignPlan', route: 'api/manage/campaigns/{campaignId}/plan', methods: ['POST'], authLevel: 'anonymous', namedKey: 'campaign',
     sample: { method: 'POST', path: '/api/manage/campaigns/c-1/plan', body: '{}' },
-    why: 'Starts a planning job that writes plans: master key only.',
+    why: 'Starts a planning job that writes plans: the campaign key only (CampaignApiKeys, x-campaign-key, constant-time in the handler); anonymous at the host so no host key, the master key included, opens it.',
   },
 ];

@@ -28,7 +28,6 @@ const query = (...parts: fc.Arbitrary<string>[]) =>
 describe('fuzz: aggregates, catalog admin and campaign endpoints', () => {
   let rt: FuzzRuntime;
   const fnKey = () => rt.runtime.keys.functionKey;
-  const masterKey = () => rt.runtime.keys.masterKey;
 
   beforeAll(async () => {
     rt = await startFuzzRuntime();
@@ -87,7 +86,7 @@ describe('fuzz: aggregates, catalog admin and campaign endpoints', () => {
       .map(([method, i, text, type, q]) => ({
         method,
         path: `/api/manage/offers${i === '' ? '' : `/${i}`}${q}`,
-        headers: { 'x-functions-key': masterKey(), ...(type === undefined ? {} : { 'content-type': type }) },
+        headers: { 'x-catalog-key': rt.secrets.catalogApiKey, ...(type === undefined ? {} : { 'content-type': type }) },
         body: method === 'GET' ? undefined : text,
       }));
     const tally = await fuzzEndpoint(rt.url, request, { numRuns: CASES, seed: 13 });
@@ -130,7 +129,7 @@ describe('fuzz: aggregates, catalog admin and campaign endpoints', () => {
     const planBody = fc.oneof(jsonText(fc.record({ modelVersion: fc.oneof(fc.constantFrom('v1', '1.0.0', ''), nastyString, nastyJson), extra: nastyJson }, { requiredKeys: [] })), jsonText(nastyJson), fc.constant(''));
     const plan: fc.Arbitrary<RequestSpec> = fc
       .tuple(fc.oneof(fc.constantFrom('c-1', 'campaign_2'), nastyString.filter((s) => s !== '').map(encodeLoose)), planBody, contentType)
-      .map(([id, text, type]) => ({ method: 'POST', path: `/api/manage/campaigns/${id}/plan`, headers: { 'x-functions-key': masterKey(), ...(type === undefined ? {} : { 'content-type': type }) }, body: text }));
+      .map(([id, text, type]) => ({ method: 'POST', path: `/api/manage/campaigns/${id}/plan`, headers: { 'x-campaign-key': rt.secrets.campaignApiKey, ...(type === undefined ? {} : { 'content-type': type }) }, body: text }));
     for (const [name, request] of [['POST /api/campaigns/recommend', recommend], ['POST /api/manage/campaigns/{campaignId}/plan', plan]] as const) {
       const tally = await fuzzEndpoint(rt.url, request, { numRuns: CASES, seed: 14, allow: { status503: true } });
       console.log(summarize(name, tally));
@@ -167,7 +166,7 @@ describe('catalog admin: ids Cosmos DB refuses', () => {
 
   for (const [method, id] of [['GET', 'a%2Fb'], ['GET', '%5C'], ['DELETE', '%23'], ['GET', 'a%3Fb'], ['GET', '%20'], ['DELETE', '%09'], ['GET', '%EF%BB%BF']]) {
     it(`${method} /api/manage/offers/${id} answers 404 naming the id`, async () => {
-      const answer = await send(rt.url, { method, path: `/api/manage/offers/${id}`, headers: { 'x-functions-key': rt.runtime.keys.masterKey } });
+      const answer = await send(rt.url, { method, path: `/api/manage/offers/${id}`, headers: { 'x-catalog-key': rt.secrets.catalogApiKey } });
       expect(answer.status, answer.text).toBe(404);
       expect(errorMessage(answer)).toMatch(/^id: no offer/);
     });
@@ -177,7 +176,7 @@ describe('catalog admin: ids Cosmos DB refuses', () => {
     it(`PUT /api/manage/offers/${id} answers 400 naming the id`, async () => {
       const answer = await send(rt.url, {
         method: 'PUT', path: `/api/manage/offers/${id}`,
-        headers: { 'x-functions-key': rt.runtime.keys.masterKey, 'content-type': 'application/json' }, body: '{"title":"t","category":"c","price":1,"active":true}',
+        headers: { 'x-catalog-key': rt.secrets.catalogApiKey, 'content-type': 'application/json' }, body: '{"title":"t","category":"c","price":1,"active":true}',
       });
       expect(answer.status, answer.text).toBe(400);
       expect(errorMessage(answer)).toMatch(/^id: /);
@@ -191,7 +190,7 @@ describe('catalog admin: ids Cosmos DB refuses', () => {
     it(`PUT /api/manage/offers/o-1 ${body} answers 400 naming the id`, async () => {
       const answer = await send(rt.url, {
         method: 'PUT', path: '/api/manage/offers/o-1',
-        headers: { 'x-functions-key': rt.runtime.keys.masterKey, 'content-type': 'application/json' }, body,
+        headers: { 'x-catalog-key': rt.secrets.catalogApiKey, 'content-type': 'application/json' }, body,
       });
       expect(answer.status, answer.text).toBe(400);
       expect(errorMessage(answer)).toMatch(/^id: /);

@@ -18,10 +18,10 @@ describe('fuzz: ranking endpoints', () => {
 
   beforeAll(async () => {
     rt = await startFuzzRuntime();
-    const master = rt.runtime.keys.masterKey;
+    const catalogKey = rt.secrets.catalogApiKey;
     for (const id of ['o-1', 'o-2', 'o-3']) {
       const res = await send(rt.url, {
-        method: 'PUT', path: `/api/manage/offers/${id}`, headers: { 'content-type': 'application/json', 'x-functions-key': master },
+        method: 'PUT', path: `/api/manage/offers/${id}`, headers: { 'content-type': 'application/json', 'x-catalog-key': catalogKey },
         body: JSON.stringify({ title: `Offer ${id}`, category: 'shoes', price: 10, active: true, tags: ['a'] }),
       });
       expect(res.status, res.text).toBe(201);

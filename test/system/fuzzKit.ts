@@ -36,6 +36,7 @@ export function makeSecrets() {
   return {
     personalizerApiKey: `pzrkey${crypto.randomBytes(12).toString('hex')}`,
     catalogApiKey: `catkey${crypto.randomBytes(12).toString('hex')}`,
+    campaignApiKey: `cmpkey${crypto.randomBytes(12).toString('hex')}`,
     signingKey: signing,
     signingKeyBase64: signing.toString('base64'),
   };
@@ -63,6 +64,7 @@ export async function startFuzzRuntime(extra: Record<string, string> = {}, opts:
     PersonalizerApiKeys: secrets.personalizerApiKey,
     RankingSigningKeys: secrets.signingKeyBase64,
     CatalogApiKeys: secrets.catalogApiKey,
+    CampaignApiKeys: secrets.campaignApiKey,
     ...extra,
   };
   if (!opts.triggers) {

@@ -1,7 +1,7 @@
 // Every endpoint's auth level is deliberate (authLevels.ts, docs/RELIABILITY.md) and enforced:
 // function and admin endpoints refuse no key, wrong keys and keys of another kind; admin
 // endpoints refuse the function key; the Personalizer routes refuse everything but an API key;
-// the catalog routes everything but a catalog key, the master key included.
+// the catalog and campaign routes everything but their own named key, the master key included.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startFuzzRuntime, FuzzRuntime, send, RequestSpec } from './fuzzKit';
 import { ENDPOINT_AUTH } from './authLevels';
@@ -106,37 +106,45 @@ describe('security: auth levels', () => {
     });
   }
 
-  for (const e of ENDPOINT_AUTH.filter((x) => x.catalogKey)) {
-    it(`${e.name} refuses every key but a catalog key (x-catalog-key or Authorization: Bearer), the master key included`, async () => {
+  for (const e of ENDPOINT_AUTH.filter((x) => x.namedKey)) {
+    const header = e.namedKey === 'catalog' ? 'x-catalog-key' : 'x-campaign-key';
+    it(`${e.name} refuses every key but a ${e.namedKey} key (${header} or Authorization: Bearer), the master key included`, async () => {
       const keys = rt.runtime.keys;
-      const catalog = rt.secrets.catalogApiKey;
+      const own = e.namedKey === 'catalog' ? rt.secrets.catalogApiKey : rt.secrets.campaignApiKey;
+      // The other capability's key: a leaked key opens its own routes only.
+      const other = e.namedKey === 'catalog' ? rt.secrets.campaignApiKey : rt.secrets.catalogApiKey;
+      const otherHeader = e.namedKey === 'catalog' ? 'x-campaign-key' : 'x-catalog-key';
       const refused: [Record<string, string>, string][] = [
         [{}, ''],
-        [{ 'x-catalog-key': '' }, ''],
-        [{ 'x-catalog-key': 'wrong' }, ''],
-        [{ 'x-catalog-key': `${catalog}0` }, ''],
-        [{ 'x-catalog-key': catalog.toUpperCase() }, ''],
-        [{ 'x-catalog-key': catalog.slice(1) }, ''],
-        [{ 'x-catalog-key': keys.masterKey }, ''],
-        [{ 'x-catalog-key': keys.functionKey }, ''],
-        [{ 'x-catalog-key': rt.secrets.personalizerApiKey }, ''],
+        [{ [header]: '' }, ''],
+        [{ [header]: 'wrong' }, ''],
+        [{ [header]: `${own}0` }, ''],
+        [{ [header]: own.toUpperCase() }, ''],
+        [{ [header]: own.slice(1) }, ''],
+        [{ [header]: keys.masterKey }, ''],
+        [{ [header]: keys.functionKey }, ''],
+        [{ [header]: rt.secrets.personalizerApiKey }, ''],
+        [{ [header]: other }, ''],
+        [{ [otherHeader]: own }, ''],
+        [{ [otherHeader]: other }, ''],
+        [{ authorization: `Bearer ${other}` }, ''],
         [{ 'x-functions-key': keys.masterKey }, ''],
         [{ 'x-functions-key': keys.functionKey }, ''],
-        [{ 'x-functions-key': catalog }, ''],
-        [{ 'ocp-apim-subscription-key': catalog }, ''],
-        [{ authorization: catalog }, ''],
-        [{ authorization: `Basic ${catalog}` }, ''],
+        [{ 'x-functions-key': own }, ''],
+        [{ 'ocp-apim-subscription-key': own }, ''],
+        [{ authorization: own }, ''],
+        [{ authorization: `Basic ${own}` }, ''],
         [{ authorization: `Bearer ${keys.masterKey}` }, ''],
-        [{ cookie: `code=${catalog}` }, ''],
+        [{ cookie: `code=${own}` }, ''],
         [{}, `code=${encodeURIComponent(keys.masterKey)}`],
-        [{}, `code=${encodeURIComponent(catalog)}`],
+        [{}, `code=${encodeURIComponent(own)}`],
       ];
       for (const [headers, query] of refused) {
         const answer = await send(rt.url, request(e.sample, headers, query));
         expect(answer.status, `${JSON.stringify(headers)} ${query}`).toBe(401);
-        expect(JSON.parse(answer.text)).toMatchObject({ field: 'x-catalog-key' });
+        expect(JSON.parse(answer.text)).toMatchObject({ field: header });
       }
-      for (const headers of [{ 'x-catalog-key': catalog }, { authorization: `Bearer ${catalog}` }] as Record<string, string>[]) {
+      for (const headers of [{ [header]: own }, { authorization: `Bearer ${own}` }] as Record<string, string>[]) {
         const ok = await send(rt.url, request(e.sample, headers));
         expect(ok.status, ok.text).not.toBe(401);
         expect(ok.status, ok.text).toBeLessThan(500);
@@ -144,7 +152,7 @@ describe('security: auth levels', () => {
     });
   }
 
-  for (const e of ENDPOINT_AUTH.filter((x) => x.authLevel === 'anonymous' && !x.apiKey && !x.catalogKey)) {
+  for (const e of ENDPOINT_AUTH.filter((x) => x.authLevel === 'anonymous' && !x.apiKey && !x.namedKey)) {
     it(`${e.name} (anonymous) answers without any key`, async () => {
       const answer = await send(rt.url, request(e.sample));
       expect(answer.status, answer.text.slice(0, 200)).toBeLessThan(400);

@@ -65,7 +65,7 @@ describe('security: no secret in logs or error answers', () => {
     const keys = rt.runtime.keys;
     const pzr = rt.secrets.personalizerApiKey;
     const rightKey = (e: (typeof ENDPOINT_AUTH)[number]): Record<string, string> =>
-      e.apiKey ? { 'ocp-apim-subscription-key': pzr } : e.catalogKey ? { 'x-catalog-key': rt.secrets.catalogApiKey } : e.authLevel === 'admin' ? { 'x-functions-key': keys.masterKey } : e.authLevel === 'function' ? { 'x-functions-key': keys.functionKey } : {};
+      e.apiKey ? { 'ocp-apim-subscription-key': pzr } : e.namedKey === 'catalog' ? { 'x-catalog-key': rt.secrets.catalogApiKey } : e.namedKey === 'campaign' ? { 'x-campaign-key': rt.secrets.campaignApiKey } : e.authLevel === 'admin' ? { 'x-functions-key': keys.masterKey } : e.authLevel === 'function' ? { 'x-functions-key': keys.functionKey } : {};
 
     // All calls of a phase at once: with a dependency down some take until their own timeouts.
     const exercise = async (phase: string) => {
@@ -91,7 +91,7 @@ describe('security: no secret in logs or error answers', () => {
       await Promise.all(calls);
     };
 
-    await call('setup offer', 'PUT', '/api/manage/offers/o-1', { 'x-functions-key': keys.masterKey }, '{"title":"t","category":"c","price":1,"active":true}');
+    await call('setup offer', 'PUT', '/api/manage/offers/o-1', { 'x-catalog-key': rt.secrets.catalogApiKey }, '{"title":"t","category":"c","price":1,"active":true}');
     await exercise('up');
     await new Promise((r) => setTimeout(r, 3_000)); // let the triggers process what was captured
 
@@ -121,6 +121,7 @@ describe('security: no secret in logs or error answers', () => {
       ['function key', keys.functionKey],
       ['Personalizer API key', rt.secrets.personalizerApiKey],
       ['catalog key', rt.secrets.catalogApiKey],
+      ['campaign key', rt.secrets.campaignApiKey],
       ['signing key (base64)', signing.toString('base64')],
       ['signing key (base64url)', signing.toString('base64url')],
       ['signing key (hex)', signing.toString('hex')],

@@ -3,6 +3,7 @@
 // one training run against the app's storage (local.settings.json Values, then the environment;
 // without ArchiveStorage, the local Azurite that `npm start` runs). Progress on stderr, the
 // summary on stdout, its last line JSON. Exit 0 trained, 2 rejected (bad data), 1 error.
+import { readModelIntegrity } from '../../src/config/modelIntegritySettings';
 import path from 'node:path';
 import { AzureClients } from '../../src/clients/azureClients';
 import type { Env } from '../../src/config/settings';
@@ -77,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       modelName,
       archive: args.archiveFolder ? { folder: path.resolve(args.archiveFolder) } : { container: storage.archive },
       registry: storage.registry,
+      integrity: readModelIntegrity(env),
       from: args.from,
       to: args.to,
       promote: args.promote,
@@ -108,6 +110,7 @@ async function trainProducts(args: NonNullable<ReturnType<typeof parseTrainArgs>
     const result = await runProductTraining({
       archive: args.archiveFolder ? { folder: path.resolve(args.archiveFolder) } : { container: storage.archive },
       registry: storage.registry,
+      integrity: readModelIntegrity(io.env),
       from: args.from,
       to: args.to,
       promote: args.promote,

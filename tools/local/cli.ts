@@ -57,7 +57,8 @@ async function main(options: CliOptions): Promise<void> {
     }
     logger.info(`  function key: ${runtime.keys.functionKey}  (x-functions-key header; master key in .local/host-keys.json)`);
     logger.info(`  Personalizer-compatible API key (Ocp-Apim-Subscription-Key): ${runtime.env.PersonalizerApiKeys.split(',')[0]}`);
-    logger.info(`  catalog key (x-catalog-key, PUT/GET/DELETE /api/manage/products): ${runtime.env.CatalogApiKeys.split(',')[0]}`);
+    logger.info(`  catalog key (x-catalog-key, PUT/GET/DELETE /api/manage/products and /api/manage/offers): ${runtime.env.CatalogApiKeys.split(',')[0]}`);
+    logger.info(`  campaign key (x-campaign-key, POST /api/manage/campaigns/{id}/plan): ${runtime.env.CampaignApiKeys.split(',')[0]}`);
     logger.info(`Dashboard: ${runtime.url}/api/dashboard#code=${runtime.keys.functionKey}`);
     logger.info(`Demo shop: ${runtime.url}/shop/ (import the catalog first: README, "Demo shop")`);
     logger.info(`Ready: ${runtime.url}/api — health at ${runtime.url}/api/health. Ctrl-C stops.`);

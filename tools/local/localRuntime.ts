@@ -104,6 +104,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     env.PersonalizerApiKeys ||= secrets.personalizerApiKey;
     env.RankingSigningKeys ||= secrets.rankingSigningKey;
     env.CatalogApiKeys ||= secrets.catalogApiKey;
+    env.CampaignApiKeys ||= secrets.campaignApiKey;
     env.UserTokenKeys ||= secrets.userTokenKey;
     // Locally every userId is believed unless told otherwise: the simulator and the demo post user
     // ids without tokens. UnverifiedUserIds=anonymous (Azure's setting) switches the check on.

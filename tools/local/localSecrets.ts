@@ -21,6 +21,8 @@ export interface LocalAppSecrets {
   rankingSigningKey: string;
   /** CatalogApiKeys: the catalog routes' key (x-catalog-key). */
   catalogApiKey: string;
+  /** CampaignApiKeys: the campaign admin routes' key (x-campaign-key). */
+  campaignApiKey: string;
   /** UserTokenKeys: the key the demo shop's sign-in (the shop backend's part) signs user ids with. */
   userTokenKey: string;
 }
@@ -29,6 +31,7 @@ const MAKERS: { [K in keyof LocalAppSecrets]: () => string } = {
   personalizerApiKey: () => crypto.randomBytes(16).toString('hex'),
   rankingSigningKey: () => crypto.randomBytes(32).toString('base64'),
   catalogApiKey: () => crypto.randomBytes(24).toString('base64url'),
+  campaignApiKey: () => crypto.randomBytes(24).toString('base64url'),
   userTokenKey: () => crypto.randomBytes(32).toString('base64'),
 };
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 
 export interface LocalKeys {
   apiKey?: string;
-  masterKey?: string;
   catalogKey?: string;
 }
 
@@ -18,10 +17,8 @@ function readJson(file: string): Record<string, unknown> | undefined {
 
 export function readLocalKeys(dataDir: string): LocalKeys {
   const secrets = readJson(path.join(dataDir, 'app-secrets.json'));
-  const host = readJson(path.join(dataDir, 'host-keys.json'));
   return {
     ...(typeof secrets?.personalizerApiKey === 'string' ? { apiKey: secrets.personalizerApiKey } : {}),
     ...(typeof secrets?.catalogApiKey === 'string' ? { catalogKey: secrets.catalogApiKey } : {}),
-    ...(typeof host?.masterKey === 'string' ? { masterKey: host.masterKey } : {}),
   };
 }

@@ -6,8 +6,6 @@ export interface ShopApiOptions {
   url: string;
   /** A key of PersonalizerApiKeys. */
   apiKey: string;
-  /** The host's master key, for the offers admin API (only needed to seed offers). */
-  masterKey?: string;
   /** A key of CatalogApiKeys, for the product catalog API (only needed to seed products). */
   catalogKey?: string;
   attempts?: number;
@@ -109,8 +107,8 @@ export class ShopApi {
   }
 
   async putOffer(offer: { id: string } & Record<string, unknown>): Promise<void> {
-    if (!this.opts.masterKey) throw new Error('putOffer needs the master key (x-functions-key)');
-    const res = await this.call('PUT', `/api/manage/offers/${encodeURIComponent(offer.id)}`, offer, { 'x-functions-key': this.opts.masterKey });
+    if (!this.opts.catalogKey) throw new Error('putOffer needs a catalog key (CatalogApiKeys, sent as x-catalog-key)');
+    const res = await this.call('PUT', `/api/manage/offers/${encodeURIComponent(offer.id)}`, offer, { 'x-catalog-key': this.opts.catalogKey });
     await this.json(res, `PUT offer ${offer.id}`, [200, 201]);
   }
 }

@@ -1,4 +1,4 @@
-// The plan job's triggers: POST /api/manage/campaigns/{campaignId}/plan (admin key; body
+// The plan job's triggers: POST /api/manage/campaigns/{campaignId}/plan (campaign key, CampaignApiKeys; body
 // optionally {"modelVersion": "..."}) and the timer, which plans the campaigns a setting lists.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ModelRegistryError } from '../../models/modelRegistry';

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { ModelRegistry, ModelRegistryError, manifestPath, pointerPath } from '../../models/modelRegistry';
+import type { ModelIntegritySettings } from '../../config/modelIntegritySettings';
 import { decodeProductArtifact, ProductArtifactError, type ServedProducts } from './productArtifact';
 
 export const PRODUCT_MODEL_NAME = 'products';
@@ -40,8 +41,9 @@ async function download(container: ContainerClient, name: string): Promise<{ byt
 export class ProductModelStore {
   readonly registry: ModelRegistry;
 
-  constructor(private readonly container: ContainerClient) {
-    this.registry = new ModelRegistry(container);
+  /** `integrity`: ModelSigningKeys and ModelMaxBytes (readModelIntegrity); default: unsigned, size-bounded. */
+  constructor(private readonly container: ContainerClient, integrity?: ModelIntegritySettings) {
+    this.registry = new ModelRegistry(container, integrity);
   }
 
   /** Stores a version (model.bin, then manifest.json); the same bytes again are a no-op. */
@@ -60,6 +62,7 @@ export class ProductModelStore {
       blobHTTPHeaders: { blobContentType: 'application/json' },
       conditions: { ifNoneMatch: '*' },
     });
+    await this.registry.sign(name, version, body);
     return full;
   }
 
@@ -70,12 +73,12 @@ export class ProductModelStore {
 
   /** Loads and checks a version: sha256 against the manifest (and the pointer's, when given), then decodes. */
   async load(name: string, version: string, expectedSha256?: string): Promise<{ served: ServedProducts; manifest: ProductManifest }> {
-    const manifestBlob = await download(this.container, manifestPath(name, version));
-    if (!manifestBlob) throw new ModelRegistryError(`version: ${name}/${version} has no manifest.json`);
-    const manifest = JSON.parse(manifestBlob.bytes.toString('utf8')) as ProductManifest;
-    if (manifest.kind !== 'products') throw new ModelRegistryError(`${manifestPath(name, version)}: is not a product model manifest`);
-    const model = await download(this.container, productModelPath(name, version));
-    if (!model) throw new ModelRegistryError(`version: ${name}/${version} has no model.bin`);
+    // Signature (when required) and size bounds as for every registry model.
+    const manifest = (await this.registry.readVerifiedManifest(name, version)) as ProductManifest;
+    if (manifest?.kind !== 'products') throw new ModelRegistryError(`${manifestPath(name, version)}: is not a product model manifest`);
+    const bytes = await this.registry.readModelFile(productModelPath(name, version));
+    if (!bytes) throw new ModelRegistryError(`version: ${name}/${version} has no model.bin`);
+    const model = { bytes };
     const sha = sha256Hex(model.bytes);
     if (sha !== manifest.sha256 || (expectedSha256 !== undefined && sha !== expectedSha256)) {
       throw new ModelRegistryError(`${productModelPath(name, version)}: sha256 ${sha} does not match the manifest / pointer`);

@@ -4,6 +4,7 @@
 // it through the gate (not worse than the current model on the same validation touches). Before
 // there is data it does nothing and says so; data that cannot be trained on yet (too few touches,
 // one outcome only) is logged as skipped, not thrown, so the timer does not fail every night.
+import { readModelIntegrity } from '../../config/modelIntegritySettings';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Env } from '../../config/settings';
 import { readCampaignSettings } from '../../config/campaignSettings';
@@ -46,6 +47,7 @@ export async function retrainCampaignModel(deps: CampaignRetrainDeps): Promise<C
       format: retrain.format,
       archive: { container: deps.archive },
       registry: deps.models,
+      integrity: readModelIntegrity(deps.env),
       modelName: settings.modelName,
       promote: true,
       promotionMargin: retrain.promotionMargin,

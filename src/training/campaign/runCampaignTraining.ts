@@ -2,6 +2,7 @@
 // (leads, campaigns, touches from CSV) plus, if asked, the campaign_touch / campaign_response
 // events of the archive → training set → candidates (GBDT, random forest, logistic) → the best by
 // validation AUC → registry, promoted if asked and the gate passes. `npm run train -- --model campaign` and `npm run campaign:train` both run it.
+import type { ModelIntegritySettings } from '../../config/modelIntegritySettings';
 import type { ContainerClient } from '@azure/storage-blob';
 import { readArchive } from '../../archive/archiveReader';
 import { campaignEventsFromArchive, touchesFromEvents, type ArchiveTouchStats } from '../../campaign/data/archiveTouches';
@@ -28,6 +29,8 @@ export interface CampaignTrainingOptions {
   archive?: { container: ContainerClient; prefix?: string };
   /** The models blob container. */
   registry: ContainerClient;
+  /** Signs the registered model (ModelSigningKeys); default: unsigned. */
+  integrity?: ModelIntegritySettings;
   modelName: string;
   /** Default: the UTC time (versionFromTime). */
   version?: string;
@@ -95,7 +98,7 @@ export async function runCampaignTraining(opts: CampaignTrainingOptions): Promis
     progress: opts.progress,
   });
   const version = opts.version ?? versionFromTime();
-  const registry = new ModelRegistry(opts.registry);
+  const registry = new ModelRegistry(opts.registry, opts.integrity);
   let gate: PromotionDecision | null = null;
   if (opts.promote) {
     gate = await campaignPromotionGate(registry, opts.modelName, data, trained.set, trained.chosen, opts.promotionMargin ?? 0);

@@ -7,6 +7,7 @@
 import type { AzureClients } from '../../clients/azureClients';
 import type { Env } from '../../config/settings';
 import { readTrainingSettings, RETRAIN_DISABLED_SETTING } from '../../config/trainingSettings';
+import { readModelIntegrity } from '../../config/modelIntegritySettings';
 import { runTraining } from '../offers/runTraining';
 import type { TrainingRunResult } from '../offers/trainingRunOptions';
 import { gatesFromSettings, resolveModelName, storageOf } from '../offers/trainingTargets';
@@ -68,6 +69,7 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
       modelName,
       archive: { container: archive },
       registry,
+      integrity: readModelIntegrity(deps.env),
       from,
       to: now,
       gates: gatesFromSettings(deps.env),

@@ -78,7 +78,7 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
   const runStart = now();
   const clockStart = performance.now();
   const report = emptyReport(name, runStart, { from: opts.from?.toISOString() ?? null, to: opts.to?.toISOString() ?? null, now: runStart.toISOString() }, promote);
-  const registry = new ModelRegistry(opts.registry);
+  const registry = new ModelRegistry(opts.registry, opts.integrity);
 
   const step = async <T>(label: string, fn: () => Promise<T> | T): Promise<T> => {
     const t0 = performance.now();

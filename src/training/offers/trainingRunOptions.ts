@@ -1,4 +1,5 @@
 // The public shape of a training run (re-exported by index.ts). Extend only with optional fields.
+import type { ModelIntegritySettings } from '../../config/modelIntegritySettings';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { FeatureContract } from '../../features/featureContract';
 import type { HistGradientBoostingParams } from '../../learners/gradientBoosting';
@@ -15,6 +16,8 @@ export interface TrainingRunOptions {
   archive: { container: ContainerClient } | { folder: string };
   /** The models blob container. */
   registry: ContainerClient;
+  /** Signs what the run registers (ModelSigningKeys) and bounds what it loads; default: unsigned. */
+  integrity?: ModelIntegritySettings;
   /** Decision issue-time range [from, to); default: everything. */
   from?: Date;
   to?: Date;

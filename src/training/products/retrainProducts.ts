@@ -1,6 +1,7 @@
 // What the timer-triggered retrainProducts function does (ON by default, unlike the offer
 // ranker's): train the product recommender from the whole archive and promote it. Too little
 // data is logged, not thrown (the timer retries on its next schedule).
+import { readModelIntegrity } from '../../config/modelIntegritySettings';
 import type { AzureClients } from '../../clients/azureClients';
 import type { Env } from '../../config/settings';
 import { readProductSettings } from '../../config/productSettings';
@@ -23,6 +24,7 @@ export async function retrainProducts(deps: { app: AzureClients; env: Env; log: 
     const result = await runProductTraining({
       archive: { container: archive },
       registry,
+      integrity: readModelIntegrity(deps.env),
       name: settings.modelName,
       ...(deps.now ? { now: deps.now } : {}),
       log: (line) => deps.log(`${PRODUCT_RETRAIN_FUNCTION_NAME}: ${line}`),

@@ -2,6 +2,7 @@
 // and live capture) → interaction log → SAR tables, popularity, re-scorer → model.bin in the
 // registry → `products/current` (unless asked not to). Memory: the interaction log's columns and
 // the sparse tables; the archive itself is streamed.
+import type { ModelIntegritySettings } from '../../config/modelIntegritySettings';
 import type { ContainerClient } from '@azure/storage-blob';
 import { trainProductModel } from '../../recommendations/trainProductModel';
 import { encodeProductArtifact } from '../../products/model/productArtifact';
@@ -13,6 +14,8 @@ import { readInteractions, type ArchiveInteractionCounts } from './archiveIntera
 export interface ProductTrainingOptions {
   archive: { container: ContainerClient } | { folder: string };
   registry: ContainerClient;
+  /** Signs the registered model (ModelSigningKeys); default: unsigned. */
+  integrity?: ModelIntegritySettings;
   name?: string;
   from?: Date;
   to?: Date;
@@ -50,7 +53,7 @@ export async function runProductTraining(opts: ProductTrainingOptions): Promise<
   opts.log?.(`read ${counts.interactions} interactions of ${log.users.size} shoppers and ${log.items.size} products`);
   const trained = trainProductModel(log, { nowMs: opts.to ? Math.min(opts.to.getTime(), log.maxTime) : log.maxTime, progress: opts.progress });
   const bytes = encodeProductArtifact(trained, log.userSegment);
-  const store = new ProductModelStore(opts.registry);
+  const store = new ProductModelStore(opts.registry, opts.integrity);
   const at = opts.now?.() ?? new Date();
   const version = versionFromTime(at);
   const trainSeconds = (performance.now() - started) / 1000;

@@ -3,6 +3,7 @@
 // Scores every lead in the leads container (or in leads.csv of a folder / the data container)
 // on all 63 combinations with the current (or given) campaign model and writes the plan to
 // campaignPlans (see docs/campaign.md).
+import { readModelIntegrity } from '../../../src/config/modelIntegritySettings';
 import { appServices } from '../../../src/app/appServices';
 import { readCampaignSettings } from '../../../src/config/campaignSettings';
 import { ModelRegistry } from '../../../src/models/modelRegistry';
@@ -46,7 +47,7 @@ runCampaignCommand(PLAN, async (args, progress) => {
       leadSource = memoryLeadSource(readCampaignFiles({ leads }).leads);
     }
     const result = await planCampaign(id.value, {
-      registry: new ModelRegistry(app.archiveContainer(app.settings.modelsContainer)),
+      registry: new ModelRegistry(app.archiveContainer(app.settings.modelsContainer), readModelIntegrity(process.env)),
       modelName: settings.modelName,
       engine: args.engine ?? settings.scoringEngine,
       leads: app.cosmosContainer(settings.leadsContainer),

@@ -3,6 +3,7 @@
 // Trains the conversion model on the touches in touches.csv (and, with --archive, the
 // campaign_touch / campaign_response events in the event archive), registers it in the model
 // registry as `campaign/<version>` and, with --promote, makes it the current model.
+import { readModelIntegrity } from '../../../src/config/modelIntegritySettings';
 import { appServices } from '../../../src/app/appServices';
 import { readCampaignSettings } from '../../../src/config/campaignSettings';
 import { CAMPAIGN_GBDT_DEFAULTS } from '../../../src/training/campaign/trainCampaignModel';
@@ -40,6 +41,7 @@ export function runCampaignTrainCommand(argv: readonly string[]): Promise<number
       format: args.format,
       archive: args.archive ? { container: app.archiveContainer(app.settings.archiveContainer), prefix: args['archive-prefix'] } : undefined,
       registry: app.archiveContainer(app.settings.modelsContainer),
+      integrity: readModelIntegrity(process.env),
       modelName: settings.modelName,
       version: args.version,
       promote: args.promote,

@@ -11,7 +11,8 @@ import {
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import { InvocationContext } from '@azure/functions';
-import { FunctionRegistration } from './functionsCoreShim';
+import { FunctionRegistration, runPreInvocationHooks } from './functionsCoreShim';
+import { startInvocationTrace } from './invocationTrace';
 import { HostConfig, resolveBindingExpression } from './hostConfig';
 import { retryPolicyFrom, RetryPolicy } from './retryPolicy';
 import { HostLogger, invocationLogHandler } from './hostLogger';
@@ -73,6 +74,11 @@ export function triggerMetadataFor(events: ReceivedEventData[], partition: Parti
       eventHubName: partition.eventHubName,
       fullyQualifiedNamespace: partition.fullyQualifiedNamespace,
       partitionId: partition.partitionId,
+      // What the receiver's runtime metrics say of the partition's newest event (the consumer
+      // tracks it), so the function can compute its lag, as with TrackLastEnqueuedEventProperties.
+      ...(partition.lastEnqueuedEventProperties?.sequenceNumber !== undefined
+        ? { lastEnqueuedEventProperties: { sequenceNumber: partition.lastEnqueuedEventProperties.sequenceNumber, enqueuedTime: partition.lastEnqueuedEventProperties.enqueuedOn?.toISOString() ?? null } }
+        : {}),
     },
     partitionKeyArray: events.map((e) => e.partitionKey ?? null),
     offsetArray: events.map((e) => e.offset),
@@ -111,18 +117,23 @@ export async function startEventHubTriggers(registrations: FunctionRegistration[
     const invoke = async (input: unknown, metadata: unknown, partition: PartitionContext): Promise<boolean> => {
       for (let retry = 0; ; retry++) {
         const invocationId = crypto.randomUUID();
+        const invocationTrace = startInvocationTrace(registration.name, 'eventHub');
         const context = new InvocationContext({
           invocationId,
           functionName: registration.name,
+          traceContext: invocationTrace.traceContext,
           triggerMetadata: metadata as Record<string, unknown>,
           retryContext: policy ? { retryCount: retry, maxRetryCount: policy.maxRetryCount } : undefined,
           logHandler: invocationLogHandler(opts.logger, registration.name, invocationId),
           options: { trigger: { ...trigger, type: 'eventHubTrigger', name: trigger.name } },
         });
         try {
-          await registration.handler(input, context);
+          const hooked = await runPreInvocationHooks(context, [input], registration.handler);
+          await hooked.handler(...hooked.inputs, context);
+          invocationTrace.end();
           return true;
         } catch (error) {
+          invocationTrace.end(error);
           const message = (error as Error)?.message ?? String(error);
           if (abort.signal.aborted) return false;
           if (!policy || (policy.maxRetryCount !== -1 && retry >= policy.maxRetryCount)) {
@@ -182,6 +193,7 @@ export async function startEventHubTriggers(registrations: FunctionRegistration[
         maxWaitTimeInSeconds: opts.hostConfig.eventHubs.maxWaitTimeSeconds,
         prefetchCount: opts.hostConfig.eventHubs.prefetchCount,
         startPosition: startPosition(opts.hostConfig),
+        trackLastEnqueuedEventProperties: true,
       },
     );
     running.push({ consumer, subscription });

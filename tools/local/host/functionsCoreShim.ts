@@ -107,3 +107,18 @@ export async function runAppTerminateHooks(onError: (error: unknown) => void): P
     }
   }
 }
+
+/**
+ * Runs the app's `preInvocation` hooks as the Node worker does before each invocation (the
+ * Functions OpenTelemetry instrumentation uses one to continue `context.traceContext`): each
+ * hook may replace the handler and the inputs; the result is what the host then calls.
+ */
+export async function runPreInvocationHooks(
+  invocationContext: unknown, inputs: unknown[], handler: (...args: unknown[]) => unknown,
+): Promise<{ inputs: unknown[]; handler: (...args: unknown[]) => unknown }> {
+  const core: { hookData: Record<string, unknown>; invocationContext: unknown; inputs: unknown[]; functionCallback: (...args: unknown[]) => unknown } = {
+    hookData: {}, invocationContext, inputs, functionCallback: handler,
+  };
+  for (const hook of installed?.hooks.get('preInvocation') ?? []) await hook(core);
+  return { inputs: core.inputs, handler: core.functionCallback };
+}

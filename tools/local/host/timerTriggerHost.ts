@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { InvocationContext } from '@azure/functions';
-import { FunctionRegistration } from './functionsCoreShim';
+import { FunctionRegistration, runPreInvocationHooks } from './functionsCoreShim';
+import { startInvocationTrace } from './invocationTrace';
 import { resolveBindingExpression } from './hostConfig';
 import { HostLogger, invocationLogHandler } from './hostLogger';
 import { parseSchedule, nextOccurrence } from './ncrontab';
@@ -31,9 +32,11 @@ export function startTimerTriggers(
     let last: Date | undefined;
     const invoke = async (isPastDue: boolean) => {
       const invocationId = crypto.randomUUID();
+      const invocationTrace = startInvocationTrace(registration.name, 'timer');
       const context = new InvocationContext({
         invocationId,
         functionName: registration.name,
+        traceContext: invocationTrace.traceContext,
         logHandler: invocationLogHandler(logger, registration.name, invocationId),
         options: { trigger: { ...registration.trigger, type: 'timerTrigger', name: registration.trigger.name } },
       });
@@ -43,8 +46,11 @@ export function startTimerTriggers(
         isPastDue,
       };
       try {
-        await registration.handler(timer, context);
+        const hooked = await runPreInvocationHooks(context, [timer], registration.handler);
+        await hooked.handler(...hooked.inputs, context);
+        invocationTrace.end();
       } catch (error) {
+        invocationTrace.end(error);
         logger.error(`Executed '${registration.name}' (Failed): ${(error as Error)?.message ?? error}`);
       }
       last = now();
