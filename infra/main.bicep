@@ -269,6 +269,12 @@ param campaignContactCost string = 'email=0.05,sms=0.2,call=5'
 @description('Contact capacities, e.g. "call=300/slot,email=20000/day"; empty = unlimited.')
 param campaignContactCapacity string = ''
 
+// ---- Model integrity (src/config/modelIntegritySettings.ts) ----
+@description('Largest model file the app downloads and loads, in bytes (a bigger one is refused and the previous model keeps serving).')
+@minValue(1024)
+@maxValue(2147483648)
+param modelMaxBytes int = 67108864
+
 @description('NCRONTAB schedule (UTC, with seconds) of the campaign model\'s retraining timer (campaignRetrain), or \'off\'.')
 param campaignRetrainSchedule string = '0 30 1 * * *'
 
@@ -326,6 +332,8 @@ var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
 var rankingSigningKeysSecretName = 'RankingSigningKeys'
 var catalogApiKeysSecretName = 'CatalogApiKeys'
 var userTokenKeysSecretName = 'UserTokenKeys'
+var campaignApiKeysSecretName = 'CampaignApiKeys'
+var modelSigningKeysSecretName = 'ModelSigningKeys'
 var productsContainerName = 'products'
 var campaignDataContainerName = 'campaign-data'
 // The Cosmos DB containers Power BI reads, as listed at the top of docs/powerbi.md.
@@ -520,6 +528,9 @@ module functionApp './app/functionApp.bicep' = {
     trainingThreads: trainingThreads
     catalogApiKeysSecretName: catalogApiKeysSecretName
     userTokenKeysSecretName: userTokenKeysSecretName
+    campaignApiKeysSecretName: campaignApiKeysSecretName
+    modelSigningKeysSecretName: modelSigningKeysSecretName
+    modelMaxBytes: modelMaxBytes
     productsContainerName: productsContainerName
     productModelName: productModelName
     productModelPollSeconds: productModelPollSeconds

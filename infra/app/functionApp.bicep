@@ -84,6 +84,10 @@ param trainingThreads string
 param catalogApiKeysSecretName string
 // Signed user ids of the browser capture route (src/config/identitySettings.ts, docs/web-client.md).
 param userTokenKeysSecretName string
+// Admin key of the campaign plan route, and the HMAC keys that sign model manifests (docs/observability.md, docs/deploy.md).
+param campaignApiKeysSecretName string
+param modelSigningKeysSecretName string
+param modelMaxBytes int
 param productsContainerName string
 param productModelName string
 param productModelPollSeconds int
@@ -241,6 +245,10 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       // Browser events claim a userId only with the shop backend's signed token; others are stored as anonymous.
       UserTokenKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${userTokenKeysSecretName})'
       UnverifiedUserIds: 'anonymous'
+      CampaignApiKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${campaignApiKeysSecretName})'
+      // Models load only if their manifest's signature verifies with one of these keys.
+      ModelSigningKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${modelSigningKeysSecretName})'
+      ModelMaxBytes: string(modelMaxBytes)
       ProductsContainer: productsContainerName
       ProductModelName: productModelName
       ProductModelPollSeconds: string(productModelPollSeconds)

@@ -14,6 +14,9 @@ const GENERATORS: Record<string, SecretGenerator> = {
   // HMAC keys of the event ids: base64 of at least 32 bytes (MIN_SIGNING_KEY_BYTES).
   RankingSigningKeys: () => randomBytes(32).toString('base64'),
   CatalogApiKeys: () => base64url(32),
+  CampaignApiKeys: () => base64url(32),
+  // HMAC keys of the model manifests: base64 of at least 32 bytes.
+  ModelSigningKeys: () => randomBytes(32).toString('base64'),
 };
 
 /** Keys of a secret the app learns later (a new named key): 32 random bytes, base64url, one key. */
