@@ -1,7 +1,7 @@
 // A fitted GBDT: flat trees + base score; predicts on raw float32 features (NaN = missing).
 import { FittedBinner } from './binner';
-import { FeatureMatrix, validateFeatureMatrix } from './dataset';
-import { sigmoid } from './logistic';
+import { FeatureMatrix } from './dataset';
+import { splitGainImportance, treeSumMargins, treeSumProbabilities } from './treeSum';
 import { RegressionTree } from './tree';
 
 export interface FittedGradientBoostingInit {
@@ -44,25 +44,15 @@ export class FittedGradientBoosting {
   }
 
   predictRaw(x: FeatureMatrix): Float64Array {
-    validateFeatureMatrix(x);
-    if (x.nFeatures !== this.nFeatures) throw new RangeError(`predict: model expects ${this.nFeatures} features, got ${x.nFeatures}`);
-    const out = new Float64Array(x.nRows).fill(this.baseScore);
-    for (const tree of this.trees) tree.addRawTo(x, out);
-    return out;
+    return treeSumMargins(this, x);
   }
 
   predictProba(x: FeatureMatrix): Float64Array {
-    const out = this.predictRaw(x);
-    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
-    return out;
+    return treeSumProbabilities(this, x);
   }
 
   /** Total split gain per feature, normalised to sum to 1. */
   featureImportance(): Float64Array {
-    const imp = new Float64Array(this.nFeatures);
-    for (const t of this.trees) for (let i = 0; i < t.nNodes; i++) if (t.feature[i] >= 0) imp[t.feature[i]] += t.gain[i];
-    const total = imp.reduce((a, b) => a + b, 0);
-    if (total > 0) for (let f = 0; f < imp.length; f++) imp[f] /= total;
-    return imp;
+    return splitGainImportance(this);
   }
 }

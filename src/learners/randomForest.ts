@@ -10,8 +10,8 @@
 // scorer's fast combination walk serve it unchanged. Smoothing (α pseudo-rows at the training
 // prior) keeps pure leaves finite.
 import { FeatureBinner, MISSING_BIN } from './binner';
-import { Dataset, FeatureMatrix, validateDataset, validateFeatureMatrix } from './dataset';
-import { sigmoid } from './logistic';
+import { Dataset, FeatureMatrix, validateDataset } from './dataset';
+import { splitGainImportance, treeSumMargins, treeSumProbabilities } from './treeSum';
 import { SeededRandom } from './random';
 import { RegressionTree } from './tree';
 
@@ -52,26 +52,16 @@ export class FittedRandomForest {
   ) {}
 
   predictRaw(x: FeatureMatrix): Float64Array {
-    validateFeatureMatrix(x);
-    if (x.nFeatures !== this.nFeatures) throw new RangeError(`predict: model expects ${this.nFeatures} features, got ${x.nFeatures}`);
-    const out = new Float64Array(x.nRows);
-    for (const tree of this.trees) tree.addRawTo(x, out);
-    return out;
+    return treeSumMargins(this, x);
   }
 
   predictProba(x: FeatureMatrix): Float64Array {
-    const out = this.predictRaw(x);
-    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
-    return out;
+    return treeSumProbabilities(this, x);
   }
 
   /** Total Gini decrease per feature, normalised to sum to 1. */
   featureImportance(): Float64Array {
-    const imp = new Float64Array(this.nFeatures);
-    for (const t of this.trees) for (let i = 0; i < t.nNodes; i++) if (t.feature[i] >= 0) imp[t.feature[i]] += t.gain[i];
-    const total = imp.reduce((a, b) => a + b, 0);
-    if (total > 0) for (let f = 0; f < imp.length; f++) imp[f] /= total;
-    return imp;
+    return splitGainImportance(this);
   }
 }
 

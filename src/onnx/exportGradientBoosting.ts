@@ -81,14 +81,17 @@ export function treeEnsembleRegressorNode(trees: TreeEnsemble, inputs: string[],
   };
 }
 
-export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, options: ExportOptions = {}): Uint8Array {
-  const trees = treeEnsembleOfFitted(model);
+/**
+ * The graph every binary tree model here exports to: TreeEnsembleRegressor (SUM of the leaves, the
+ * base score included) → explicit Sigmoid, since onnxruntime-node cannot return the ZipMap of a
+ * TreeEnsembleClassifier.
+ */
+export function encodeSigmoidTreeEnsemble(trees: TreeEnsemble, model: { graphName: string; docString: string; metadata: ReturnType<typeof buildMetadata> }, options: ExportOptions = {}): Uint8Array {
   const ensemble = treeEnsembleRegressorNode(trees, ['features'], ['margin']);
   const sigmoid: OnnxNode = { opType: 'Sigmoid', name: 'probability_sigmoid', inputs: ['margin'], outputs: ['probability'] };
-
   return encodeOnnxModel({
     graph: {
-      name: 'hist_gradient_boosting',
+      name: model.graphName,
       nodes: [ensemble, sigmoid],
       inputs: [{ name: 'features', elemType: TensorDataType.FLOAT, shape: ['N', trees.nFeatures] }],
       outputs: [{ name: 'probability', elemType: TensorDataType.FLOAT, shape: ['N', 1] }],
@@ -97,11 +100,20 @@ export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, opti
       { domain: '', version: options.opsetVersion ?? 17 },
       { domain: 'ai.onnx.ml', version: 3 },
     ],
+    docString: model.docString,
+    metadata: model.metadata,
+  });
+}
+
+export function exportGradientBoostingToOnnx(model: FittedGradientBoosting, options: ExportOptions = {}): Uint8Array {
+  const trees = treeEnsembleOfFitted(model);
+  return encodeSigmoidTreeEnsemble(trees, {
+    graphName: 'hist_gradient_boosting',
     docString: 'Binary GBDT: P(y=1) = sigmoid(sum of trees + base score)',
     metadata: buildMetadata('hist-gradient-boosting', model.featureNames, options.metadata, {
       n_trees: String(trees.nTrees),
       base_score: String(model.baseScore),
       best_iteration: String(model.bestIteration),
     }),
-  });
+  }, options);
 }

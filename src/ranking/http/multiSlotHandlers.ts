@@ -7,10 +7,10 @@ import { readJsonBody } from '../../common/readJsonBody';
 import { rewardEvent } from '../../events/learningEvents';
 import { API_KEY_HEADER, type ApiKeyCheck } from '../apiKeyAuth';
 import { parseMultiSlotRankRequest, MAX_SLOTS } from '../multiSlotRequest';
-import { badRequest, personalizerError, serviceUnavailable, unauthorized } from '../personalizerErrors';
-import { RankerNotConfiguredError, type Ranker } from '../ranker';
+import { badRequest, unauthorized } from '../personalizerErrors';
+import type { Ranker } from '../ranker';
 import { publishOne, resolveEvent, type EventCallDeps } from './eventCallDeps';
-import { MAX_RANK_BODY_BYTES } from './rankHandler';
+import { answerRankCall } from './rankHandler';
 import { rewardValue } from './rewardHandler';
 import { handleActivate } from './activateHandler';
 
@@ -20,40 +20,22 @@ export interface MultiSlotRankDeps {
   log?: (message: string) => void;
 }
 
-export async function handleMultiSlotRank(request: HttpRequest, deps: MultiSlotRankDeps): Promise<HttpResponseInit> {
-  if (!deps.apiKeys.accepts(request.headers.get(API_KEY_HEADER))) return unauthorized();
-  const body = await readJsonBody(request, MAX_RANK_BODY_BYTES);
-  if (!body.ok && body.tooLarge) {
-    return personalizerError(413, 'BadRequest', `body: Exceeds maximum allowed payload size (${MAX_RANK_BODY_BYTES} bytes).`, 'PayloadSizeExceeded', 'body');
-  }
-  if (!body.ok) return badRequest('body', body.message, 'InvalidRankRequest');
-  const parsed = parseMultiSlotRankRequest(body.value);
-  if (!parsed.ok) return badRequest(parsed.field, parsed.message, 'InvalidRankRequest');
-  const r = parsed.request;
-  try {
-    const ranker = await deps.ranker();
-    const outcome = await ranker.rankSlots({
-      contextFeatures: r.contextFeatures,
-      actions: r.actions,
-      slots: r.slots,
-      clientEventId: r.eventId,
-      deferActivation: r.deferActivation,
-      userId: r.userId,
-      source: 'rank',
-    });
-    return {
-      status: 201,
-      jsonBody: { slots: outcome.slots.map((s) => ({ id: s.id, ...(s.rewardActionId !== undefined ? { rewardActionId: s.rewardActionId } : {}) })), eventId: outcome.eventId },
-      headers: { 'cache-control': 'no-store', ...(outcome.modelVersion ? { 'x-model-version': outcome.modelVersion } : {}) },
-    };
-  } catch (error) {
-    if (error instanceof RankerNotConfiguredError) {
-      deps.log?.(`multislot rank: ${error.message}`);
-      return serviceUnavailable('Ranking is not configured on this service; see the logs.');
-    }
-    deps.log?.(`multislot rank failed: ${(error as Error).stack ?? error}`);
-    return personalizerError(500, 'InternalServerError', 'A generic error has occurred on the server.', 'RankNullResponse');
-  }
+export function handleMultiSlotRank(request: HttpRequest, deps: MultiSlotRankDeps): Promise<HttpResponseInit> {
+  return answerRankCall(request, deps, {
+    label: 'multislot rank',
+    parse: parseMultiSlotRankRequest,
+    rank: (ranker, r) =>
+      ranker.rankSlots({
+        contextFeatures: r.contextFeatures,
+        actions: r.actions,
+        slots: r.slots,
+        clientEventId: r.eventId,
+        deferActivation: r.deferActivation,
+        userId: r.userId,
+        source: 'rank',
+      }),
+    answer: (outcome) => ({ slots: outcome.slots.map((s) => ({ id: s.id, ...(s.rewardActionId !== undefined ? { rewardActionId: s.rewardActionId } : {}) })), eventId: outcome.eventId }),
+  });
 }
 
 export async function handleMultiSlotReward(request: HttpRequest, deps: EventCallDeps, eventId: string): Promise<HttpResponseInit> {

@@ -16,38 +16,56 @@ export interface RankHandlerDeps {
   log?: (message: string) => void;
 }
 
-export async function handleRank(request: HttpRequest, deps: RankHandlerDeps): Promise<HttpResponseInit> {
+type Parsed<R> = { ok: true; request: R } | { ok: false; field: string; message: string };
+
+/**
+ * The shape every rank call shares (single- and multi-slot): key, bounded body, parse (400 naming
+ * the field), rank, 201 with the model version, 503 while the ranker is not configured, 500 else.
+ */
+export async function answerRankCall<R, O extends { modelVersion?: string | null }>(
+  request: HttpRequest,
+  deps: RankHandlerDeps,
+  call: { label: string; parse: (body: unknown) => Parsed<R>; rank: (ranker: Ranker, request: R) => Promise<O>; answer: (outcome: O) => unknown },
+): Promise<HttpResponseInit> {
   if (!deps.apiKeys.accepts(request.headers.get(API_KEY_HEADER))) return unauthorized();
   const body = await readJsonBody(request, MAX_RANK_BODY_BYTES);
   if (!body.ok && body.tooLarge) {
     return personalizerError(413, 'BadRequest', `body: Exceeds maximum allowed payload size (${MAX_RANK_BODY_BYTES} bytes).`, 'PayloadSizeExceeded', 'body');
   }
   if (!body.ok) return badRequest('body', body.message, 'InvalidRankRequest');
-  const parsed = parseRankRequest(body.value);
+  const parsed = call.parse(body.value);
   if (!parsed.ok) return badRequest(parsed.field, parsed.message, 'InvalidRankRequest');
-  const r = parsed.request;
   try {
-    const ranker = await deps.ranker();
-    const outcome = await ranker.rank({
-      contextFeatures: r.contextFeatures,
-      actions: r.actions,
-      excludedActions: r.excludedActions,
-      clientEventId: r.eventId,
-      deferActivation: r.deferActivation,
-      userId: r.userId,
-      source: 'rank',
-    });
+    const outcome = await call.rank(await deps.ranker(), parsed.request);
     return {
       status: 201,
-      jsonBody: { ranking: outcome.ranking, eventId: outcome.eventId, rewardActionId: outcome.rewardActionId },
+      jsonBody: call.answer(outcome),
       headers: { 'cache-control': 'no-store', ...(outcome.modelVersion ? { 'x-model-version': outcome.modelVersion } : {}) },
     };
   } catch (error) {
     if (error instanceof RankerNotConfiguredError) {
-      deps.log?.(`rank: ${error.message}`);
+      deps.log?.(`${call.label}: ${error.message}`);
       return serviceUnavailable('Ranking is not configured on this service; see the logs.');
     }
-    deps.log?.(`rank failed: ${(error as Error).stack ?? error}`);
+    deps.log?.(`${call.label} failed: ${(error as Error).stack ?? error}`);
     return personalizerError(500, 'InternalServerError', 'A generic error has occurred on the server.', 'RankNullResponse');
   }
+}
+
+export function handleRank(request: HttpRequest, deps: RankHandlerDeps): Promise<HttpResponseInit> {
+  return answerRankCall(request, deps, {
+    label: 'rank',
+    parse: parseRankRequest,
+    rank: (ranker, r) =>
+      ranker.rank({
+        contextFeatures: r.contextFeatures,
+        actions: r.actions,
+        excludedActions: r.excludedActions,
+        clientEventId: r.eventId,
+        deferActivation: r.deferActivation,
+        userId: r.userId,
+        source: 'rank',
+      }),
+    answer: (outcome) => ({ ranking: outcome.ranking, eventId: outcome.eventId, rewardActionId: outcome.rewardActionId }),
+  });
 }
