@@ -25,10 +25,20 @@ app.http('personalizerApi', {
         (m) => context.error(m),
       );
     const eventCall = EVENT_CALL.exec(path);
-    if (eventCall) return withDecisionSpan(eventCall[2], decodeURIComponent(eventCall[1]), call);
+    const eventId = eventCall ? decodedOrUndefined(eventCall[1]) : undefined;
+    // A malformed escape in the id gets no span; the dispatcher answers it as it answers any bad id.
+    if (eventCall && eventId !== undefined) return withDecisionSpan(eventCall[2], eventId, call);
     const response = await call();
-    const eventId = (response.jsonBody as { eventId?: unknown } | undefined)?.eventId;
-    if (response.status === 201 && typeof eventId === 'string') recordDecisionSpan(eventId, { 'personalization.path': path });
+    const rankedId = (response.jsonBody as { eventId?: unknown } | undefined)?.eventId;
+    if (response.status === 201 && typeof rankedId === 'string') recordDecisionSpan(rankedId, { 'personalization.path': path });
     return response;
   },
 });
+
+function decodedOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -12,7 +12,7 @@ import { MAX_ACTIONS, MAX_ID_LENGTH } from '../ranking/rankRequest';
 import { productSchema } from '../products/catalog/productSchema';
 
 type Schema = Record<string, unknown>;
-type Security = 'functionKey' | 'adminKey' | 'apiKey' | 'catalogKey';
+type Security = 'functionKey' | 'apiKey' | 'catalogKey' | 'campaignKey';
 
 export interface DocumentOptions {
   maxEventsPerRequest: number;
@@ -105,11 +105,11 @@ export function openApiDocument(options: DocumentOptions): Schema {
         }),
       },
       '/api/manage/offers/{id}': {
-        put: op('Create or replace an offer of the catalog', 'adminKey', { 200: json(ref('Offer'), 'Replaced.'), 201: json(ref('Offer'), 'Created.'), 400: error('Invalid offer, fields named.'), 503: error('Unavailable.') }, {
+        put: op('Create or replace an offer of the catalog', 'catalogKey', { 200: json(ref('Offer'), 'Replaced.'), 201: json(ref('Offer'), 'Created.'), 400: error('Invalid offer, fields named.'), 401: error('Missing or wrong catalog key.'), 503: error('Unavailable.') }, {
           parameters: [pathParam('id', 'spring-sale')], ...body(inputSchema(offerSchema), { id: 'spring-sale', title: 'Spring sale', category: 'promo', price: 0, active: true }),
         }),
-        get: op('One offer', 'adminKey', { 200: json(ref('Offer'), 'The offer.'), 404: error('No such offer.'), 503: error('Unavailable.') }, { parameters: [pathParam('id', 'spring-sale')] }),
-        delete: op('Remove an offer', 'adminKey', { 204: { description: 'Removed.' }, 404: error('No such offer.'), 503: error('Unavailable.') }, { parameters: [pathParam('id', 'no-such-offer')] }),
+        get: op('One offer', 'catalogKey', { 200: json(ref('Offer'), 'The offer.'), 401: error('Missing or wrong catalog key.'), 404: error('No such offer.'), 503: error('Unavailable.') }, { parameters: [pathParam('id', 'spring-sale')] }),
+        delete: op('Remove an offer', 'catalogKey', { 204: { description: 'Removed.' }, 401: error('Missing or wrong catalog key.'), 404: error('No such offer.'), 503: error('Unavailable.') }, { parameters: [pathParam('id', 'no-such-offer')] }),
       },
       '/api/manage/products/{id}': {
         put: op('Create or replace a product of the catalog', 'catalogKey', { 200: json({ type: 'object' }, 'Replaced.'), 201: json({ type: 'object' }, 'Created.'), 400: error('Invalid product, fields named.'), 401: error('Missing or wrong catalog key.'), 503: error('Unavailable.') }, {
@@ -132,7 +132,7 @@ export function openApiDocument(options: DocumentOptions): Schema {
           body({ type: 'object' }, { campaignId: 'term-life', lead: { leadId: 'L0001' } })),
       },
       '/api/manage/campaigns/{campaignId}/plan': {
-        post: op('Plan a campaign: every lead scored', 'adminKey', { 200: json({ type: 'object' }, 'Planned.'), 202: json({ type: 'object' }, 'Started.'), 400: error('A bad parameter.'), 404: error('Unknown campaign.'), 409: error('A plan is running.'), 503: error('No campaign model yet, or a dependency is down.') }, {
+        post: op('Plan a campaign: every lead scored', 'campaignKey', { 200: json({ type: 'object' }, 'Planned.'), 202: json({ type: 'object' }, 'Started.'), 400: error('A bad parameter.'), 401: error('Missing or wrong campaign key.'), 404: error('Unknown campaign.'), 409: error('A plan is running.'), 503: error('No campaign model yet, or a dependency is down.') }, {
           parameters: [pathParam('campaignId', 'no-such-campaign')],
         }),
       },
@@ -141,9 +141,9 @@ export function openApiDocument(options: DocumentOptions): Schema {
     components: {
       securitySchemes: {
         functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'A function key (or ?code=).' },
-        adminKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'The host\'s admin (master) key.' },
         apiKey: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key', description: 'PersonalizerApiKeys.' },
         catalogKey: { type: 'apiKey', in: 'header', name: 'x-catalog-key', description: 'CatalogApiKeys.' },
+        campaignKey: { type: 'apiKey', in: 'header', name: 'x-campaign-key', description: 'CampaignApiKeys.' },
       },
       schemas: {
         Event: event,

@@ -60,7 +60,7 @@ describe('OpenAPI description', () => {
   it('answers every documented example as documented', async () => {
     const keys: Record<string, Record<string, string>> = {
       functionKey: { 'x-functions-key': runtime.keys.functionKey },
-      adminKey: { 'x-functions-key': runtime.keys.masterKey },
+      campaignKey: { 'x-campaign-key': runtime.env.CampaignApiKeys.split(',')[0] },
       apiKey: { 'Ocp-Apim-Subscription-Key': runtime.env.PersonalizerApiKeys.split(',')[0] },
       catalogKey: { 'x-catalog-key': runtime.env.CatalogApiKeys.split(',')[0] },
     };

@@ -29,6 +29,8 @@ describe('the template sample, imported, trained, planned and recommended', () =
   let plans: Container;
   let url: string;
   const keys = { masterKey: crypto.randomBytes(16).toString('hex'), functionKey: crypto.randomBytes(16).toString('hex') };
+  // The plan route takes the campaigns' named key (CampaignApiKeys), never a host key.
+  const campaignKey = crypto.randomBytes(24).toString('base64url');
   let training: CampaignTrainingResult;
 
   beforeAll(async () => {
@@ -49,7 +51,7 @@ describe('the template sample, imported, trained, planned and recommended', () =
     await models.createIfNotExists();
     training = await runCampaignTraining({ source: { folder: SAMPLE }, format: 'template', registry: models, modelName: 'campaign', version: 't1', promote: true, trees: 60 });
 
-    Object.assign(process.env, { CosmosDB: cosmos.connectionString, ArchiveStorage: azurite.connectionString, CampaignModelPollSeconds: '1' });
+    Object.assign(process.env, { CampaignApiKeys: campaignKey, CosmosDB: cosmos.connectionString, ArchiveStorage: azurite.connectionString, CampaignModelPollSeconds: '1' });
     stops.push(async () => closeAppServices());
     const registrations = installFunctionsCoreShim(() => {});
     await import('../../../functions/campaignRecommend');
@@ -64,8 +66,8 @@ describe('the template sample, imported, trained, planned and recommended', () =
     fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  const post = async (route: string, body: unknown, key: string) => {
-    const res = await fetch(`${url}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-functions-key': key }, body: JSON.stringify(body) });
+  const post = async (route: string, body: unknown, key: Record<string, string>) => {
+    const res = await fetch(`${url}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...key }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Doc };
   };
 
@@ -80,7 +82,7 @@ describe('the template sample, imported, trained, planned and recommended', () =
   });
 
   it('plans a template campaign for all 2,000 leads, with the product terms beside the plan', async () => {
-    const answer = await post('manage/campaigns/2/plan', {}, keys.masterKey);
+    const answer = await post('manage/campaigns/2/plan', {}, { 'x-campaign-key': campaignKey });
     expect(answer.status).toBe(200);
     const body = answer.body.plan as Doc;
     expect(body).toMatchObject({ campaignId: '2', product: 'live-free', modelVersion: 't1', status: 'completed', leads: 2000, skippedLeads: 0 });
@@ -92,7 +94,7 @@ describe('the template sample, imported, trained, planned and recommended', () =
   }, 60_000);
 
   it('recommends for template leads by their id', async () => {
-    const { status, body } = await post('campaigns/recommend', { campaignId: '4', leads: [{ leadId: 'ID-00000001' }, { leadId: 'ID-00001999' }] }, keys.functionKey);
+    const { status, body } = await post('campaigns/recommend', { campaignId: '4', leads: [{ leadId: 'ID-00000001' }, { leadId: 'ID-00001999' }] }, { 'x-functions-key': keys.functionKey });
     expect(status).toBe(200);
     expect(body).toMatchObject({ modelVersion: 't1', product: 'making-tomorrow-better' });
     const results = body.results as { leadId: string; channel: string; probabilities: number[] }[];

@@ -68,7 +68,7 @@ describe('demo shop in Chromium', () => {
     await runProductTraining({ archive: { container: archive }, registry: blobs.getContainerClient('models'), now: () => new Date() });
     for (const [id, title] of [['spring-sale', 'Spring sale: 20% off'], ['free-shipping', 'Free shipping today']]) {
       const res = await fetch(`${runtime.url}/api/manage/offers/${id}`, {
-        method: 'PUT', headers: { 'content-type': 'application/json', 'x-functions-key': runtime.keys.masterKey },
+        method: 'PUT', headers: { 'content-type': 'application/json', 'x-catalog-key': runtime.env.CatalogApiKeys.split(',')[0] },
         body: JSON.stringify({ id, title, category: 'promo', price: 0, active: true }),
       });
       expect(res.status, await res.clone().text()).toBeLessThan(300);
