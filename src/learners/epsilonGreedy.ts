@@ -15,7 +15,7 @@ export interface Decision {
 }
 
 /** Index of the highest score among eligible actions; ties go to the earlier action; NaN never wins. */
-function argmax(scores: ArrayLike<number>, eligible: number[]): number {
+export function argmax(scores: ArrayLike<number>, eligible: number[]): number {
   let best = eligible[0];
   let bestScore = -Infinity;
   for (const i of eligible) {
@@ -42,11 +42,16 @@ export function epsilonGreedy(scores: ArrayLike<number>, excluded: readonly bool
   for (const i of eligible) probabilities[i] = epsilon / k;
   probabilities[greedy] = 1 - epsilon + epsilon / k;
 
+  return { order: rankingOrder(scores, excluded, eligible, chosen), probabilities, chosen, greedy, explored };
+}
+
+/** The chosen action first, the other eligible ones by score (best first, NaN last), then the excluded ones. */
+export function rankingOrder(scores: ArrayLike<number>, excluded: readonly boolean[], eligible: readonly number[], chosen: number): number[] {
   const rank = (s: number) => (Number.isNaN(s) ? -Infinity : s);
   const rest = eligible.filter((i) => i !== chosen).sort((a, b) => rank(scores[b]) - rank(scores[a]) || a - b);
   const order = [chosen, ...rest];
-  for (let i = 0; i < n; i++) if (excluded[i]) order.push(i);
-  return { order, probabilities, chosen, greedy, explored };
+  for (let i = 0; i < scores.length; i++) if (excluded[i]) order.push(i);
+  return order;
 }
 
 /** Small seeded generator (mulberry32) for reproducible tests and simulations. */

@@ -5,7 +5,7 @@
 // grows with the data the model learnt from (γ = gammaScale · t^gammaExponent, VW's defaults 10
 // and 0.5). The probabilities are exact, so they are logged as propensities for off-policy
 // evaluation like epsilon-greedy's.
-import type { Decision, Random } from './epsilonGreedy';
+import { argmax, rankingOrder, type Decision, type Random } from './epsilonGreedy';
 
 /** Vowpal Wabbit's defaults for --gamma_scale and --gamma_exponent. */
 export const SQUARECB_DEFAULTS = { gammaScale: 10, gammaExponent: 0.5 };
@@ -25,14 +25,8 @@ export function squareCb(scores: ArrayLike<number>, excluded: readonly boolean[]
   for (let i = 0; i < n; i++) if (!excluded[i]) eligible.push(i);
   if (eligible.length === 0) throw new RangeError('at least one action must be eligible');
   const k = eligible.length;
-  let greedy = eligible[0];
-  let best = -Infinity;
-  for (const i of eligible) {
-    if (scores[i] > best) {
-      best = scores[i];
-      greedy = i;
-    }
-  }
+  const greedy = argmax(scores, eligible);
+  const best = scores[greedy];
 
   const probabilities = new Array<number>(n).fill(0);
   let others = 0;
@@ -59,9 +53,5 @@ export function squareCb(scores: ArrayLike<number>, excluded: readonly boolean[]
     }
   }
 
-  const rank = (s: number) => (Number.isNaN(s) ? -Infinity : s);
-  const rest = eligible.filter((i) => i !== chosen).sort((a, b) => rank(scores[b]) - rank(scores[a]) || a - b);
-  const order = [chosen, ...rest];
-  for (let i = 0; i < n; i++) if (excluded[i]) order.push(i);
-  return { order, probabilities, chosen, greedy, explored: chosen !== greedy };
+  return { order: rankingOrder(scores, excluded, eligible, chosen), probabilities, chosen, greedy, explored: chosen !== greedy };
 }
