@@ -34,26 +34,34 @@ export class AzureTypes {
     }
   }
 
-  static load(dir: string): AzureTypes {
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      throw new AzureTypesNotFoundError(
-        `Azure type definitions not found at ${dir}. The infra checks need the pinned types.json files ` +
-          '(../shared/azure-types beside the repository, or set AZURE_TYPES_DIR).',
-      );
-    }
+  /**
+   * Reads every types.json under `dir` and, when given, under each supplement folder. Each folder's
+   * files are keyed by the folder's name and their path in it, so equal paths in two folders never
+   * collide; a type listed in both resolves to the later folder's definition.
+   */
+  static load(dir: string, supplements: string[] = []): AzureTypes {
     const typeFiles: TypeFile[] = [];
-    const walk = (current: string): void => {
-      for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-        const full = path.join(current, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else if (entry.name === 'types.json') {
-          const relativePath = path.relative(dir, full).split(path.sep).join('/');
-          typeFiles.push({ relativePath, types: readTypesJson(fs.readFileSync(full, 'utf8')) });
-        }
+    for (const root of [dir, ...supplements]) {
+      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+        throw new AzureTypesNotFoundError(
+          `Azure type definitions not found at ${root}. The infra checks need the pinned types.json files ` +
+            '(../shared/azure-types beside the repository, or set AZURE_TYPES_DIR).',
+        );
       }
-    };
-    walk(dir);
-    if (typeFiles.length === 0) throw new AzureTypesNotFoundError(`No types.json files under ${dir}`);
+      const before = typeFiles.length;
+      const walk = (current: string): void => {
+        for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+          const full = path.join(current, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else if (entry.name === 'types.json') {
+            const inRoot = path.relative(root, full).split(path.sep).join('/');
+            typeFiles.push({ relativePath: `${path.basename(root)}/${inRoot}`, types: readTypesJson(fs.readFileSync(full, 'utf8')) });
+          }
+        }
+      };
+      walk(root);
+      if (typeFiles.length === before) throw new AzureTypesNotFoundError(`No types.json files under ${root}`);
+    }
     return new AzureTypes(typeFiles);
   }
 

@@ -1,4 +1,5 @@
 // Offline validation of infra/: syntax, symbols (name binding), wiring, schema (Azure type definitions) and project rules.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AzureTypes } from './azureTypes';
 import { checkRules, DEFAULT_RULES, type RulesConfig } from './checkRules';
@@ -27,12 +28,23 @@ export function defaultTypesDir(repoRoot: string, env: NodeJS.ProcessEnv = proce
   return env.AZURE_TYPES_DIR || path.resolve(repoRoot, '..', 'shared', 'azure-types');
 }
 
+/**
+ * Types that `infra/` uses and the shared folder lacks (Azure Monitor's alerts and diagnostic
+ * settings), pinned in the repository from the same upstream commit; see its README.
+ */
+export const SUPPLEMENT_TYPES_DIR = [
+  path.resolve(__dirname, 'azure-types-supplement'),
+  // Compiled to dist/tools/bicep: the JSON stays in the source tree.
+  path.resolve(__dirname, '..', '..', '..', 'tools', 'bicep', 'azure-types-supplement'),
+].find((dir) => fs.existsSync(dir)) ?? path.resolve(__dirname, 'azure-types-supplement');
+
 const typesCache = new Map<string, AzureTypes>();
 
+/** The folder's types together with the repository's supplement, read once per folder. */
 export function loadTypesCached(dir: string): AzureTypes {
   let types = typesCache.get(dir);
   if (!types) {
-    types = AzureTypes.load(dir);
+    types = AzureTypes.load(dir, [SUPPLEMENT_TYPES_DIR]);
     typesCache.set(dir, types);
   }
   return types;

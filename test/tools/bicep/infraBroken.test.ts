@@ -96,6 +96,14 @@ const defects: Defect[] = [
     message: /unknown property "allowBlobPublicAcess" at storage\.properties/,
   },
   {
+    // Microsoft.Insights types come from the repository's supplement folder, not ../shared.
+    name: 'unknown property on a diagnostic setting (supplement types)',
+    edits: [{ file: 'app/keyVault.bicep', find: 'workspaceId: logAnalyticsWorkspaceId', replace: 'workspaceID: logAnalyticsWorkspaceId\n    workspace: logAnalyticsWorkspaceId' }],
+    check: 'schema',
+    file: 'app/keyVault.bicep',
+    message: /unknown property "workspace" at vaultDiagnostics\.properties/,
+  },
+  {
     name: 'wrong case',
     edits: [{ file: 'app/monitoring.bicep', find: 'DisableLocalAuth: true', replace: 'disableLocalAuth: true' }],
     check: 'schema',
