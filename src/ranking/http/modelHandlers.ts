@@ -4,6 +4,7 @@
 //                               ?part=manifest (ours): the manifest as JSON
 //   PUT /model                  import a signed archive: validated, registered, promoted (204)
 //   DELETE /model               reset: the current pointer is removed, ranking goes back to the priors (204)
+//                               (both writes answer 403 on a serving-only instance, ModelRegistryAccess=read)
 //   GET /model/properties       {creationTime, lastModifiedTime}
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ModelRegistry, PromotionConflictError, ModelRegistryError } from '../../models/modelRegistry';
@@ -12,7 +13,7 @@ import { exportModelArchive, ModelImportError, readModelArchive } from '../model
 import { badRequest, personalizerError, serviceUnavailable } from '../personalizerErrors';
 
 export interface ModelApiDeps {
-  registry: Pick<ModelRegistry, 'readCurrent' | 'loadVersion' | 'registerModel' | 'promoteModel' | 'resetCurrent'>;
+  registry: Pick<ModelRegistry, 'readCurrent' | 'loadVersion' | 'registerModel' | 'promoteModel' | 'resetCurrent' | 'writable'>;
   modelName: string;
   signingKeys: readonly Buffer[];
   /** Tells this instance's model watcher to look at the pointer now (the others poll). */
@@ -25,6 +26,16 @@ export interface ModelApiDeps {
 export const MAX_MODEL_IMPORT_BYTES = 64 * 1024 * 1024;
 
 const NO_STORE = { 'cache-control': 'no-store' };
+
+/** The answer of import and reset on a serving-only instance: its identity cannot write models. */
+function servingOnly(what: string): HttpResponseInit {
+  return personalizerError(
+    403,
+    'OperationNotAllowed',
+    `Model ${what} is not available on this instance: it only serves models (ModelRegistryAccess=read). Models are written by the training app's identity; see docs/deploy.md.`,
+    'OperationNotAllowed',
+  );
+}
 
 async function guarded(what: string, deps: ModelApiDeps, run: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
   try {
@@ -59,6 +70,7 @@ export function handleGetModel(request: HttpRequest, deps: ModelApiDeps): Promis
 }
 
 export async function handleImportModel(request: HttpRequest, deps: ModelApiDeps): Promise<HttpResponseInit> {
+  if (!deps.registry.writable) return servingOnly('import');
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_MODEL_IMPORT_BYTES) return personalizerError(413, 'BadRequest', `body: Exceeds maximum allowed payload size (${MAX_MODEL_IMPORT_BYTES} bytes).`, 'PayloadSizeExceeded', 'body');
   const body = Buffer.from(await request.arrayBuffer());
@@ -100,6 +112,7 @@ export async function handleImportModel(request: HttpRequest, deps: ModelApiDeps
 }
 
 export function handleResetModel(deps: ModelApiDeps): Promise<HttpResponseInit> {
+  if (!deps.registry.writable) return Promise.resolve(servingOnly('reset'));
   return guarded('resetting the model', deps, async () => {
     const removed = await deps.registry.resetCurrent(deps.modelName);
     await deps.changed?.();
