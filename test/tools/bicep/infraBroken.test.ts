@@ -395,7 +395,7 @@ const defects: Defect[] = [
   },
   {
     name: 'Key Vault Secrets User for the app on another vault than the references name',
-    edits: [{ file: 'main.bicep', find: '    keyVaultName: keyVault.outputs.name\n    appWritesModels', replace: '    keyVaultName: dataLake.outputs.name\n    appWritesModels' }],
+    edits: [{ file: 'main.bicep', find: '    keyVaultName: keyVault.outputs.name\n    trainerPrincipalId', replace: '    keyVaultName: dataLake.outputs.name\n    trainerPrincipalId' }],
     check: 'rules',
     file: 'app/rbac.bicep',
     message: /Key Vault Secrets User for the app identity \(appKeyVaultSecretsUser\) is on a different Key Vault than the one the app settings reference/,
@@ -614,6 +614,78 @@ const defects: Defect[] = [
     check: 'rules',
     file: 'app/functionApp.bicep',
     message: /app \(Microsoft\.Web\/sites\) CORS allowedOrigins can hold 'https:\/\/portal\.azure\.com,\*' \(from main\.bicep:\d+\): list exact origins, never a wildcard/,
+  },
+  // ---- Model registry: only the training app writes models (checkModelRegistry.ts) ----
+  {
+    name: 'serving identity given Storage Blob Data Contributor on the models container',
+    edits: [{
+      file: 'app/rbac.bicep',
+      find: "  scope: modelsContainer\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)\n    principalId: appPrincipalId",
+      replace: "  scope: modelsContainer\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)\n    principalId: appPrincipalId",
+    }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /appModelsReader: Storage Blob Data Contributor on the models container for the serving app's identity \(main\.bicep#appIdentity\)/,
+  },
+  {
+    name: 'serving identity given a write role on models only when retraining is on (conditional is not enough)',
+    edits: [{
+      file: 'app/rbac.bicep',
+      find: '// CampaignDataContainer (the campaign CSV input)',
+      replace: "resource appModelsOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {\n  name: guid(modelsContainer.id, appPrincipalId, storageBlobDataOwner)\n  scope: modelsContainer\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)\n    principalId: appPrincipalId\n    principalType: 'ServicePrincipal'\n  }\n}\n\n// CampaignDataContainer (the campaign CSV input)",
+    }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /appModelsOwner: Storage Blob Data Owner on the models container for the serving app's identity/,
+  },
+  {
+    name: 'training app given the serving identity (its Contributor on models then reaches the serving app)',
+    edits: [{ file: 'main.bicep', find: '    trainerPrincipalId: trainerIdentity.outputs.principalId\n  }', replace: '    trainerPrincipalId: appIdentity.outputs.principalId\n  }' }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /trainerModelsContributor: Storage Blob Data Contributor on the models container for the serving app's identity \(main\.bicep#appIdentity\)/,
+  },
+  {
+    name: 'training module deployed as a second serving app',
+    edits: [{ file: 'main.bicep', find: "    role: 'training'\n", replace: "    role: 'serving'\n" }],
+    check: 'rules',
+    file: 'app/rbac.bicep',
+    message: /trainerModelsContributor: Storage Blob Data Contributor on the models container for the serving app's identity \(main\.bicep#trainerIdentity\)/,
+  },
+  {
+    name: 'serving identity without Reader on the models container',
+    edits: [{ file: 'app/rbac.bicep', find: "resource appModelsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {", replace: "resource appModelsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {" }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /serving app main\.bicep#functionApp: its identity has no unconditional Storage Blob Data Reader on the models container \('models'\)/,
+  },
+  {
+    name: 'serving app allowed to write models (ModelRegistryAccess)',
+    edits: [{ file: 'app/functionApp.bicep', find: "ModelRegistryAccess: role == 'training' ? 'readwrite' : 'read'", replace: "ModelRegistryAccess: 'readwrite'" }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /serving app main\.bicep#functionApp: ModelRegistryAccess is 'readwrite', not 'read'/,
+  },
+  {
+    name: 'retrainModel enabled in the serving app (the switch no longer depends on the role)',
+    edits: [{ file: 'app/functionApp.bicep', find: "'AzureWebJobs.retrainModel.Disabled': role == 'training' && retrainEnabled ? 'false' : 'true'", replace: "'AzureWebJobs.retrainModel.Disabled': retrainEnabled ? 'false' : 'true'" }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /serving app main\.bicep#functionApp: training function retrainModel is enabled/,
+  },
+  {
+    name: 'campaignRetrain switch left out (the timer runs in the serving app)',
+    edits: [{ file: 'app/functionApp.bicep', find: "      'AzureWebJobs.campaignRetrain.Disabled': role == 'training' ? 'false' : 'true'\n", replace: '' }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /serving app main\.bicep#functionApp: training function campaignRetrain is enabled/,
+  },
+  {
+    name: 'training app also serving (its serving functions left on)',
+    edits: [{ file: 'app/functionApp.bicep', find: "var servingFunctionsDisabled = role == 'serving' ? 'false' : 'true'", replace: "var servingFunctionsDisabled = 'false'" }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /training app main\.bicep#trainingApp: captureEvents is not switched off/,
   },
   // ---- Data roles (checkDataRoles.ts) ----
   {
