@@ -8,8 +8,8 @@
 //   GET /model/properties       {creationTime, lastModifiedTime}
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ModelRegistry, PromotionConflictError, ModelRegistryError } from '../../models/modelRegistry';
-import { loadModel, ModelRejectedError } from '../../scoring/loadModel';
-import { exportModelArchive, ModelImportError, readModelArchive } from '../modelTransfer';
+import { exportModelArchive, ModelImportError } from '../modelTransfer';
+import { checkModelImport, storeModelImport, type CheckedImport } from '../modelImport';
 import { badRequest, personalizerError, serviceUnavailable } from '../personalizerErrors';
 
 export interface ModelApiDeps {
@@ -75,31 +75,17 @@ export async function handleImportModel(request: HttpRequest, deps: ModelApiDeps
   if (declared > MAX_MODEL_IMPORT_BYTES) return personalizerError(413, 'BadRequest', `body: Exceeds maximum allowed payload size (${MAX_MODEL_IMPORT_BYTES} bytes).`, 'PayloadSizeExceeded', 'body');
   const body = Buffer.from(await request.arrayBuffer());
   if (body.length > MAX_MODEL_IMPORT_BYTES) return personalizerError(413, 'BadRequest', `body: Exceeds maximum allowed payload size (${MAX_MODEL_IMPORT_BYTES} bytes).`, 'PayloadSizeExceeded', 'body');
-  let imported: { model: Buffer; manifest: unknown };
+  let checked: CheckedImport;
   try {
-    imported = readModelArchive(body, deps.signingKeys);
+    checked = await checkModelImport(body, deps.signingKeys, deps.modelName, (deps.now ?? (() => new Date()))());
   } catch (error) {
     if (!(error instanceof ModelImportError)) throw error;
     return personalizerError(400, 'BadRequest', error.message, error.kind === 'signature' ? 'InvalidModelImportSignature' : 'InvalidModelImportFormat', 'body');
   }
-  const now = (deps.now ?? (() => new Date()))();
-  const version = `import-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-  const manifest = { ...(imported.manifest as Record<string, unknown>), name: deps.modelName, version };
-  try {
-    // The scorer's own checks (contract, ONNX, width, probe), before anything is stored.
-    const loaded = await loadModel(imported.model, manifest);
-    await loaded.release();
-  } catch (error) {
-    if (error instanceof ModelRejectedError) return personalizerError(400, 'BadRequest', `body: the model cannot be served: ${error.message}`, 'InvalidModelImportFormat', 'body');
-    throw error;
-  }
+  const version = checked.version;
   return guarded('importing the model', deps, async () => {
-    const { sha256: _ignored, ...rest } = manifest as Record<string, unknown>;
-    void _ignored;
     try {
-      await deps.registry.registerModel(deps.modelName, version, imported.model, { ...(rest as Parameters<ModelApiDeps['registry']['registerModel']>[3]), producer: `import (${String((imported.manifest as { name?: unknown }).name ?? '?')}/${String((imported.manifest as { version?: unknown }).version ?? '?')})` });
-      const current = await deps.registry.readCurrent(deps.modelName);
-      await deps.registry.promoteModel(deps.modelName, version, { ifMatchEtag: current?.etag ?? null });
+      await storeModelImport(deps.registry, deps.modelName, checked);
     } catch (error) {
       if (error instanceof PromotionConflictError) return personalizerError(409, 'OperationNotAllowed', 'Another model was promoted during the import; import again.', 'OperationNotAllowed');
       if (error instanceof ModelRegistryError) return personalizerError(400, 'BadRequest', `body: ${error.message}`, 'InvalidModelImportFormat', 'body');
