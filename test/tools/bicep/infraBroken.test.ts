@@ -667,6 +667,13 @@ const defects: Defect[] = [
     message: /serving app main\.bicep#functionApp: ModelRegistryAccess is 'readwrite', not 'read'/,
   },
   {
+    name: 'serving app write access left to a deployment parameter (cannot be shown to be read)',
+    edits: [{ file: 'app/functionApp.bicep', find: "ModelRegistryAccess: role == 'training' ? 'readwrite' : 'read'", replace: "ModelRegistryAccess: retrainEnabled ? 'readwrite' : 'read'" }],
+    check: 'rules',
+    file: 'main.bicep',
+    message: /serving app main\.bicep#functionApp: ModelRegistryAccess is not shown to be 'read'/,
+  },
+  {
     name: 'retrainModel enabled in the serving app (the switch no longer depends on the role)',
     edits: [{ file: 'app/functionApp.bicep', find: "'AzureWebJobs.retrainModel.Disabled': role == 'training' && retrainEnabled ? 'false' : 'true'", replace: "'AzureWebJobs.retrainModel.Disabled': retrainEnabled ? 'false' : 'true'" }],
     check: 'rules',
