@@ -32,7 +32,7 @@ function servingOnly(what: string): HttpResponseInit {
   return personalizerError(
     403,
     'OperationNotAllowed',
-    `Model ${what} is not available on this instance: it only serves models (ModelRegistryAccess=read). Models are written by the training app's identity; see docs/deploy.md.`,
+    `Model ${what} is not available on this instance: it only serves models (ModelRegistryAccess=read). Models are written by the training app's identity; an operator imports or resets with npm run model (docs/deploy.md).`,
     'OperationNotAllowed',
   );
 }
