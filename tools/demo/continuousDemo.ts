@@ -284,7 +284,8 @@ async function runOne(c: ContinuousDemoConfig, appRoot: string, o: RunOptions, s
       const s = traffic.tally.summary();
       const record: ChunkRecord = { decisions, seconds: (Date.now() - chunkStart) / 1000, served: s.liftCaptured, greedy: s.greedyLiftCaptured, modelVersions: traffic.modelVersions };
       chunks.push(record);
-      if (beforeTally && !online) beforeTally.merge(traffic.tally);
+      // A chunk in which the switch happened counts neither before nor after it.
+      if (beforeTally && switchedAt === null) beforeTally.merge(traffic.tally);
       if (online) {
         afterTally.merge(traffic.tally);
         afterDecisions += traffic.decisions;
