@@ -124,7 +124,15 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
     say(`${error.message}; this run's outcome is not recorded`);
   }
   if (failure !== undefined) throw new Error(`continuous learning run failed: ${failure}`);
-  const apprentice = deps.apprentice ? await apprenticeStep(deps.apprentice, config, joined, result!, now, say) : undefined;
+  let apprentice: ApprenticeModeMetrics | undefined;
+  if (deps.apprentice) {
+    // The model is trained and recorded either way: a configuration store that fails here costs this run's metrics only.
+    try {
+      apprentice = await apprenticeStep(deps.apprentice, config, joined, result!, now, say);
+    } catch (error) {
+      say(`apprentice metrics not updated: ${(error as Error).message}`);
+    }
+  }
   return { ran: true, result: result!, window: { from: from.toISOString(), to: now.toISOString() }, state, ...(apprentice ? { apprentice } : {}) };
 }
 
