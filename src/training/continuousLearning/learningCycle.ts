@@ -64,7 +64,11 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
     return { ran: false, reason };
   }
   const config = deps.learningConfig ? await deps.learningConfig() : { modelUpdateFrequencySeconds: settings.modelUpdateFrequencySeconds, learningMode: 'Online' as const };
-  if (config.learningMode === 'LoggingOnly') return { ran: false, reason: 'learning mode is LoggingOnly: decisions are logged, no model is trained' };
+  if (config.learningMode === 'LoggingOnly') {
+    // An Apprentice period the operator ended by choosing LoggingOnly is closed (one point read a tick).
+    if (deps.apprentice) await endApprenticePeriod(deps.apprentice, deps.now?.() ?? new Date()).catch((e: Error) => say(`apprentice metrics not updated: ${e.message}`));
+    return { ran: false, reason: 'learning mode is LoggingOnly: decisions are logged, no model is trained' };
+  }
 
   const now = deps.now?.() ?? new Date();
   const modelName = resolveModelName('offers', deps.env);
@@ -149,11 +153,11 @@ async function apprenticeStep(
   now: Date,
   say: (line: string) => void,
 ): Promise<ApprenticeModeMetrics | undefined> {
-  const previous = (await store.apprenticeMetrics()) as ApprenticeModeMetrics | undefined;
   if (config.learningMode !== 'Apprentice') {
-    if (previous && previous.endedAt === undefined) await store.writeApprenticeMetrics({ ...previous, endedAt: now.toISOString() }, now);
+    await endApprenticePeriod(store, now);
     return undefined;
   }
+  const previous = (await store.apprenticeMetrics()) as ApprenticeModeMetrics | undefined;
   const open = previous && previous.endedAt === undefined ? previous : undefined;
   // A new period counts only decisions after the previous one ended.
   const afterMs = open ? Date.parse(open.lastProcessedEventTime) : previous?.endedAt ? Date.parse(previous.endedAt) : -Infinity;
@@ -176,4 +180,10 @@ async function apprenticeStep(
       (metrics.latestEvaluation ? `, held-out lift ${metrics.latestEvaluation.estimatedLift.toFixed(4)}` : ''),
   );
   return metrics;
+}
+
+/** Marks a still-open Apprentice period ended, so the next one starts afresh. */
+async function endApprenticePeriod(store: ApprenticeStore, now: Date): Promise<void> {
+  const previous = (await store.apprenticeMetrics()) as ApprenticeModeMetrics | undefined;
+  if (previous && previous.endedAt === undefined) await store.writeApprenticeMetrics({ ...previous, endedAt: now.toISOString() }, now);
 }

@@ -103,6 +103,19 @@ describe('Apprentice mode: metrics and the automatic switch to Online', () => {
     expect(autoOnlineVerdict(second, null, { margin: 0, minEvents: 1 }, new Date(0)).reason).toMatch(/evaluated no model/);
   });
 
+  it('closes an open Apprentice period when the operator chose LoggingOnly, so the next period starts afresh', async () => {
+    let stored: Record<string, unknown> | undefined = { ...accumulate(undefined, [{ issuedAtMs: 0, baselineActionId: 'a', learnerActionId: 'a', reward: 1 }], null)! };
+    const store = {
+      apprenticeMetrics: async () => stored,
+      writeApprenticeMetrics: async (m: Record<string, unknown>) => void (stored = m),
+      switchApprenticeToOnline: async () => false,
+    };
+    const at = new Date(Date.UTC(2026, 0, 2));
+    const tick = await learningTick({ app: new AzureClients({}), env: {}, log: () => {}, now: () => at, learningConfig: async () => ({ modelUpdateFrequencySeconds: 300, learningMode: 'LoggingOnly' }), apprentice: store });
+    expect(tick.ran).toBe(false);
+    expect(stored).toMatchObject({ numberOfEvents: 1, endedAt: at.toISOString() });
+  });
+
   it('reports the learner against the baseline in GET configurations/service and switches to Online once it wins by the margin', async () => {
     expect((await api('PUT', 'configurations/service', { ...baseService, learningMode: 'Apprentice' })).status).toBe(200);
     expect((await api('PUT', 'configurations/service', { ...baseService, learningMode: 'Apprentice', rewardWaitTime: 'PT5S' })).status).toBe(200);
