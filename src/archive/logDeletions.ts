@@ -141,7 +141,8 @@ const covers = (t: Pick<Tombstone, 'fromMs' | 'toMs'>, ms: number) => ms >= t.fr
 
 /** True when a tombstone deletes this archived event body (one event, not an envelope). */
 export function isTombstoned(body: Buffer, enqueuedMs: number, tombstones: readonly Tombstone[]): boolean {
-  if (tombstones.length === 0 || body.indexOf(DECISION_FIELD) < 0) return false;
+  // Cheap checks first: most events are client events, or archived after every deletion.
+  if (tombstones.length === 0 || !tombstones.some((t) => enqueuedMs <= t.requestedAtMs) || body.indexOf(DECISION_FIELD) < 0) return false;
   let event: unknown;
   try {
     event = JSON.parse(body.toString('utf8'));
