@@ -153,9 +153,12 @@ export function isTombstoned(body: Buffer, enqueuedMs: number, tombstones: reado
   return learning !== undefined && tombstones.some((t) => enqueuedMs <= t.requestedAtMs && covers(t, learning.timestampMs));
 }
 
-/** True when every event of an archive window [startMs, lastMs] is older than a tombstone covering it (Log_GetProperties). */
+/**
+ * True when an archive window (enqueued from startMs to lastMs) lies inside a deletion's range and
+ * was complete when it was deleted: Log_GetProperties leaves it out of the logs' date range.
+ */
 export function windowDeleted(startMs: number, lastMs: number, tombstones: readonly Tombstone[]): boolean {
-  return tombstones.some((t) => t.fromMs <= startMs - FUTURE_SKEW_MS && lastMs < t.toMs && lastMs <= t.requestedAtMs);
+  return tombstones.some((t) => t.fromMs <= startMs && lastMs < t.toMs && lastMs <= t.requestedAtMs);
 }
 
 const emptyCounts = (): RemovedCounts => ({ decisions: 0, rewards: 0, activations: 0 });
