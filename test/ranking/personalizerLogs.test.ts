@@ -174,6 +174,9 @@ describe('Log_Interactions and Log_Observations', () => {
       expect(json.error.target).toBe(target);
       expect(json.error.message.startsWith(`${target}: `)).toBe(true);
     }
+    const binary = await api('logs/interactions', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0x0c, 0x00, 0x00, 0x00, 0x08, 0x00]) });
+    expect(binary.status).toBe(400);
+    expect(((await binary.json()) as { error: { message: string } }).error.message).toMatch(/^body: is not JSON: Vowpal Wabbit's binary/);
     await new Promise((r) => setTimeout(r, 300));
     expect(stack.received.length).toBe(before);
   });

@@ -44,7 +44,12 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 async function readItems(request: HttpRequest): Promise<unknown[]> {
   const body = await readJsonBody(request, MAX_UPLOAD_BYTES);
-  if (!body.ok) throw new UploadError('body', body.message, 'tooLarge' in body && body.tooLarge === true);
+  if (!body.ok) {
+    const tooLarge = 'tooLarge' in body && body.tooLarge === true;
+    // What Personalizer's SDKs send: say what to send instead.
+    const binary = !tooLarge && /octet-stream/i.test(request.headers.get('content-type') ?? '');
+    throw new UploadError('body', binary ? "is not JSON: Vowpal Wabbit's binary log format is not taken here; upload the JSON format (docs/personalizer-migration.md)" : body.message, tooLarge);
+  }
   const value = body.value;
   if (!Array.isArray(value)) throw new UploadError('body', 'must be a JSON array of items (docs/personalizer-migration.md: the JSON upload format)');
   if (value.length === 0 || value.length > MAX_UPLOAD_ITEMS) throw new UploadError('body', `must hold 1 to ${MAX_UPLOAD_ITEMS} items, got ${value.length}`);
