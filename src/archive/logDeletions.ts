@@ -23,6 +23,7 @@ import { HEADER_BLOCK_ID, dataBlockId, parseBlobName, parseBlockId } from './arc
 import { isNotFound, isWriteConflict } from './blobErrors';
 import { decodeCaptureAvro, encodeCaptureBlock, encodeCaptureFile } from './captureAvro';
 import type { CaptureRecord } from './captureSchema';
+import { parseCaptureTime } from './captureTime';
 import { parseContainer, syncMarkerFor, type AvroCodec } from './avroContainer';
 
 /** Where deletion records live in the archive container (readers skip everything that is not .avro). */
@@ -139,6 +140,19 @@ function learningEventOf(event: unknown): { type: string; timestampMs: number } 
 
 const covers = (t: Pick<Tombstone, 'fromMs' | 'toMs'>, ms: number) => ms >= t.fromMs && ms < t.toMs;
 
+/** Which learning events a deletion removes: by timestamp, and archived before the deletion. */
+type Selector = (timestampMs: number, enqueuedMs: number) => boolean;
+
+function selectorOf(t: Tombstone): Selector {
+  return (timestampMs, enqueuedMs) => covers(t, timestampMs) && enqueuedMs <= t.requestedAtMs;
+}
+
+function enqueuedMsOf(record: CaptureRecord): number {
+  const ms = record.systemProperties['x-opt-enqueued-time'];
+  if (typeof ms === 'number') return ms;
+  return parseCaptureTime(record.enqueuedTimeUtc)?.getTime() ?? Number.NEGATIVE_INFINITY;
+}
+
 /** True when a tombstone deletes this archived event body (one event, not an envelope). */
 export function isTombstoned(body: Buffer, enqueuedMs: number, tombstones: readonly Tombstone[]): boolean {
   // Cheap checks first: most events are client events, or archived after every deletion.
@@ -173,7 +187,7 @@ function count(counts: RemovedCounts, type: string): void {
  * A record's body without the events `deleted` selects: undefined when nothing changes, null when
  * nothing is left. Envelope bodies (JSON arrays) lose only their deleted events.
  */
-function filterBody(body: Buffer, deleted: (type: string, timestampMs: number) => boolean, counts: RemovedCounts): Buffer | null | undefined {
+function filterBody(body: Buffer, enqueuedMs: number, deleted: Selector, counts: RemovedCounts): Buffer | null | undefined {
   if (body.indexOf(DECISION_FIELD) < 0) return undefined;
   let value: unknown;
   try {
@@ -183,7 +197,7 @@ function filterBody(body: Buffer, deleted: (type: string, timestampMs: number) =
   }
   const drop = (event: unknown) => {
     const learning = learningEventOf(event);
-    if (!learning || !deleted(learning.type, learning.timestampMs)) return false;
+    if (!learning || !deleted(learning.timestampMs, enqueuedMs)) return false;
     count(counts, learning.type);
     return true;
   };
@@ -193,11 +207,11 @@ function filterBody(body: Buffer, deleted: (type: string, timestampMs: number) =
   return kept.length === 0 ? null : Buffer.from(JSON.stringify(kept), 'utf8');
 }
 
-function filterRecords(records: readonly CaptureRecord[], deleted: (type: string, timestampMs: number) => boolean, counts: RemovedCounts): CaptureRecord[] | undefined {
+function filterRecords(records: readonly CaptureRecord[], deleted: Selector, counts: RemovedCounts): CaptureRecord[] | undefined {
   let changed = false;
   const out: CaptureRecord[] = [];
   for (const record of records) {
-    const body = record.body ? filterBody(record.body, deleted, counts) : undefined;
+    const body = record.body ? filterBody(record.body, enqueuedMsOf(record), deleted, counts) : undefined;
     if (body === undefined) out.push(record);
     else {
       changed = true;
@@ -223,7 +237,7 @@ export function isImmutable(error: unknown): boolean {
 async function rewriteBlob(
   container: ContainerClient,
   name: string,
-  deleted: (type: string, timestampMs: number) => boolean,
+  deleted: Selector,
   counts: RemovedCounts,
   retry: Partial<RetryOptions>,
 ): Promise<'unchanged' | 'rewritten' | 'pending'> {
@@ -280,11 +294,6 @@ async function rewriteBlob(
   }
 }
 
-function deletedBy(range: DeletionRange, requestedAtMs: number) {
-  const t = { fromMs: range.fromMs ?? Number.NEGATIVE_INFINITY, toMs: range.toMs ?? Number.POSITIVE_INFINITY };
-  return { t, deleted: (_type: string, timestampMs: number) => covers(t, timestampMs) && timestampMs <= requestedAtMs + FUTURE_SKEW_MS };
-}
-
 /** Blob names of the archive's Capture files that may hold events with timestamps from `fromMs` on. */
 async function candidateBlobs(container: ContainerClient, fromMs: number): Promise<string[]> {
   const names: string[] = [];
@@ -332,8 +341,9 @@ export async function deleteLoggedEvents(container: ContainerClient, range: Dele
   const earlier = await readDeletionRecords(container, retry);
   await writeRecord(container, { ...record, phase: 'started' }, retry);
 
-  const { deleted, t } = deletedBy(range, now.getTime());
-  await forEachConcurrently(await candidateBlobs(container, t.fromMs), CONCURRENCY, async (name) => {
+  const tombstone = tombstoneOf(record)!;
+  const deleted = selectorOf(tombstone);
+  await forEachConcurrently(await candidateBlobs(container, tombstone.fromMs), CONCURRENCY, async (name) => {
     const outcome = await rewriteBlob(container, name, deleted, record.removed, retry);
     if (outcome === 'rewritten') record.blobsRewritten++;
     if (outcome === 'pending') record.pendingBlobs.push(name);
@@ -378,7 +388,7 @@ export async function sweepPending(container: ContainerClient, records: readonly
   for (const [id, p] of pending) {
     const tomb = tombstoneOf(p.record);
     if (!tomb) continue;
-    const deleted = (_type: string, ms: number) => covers(tomb, ms) && ms <= tomb.requestedAtMs + FUTURE_SKEW_MS;
+    const deleted = selectorOf(tomb);
     let left = 0;
     const blobs = p.blobs === 'all' ? await candidateBlobs(container, tomb.fromMs) : p.blobs;
     for (const name of blobs) {
