@@ -95,6 +95,26 @@ function tombstoneOf(record: LogDeletionRecord): Tombstone | undefined {
   };
 }
 
+const isIso = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/**
+ * A record as this module writes it, or undefined for anything else under the prefix (records
+ * cannot be corrected under the retention lock, so a foreign file must not stop training).
+ */
+function parseRecord(text: Buffer): LogDeletionRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const r = value as Partial<LogDeletionRecord> | null;
+  if (typeof r !== 'object' || r === null || (r.kind !== 'deletion' && r.kind !== 'sweep') || typeof r.id !== 'string' || !isIso(r.requestedAt)) return undefined;
+  if (typeof r.range !== 'object' || r.range === null || (r.range.from !== null && !isIso(r.range.from)) || (r.range.to !== null && !isIso(r.range.to))) return undefined;
+  if (!Array.isArray(r.pendingBlobs)) return undefined;
+  return r as LogDeletionRecord;
+}
+
 /** Every deletion and sweep record of an archive container, oldest first (none while it does not exist). */
 export async function readDeletionRecords(container: ContainerClient, retry: Partial<RetryOptions> = {}): Promise<LogDeletionRecord[]> {
   const records: LogDeletionRecord[] = [];
@@ -103,7 +123,8 @@ export async function readDeletionRecords(container: ContainerClient, retry: Par
     for await (const item of container.listBlobsFlat({ prefix: DELETIONS_PREFIX })) if (item.name.endsWith('.json')) names.push(item.name);
     for (const name of names.sort()) {
       const text = await withRetry(() => container.getBlobClient(name).downloadToBuffer(), retry);
-      records.push(JSON.parse(text.toString('utf8')) as LogDeletionRecord);
+      const record = parseRecord(text);
+      if (record) records.push(record);
     }
   } catch (error) {
     if (isNotFound(error)) return [];
@@ -125,7 +146,8 @@ export function readFolderTombstones(dir: string): Tombstone[] {
     .readdirSync(folder)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => tombstoneOf(JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8')) as LogDeletionRecord))
+    .map((f) => parseRecord(fs.readFileSync(path.join(folder, f))))
+    .map((r) => (r ? tombstoneOf(r) : undefined))
     .filter((t): t is Tombstone => t !== undefined);
 }
 
@@ -408,6 +430,8 @@ export async function sweepPending(container: ContainerClient, records: readonly
     }
     if (left === 0) sweep.sweptDeletions!.push(id);
   }
-  await writeRecord(container, sweep, retry);
+  // A sweep that changed nothing (everything still locked) leaves no record: the daily timer would
+  // otherwise add one per day for the whole retention period.
+  if (sweep.blobsRewritten > 0 || sweep.sweptDeletions!.length > 0) await writeRecord(container, sweep, retry);
   return sweep;
 }

@@ -122,9 +122,14 @@ describe('deleteLoggedEvents', () => {
     // A decision archived after the deletion is not covered by it.
     expect(isTombstoned(Buffer.from(JSON.stringify(decision(9, T0))), Date.now() + 60_000, tombstones)).toBe(false);
 
-    // Still locked: the sweep records that it is still pending, and removes nothing.
+    // Still locked: the sweep finds it still pending, removes nothing and leaves no record.
+    const recordsBefore = (await readDeletionRecords(c)).length;
     const first = await sweepPending(c, await readDeletionRecords(c), by);
     expect(first).toMatchObject({ kind: 'sweep', blobsRewritten: 0, pendingBlobs: [lockedBlob], sweptDeletions: [] });
+    expect((await readDeletionRecords(c)).length).toBe(recordsBefore);
+    // A foreign file under the records' prefix is no record and stops nothing.
+    await c.getBlockBlobClient('personalizer-log-deletions/notes.json').upload('not json', 8);
+    expect(await readTombstones(c)).toEqual(tombstones);
     locked.delete(lockedBlob);
     const second = await sweepPending(c, await readDeletionRecords(c), by);
     expect(second).toMatchObject({ blobsRewritten: 1, pendingBlobs: [], sweptDeletions: [record.id], removed: { decisions: 1, rewards: 0, activations: 0 } });
