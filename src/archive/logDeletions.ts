@@ -422,6 +422,7 @@ export async function sweepPending(container: ContainerClient, records: readonly
         if (!isNotFound(error)) throw error;
         outcome = 'unchanged'; // removed by the lifecycle rule meanwhile
       }
+      opts.onBlob?.(name, outcome);
       if (outcome === 'rewritten') sweep.blobsRewritten++;
       if (outcome === 'pending') {
         left++;
