@@ -1,7 +1,8 @@
 // Feature importance jobs (Personalizer's FeatureImportances), stored durably as documents of the
 // Personalizer API's Cosmos DB container (PersonalizerContainer, partition key /id) beside the
-// service configuration: one document per job, its id derived from the client's id (which may
-// hold characters Cosmos DB ids may not, and be longer than they may be).
+// service configuration: one document per job ({kind: 'featureImportance', jobId, ...}), its id
+// derived from the client's id (which may hold characters Cosmos DB ids may not, and be longer
+// than they may be).
 import crypto from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 
@@ -31,19 +32,14 @@ export interface FeatureImportanceJob {
   decisions?: number;
 }
 
-interface StoredJob extends FeatureImportanceJob {
-  /** The document id (derived from the job id). */
-  docId: string;
-  kind: typeof KIND;
-}
-
 const KIND = 'featureImportance';
 const docIdOf = (id: string) => `featureImportance-${crypto.createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 48)}`;
 const statusOf = (e: unknown) => (e as { code?: unknown } | null)?.code ?? (e as { statusCode?: unknown } | null)?.statusCode;
 
 function fromDocument(doc: Record<string, unknown>): FeatureImportanceJob {
-  const { id: _docId, docId: _d, kind: _k, _rid, _self, _etag, _attachments, _ts, jobId, ...rest } = doc;
-  void _docId, void _d, void _k, void _rid, void _self, void _etag, void _attachments, void _ts;
+  // The document's own id and kind, and Cosmos DB's system fields, are not the job's.
+  const { id: _docId, kind: _k, _rid, _self, _etag, _attachments, _ts, jobId, ...rest } = doc;
+  void _docId, void _k, void _rid, void _self, void _etag, void _attachments, void _ts;
   return { ...(rest as Omit<FeatureImportanceJob, 'id'>), id: jobId as string };
 }
 
@@ -82,9 +78,8 @@ export class FeatureImportanceStore {
   async finish(job: FeatureImportanceJob): Promise<boolean> {
     const c = await this.container();
     const { id, ...rest } = job;
-    const document: Omit<StoredJob, 'docId'> & { jobId: string } = { ...rest, id: docIdOf(id), jobId: id, kind: KIND };
     try {
-      await c.item(docIdOf(id), docIdOf(id)).replace(document);
+      await c.item(docIdOf(id), docIdOf(id)).replace({ ...rest, id: docIdOf(id), jobId: id, kind: KIND });
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;

@@ -88,6 +88,7 @@ function interactionEvent(raw: unknown, field: string, deps: LogUploadDeps, nowM
   const response = raw.response;
   if (!isObject(response)) throw new UploadError(`${field}.response`, 'is required: the rank response ({ranking, rewardActionId})');
   only(response, `${field}.response`, ['ranking', 'rewardActionId', 'eventId']);
+  if (response.eventId !== undefined && response.eventId !== eventId) throw new UploadError(`${field}.response.eventId`, `differs from ${field}.eventId`);
   const ids = new Set(request.actions.map((a) => a.id));
   if (!Array.isArray(response.ranking) || response.ranking.length === 0) throw new UploadError(`${field}.response.ranking`, 'is required: the ranked actions with their probabilities');
   const probability = new Map<string, number>();
