@@ -31,6 +31,8 @@ export const DELETIONS_PREFIX = 'personalizer-log-deletions/';
 /** An event's timestamp may be this much after its enqueued time (capture accepts 5 minutes in the future). */
 const FUTURE_SKEW_MS = 5 * 60_000;
 const LEARNING_TYPES = new Set(['decision', 'reward', 'activation']);
+/** Event Hubs keeps events at most 7 days: an event enqueued before a deletion is archived within that. */
+const LATE_ARCHIVE_MS = 7 * 86_400_000;
 /** Blobs rewritten at once. */
 const CONCURRENCY = 8;
 const DECISION_FIELD = Buffer.from('"decision"');
@@ -317,7 +319,7 @@ async function rewriteBlob(
 }
 
 /** Blob names of the archive's Capture files that may hold events with timestamps from `fromMs` on. */
-async function candidateBlobs(container: ContainerClient, fromMs: number): Promise<string[]> {
+async function candidateBlobs(container: ContainerClient, fromMs: number, lateFor?: Tombstone): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const item of container.listBlobsFlat({ includeMetadata: true })) {
@@ -325,6 +327,13 @@ async function candidateBlobs(container: ContainerClient, fromMs: number): Promi
       const last = Date.parse(item.metadata?.lastenqueuedtimeutc ?? '');
       // Events are stamped at most FUTURE_SKEW_MS after they are enqueued.
       if (!Number.isNaN(last) && last + FUTURE_SKEW_MS < fromMs) continue;
+      if (lateFor) {
+        // Only blobs written to after the deletion, of windows that began before it and after the
+        // oldest event the hub could still hold then (only the last week of blobs is read again).
+        const window = parseBlobName(item.name);
+        const modified = item.properties.lastModified?.getTime() ?? Number.POSITIVE_INFINITY;
+        if (!window || window.timeMs > lateFor.requestedAtMs || window.timeMs < lateFor.requestedAtMs - LATE_ARCHIVE_MS - 86_400_000 || modified < lateFor.requestedAtMs - 1000) continue;
+      }
       names.push(item.name);
     }
   } catch (error) {
@@ -387,15 +396,20 @@ export async function sweepPending(container: ContainerClient, records: readonly
   const swept = new Set<string>();
   for (const r of records) if (r.kind === 'sweep') for (const id of r.sweptDeletions ?? []) swept.add(id);
   // Per deletion: the blobs left pending, or every candidate blob when it never finished (a crash mid-way).
-  const byId = new Map<string, { record: LogDeletionRecord; blobs: string[] | 'all' }>();
-  for (const r of records) {
-    if (r.kind !== 'deletion' || swept.has(r.id)) continue;
-    if (r.phase === 'finished') byId.set(r.id, { record: r, blobs: r.pendingBlobs });
-    else if (!byId.has(r.id)) byId.set(r.id, { record: r, blobs: 'all' });
-  }
-  const pending = [...byId.entries()].filter(([, p]) => p.blobs === 'all' || p.blobs.length > 0);
-  if (pending.length === 0) return undefined;
+  // A finished deletion younger than LATE_ARCHIVE_MS is also checked for events enqueued before it
+  // but archived after its rewrite (archive lag, an outage): the tombstone hides them, the sweep
+  // removes their bytes.
   const now = (opts.now ?? (() => new Date()))();
+  const byId = new Map<string, { record: LogDeletionRecord; blobs: string[] | 'all'; late: boolean }>();
+  for (const r of records) {
+    if (r.kind !== 'deletion') continue;
+    const late = r.phase === 'finished' && now.getTime() - Date.parse(r.requestedAt) < LATE_ARCHIVE_MS;
+    if (swept.has(r.id) && !late) continue;
+    if (r.phase === 'finished') byId.set(r.id, { record: r, blobs: swept.has(r.id) ? [] : r.pendingBlobs, late });
+    else if (!byId.has(r.id) && !swept.has(r.id)) byId.set(r.id, { record: r, blobs: 'all', late: false });
+  }
+  const pending = [...byId.entries()].filter(([, p]) => p.blobs === 'all' || p.blobs.length > 0 || p.late);
+  if (pending.length === 0) return undefined;
   const sweep: LogDeletionRecord = {
     id: crypto.randomUUID(),
     kind: 'sweep',
@@ -412,7 +426,7 @@ export async function sweepPending(container: ContainerClient, records: readonly
     if (!tomb) continue;
     const deleted = selectorOf(tomb);
     let left = 0;
-    const blobs = p.blobs === 'all' ? await candidateBlobs(container, tomb.fromMs) : p.blobs;
+    const blobs = p.blobs === 'all' ? await candidateBlobs(container, tomb.fromMs) : [...new Set([...p.blobs, ...(p.late ? await candidateBlobs(container, tomb.fromMs, tomb) : [])])];
     for (const name of blobs) {
       if (!parseBlobName(name)) continue;
       let outcome: 'unchanged' | 'rewritten' | 'pending';
@@ -429,7 +443,8 @@ export async function sweepPending(container: ContainerClient, records: readonly
         if (!sweep.pendingBlobs.includes(name)) sweep.pendingBlobs.push(name);
       }
     }
-    if (left === 0) sweep.sweptDeletions!.push(id);
+    const hadPending = p.blobs === 'all' || p.blobs.length > 0;
+    if (left === 0 && hadPending) sweep.sweptDeletions!.push(id);
   }
   // A sweep that changed nothing (everything still locked) leaves no record: the daily timer would
   // otherwise add one per day for the whole retention period.

@@ -39,7 +39,8 @@ export async function runLogDeletions(archive: ContainerClient, opts: { sweep: b
       onBlob: () => progress.update({ step: 'pending blobs', done: ++done }),
     });
     progress.end();
-    opts.stderr.write(sweep ? `sweep: ${sweep.blobsRewritten} blobs rewritten, ${sweep.pendingBlobs.length} still locked\n` : 'sweep: nothing pending\n');
+    const changed = sweep !== undefined && (sweep.blobsRewritten > 0 || sweep.pendingBlobs.length > 0);
+    opts.stderr.write(changed ? `sweep: ${sweep.blobsRewritten} blobs rewritten, ${sweep.pendingBlobs.length} still locked\n` : 'sweep: nothing to rewrite\n');
   }
   const records = await readDeletionRecords(archive);
   for (const r of records) opts.stdout.write(`${describeRecord(r)}\n`);

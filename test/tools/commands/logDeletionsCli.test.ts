@@ -36,7 +36,7 @@ describe('npm run logs:deletions', () => {
     expect(lines[0]).toContain(`deletion ${record.id}: beginning .. ${new Date(T0 + 1).toISOString()}: 1 decisions, 0 rewards, 0 activations from 1 blobs; under the retention lock: 0 (Log_Delete, key abcdef012345, 198.51.100.7)`);
     expect(lines[1]).toContain(`deletion ${record.id} started`);
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ deletions: 1, records: [{ id: record.id, phase: 'finished' }, { id: record.id, phase: 'started' }] });
-    expect(err.text()).toContain('sweep: nothing pending');
+    expect(err.text()).toContain('sweep: nothing to rewrite');
     expect(helpText(LOG_DELETIONS)).toContain('--sweep');
   });
 });
