@@ -24,7 +24,7 @@ import { isNotFound, isWriteConflict } from './blobErrors';
 import { decodeCaptureAvro, encodeCaptureBlock, encodeCaptureFile } from './captureAvro';
 import type { CaptureRecord } from './captureSchema';
 import { parseCaptureTime } from './captureTime';
-import { parseContainer, syncMarkerFor, type AvroCodec } from './avroContainer';
+import { parseContainer, type AvroCodec } from './avroContainer';
 
 /** Where deletion records live in the archive container (readers skip everything that is not .avro). */
 export const DELETIONS_PREFIX = 'personalizer-log-deletions/';
