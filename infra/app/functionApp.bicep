@@ -296,6 +296,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       'AzureWebJobs.captureServerEvents.Disabled': servingFunctionsDisabled
       'AzureWebJobs.archiveEvents.Disabled': servingFunctionsDisabled
       'AzureWebJobs.aggregateEvents.Disabled': servingFunctionsDisabled
+      // Rewrites archive blobs after a Personalizer log deletion: the serving identity's archive Contributor.
+      'AzureWebJobs.sweepLogDeletions.Disabled': servingFunctionsDisabled
       'AzureWebJobs.personalizerApi.Disabled': servingFunctionsDisabled
       'AzureWebJobs.offers.Disabled': servingFunctionsDisabled
       'AzureWebJobs.manageOffers.Disabled': servingFunctionsDisabled
