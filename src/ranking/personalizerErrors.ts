@@ -25,7 +25,12 @@ export type PersonalizerInnerCode =
   | 'InvalidApiAccess'
   | 'ResourceNotFound'
   | 'ModelResetFailed'
-  | 'OperationNotAllowed';
+  | 'OperationNotAllowed'
+  | 'InvalidEvaluationContract'
+  | 'DuplicateCustomPolicyNames'
+  | 'EvaluationNotFound'
+  | 'EvaluationAlreadyExists'
+  | 'LearningSettingsNotFound';
 
 export interface PersonalizerErrorBody {
   error: {

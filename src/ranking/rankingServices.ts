@@ -21,6 +21,7 @@ import { ConfigurationStore } from './configuration/configurationStore';
 import { ConfigurationCache } from './configuration/configurationCache';
 import { defaultConfiguration } from './configuration/serviceConfiguration';
 import type { PersonalizerApiDeps } from './http/personalizerApi';
+import { EvaluationStore } from './evaluations/evaluationStore';
 
 export type Log = (message: string) => void;
 
@@ -46,6 +47,8 @@ export class RankingServices {
   private configurationStoreInstance: ConfigurationStore | undefined;
   private configurationInstance: ConfigurationCache | undefined;
   private registryInstance: ModelRegistry | undefined;
+  private personalizerDocuments: IdKeyedStore<{ id: string }> | undefined;
+  private evaluationStoreInstance: EvaluationStore | undefined;
 
   constructor(
     private readonly app: AzureClients,
@@ -120,10 +123,24 @@ export class RankingServices {
   /** The Personalizer API's own documents (configuration, evaluations, audit records). */
   get configurationStore(): ConfigurationStore {
     if (!this.configurationStoreInstance) {
-      const documents = new IdKeyedStore(this.app.cosmosClient().database(this.app.settings.cosmosDatabase), this.settings.personalizerContainer);
+      const documents = this.documents();
       this.configurationStoreInstance = new ConfigurationStore(() => documents.container(), () => defaultConfiguration(this.settings));
     }
     return this.configurationStoreInstance;
+  }
+
+  private documents(): IdKeyedStore<{ id: string }> {
+    this.personalizerDocuments ??= new IdKeyedStore(this.app.cosmosClient().database(this.app.settings.cosmosDatabase), this.settings.personalizerContainer);
+    return this.personalizerDocuments;
+  }
+
+  /** The offline evaluations, in the same container as the configuration. */
+  get evaluationStore(): EvaluationStore {
+    if (!this.evaluationStoreInstance) {
+      const documents = this.documents();
+      this.evaluationStoreInstance = new EvaluationStore(() => documents.container());
+    }
+    return this.evaluationStoreInstance;
   }
 
   /** The service configuration this instance serves with, refreshed in the background. */
@@ -181,20 +198,24 @@ export class RankingServices {
     };
   }
 
-  /** Everything the Personalizer API's operations use; `log` is the invocation's. */
-  personalizerApiDeps(log: Log): PersonalizerApiDeps {
+  /**
+   * Everything the Personalizer API's operations use; `log` is the invocation's. `startEvaluation`
+   * runs an offline evaluation's job (src/training/evaluations, wired in by src/app).
+   */
+  personalizerApiDeps(log: Log, startEvaluation: (evaluationId: string) => Promise<void>): PersonalizerApiDeps {
     const s = this.settings;
+    const configuration = () => ({
+      store: this.configurationStore,
+      cache: this.configuration,
+      rewardRange: { min: s.rewardMin, max: s.rewardMax },
+      defaultExploration: s.exploration,
+      log,
+    });
     return {
       apiKeys: this.apiKeys,
       ranker: () => this.ranker(),
       events: () => ({ ...this.eventCallDeps(), log }),
-      configuration: () => ({
-        store: this.configurationStore,
-        cache: this.configuration,
-        rewardRange: { min: s.rewardMin, max: s.rewardMax },
-        defaultExploration: s.exploration,
-        log,
-      }),
+      configuration,
       models: () => ({
         registry: this.registry,
         modelName: s.modelName,
@@ -203,6 +224,7 @@ export class RankingServices {
         log,
       }),
       logs: () => ({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), windowMinutes: ARCHIVE_WINDOW_MINUTES, log }),
+      evaluations: () => ({ store: this.evaluationStore, configuration: configuration(), start: startEvaluation, log }),
       log,
     };
   }

@@ -23,6 +23,14 @@ import {
 } from './configurationHandlers';
 import { handleGetModel, handleImportModel, handleModelProperties, handleResetModel, type ModelApiDeps } from './modelHandlers';
 import { handleLogProperties, type LogApiDeps } from './logHandlers';
+import {
+  handleApplyFromEvaluation,
+  handleCreateEvaluation,
+  handleDeleteEvaluation,
+  handleGetEvaluation,
+  handleListEvaluations,
+  type EvaluationApiDeps,
+} from './evaluationHandlers';
 
 export const STABLE = 'v1.0';
 export const PREVIEW = '2022-09-01-preview';
@@ -36,6 +44,7 @@ export interface PersonalizerApiDeps {
   configuration: () => ConfigurationApiDeps;
   models: () => ModelApiDeps;
   logs: () => LogApiDeps;
+  evaluations: () => EvaluationApiDeps;
   log?: (message: string) => void;
 }
 
@@ -43,6 +52,7 @@ interface Call {
   request: HttpRequest;
   params: Record<string, string>;
   deps: PersonalizerApiDeps;
+  family: ApiFamily;
 }
 
 export interface Operation {
@@ -74,6 +84,12 @@ export const OPERATIONS: readonly Operation[] = [
   { operationId: 'Model_Reset', method: 'DELETE', path: '/model', families: BOTH, run: ({ deps }) => handleResetModel(deps.models()) },
   { operationId: 'Model_GetProperties', method: 'GET', path: '/model/properties', families: BOTH, run: ({ deps }) => handleModelProperties(deps.models()) },
   { operationId: 'Log_GetProperties', method: 'GET', path: '/logs/properties', families: BOTH, run: ({ deps }) => handleLogProperties(deps.logs()) },
+  { operationId: 'Evaluations_List', method: 'GET', path: '/evaluations', families: BOTH, run: ({ request, family, deps }) => handleListEvaluations(request, family, deps.evaluations()) },
+  { operationId: 'Evaluations_Create', method: 'POST', path: '/evaluations', families: [STABLE], run: ({ request, family, deps }) => handleCreateEvaluation(request, family, undefined, deps.evaluations()) },
+  { operationId: 'Evaluations_Create', method: 'PUT', path: '/evaluations/{evaluationId}', families: PREVIEW_ONLY, run: ({ request, params, family, deps }) => handleCreateEvaluation(request, family, params.evaluationId, deps.evaluations()) },
+  { operationId: 'Evaluations_Get', method: 'GET', path: '/evaluations/{evaluationId}', families: BOTH, run: ({ request, params, family, deps }) => handleGetEvaluation(request, family, params.evaluationId, deps.evaluations()) },
+  { operationId: 'Evaluations_Delete', method: 'DELETE', path: '/evaluations/{evaluationId}', families: BOTH, run: ({ params, deps }) => handleDeleteEvaluation(params.evaluationId, deps.evaluations()) },
+  { operationId: 'ServiceConfiguration_ApplyFromEvaluation', method: 'POST', path: '/configurations/applyFromEvaluation', families: PREVIEW_ONLY, run: ({ request, deps }) => handleApplyFromEvaluation(request, deps.evaluations()) },
 ];
 
 /**
@@ -81,12 +97,6 @@ export const OPERATIONS: readonly Operation[] = [
  * why); they answer 404 like any path Personalizer did not have.
  */
 export const NOT_SERVED: readonly { operationId: string; method: string; path: string }[] = [
-  { operationId: 'Evaluations_List', method: 'GET', path: '/evaluations' },
-  { operationId: 'Evaluations_Create', method: 'POST', path: '/evaluations' },
-  { operationId: 'Evaluations_Create', method: 'PUT', path: '/evaluations/{evaluationId}' },
-  { operationId: 'Evaluations_Get', method: 'GET', path: '/evaluations/{evaluationId}' },
-  { operationId: 'Evaluations_Delete', method: 'DELETE', path: '/evaluations/{evaluationId}' },
-  { operationId: 'ServiceConfiguration_ApplyFromEvaluation', method: 'POST', path: '/configurations/applyFromEvaluation' },
   { operationId: 'FeatureImportances_List', method: 'GET', path: '/featureImportances' },
   { operationId: 'FeatureImportances_Get', method: 'GET', path: '/featureImportances/{featureImportanceId}' },
   { operationId: 'FeatureImportances_Create', method: 'PUT', path: '/featureImportances/{featureImportanceId}' },
@@ -140,7 +150,7 @@ export async function handlePersonalizer(request: HttpRequest, path: string, dep
     pathMatched = true;
     if (op.method !== request.method.toUpperCase()) continue;
     try {
-      return await op.run({ request, params, deps });
+      return await op.run({ request, params, deps, family });
     } catch (error) {
       deps.log?.(`${op.operationId} failed: ${(error as Error).stack ?? error}`);
       return personalizerError(500, 'InternalServerError', 'A generic error has occurred on the server.');
