@@ -26,6 +26,8 @@ export const BUCKET_MINUTES = [5, 60, 360, 720, 1440, 10_080] as const;
 /** Buckets × policies kept at most: the stored evaluation stays well under Cosmos DB's 2 MB item limit. */
 export const MAX_BUCKET_ROWS = 6000;
 const CHUNK_DECISIONS = 2048;
+/** Decisions an evaluation takes at most (the trainer's RetrainMaxDecisions default × 5): beyond, narrow the range. */
+export const MAX_EVALUATION_DECISIONS = 500_000;
 
 export interface EvaluationRunOptions {
   archive: ArchiveLocation;
@@ -77,6 +79,9 @@ export async function runEvaluation(opts: EvaluationRunOptions): Promise<Evaluat
   const { joined } = joinRewards(events, { nowMs: opts.now.getTime(), fromMs: opts.from.getTime(), toMs: opts.to.getTime() });
   if (joined.length === 0) {
     throw new TrainingDataError(`NoLogsExistInDateRange: no decisions with a settled reward were logged in [${opts.from.toISOString()}, ${opts.to.toISOString()})`);
+  }
+  if (joined.length > MAX_EVALUATION_DECISIONS) {
+    throw new TrainingDataError(`LogsSizeExceedAllowedLimit: ${joined.length} decisions in the range, at most ${MAX_EVALUATION_DECISIONS} are evaluated at once; narrow the date range`);
   }
   const split = splitByTime(joined, 1 - (opts.trainFraction ?? 0.5));
   const inner = splitByTime(split.train, 0.1);
@@ -144,6 +149,8 @@ export async function runEvaluation(opts: EvaluationRunOptions): Promise<Evaluat
       });
     }
     progress('evaluate policies', end, n);
+    // Let the instance answer its other calls between chunks (the job runs on the host's event loop).
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   const total = (p: number) => {
