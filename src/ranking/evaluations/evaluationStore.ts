@@ -51,6 +51,9 @@ interface EvaluationDocument extends EvaluationRecord {
 /** Cosmos DB ids may not hold / \ ? # and are limited to 255 characters; evaluation ids may. */
 export const documentIdOf = (evaluationId: string) => `evaluation-${crypto.createHash('sha256').update(evaluationId).digest('hex').slice(0, 40)}`;
 
+/** What Evaluations_List shows of each evaluation. */
+const LIST_FIELDS = ['evaluationId', 'name', 'startTime', 'endTime', 'creationTime', 'status', 'policies', 'discovery', 'attempts', 'description'] as const;
+
 const statusOf = (e: unknown) => (e as { code?: unknown } | null)?.code ?? (e as { statusCode?: unknown } | null)?.statusCode;
 
 function recordOf(doc: EvaluationDocument): EvaluationRecord {
@@ -89,13 +92,11 @@ export class EvaluationStore {
   /** Every evaluation, newest first, without results (the list shows no series). */
   async list(): Promise<EvaluationRecord[]> {
     const c = await this.container();
+    // The results (up to a few hundred KB each) stay in the store: only the fields a list shows are read.
     const { resources } = await c.items
-      .query<EvaluationDocument>({ query: 'SELECT * FROM c WHERE c.kind = @kind', parameters: [{ name: '@kind', value: EVALUATION_KIND }] })
+      .query<EvaluationRecord>({ query: `SELECT ${LIST_FIELDS.map((f) => `c.${f}`).join(', ')} FROM c WHERE c.kind = @kind`, parameters: [{ name: '@kind', value: EVALUATION_KIND }] })
       .fetchAll();
-    return resources.map((d) => {
-      const { result: _r, ...rest } = recordOf(d);
-      return rest;
-    }).sort((a, b) => b.creationTime.localeCompare(a.creationTime) || a.evaluationId.localeCompare(b.evaluationId));
+    return resources.sort((a, b) => b.creationTime.localeCompare(a.creationTime) || a.evaluationId.localeCompare(b.evaluationId));
   }
 
   /** True when it existed. */
@@ -115,7 +116,7 @@ export class EvaluationStore {
   async unfinished(): Promise<{ evaluationId: string; lease?: { owner: string; until: string } }[]> {
     const c = await this.container();
     const { resources } = await c.items
-      .query<EvaluationDocument>({ query: 'SELECT * FROM c WHERE c.kind = @kind', parameters: [{ name: '@kind', value: EVALUATION_KIND }] })
+      .query<EvaluationDocument>({ query: 'SELECT c.evaluationId, c.status, c.lease FROM c WHERE c.kind = @kind', parameters: [{ name: '@kind', value: EVALUATION_KIND }] })
       .fetchAll();
     return resources.filter((d) => d.status === 'NotSubmitted' || d.status === 'Running').map((d) => ({ evaluationId: d.evaluationId, ...(d.lease ? { lease: d.lease } : {}) }));
   }

@@ -107,7 +107,12 @@ export async function handleCreateEvaluation(request: HttpRequest, family: Famil
     if (!(await deps.store.create(record, now))) {
       return personalizerError(409, 'BadRequest', `evaluationId: an evaluation with id "${evaluationId}" already exists`, 'EvaluationAlreadyExists', 'evaluationId');
     }
-    await deps.start(evaluationId);
+    try {
+      await deps.start(evaluationId);
+    } catch (error) {
+      // Stored but not started here: the resumeEvaluations timer starts it within a minute.
+      deps.log?.(`evaluation ${evaluationId}: not started on this instance (${(error as Error).message}); the timer will start it`);
+    }
     const stored = (await deps.store.get(evaluationId)) ?? record;
     const headers = { ...NO_STORE, location: locationOf(request, evaluationId) };
     if (family === STABLE) return { status: 201, jsonBody: stableEvaluation(stored), headers };
