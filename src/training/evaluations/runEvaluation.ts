@@ -10,7 +10,8 @@
 // (by DR) is reported as one more policy.
 import { contractWidth } from '../../features/featureContract';
 import { HistGradientBoostingClassifier } from '../../learners/gradientBoosting';
-import { addDecision, emptySums, estimatesFromSums, sumsToArray, type OffPolicySums } from '../../learners/offPolicySums';
+import { addDecision, addSums, emptySums, estimatesFromSums, sumsToArray, type OffPolicySums } from '../../learners/offPolicySums';
+import type { StoredEvaluationResult } from '../../ranking/evaluations/evaluationStore';
 import { TrainingDataError } from '../trainingDataError';
 import { deriveFeatureContract } from '../offers/deriveFeatureContract';
 import { readLoggedEvents, type ArchiveLocation } from '../offers/readLoggedEvents';
@@ -46,23 +47,9 @@ export interface EvaluationRunOptions {
   progress?: (step: string, done: number, total: number) => void;
 }
 
-export interface PolicySeries {
-  name: string;
-  arguments: string;
-  source: CandidatePolicy['source'];
-  /** [bucket start ms, ...sumsToArray] per non-empty bucket, in time order. */
-  buckets: number[][];
-}
-
-export interface EvaluationOutcome {
-  bucketMinutes: number;
-  /** Issue time of the first evaluated decision (the earlier ones trained the model). */
-  evaluatedFrom: string;
-  decisions: { joined: number; trained: number; evaluated: number };
-  policies: PolicySeries[];
-  /** The policy with the highest DR value among the learning settings (not Baseline / Random). */
-  optimalPolicy: string;
-}
+/** What a run gives is what the evaluation document stores (src/ranking/evaluations/evaluationStore.ts). */
+export type EvaluationOutcome = StoredEvaluationResult;
+type PolicySeries = StoredEvaluationResult['policies'][number];
 
 function requireBothOutcomes(part: string, examples: readonly JoinedDecision[]): void {
   const { positives, negatives } = labelTotals(examples);
@@ -153,32 +140,29 @@ export async function runEvaluation(opts: EvaluationRunOptions): Promise<Evaluat
     await new Promise((resolve) => setImmediate(resolve));
   }
 
-  const total = (p: number) => {
-    const t = emptySums();
-    for (const s of perPolicy[p].values()) for (const key of Object.keys(t) as (keyof OffPolicySums)[]) t[key] += s[key];
-    return estimatesFromSums(t)!.dr.value;
-  };
+  // Each policy's DR value over the whole evaluated part: what discovery and optimalPolicy rank by.
+  const value = perPolicy.map((buckets) => estimatesFromSums([...buckets.values()].reduce((t, b) => addSums(t, b), emptySums()))!.dr.value);
   const series = (p: number): PolicySeries => ({
     name: all[p].name,
     arguments: all[p].arguments,
     source: all[p].source,
     buckets: [...perPolicy[p].entries()].sort((a, b) => a[0] - b[0]).map(([startMs, s]) => [startMs, ...sumsToArray(s).map(compact)]),
   });
-  const out = policies.map((_, p) => series(p));
+  // Reported: the built-in and custom policies, and the best grid point.
+  const reported = policies.map((_, p) => p);
   if (grid.length > 0) {
     let best = policies.length;
-    for (let p = policies.length + 1; p < all.length; p++) if (total(p) > total(best)) best = p;
-    out.push(series(best));
+    for (let p = best + 1; p < all.length; p++) if (value[p] > value[best]) best = p;
+    reported.push(best);
   }
-  const learningSettings = out.map((s, p) => ({ s, p: p < policies.length ? p : all.findIndex((x) => x.arguments === s.arguments && x.source === s.source) })).filter(({ s }) => s.source !== 'Baseline' && s.source !== 'Random');
-  let optimal = learningSettings[0];
-  for (const c of learningSettings) if (total(c.p) > total(optimal.p)) optimal = c;
+  const settings = reported.filter((p) => all[p].source !== 'Baseline' && all[p].source !== 'Random');
+  const optimal = settings.reduce((b, p) => (value[p] > value[b] ? p : b), settings[0]);
 
   return {
     bucketMinutes,
     evaluatedFrom: new Date(split.cutoffMs).toISOString(),
     decisions: { joined: joined.length, trained: trainedOn, evaluated: n },
-    policies: out,
-    optimalPolicy: optimal.s.name,
+    policies: reported.map(series),
+    optimalPolicy: all[optimal].name,
   };
 }
