@@ -18,6 +18,8 @@ import { EvaluationJobs } from '../../src/training/evaluations/evaluationJobs';
 import { archiveTrackedEvents } from '../../tools/synthetic/decisions/archiveTrackedEvents';
 import { generateDecisionLog, type SyntheticLog } from '../../tools/synthetic/decisions/syntheticDecisionLog';
 import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
+import { InvocationContext } from '@azure/functions';
+import { installFunctionsCoreShim } from '../../tools/local/host/functionsCoreShim';
 
 const SHARED = path.join(__dirname, '..', '..', '..', 'shared', 'personalizer-api');
 const PREVIEW = '2022-09-01-preview';
@@ -251,5 +253,21 @@ describe('offline evaluations through the host', () => {
     await jobs.idle();
     expect(await store.get('orphan-lapsed')).toMatchObject({ status: 'Succeeded', attempts: 2 });
     expect(await store.get('orphan-held')).toMatchObject({ status: 'Running', lease: { owner: 'live-instance' } });
+
+    // The deployed timer does the same, every minute, and returns once what it resumed is done.
+    await store.create({ ...base, evaluationId: 'orphan-timer', status: 'Running', attempts: 1, lease: { owner: 'stopped-instance', until: new Date(Date.now() - 1000).toISOString() } });
+    const registrations = installFunctionsCoreShim(() => {});
+    await import('../../functions/resumeEvaluations');
+    const timer = registrations.find((r) => r.name === 'resumeEvaluations')!;
+    expect(timer.trigger).toMatchObject({ type: 'timerTrigger', schedule: '30 * * * * *' });
+    const logs: string[] = [];
+    const context = new InvocationContext({ functionName: 'resumeEvaluations', logHandler: (_level, ...args) => logs.push(args.join(' ')) });
+    await timer.handler({ isPastDue: false }, context);
+    expect(await store.get('orphan-timer')).toMatchObject({ status: 'Succeeded', attempts: 2 });
+    expect(logs.join('\n')).toContain('resumed 1 offline evaluation(s)');
+    // A run that never finished three times is not started a fourth time.
+    await store.create({ ...base, evaluationId: 'orphan-tired', status: 'Running', attempts: 3, lease: { owner: 'stopped-instance', until: new Date(Date.now() - 1000).toISOString() } });
+    expect(await jobs.resume()).toBe(0);
+    expect(await store.get('orphan-tired')).toMatchObject({ status: 'Failed', description: expect.stringMatching(/started 3 times/) });
   }, 120_000);
 });
