@@ -57,13 +57,18 @@ function requireBothOutcomes(part: string, examples: readonly JoinedDecision[]):
   throw new TrainingDataError(`the ${part} part (${examples.length} decisions) has only one class of outcome (${positives > 0 ? 'all positive' : 'no positive rewards'}); widen the date range`);
 }
 
+/** Lets the instance answer its other calls between the synchronous steps (the job runs on the host's event loop). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** 9 significant digits: the stored sums stay small and exact enough. */
 const compact = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(9)) : 0);
 
 export async function runEvaluation(opts: EvaluationRunOptions): Promise<EvaluationOutcome> {
   const progress = opts.progress ?? (() => {});
   const events = await readLoggedEvents(opts.archive, { from: opts.from, to: opts.to, onProgress: (done) => progress('read archive', done, 0) });
+  await breathe();
   const { joined } = joinRewards(events, { nowMs: opts.now.getTime(), fromMs: opts.from.getTime(), toMs: opts.to.getTime() });
+  await breathe();
   if (joined.length === 0) {
     throw new TrainingDataError(`NoLogsExistInDateRange: no decisions with a settled reward were logged in [${opts.from.toISOString()}, ${opts.to.toISOString()})`);
   }
@@ -76,8 +81,11 @@ export async function runEvaluation(opts: EvaluationRunOptions): Promise<Evaluat
   requireBothOutcomes('early-stopping', inner.validation);
 
   const contract = deriveFeatureContract(split.train.map((j) => j.decision));
+  await breathe();
   const fit = chosenActionRows(inner.train, contract);
   const early = chosenActionRows(inner.validation, contract);
+  await breathe();
+  progress('train', 0, DEFAULT_GBDT.nEstimators!);
   const model = new HistGradientBoostingClassifier(DEFAULT_GBDT).fit(fit, {
     validation: early,
     onIteration: (info) => progress('train', info.iteration + 1, DEFAULT_GBDT.nEstimators!),
@@ -136,8 +144,7 @@ export async function runEvaluation(opts: EvaluationRunOptions): Promise<Evaluat
       });
     }
     progress('evaluate policies', end, n);
-    // Let the instance answer its other calls between chunks (the job runs on the host's event loop).
-    await new Promise((resolve) => setImmediate(resolve));
+    await breathe();
   }
 
   // Each policy's DR value over the whole evaluated part: what discovery and optimalPolicy rank by.
