@@ -14,8 +14,10 @@ import { parsePolicyArguments } from '../configuration/policyArguments';
 import type { EvaluationRecord, EvaluationStatus, StoredEvaluationResult } from './evaluationStore';
 
 export const MAX_CUSTOM_POLICIES = 10;
-/** Names the built-in results take (policySource Online / Baseline / Random). */
-export const BUILT_IN_POLICY_NAMES = ['Online', 'Baseline', 'Random'];
+/** The name discovery's best learning settings are reported under (policySource OfflineExperimentation). */
+export const DISCOVERED_POLICY_NAME = 'Optimized learning settings';
+/** Names the built-in results take (policySource Online / Baseline / Random, and discovery's): a custom policy may not take them. */
+export const BUILT_IN_POLICY_NAMES = ['Online', 'Baseline', 'Random', DISCOVERED_POLICY_NAME];
 export const INTERVALS_MINUTES = [5, 60, 360, 720, 1440] as const;
 
 export interface EvaluationRequest {

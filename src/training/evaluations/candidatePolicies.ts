@@ -93,5 +93,4 @@ export const DISCOVERY_GRID: readonly string[] = [
   '--cb_explore_adf --squarecb --gamma_scale 100 --dsjson',
 ];
 
-/** The name the best grid point is reported under (policySource OfflineExperimentation). */
-export const DISCOVERED_POLICY_NAME = 'Optimized learning settings';
+export { DISCOVERED_POLICY_NAME } from '../../ranking/evaluations/evaluationWire';

@@ -31,6 +31,7 @@ describe('EvaluationContract', () => {
     expect(checkEvaluationRequest({ ...ok, extra: 1 })).toMatchObject({ ok: false, field: 'extra' });
     expect(checkEvaluationRequest({ ...ok, startTime: 'yesterday' })).toMatchObject({ ok: false, field: 'startTime' });
     expect(checkEvaluationRequest({ ...ok, policies: [{ name: 'online', arguments: '' }] })).toMatchObject({ ok: false, field: 'policies[0].name', code: 'DuplicateCustomPolicyNames' });
+    expect(checkEvaluationRequest({ ...ok, policies: [{ name: 'optimized LEARNING settings', arguments: '' }] })).toMatchObject({ ok: false, field: 'policies[0].name' });
     expect(checkEvaluationRequest({ ...ok, policies: [{ name: 'a', arguments: '--epsilon 3' }] })).toMatchObject({ ok: false, field: 'policies[0].arguments', code: 'InvalidPolicyConfiguration' });
     expect(checkEvaluationRequest({ ...ok, enablePolicyOptimization: 'yes' })).toMatchObject({ ok: false, field: 'enablePolicyOptimization' });
     expect(checkEvaluationRequest({ ...ok, enableOfflineExperimentation: true })).toMatchObject({ ok: true, value: { discovery: true, startTime: '2026-11-01T00:00:00.000Z' } });
