@@ -270,4 +270,35 @@ describe('offline evaluations through the host', () => {
     expect(await jobs.resume()).toBe(0);
     expect(await store.get('orphan-tired')).toMatchObject({ status: 'Failed', description: expect.stringMatching(/started 3 times/) });
   }, 120_000);
+
+  it('auto-optimization: each period an automatic evaluation with discovery, its best settings applied only when clearly better', async () => {
+    const service = (await (await preview('/configurations/service')).json()) as Record<string, unknown>;
+    const put = await preview('/configurations/service', { method: 'PUT', body: JSON.stringify({ ...service, isAutoOptimizationEnabled: true, autoOptimizationFrequency: 'PT1H' }) });
+    expect(put.status).toBe(200);
+    const registrations = installFunctionsCoreShim(() => {});
+    await import('../../functions/resumeEvaluations');
+    const timer = registrations.find((r) => r.name === 'resumeEvaluations')!;
+    const tick = async () => {
+      const logs: string[] = [];
+      await timer.handler({ isPastDue: false }, new InvocationContext({ functionName: 'resumeEvaluations', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
+      return logs.join('\n');
+    };
+    expect(await tick()).toMatch(/auto-optimization started auto-/);
+    const listed = (await (await preview('/evaluations')).json()) as { value: { id: string; evaluationType: string; status: string }[] };
+    expectValid(PREVIEW, 'Evaluations', listed);
+    const auto = listed.value.filter((e) => e.evaluationType === 'Auto');
+    expect(auto).toHaveLength(1);
+    expect(['OptimalPolicyApplied', 'OnlinePolicyRetained']).toContain(auto[0].status);
+    const got = (await (await preview(`/evaluations/${encodeURIComponent(auto[0].id)}`)).json()) as Record<string, any>;
+    expectValid(PREVIEW, 'Evaluation', got);
+    expect(got.content.value.map((p: any) => p.policySource)).toContain('OfflineExperimentation');
+    expect(got.description).toMatch(/DR/);
+    const policy = (await (await preview('/configurations/policy')).json()) as { name: string; arguments: string };
+    const best = got.content.value.find((p: any) => p.name === got.optimalPolicy);
+    if (auto[0].status === 'OptimalPolicyApplied') expect(policy).toMatchObject({ name: best.name, arguments: best.arguments });
+    else expect(policy.name).not.toBe('Optimized learning settings');
+    // Within the period nothing more is created.
+    expect(await tick()).not.toMatch(/auto-optimization started/);
+    expect(((await (await preview('/evaluations')).json()) as { value: { evaluationType: string }[] }).value.filter((e) => e.evaluationType === 'Auto')).toHaveLength(1);
+  }, 120_000);
 });

@@ -11,7 +11,9 @@ export const EVALUATION_KIND = 'evaluation';
 /** Runs of one evaluation before it is marked Failed (each run's process died before finishing). */
 export const MAX_ATTEMPTS = 3;
 
-export type EvaluationStatus = 'NotSubmitted' | 'Running' | 'Succeeded' | 'Failed';
+/** The last two end an automatic evaluation (auto-optimization): its best settings applied, or the online ones kept. */
+export type EvaluationStatus = 'NotSubmitted' | 'Running' | 'Succeeded' | 'Failed' | 'OptimalPolicyApplied' | 'OnlinePolicyRetained';
+export const FINISHED_WITH_RESULTS: readonly EvaluationStatus[] = ['Succeeded', 'OptimalPolicyApplied', 'OnlinePolicyRetained'];
 export type StoredPolicySource = 'Online' | 'Baseline' | 'Random' | 'Custom' | 'OfflineExperimentation';
 
 /** What a finished evaluation keeps: per-policy off-policy sums per time bucket (offPolicySums.ts). */
@@ -34,6 +36,8 @@ export interface EvaluationRecord {
   policies: { name: string; arguments: string }[];
   /** Optimization discovery (enablePolicyOptimization / enableOfflineExperimentation). */
   discovery: boolean;
+  /** Auto: made by auto-optimization (absent: Manual, made through the API). */
+  evaluationType?: 'Manual' | 'Auto';
   /** Why it failed. */
   description?: string;
   attempts: number;
@@ -52,7 +56,7 @@ interface EvaluationDocument extends EvaluationRecord {
 export const documentIdOf = (evaluationId: string) => `evaluation-${crypto.createHash('sha256').update(evaluationId).digest('hex').slice(0, 40)}`;
 
 /** What Evaluations_List shows of each evaluation. */
-const LIST_FIELDS = ['evaluationId', 'name', 'startTime', 'endTime', 'creationTime', 'status', 'policies', 'discovery', 'attempts', 'description'] as const;
+const LIST_FIELDS = ['evaluationId', 'name', 'startTime', 'endTime', 'creationTime', 'status', 'policies', 'discovery', 'attempts', 'description', 'evaluationType'] as const;
 
 const statusOf = (e: unknown) => (e as { code?: unknown } | null)?.code ?? (e as { statusCode?: unknown } | null)?.statusCode;
 
@@ -162,11 +166,17 @@ export class EvaluationStore {
   }
 
   /** Records the outcome of the owner's run; false when the owner no longer holds it. */
-  async finish(evaluationId: string, owner: string, outcome: { result: StoredEvaluationResult } | { failure: string }, now = new Date()): Promise<boolean> {
+  async finish(
+    evaluationId: string,
+    owner: string,
+    outcome: { result: StoredEvaluationResult; status?: EvaluationStatus; description?: string } | { failure: string },
+    now = new Date(),
+  ): Promise<boolean> {
     const r = await this.replaceIf(evaluationId, (doc) => {
       if (doc.lease?.owner !== owner || doc.status !== 'Running') return undefined;
       const { lease: _l, ...rest } = doc;
-      return 'result' in outcome ? { ...rest, status: 'Succeeded', result: outcome.result } : { ...rest, status: 'Failed', description: outcome.failure };
+      if (!('result' in outcome)) return { ...rest, status: 'Failed', description: outcome.failure };
+      return { ...rest, status: outcome.status ?? 'Succeeded', result: outcome.result, ...(outcome.description ? { description: outcome.description } : {}) };
     }, now);
     return r !== undefined;
   }

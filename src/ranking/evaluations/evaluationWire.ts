@@ -4,7 +4,8 @@
 //            PolicyResultSummary per interval: IPS numerator Σw·r, denominator n, SNIPS denominator
 //            Σw, sum of squares Σ(w·r)², non-zero-probability count, confidence half-width) and
 //            totalSummary.
-//   preview: status Succeeded / Running / Failed / NotSubmitted; content.value[] per policy with
+//   preview: status Succeeded / Running / Failed / NotSubmitted (auto-optimization's end in
+//            OptimalPolicyApplied / OnlinePolicyRetained); content.value[] per policy with
 //            summary {expectedReward, confidenceInterval [lower, upper]} and timeseries.data[] per
 //            interval (intervalInMinutes, Expanding or Rolling window, startTime / endTime).
 // expectedReward is the doubly robust estimate; every summary and point also carries `estimates`
@@ -76,7 +77,9 @@ export function checkEvaluationRequest(body: unknown): CheckedRequest {
   return { ok: true, value: { name: body.name, startTime, endTime, policies, discovery } };
 }
 
-const STABLE_STATUS: Record<EvaluationStatus, string> = { NotSubmitted: 'notSubmitted', Running: 'pending', Succeeded: 'completed', Failed: 'failed' };
+const STABLE_STATUS: Record<EvaluationStatus, string> = {
+  NotSubmitted: 'notSubmitted', Running: 'pending', Succeeded: 'completed', Failed: 'failed', OptimalPolicyApplied: 'completed', OnlinePolicyRetained: 'completed',
+};
 
 interface Bucket {
   startMs: number;
@@ -136,7 +139,7 @@ export function stableEvaluation(r: EvaluationRecord, withResults = true): Recor
 }
 
 export function evaluationDetails(r: EvaluationRecord): Record<string, unknown> {
-  return { ...header(r), creationTime: r.creationTime, status: r.status, evaluationType: 'Manual' };
+  return { ...header(r), creationTime: r.creationTime, status: r.status, evaluationType: r.evaluationType ?? 'Manual' };
 }
 
 export interface SeriesQuery {

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { readJsonBody } from '../../common/readJsonBody';
 import { applyPolicyUpdate, checkPolicyUpdate, type StoredConfiguration } from '../configuration/serviceConfiguration';
-import type { EvaluationStore } from '../evaluations/evaluationStore';
+import { FINISHED_WITH_RESULTS, type EvaluationStore } from '../evaluations/evaluationStore';
 import { checkEvaluationRequest, checkSeriesQuery, evaluationDetails, previewEvaluation, stableEvaluation } from '../evaluations/evaluationWire';
 import { badRequest, personalizerError, serviceUnavailable } from '../personalizerErrors';
 import type { ConfigurationApiDeps } from './configurationHandlers';
@@ -156,8 +156,8 @@ export async function handleApplyFromEvaluation(request: HttpRequest, deps: Eval
   return guarded('applying learning settings from an evaluation', deps, async () => {
     const record = await deps.store.get(evaluationId);
     if (!record) return notFound(evaluationId);
-    if (record.status !== 'Succeeded' || !record.result) {
-      return personalizerError(409, 'OperationNotAllowed', `evaluationId: the evaluation is ${record.status}; only a Succeeded evaluation's learning settings can be applied`, 'OperationNotAllowed', 'evaluationId');
+    if (!FINISHED_WITH_RESULTS.includes(record.status) || !record.result) {
+      return personalizerError(409, 'OperationNotAllowed', `evaluationId: the evaluation is ${record.status}; only a finished evaluation's learning settings can be applied`, 'OperationNotAllowed', 'evaluationId');
     }
     const policy = record.result.policies.find((p) => p.name === policyName) ?? record.result.policies.find((p) => p.name.toLowerCase() === policyName.toLowerCase());
     if (!policy) {

@@ -12,6 +12,7 @@ import type { EvaluationStore } from '../../ranking/evaluations/evaluationStore'
 import { TrainingDataError } from '../trainingDataError';
 import type { ArchiveLocation } from '../offers/readLoggedEvents';
 import { runEvaluation } from './runEvaluation';
+import { applyLearningSettings, autoDecision, autoOptimizationTick } from './autoOptimization';
 
 /** A run's lease: renewed every third of it, so two missed renewals still keep it. */
 export const LEASE_MS = 120_000;
@@ -65,6 +66,11 @@ export class EvaluationJobs {
     return started;
   }
 
+  /** Auto-optimization's check (autoOptimization.ts): creates and starts the period's automatic evaluation when due. */
+  autoOptimize(): Promise<{ created?: string; reason: string }> {
+    return autoOptimizationTick({ store: this.deps.store, configurationStore: this.deps.configurationStore, start: (id) => this.start(id), now: this.now() });
+  }
+
   /** Resolves when every job this instance runs has finished. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
@@ -97,6 +103,12 @@ export class EvaluationJobs {
       });
       outcome = { result };
       say(`succeeded: ${result.decisions.evaluated} decisions evaluated, optimal policy "${result.optimalPolicy}"`);
+      if (record.evaluationType === 'Auto') {
+        const decision = autoDecision(result);
+        if (decision.apply) await applyLearningSettings(this.deps.configurationStore, decision.apply, this.now());
+        outcome = { result, status: decision.apply ? 'OptimalPolicyApplied' : 'OnlinePolicyRetained', description: decision.reason };
+        say(`auto-optimization: ${decision.apply ? 'applied' : 'kept the online settings'}: ${decision.reason}`);
+      }
     } catch (error) {
       const message = (error as Error).message;
       outcome = { failure: error instanceof TrainingDataError ? message : `the evaluation failed: ${message}` };
