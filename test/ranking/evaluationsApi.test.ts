@@ -130,6 +130,9 @@ describe('offline evaluations through the host', () => {
       expect(p.totalSummary.estimates.dr.confidenceInterval[0]).toBeLessThanOrEqual(p.totalSummary.estimates.dr.value);
     }
     expect(names).toContain(done.optimalPolicy);
+    // The evaluation model's columns in importance tiers (the context's device and the actions' kind matter here).
+    expect(done.featureImportance.length).toBeGreaterThan(0);
+    expect(done.featureImportance.flat().length).toBeGreaterThan(1);
 
     const list = await v1('/evaluations');
     const listed = (await list.json()) as unknown[];

@@ -23,6 +23,8 @@ export interface StoredEvaluationResult {
   decisions: { joined: number; trained: number; evaluated: number };
   policies: { name: string; arguments: string; source: StoredPolicySource; buckets: number[][] }[];
   optimalPolicy: string;
+  /** The evaluation model's input columns by share of the trees' split gain: the half of the gain, the next 30%, the rest (v1.0's featureImportance). */
+  featureImportance?: string[][];
 }
 
 export interface EvaluationRecord {

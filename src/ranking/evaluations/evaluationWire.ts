@@ -132,7 +132,7 @@ export function stableEvaluation(r: EvaluationRecord, withResults = true): Recor
           };
         })
       : r.policies.map((p) => ({ name: p.name, arguments: p.arguments })),
-    featureImportance: [],
+    featureImportance: result?.featureImportance ?? [],
     ...(r.description ? { description: r.description } : {}),
     ...(result ? { optimalPolicy: result.optimalPolicy, decisions: result.decisions, evaluatedFrom: result.evaluatedFrom } : {}),
   };

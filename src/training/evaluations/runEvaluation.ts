@@ -8,7 +8,7 @@
 //   (offPolicySums.ts), from which any interval, expanding or rolling series is estimated.
 // With discovery, a grid of exploration settings is scored on the same decisions and the best
 // (by DR) is reported as one more policy.
-import { contractWidth } from '../../features/featureContract';
+import { columnNames, contractWidth } from '../../features/featureContract';
 import { HistGradientBoostingClassifier } from '../../learners/gradientBoosting';
 import { addDecision, addSums, emptySums, estimatesFromSums, sumsToArray, type OffPolicySums } from '../../learners/offPolicySums';
 import type { StoredEvaluationResult } from '../../ranking/evaluations/evaluationStore';
@@ -55,6 +55,19 @@ function requireBothOutcomes(part: string, examples: readonly JoinedDecision[]):
   const { positives, negatives } = labelTotals(examples);
   if (positives > 0 && negatives > 0) return;
   throw new TrainingDataError(`the ${part} part (${examples.length} decisions) has only one class of outcome (${positives > 0 ? 'all positive' : 'no positive rewards'}); widen the date range`);
+}
+
+/** Columns with gain, most important first, cut where the cumulative share of the gain passes 50% and 80%. */
+export function importanceTiers(names: readonly string[], gain: ArrayLike<number>): string[][] {
+  const ranked = names.map((name, i) => ({ name, gain: gain[i] })).filter((c) => c.gain > 0).sort((a, b) => b.gain - a.gain);
+  const total = ranked.reduce((s, c) => s + c.gain, 0);
+  const tiers: string[][] = [[], [], []];
+  let before = 0;
+  for (const c of ranked) {
+    tiers[before < 0.5 * total ? 0 : before < 0.8 * total ? 1 : 2].push(c.name);
+    before += c.gain;
+  }
+  return tiers.filter((t) => t.length > 0);
 }
 
 /** Lets the instance answer its other calls between the synchronous steps (the job runs on the host's event loop). */
@@ -166,6 +179,7 @@ export async function runEvaluation(opts: EvaluationRunOptions): Promise<Evaluat
   const optimal = settings.reduce((b, p) => (value[p] > value[b] ? p : b), settings[0]);
 
   return {
+    featureImportance: importanceTiers(columnNames(contract), model.featureImportance()),
     bucketMinutes,
     evaluatedFrom: new Date(split.cutoffMs).toISOString(),
     decisions: { joined: joined.length, trained: trainedOn, evaluated: n },
