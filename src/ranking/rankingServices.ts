@@ -22,6 +22,19 @@ import { ConfigurationCache } from './configuration/configurationCache';
 import { defaultConfiguration } from './configuration/serviceConfiguration';
 import type { PersonalizerApiDeps } from './http/personalizerApi';
 import { EvaluationStore } from './evaluations/evaluationStore';
+import type { FeatureImportanceOutcome } from './http/featureImportanceHandlers';
+import { FeatureImportanceStore } from './featureImportanceStore';
+import type { ContainerClient } from '@azure/storage-blob';
+
+/**
+ * Feature importances are computed by the training pipeline (a layer above ranking); the
+ * composition root (src/app) hands the computation in.
+ */
+export interface FeatureImportanceComputation {
+  compute(input: { archive: ContainerClient; registry: ModelRegistry; modelName: string; from: Date; to: Date; now: Date }): Promise<FeatureImportanceOutcome>;
+  /** No model, no logs in the range, …: reported in the job's description. */
+  isDataError(error: unknown): boolean;
+}
 
 export type Log = (message: string) => void;
 
@@ -47,14 +60,16 @@ export class RankingServices {
   private configurationStoreInstance: ConfigurationStore | undefined;
   private configurationInstance: ConfigurationCache | undefined;
   private registryInstance: ModelRegistry | undefined;
-  private personalizerDocuments: IdKeyedStore<{ id: string }> | undefined;
   private evaluationStoreInstance: EvaluationStore | undefined;
+  private documentsInstance: IdKeyedStore<{ id: string }> | undefined;
+  private featureImportanceStoreInstance: FeatureImportanceStore | undefined;
 
   constructor(
     private readonly app: AzureClients,
     env: Record<string, string | undefined>,
     private readonly log: Log,
     private readonly random: Random = Math.random,
+    private readonly featureImportance?: FeatureImportanceComputation,
   ) {
     const s = (this.settings = readRankingSettings(env));
     if (s.apiKeys.length === 0) log('ranking: PersonalizerApiKeys is not set; every Personalizer API call is answered 401');
@@ -123,23 +138,29 @@ export class RankingServices {
   /** The Personalizer API's own documents (configuration, evaluations, audit records). */
   get configurationStore(): ConfigurationStore {
     if (!this.configurationStoreInstance) {
-      const documents = this.documents();
+      const documents = this.personalizerDocuments;
       this.configurationStoreInstance = new ConfigurationStore(() => documents.container(), () => defaultConfiguration(this.settings));
     }
     return this.configurationStoreInstance;
   }
 
-  private documents(): IdKeyedStore<{ id: string }> {
-    this.personalizerDocuments ??= new IdKeyedStore(this.app.cosmosClient().database(this.app.settings.cosmosDatabase), this.settings.personalizerContainer);
-    return this.personalizerDocuments;
+  /** The Personalizer API's Cosmos DB container (created on first use). */
+  private get personalizerDocuments(): IdKeyedStore<{ id: string }> {
+    this.documentsInstance ??= new IdKeyedStore(this.app.cosmosClient().database(this.app.settings.cosmosDatabase), this.settings.personalizerContainer);
+    return this.documentsInstance;
+  }
+
+  /** Feature importance jobs, beside the configuration. */
+  get featureImportanceStore(): FeatureImportanceStore {
+    const documents = this.personalizerDocuments;
+    this.featureImportanceStoreInstance ??= new FeatureImportanceStore(() => documents.container());
+    return this.featureImportanceStoreInstance;
   }
 
   /** The offline evaluations, in the same container as the configuration. */
   get evaluationStore(): EvaluationStore {
-    if (!this.evaluationStoreInstance) {
-      const documents = this.documents();
-      this.evaluationStoreInstance = new EvaluationStore(() => documents.container());
-    }
+    const documents = this.personalizerDocuments;
+    this.evaluationStoreInstance ??= new EvaluationStore(() => documents.container());
     return this.evaluationStoreInstance;
   }
 
@@ -225,6 +246,31 @@ export class RankingServices {
       }),
       logs: () => ({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), windowMinutes: ARCHIVE_WINDOW_MINUTES, log }),
       evaluations: () => ({ store: this.evaluationStore, configuration: configuration(), start: startEvaluation, log }),
+      logUploads: () => {
+        const configuration = this.configuration;
+        return {
+          publisher: this.app.publisher(),
+          rewardPolicy: () => {
+            const c = configuration.current;
+            return { waitSeconds: c.rewardWaitSeconds, defaultReward: c.defaultReward, aggregation: c.rewardAggregation, min: s.rewardMin, max: s.rewardMax };
+          },
+          log,
+        };
+      },
+      featureImportances: () => {
+        const job = this.featureImportance;
+        return {
+          store: this.featureImportanceStore,
+          ...(job
+            ? {
+                compute: (range: { from: Date; to: Date }) =>
+                  job.compute({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), registry: this.registry, modelName: s.modelName, ...range, now: new Date() }),
+                isDataError: (error: unknown) => job.isDataError(error),
+              }
+            : {}),
+          log,
+        };
+      },
       log,
     };
   }

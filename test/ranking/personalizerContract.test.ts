@@ -53,14 +53,23 @@ function walk(): { def: (typeof DEFINITIONS)[number]; path: string; method: stri
       for (const [method, op] of Object.entries(ops)) if (method !== 'parameters') out.push({ def, path: p, method: method.toUpperCase(), op });
     }
   }
-  // The evaluation creates first (the Gets name what they create); their deletes and the model
-  // reset last (the other model calls need the promoted model).
-  const order = (id: string) => (id === 'Evaluations_Create' ? 0 : id === 'Evaluations_Delete' ? 2 : id === 'Model_Reset' ? 3 : 1);
+  // Creates first (the Gets name what they create); their deletes and the model reset last (the
+  // other model calls need the promoted model). The definition lists delete, get, put.
+  const order = (id: string) =>
+    id === 'Evaluations_Create' || id === 'FeatureImportances_Create' ? 0 : id === 'Evaluations_Delete' || id === 'FeatureImportances_Delete' ? 2 : id === 'Model_Reset' ? 3 : 1;
   return out.sort((a, b) => order(a.op.operationId) - order(b.op.operationId));
 }
 
 /** The example's parameters (upstream lacks some files: stand-ins built from the definitions). */
 function exampleOf(def: (typeof DEFINITIONS)[number], op: SpecOperation): Record<string, unknown> {
+  // The definitions' log uploads are Vowpal Wabbit's binary format; this service takes JSON
+  // (docs/personalizer-migration.md), so the examples are ours.
+  if (op.operationId === 'Log_Interactions') {
+    return {
+      body: [{ eventId: 'contract-upload', request: { actions: [{ id: 'a', features: [{ x: 1 }] }, { id: 'b', features: [{ x: 2 }] }] }, response: { ranking: [{ id: 'a', probability: 0.5 }, { id: 'b', probability: 0.5 }], rewardActionId: 'a' } }],
+    };
+  }
+  if (op.operationId === 'Log_Observations') return { body: [{ eventId: 'contract-upload', value: 1 }] };
   const ref = Object.values(op['x-ms-examples'] ?? {})[0]?.$ref;
   const file = ref ? path.join(SHARED, def.folder, ref) : undefined;
   if (file && fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { parameters: Record<string, unknown> }).parameters;
