@@ -9,7 +9,8 @@
 // reported them: Online (the logged probabilities themselves), Baseline (the first eligible
 // action, what Apprentice mode serves) and Random (uniform over the eligible actions).
 import { epsilonGreedy } from '../../learners/epsilonGreedy';
-import { SQUARECB_DEFAULTS, squareCb, squareCbGamma } from '../../learners/squareCb';
+import { squareCb, squareCbGamma } from '../../learners/squareCb';
+import { parsePolicyArguments } from '../../ranking/configuration/policyArguments';
 
 export type PolicySource = 'Online' | 'Baseline' | 'Random' | 'Custom' | 'OfflineExperimentation';
 
@@ -29,26 +30,15 @@ export interface CandidatePolicy {
 
 const NEVER = () => 1;
 
-function optionValue(tokens: string[], name: string): string | undefined {
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i] === name) return tokens[i + 1];
-    if (tokens[i].startsWith(`${name}=`)) return tokens[i].slice(name.length + 1);
-  }
-  return undefined;
-}
-
-/** The exploration rule of a learning-settings string (already validated by the configuration API's reader). */
+/**
+ * The exploration rule of a learning-settings string, read by the configuration API's own reader
+ * (so an evaluated policy explores exactly as the ranker would once it is applied).
+ */
 export function explorationRule(args: string, currentEpsilon: number): ExplorationRule {
-  const tokens = args.trim() === '' ? [] : args.trim().split(/\s+/);
-  if (tokens.includes('--squarecb')) {
-    const scale = Number(optionValue(tokens, '--gamma_scale') ?? SQUARECB_DEFAULTS.gammaScale);
-    const exponent = Number(optionValue(tokens, '--gamma_exponent') ?? SQUARECB_DEFAULTS.gammaExponent);
-    if (!(scale >= 0 && Number.isFinite(scale))) throw new RangeError(`--gamma_scale must be a number ≥ 0, got "${optionValue(tokens, '--gamma_scale')}"`);
-    if (!(exponent >= 0 && Number.isFinite(exponent))) throw new RangeError(`--gamma_exponent must be a number ≥ 0, got "${optionValue(tokens, '--gamma_exponent')}"`);
-    return { kind: 'squareCb', gammaScale: scale, gammaExponent: exponent };
-  }
-  const epsilon = optionValue(tokens, '--epsilon');
-  return { kind: 'epsilonGreedy', epsilon: epsilon === undefined ? currentEpsilon : Number(epsilon) };
+  const parsed = parsePolicyArguments(args);
+  if (!parsed.ok) throw new RangeError(parsed.message);
+  if (parsed.options.squareCb) return { kind: 'squareCb', ...parsed.options.squareCb };
+  return { kind: 'epsilonGreedy', epsilon: parsed.options.epsilon ?? currentEpsilon };
 }
 
 export interface DecisionView {
