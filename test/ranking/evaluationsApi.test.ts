@@ -130,9 +130,7 @@ describe('offline evaluations through the host', () => {
       expect(p.totalSummary.estimates.dr.confidenceInterval[0]).toBeLessThanOrEqual(p.totalSummary.estimates.dr.value);
     }
     expect(names).toContain(done.optimalPolicy);
-    // The evaluation model's columns in importance tiers (the context's device and the actions' kind matter here).
-    expect(done.featureImportance.length).toBeGreaterThan(0);
-    expect(done.featureImportance.flat().length).toBeGreaterThan(1);
+    for (const tier of done.featureImportance) for (const column of tier) expect(typeof column).toBe('string');
 
     const list = await v1('/evaluations');
     const listed = (await list.json()) as unknown[];
@@ -153,6 +151,9 @@ describe('offline evaluations through the host', () => {
 
     const v1Done = await pollV1(id);
     expect(v1Done.status, v1Done.description).toBe('completed');
+    // The evaluation model's columns in importance tiers: on this log (device × category, discount, profile) several matter.
+    expect(v1Done.featureImportance.length).toBeGreaterThan(1);
+    expect(v1Done.featureImportance.flat().length).toBeGreaterThan(3);
 
     const rolling = await preview(`/evaluations/${id}`, {}, '&intervalInMinutes=60&window=Rolling');
     expect(rolling.status).toBe(200);
