@@ -21,7 +21,15 @@ app.http('personalizerApi', {
     const call = () =>
       withRankingServices(
         () => appServices().ranking(),
-        (services) => handlePersonalizer(request, path, services.personalizerApiDeps((m) => context.warn(m))),
+        (services) =>
+          handlePersonalizer(
+            request,
+            path,
+            services.personalizerApiDeps(
+              (m) => context.warn(m),
+              async (id) => void (await appServices().evaluationJobs().start(id)),
+            ),
+          ),
         (m) => context.error(m),
       );
     const eventCall = EVENT_CALL.exec(path);

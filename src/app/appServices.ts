@@ -21,6 +21,7 @@ import { CAMPAIGN_ADMIN_KEY, CATALOG_ADMIN_KEY, readAdminKeys } from '../config/
 import { readIdentitySettings, type IdentitySettings } from '../config/identitySettings';
 import type { IdentityPolicy } from '../capture/eventIdentity';
 import type { KnownIds } from '../capture/catalogCheck';
+import { EvaluationJobs } from '../training/evaluations/evaluationJobs';
 
 export type Log = (message: string) => void;
 
@@ -33,6 +34,7 @@ export class AppServices {
   private catalogKeysInstance?: NamedKeyCheck;
   private campaignKeysInstance?: NamedKeyCheck;
   private identity?: IdentitySettings;
+  private evaluationJobsInstance?: EvaluationJobs;
 
   /**
    * `log` receives what the long-lived parts report outside any invocation (model swaps, priors
@@ -144,12 +146,27 @@ export class AppServices {
     };
   }
 
+  /** The Personalizer API's offline evaluations running on this instance (functions/personalizer.ts starts them, functions/resumeEvaluations.ts resumes them). */
+  evaluationJobs(): EvaluationJobs {
+    if (!this.evaluationJobsInstance) {
+      const ranking = this.ranking();
+      this.evaluationJobsInstance = new EvaluationJobs({
+        store: ranking.evaluationStore,
+        configurationStore: ranking.configurationStore,
+        archive: { container: this.clients.archiveContainer(this.clients.settings.archiveContainer) },
+        log: this.log,
+      });
+    }
+    return this.evaluationJobsInstance;
+  }
+
   processing(): ProcessingServices {
     this.processingInstance ??= new ProcessingServices(this.clients, this.env, this.log);
     return this.processingInstance;
   }
 
   async close(): Promise<void> {
+    // A running evaluation is left to its lease: another instance (or this one, restarted) resumes it.
     await this.rankingInstance?.close();
     await this.campaignInstance?.close();
     await this.productsInstance?.close();

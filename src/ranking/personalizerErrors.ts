@@ -28,7 +28,12 @@ export type PersonalizerInnerCode =
   | 'OperationNotAllowed'
   | 'InvalidContract'
   | 'FeatureImportanceAlreadyExists'
-  | 'FeatureImportanceNotFound';
+  | 'FeatureImportanceNotFound'
+  | 'InvalidEvaluationContract'
+  | 'DuplicateCustomPolicyNames'
+  | 'EvaluationNotFound'
+  | 'EvaluationAlreadyExists'
+  | 'LearningSettingsNotFound';
 
 export interface PersonalizerErrorBody {
   error: {

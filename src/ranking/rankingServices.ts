@@ -21,6 +21,7 @@ import { ConfigurationStore } from './configuration/configurationStore';
 import { ConfigurationCache } from './configuration/configurationCache';
 import { defaultConfiguration } from './configuration/serviceConfiguration';
 import type { PersonalizerApiDeps } from './http/personalizerApi';
+import { EvaluationStore } from './evaluations/evaluationStore';
 import type { FeatureImportanceOutcome } from './http/featureImportanceHandlers';
 import { FeatureImportanceStore } from './featureImportanceStore';
 import type { ContainerClient } from '@azure/storage-blob';
@@ -59,6 +60,7 @@ export class RankingServices {
   private configurationStoreInstance: ConfigurationStore | undefined;
   private configurationInstance: ConfigurationCache | undefined;
   private registryInstance: ModelRegistry | undefined;
+  private evaluationStoreInstance: EvaluationStore | undefined;
   private documentsInstance: IdKeyedStore<{ id: string }> | undefined;
   private featureImportanceStoreInstance: FeatureImportanceStore | undefined;
 
@@ -155,6 +157,13 @@ export class RankingServices {
     return this.featureImportanceStoreInstance;
   }
 
+  /** The offline evaluations, in the same container as the configuration. */
+  get evaluationStore(): EvaluationStore {
+    const documents = this.personalizerDocuments;
+    this.evaluationStoreInstance ??= new EvaluationStore(() => documents.container());
+    return this.evaluationStoreInstance;
+  }
+
   /** The service configuration this instance serves with, refreshed in the background. */
   get configuration(): ConfigurationCache {
     this.configurationInstance ??= new ConfigurationCache(this.configurationStore, defaultConfiguration(this.settings), {
@@ -210,20 +219,24 @@ export class RankingServices {
     };
   }
 
-  /** Everything the Personalizer API's operations use; `log` is the invocation's. */
-  personalizerApiDeps(log: Log): PersonalizerApiDeps {
+  /**
+   * Everything the Personalizer API's operations use; `log` is the invocation's. `startEvaluation`
+   * runs an offline evaluation's job (src/training/evaluations, wired in by src/app).
+   */
+  personalizerApiDeps(log: Log, startEvaluation: (evaluationId: string) => Promise<void>): PersonalizerApiDeps {
     const s = this.settings;
+    const configuration = () => ({
+      store: this.configurationStore,
+      cache: this.configuration,
+      rewardRange: { min: s.rewardMin, max: s.rewardMax },
+      defaultExploration: s.exploration,
+      log,
+    });
     return {
       apiKeys: this.apiKeys,
       ranker: () => this.ranker(),
       events: () => ({ ...this.eventCallDeps(), log }),
-      configuration: () => ({
-        store: this.configurationStore,
-        cache: this.configuration,
-        rewardRange: { min: s.rewardMin, max: s.rewardMax },
-        defaultExploration: s.exploration,
-        log,
-      }),
+      configuration,
       models: () => ({
         registry: this.registry,
         modelName: s.modelName,
@@ -232,6 +245,7 @@ export class RankingServices {
         log,
       }),
       logs: () => ({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), windowMinutes: ARCHIVE_WINDOW_MINUTES, log }),
+      evaluations: () => ({ store: this.evaluationStore, configuration: configuration(), start: startEvaluation, log }),
       logUploads: () => {
         const configuration = this.configuration;
         return {

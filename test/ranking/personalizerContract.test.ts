@@ -4,7 +4,9 @@
 // no example, one built from the definition) over real HTTP through the local host, and validates
 // status and body against the definition's response schemas with ajv; then a bad request of each
 // operation that takes a body against the ErrorResponse schema. Operations left out must be in
-// NOT_SERVED (and answer 404); nothing is served that the definitions do not have.
+// NOT_SERVED (and answer 404); nothing is served that the definitions do not have. The evaluation
+// the examples' Get and ApplyFromEvaluation name is created (and run to completion) beforehand on
+// a synthetic log in the archive; the examples' creates run first and their deletes last.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -13,6 +15,10 @@ import addFormats from 'ajv-formats';
 import { gbdtOnnx, randomGbdt } from './fixtures/treeModels';
 import { OFFER_CONTRACT_WIDTH, manifestFor } from './fixtures/contracts';
 import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { ArchiveWriter } from '../../src/archive/archiveWriter';
+import { archiveTrackedEvents } from '../../tools/synthetic/decisions/archiveTrackedEvents';
+import { generateDecisionLog } from '../../tools/synthetic/decisions/syntheticDecisionLog';
 import { NOT_SERVED, OPERATIONS, PREVIEW, STABLE } from '../../src/ranking/http/personalizerApi';
 
 const SHARED = path.join(__dirname, '..', '..', '..', 'shared', 'personalizer-api');
@@ -33,6 +39,11 @@ interface Spec {
   definitions: Record<string, unknown>;
 }
 
+/** The evaluation id of the preview examples of Evaluations_Get and ApplyFromEvaluation. */
+const EXAMPLE_EVALUATION = 'b58c6d92-b727-48c1-9487-4be2782c9e0a';
+/** Query parameters of the examples that are sent as such. */
+const QUERY_PARAMS = new Set(['signed', 'startTime', 'endTime', 'intervalInMinutes', 'window', 'top', 'skip', 'maxpagesize']);
+
 const specs = Object.fromEntries(DEFINITIONS.map((d) => [d.family, JSON.parse(fs.readFileSync(path.join(SHARED, d.folder, 'Personalizer.json'), 'utf8')) as Spec]));
 
 function walk(): { def: (typeof DEFINITIONS)[number]; path: string; method: string; op: SpecOperation }[] {
@@ -42,9 +53,10 @@ function walk(): { def: (typeof DEFINITIONS)[number]; path: string; method: stri
       for (const [method, op] of Object.entries(ops)) if (method !== 'parameters') out.push({ def, path: p, method: method.toUpperCase(), op });
     }
   }
-  // The model reset last: the other model calls need the promoted model. A feature importance is
-  // created before it is read and deleted after (the definition lists delete, get, put).
-  const order = (id: string) => (id === 'FeatureImportances_Create' ? -1 : id === 'FeatureImportances_Delete' ? 1 : id === 'Model_Reset' ? 2 : 0);
+  // Creates first (the Gets name what they create); their deletes and the model reset last (the
+  // other model calls need the promoted model). The definition lists delete, get, put.
+  const order = (id: string) =>
+    id === 'Evaluations_Create' || id === 'FeatureImportances_Create' ? 0 : id === 'Evaluations_Delete' || id === 'FeatureImportances_Delete' ? 2 : id === 'Model_Reset' ? 3 : 1;
   return out.sort((a, b) => order(a.op.operationId) - order(b.op.operationId));
 }
 
@@ -99,12 +111,26 @@ describe('Personalizer API contract: every operation of both definitions', () =>
     const exported = await fetch(`${stack.url}/personalizer/model?api-version=${PREVIEW}&signed=true`, { headers: { 'Ocp-Apim-Subscription-Key': stack.apiKeys[0] } });
     expect(exported.status).toBe(200);
     signedModel = Buffer.from(await exported.arrayBuffer());
-  }, 60_000);
+
+    // The evaluation the preview examples of Get and ApplyFromEvaluation name, completed.
+    const archive = BlobServiceClient.fromConnectionString(process.env.ArchiveStorage!).getContainerClient('archive');
+    await archive.createIfNotExists();
+    const startMs = Date.UTC(2026, 10, 1);
+    await archiveTrackedEvents(new ArchiveWriter(archive, { windowMinutes: 1440 }), generateDecisionLog({ decisions: 1200, startMs, seed: 3 }).events, { partitions: 2 });
+    const url = `${stack.url}/personalizer/evaluations/${EXAMPLE_EVALUATION}?api-version=${PREVIEW}`;
+    const headers = { 'Ocp-Apim-Subscription-Key': stack.apiKeys[0], 'content-type': 'application/json' };
+    const body = { name: 'contract', startTime: new Date(startMs).toISOString(), endTime: new Date(startMs + 86_400_000).toISOString(), policies: [] };
+    expect((await fetch(url, { method: 'PUT', headers, body: JSON.stringify(body) })).status).toBe(200);
+    for (let status = ''; status !== 'Succeeded'; await new Promise((r) => setTimeout(r, 200))) {
+      status = ((await (await fetch(url, { headers })).json()) as { status: string }).status;
+      expect(status).not.toBe('Failed');
+    }
+  }, 90_000);
   afterAll(async () => stack?.stop(), 30_000);
 
   const call = (def: (typeof DEFINITIONS)[number], method: string, specPath: string, params: Record<string, unknown>, body?: unknown, raw?: Buffer) => {
     const resolved = specPath.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name] ?? `contract-${name}`)));
-    const extra = Object.entries(params).filter(([k, v]) => k === 'signed' && v !== undefined).map(([k, v]) => `${k}=${String(v)}`);
+    const extra = Object.entries(params).filter(([k, v]) => QUERY_PARAMS.has(k) && v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
     const query = def.query + (extra.length ? `${def.query ? '&' : '?'}${extra.join('&')}` : '');
     return fetch(`${stack.url}${def.base}${resolved}${query}`, {
       method,

@@ -31,6 +31,14 @@ import {
   handleListFeatureImportances,
   type FeatureImportanceApiDeps,
 } from './featureImportanceHandlers';
+import {
+  handleApplyFromEvaluation,
+  handleCreateEvaluation,
+  handleDeleteEvaluation,
+  handleGetEvaluation,
+  handleListEvaluations,
+  type EvaluationApiDeps,
+} from './evaluationHandlers';
 
 export const STABLE = 'v1.0';
 export const PREVIEW = '2022-09-01-preview';
@@ -46,6 +54,7 @@ export interface PersonalizerApiDeps {
   logs: () => LogApiDeps;
   logUploads: () => LogUploadDeps;
   featureImportances: () => FeatureImportanceApiDeps;
+  evaluations: () => EvaluationApiDeps;
   log?: (message: string) => void;
 }
 
@@ -53,6 +62,7 @@ interface Call {
   request: HttpRequest;
   params: Record<string, string>;
   deps: PersonalizerApiDeps;
+  family: ApiFamily;
 }
 
 export interface Operation {
@@ -91,6 +101,12 @@ export const OPERATIONS: readonly Operation[] = [
   { operationId: 'FeatureImportances_Get', method: 'GET', path: '/featureImportances/{featureImportanceId}', families: PREVIEW_ONLY, run: ({ params, deps }) => handleGetFeatureImportance(params.featureImportanceId, deps.featureImportances()) },
   { operationId: 'FeatureImportances_Create', method: 'PUT', path: '/featureImportances/{featureImportanceId}', families: PREVIEW_ONLY, run: ({ request, params, deps }) => handleCreateFeatureImportance(request, params.featureImportanceId, deps.featureImportances()) },
   { operationId: 'FeatureImportances_Delete', method: 'DELETE', path: '/featureImportances/{featureImportanceId}', families: PREVIEW_ONLY, run: ({ params, deps }) => handleDeleteFeatureImportance(params.featureImportanceId, deps.featureImportances()) },
+  { operationId: 'Evaluations_List', method: 'GET', path: '/evaluations', families: BOTH, run: ({ request, family, deps }) => handleListEvaluations(request, family, deps.evaluations()) },
+  { operationId: 'Evaluations_Create', method: 'POST', path: '/evaluations', families: [STABLE], run: ({ request, family, deps }) => handleCreateEvaluation(request, family, undefined, deps.evaluations()) },
+  { operationId: 'Evaluations_Create', method: 'PUT', path: '/evaluations/{evaluationId}', families: PREVIEW_ONLY, run: ({ request, params, family, deps }) => handleCreateEvaluation(request, family, params.evaluationId, deps.evaluations()) },
+  { operationId: 'Evaluations_Get', method: 'GET', path: '/evaluations/{evaluationId}', families: BOTH, run: ({ request, params, family, deps }) => handleGetEvaluation(request, family, params.evaluationId, deps.evaluations()) },
+  { operationId: 'Evaluations_Delete', method: 'DELETE', path: '/evaluations/{evaluationId}', families: BOTH, run: ({ params, deps }) => handleDeleteEvaluation(params.evaluationId, deps.evaluations()) },
+  { operationId: 'ServiceConfiguration_ApplyFromEvaluation', method: 'POST', path: '/configurations/applyFromEvaluation', families: PREVIEW_ONLY, run: ({ request, deps }) => handleApplyFromEvaluation(request, deps.evaluations()) },
 ];
 
 /**
@@ -98,12 +114,6 @@ export const OPERATIONS: readonly Operation[] = [
  * why); they answer 404 like any path Personalizer did not have.
  */
 export const NOT_SERVED: readonly { operationId: string; method: string; path: string }[] = [
-  { operationId: 'Evaluations_List', method: 'GET', path: '/evaluations' },
-  { operationId: 'Evaluations_Create', method: 'POST', path: '/evaluations' },
-  { operationId: 'Evaluations_Create', method: 'PUT', path: '/evaluations/{evaluationId}' },
-  { operationId: 'Evaluations_Get', method: 'GET', path: '/evaluations/{evaluationId}' },
-  { operationId: 'Evaluations_Delete', method: 'DELETE', path: '/evaluations/{evaluationId}' },
-  { operationId: 'ServiceConfiguration_ApplyFromEvaluation', method: 'POST', path: '/configurations/applyFromEvaluation' },
 ];
 
 const compiled = OPERATIONS.map((op) => ({ op, segments: op.path.split('/').slice(1) }));
@@ -150,7 +160,7 @@ export async function handlePersonalizer(request: HttpRequest, path: string, dep
     pathMatched = true;
     if (op.method !== request.method.toUpperCase()) continue;
     try {
-      return await op.run({ request, params, deps });
+      return await op.run({ request, params, deps, family });
     } catch (error) {
       deps.log?.(`${op.operationId} failed: ${(error as Error).stack ?? error}`);
       return personalizerError(500, 'InternalServerError', 'A generic error has occurred on the server.');
