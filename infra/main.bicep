@@ -327,6 +327,8 @@ var archiveContainerName = 'archive'
 var deadLetterContainerName = 'deadletter'
 var modelsContainerName = 'models'
 var catalogContainerName = 'catalog'
+// Cosmos DB container of the Personalizer configuration (PersonalizerContainer); the training app's only Cosmos data.
+var personalizerContainerName = 'personalizer'
 // Key Vault secret names (set by ops after deployment, see docs/deploy.md); same as the settings.
 var personalizerApiKeysSecretName = 'PersonalizerApiKeys'
 var rankingSigningKeysSecretName = 'RankingSigningKeys'
@@ -340,10 +342,14 @@ var campaignDataContainerName = 'campaign-data'
 var powerBiContainerNames = ['aggregates', 'campaignPlans']
 // Browser origins from the comma-separated parameter; blanks dropped.
 var corsOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
-// A retraining timer in the app registers and promotes models: only then may the app write them.
-var appWritesModels = retrainEnabled || productRetrainEnabled || campaignRetrainSchedule != 'off'
+// Whether any retraining timer runs (in the training app): the failed-retraining and stale-model alerts are on only then.
+var retrainingScheduled = retrainEnabled || productRetrainEnabled || campaignRetrainSchedule != 'off'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 12)}'
+// The training app: the same package with only the retraining timers on, its own identity (the one
+// that writes models), plan and deployment container (docs/deploy.md, "Two apps").
+var trainingAppName = '${abbrs.webSitesFunctions}trainer-${resourceToken}'
+var trainingDeploymentContainerName = 'trainer-package-${take(resourceToken, 12)}'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -356,6 +362,17 @@ module appIdentity './app/identity.bicep' = {
   scope: rg
   params: {
     name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+// The training app's identity: the only app identity with write access to the models container.
+module trainerIdentity './app/identity.bicep' = {
+  name: 'trainerIdentity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}trainer-${resourceToken}'
     location: location
     tags: tags
   }
@@ -390,6 +407,7 @@ module hostStorage './app/hostStorage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    trainingDeploymentContainerName: trainingDeploymentContainerName
     softDeleteRetentionDays: blobSoftDeleteDays
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
@@ -467,6 +485,7 @@ module functionApp './app/functionApp.bicep' = {
   name: 'functionApp'
   scope: rg
   params: {
+    role: 'serving'
     planName: '${abbrs.webServerFarms}${resourceToken}'
     appName: functionAppName
     location: location
@@ -555,6 +574,101 @@ module functionApp './app/functionApp.bicep' = {
   dependsOn: [rbac]
 }
 
+module trainingApp './app/functionApp.bicep' = {
+  name: 'trainingApp'
+  scope: rg
+  params: {
+    role: 'training'
+    planName: '${abbrs.webServerFarms}trainer-${resourceToken}'
+    appName: trainingAppName
+    location: location
+    tags: tags
+    identityId: trainerIdentity.outputs.id
+    identityClientId: trainerIdentity.outputs.clientId
+    hostStorageAccountName: hostStorage.outputs.name
+    deploymentContainerUrl: '${hostStorage.outputs.blobEndpoint}${trainingDeploymentContainerName}'
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    instanceMemoryMB: instanceMemoryMB
+    // Timers run on one instance; the lowest maximum the plan takes.
+    maximumInstanceCount: 40
+    // No browser calls the training app: it serves no HTTP function.
+    corsAllowedOrigins: []
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+    eventHubNamespaceFqdn: eventHubs.outputs.fullyQualifiedNamespace
+    eventHubName: eventHubName
+    archiveConsumerGroup: archiveConsumerGroup
+    aggregateConsumerGroup: aggregateConsumerGroup
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmosDatabaseName
+    archiveBlobEndpoint: dataLake.outputs.blobEndpoint
+    archiveContainerName: archiveContainerName
+    deadLetterContainerName: deadLetterContainerName
+    modelsContainerName: modelsContainerName
+    aggregationWindowsMinutes: aggregationWindowsMinutes
+    maxEventsPerRequest: maxEventsPerRequest
+    maxRequestBytes: maxRequestBytes
+    eventHubSendTimeoutSeconds: eventHubSendTimeoutSeconds
+    keyVaultName: keyVault.outputs.name
+    personalizerApiKeysSecretName: personalizerApiKeysSecretName
+    rankingSigningKeysSecretName: rankingSigningKeysSecretName
+    rankingExploration: rankingExploration
+    rankingRewardWaitSeconds: rankingRewardWaitSeconds
+    rankingDefaultReward: rankingDefaultReward
+    rankingRewardAggregation: rankingRewardAggregation
+    rankingRewardMin: rankingRewardMin
+    rankingRewardMax: rankingRewardMax
+    recommendationClickReward: recommendationClickReward
+    recommendationCartReward: recommendationCartReward
+    recommendationPurchaseReward: recommendationPurchaseReward
+    rankingModelName: rankingModelName
+    rankingModelPollSeconds: rankingModelPollSeconds
+    rankingProfileCacheSeconds: rankingProfileCacheSeconds
+    rankingProfileCacheEntries: rankingProfileCacheEntries
+    rankingPriorsRefreshSeconds: rankingPriorsRefreshSeconds
+    rankingPriorsDays: rankingPriorsDays
+    rankingPriorStrength: rankingPriorStrength
+    catalogContainerName: catalogContainerName
+    catalogCacheSeconds: catalogCacheSeconds
+    rankingConfigRefreshSeconds: rankingConfigRefreshSeconds
+    offersMaxN: offersMaxN
+    retrainEnabled: retrainEnabled
+    retrainSchedule: retrainSchedule
+    modelUpdateFrequency: modelUpdateFrequency
+    retrainMaxDecisions: retrainMaxDecisions
+    retrainLookbackDays: retrainLookbackDays
+    retrainMinDecisions: retrainMinDecisions
+    retrainMinPositives: retrainMinPositives
+    retrainPolicyValueMargin: retrainPolicyValueMargin
+    trainingThreads: trainingThreads
+    catalogApiKeysSecretName: catalogApiKeysSecretName
+    userTokenKeysSecretName: userTokenKeysSecretName
+    campaignApiKeysSecretName: campaignApiKeysSecretName
+    modelSigningKeysSecretName: modelSigningKeysSecretName
+    modelMaxBytes: modelMaxBytes
+    productsContainerName: productsContainerName
+    productModelName: productModelName
+    productModelPollSeconds: productModelPollSeconds
+    recommendationsMaxN: recommendationsMaxN
+    recommendationsRankCandidates: recommendationsRankCandidates
+    productCatalogCacheSeconds: productCatalogCacheSeconds
+    productRetrainEnabled: productRetrainEnabled
+    productRetrainSchedule: productRetrainSchedule
+    campaignModelName: campaignModelName
+    campaignModelPollSeconds: campaignModelPollSeconds
+    campaignScoringEngine: campaignScoringEngine
+    campaignRecommendMaxLeads: campaignRecommendMaxLeads
+    campaignPlanSchedule: campaignPlanSchedule
+    campaignPlanCampaigns: campaignPlanCampaigns
+    campaignCacheSeconds: campaignCacheSeconds
+    campaignRetrainSchedule: campaignRetrainSchedule
+    campaignProductRevenue: campaignProductRevenue
+    campaignContactCost: campaignContactCost
+    campaignContactCapacity: campaignContactCapacity
+  }
+  // The training identity's roles exist before the training app's settings are applied.
+  dependsOn: [rbac]
+}
+
 module rbac './app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
@@ -572,7 +686,7 @@ module rbac './app/rbac.bicep' = {
     campaignDataContainerName: campaignDataContainerName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.name
-    appWritesModels: appWritesModels
+    trainerPrincipalId: trainerIdentity.outputs.principalId
   }
 }
 
@@ -584,6 +698,8 @@ module cosmosRbac './app/cosmosRbac.bicep' = {
     databaseName: cosmosDatabaseName
     appPrincipalId: appIdentity.outputs.principalId
     appContainerNames: cosmos.outputs.containerNames
+    trainerPrincipalId: trainerIdentity.outputs.principalId
+    trainerContainerNames: [personalizerContainerName]
     deployerPrincipalId: principalId
     powerBiPrincipalId: powerBiPrincipalId
     powerBiContainerNames: powerBiContainerNames
@@ -605,7 +721,7 @@ module alerts './app/alerts.bicep' = {
     rankP99ThresholdMs: rankP99ThresholdMs
     rankFunctionNames: ['personalizerRank', 'offers']
     retrainFunctionNames: ['retrainModel', 'retrainProducts', 'campaignRetrain']
-    retrainingScheduled: appWritesModels
+    retrainingScheduled: retrainingScheduled
   }
 }
 
@@ -615,6 +731,7 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output FUNCTION_APP_URL string = functionApp.outputs.url
+output AZURE_TRAINING_FUNCTION_APP_NAME string = trainingApp.outputs.name
 output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
 output EVENTHUB_FULLY_QUALIFIED_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
 output EVENTHUB_NAME string = eventHubName

@@ -5,6 +5,10 @@ param databaseName string
 param appPrincipalId string
 @description('Containers the app reads and writes (all of the database\'s containers).')
 param appContainerNames array
+@description('Principal of the training app\'s identity.')
+param trainerPrincipalId string
+@description('Containers the training app reads and writes: the Personalizer configuration (learning settings; the learner\'s apprentice results).')
+param trainerContainerNames array
 @description('Object id of the deploying principal; empty = skip.')
 param deployerPrincipalId string = ''
 @description('Object id of the principal Power BI signs in as; empty = skip. Read-only.')
@@ -27,6 +31,18 @@ resource appDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssign
     properties: {
       roleDefinitionId: '${account.id}/sqlRoleDefinitions/${dataContributorRoleId}'
       principalId: appPrincipalId
+      scope: '${account.id}/dbs/${databaseName}/colls/${containerName}'
+    }
+  }
+]
+
+resource trainerDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = [
+  for containerName in trainerContainerNames: {
+    parent: account
+    name: guid(account.id, trainerPrincipalId, dataContributorRoleId, containerName)
+    properties: {
+      roleDefinitionId: '${account.id}/sqlRoleDefinitions/${dataContributorRoleId}'
+      principalId: trainerPrincipalId
       scope: '${account.id}/dbs/${databaseName}/colls/${containerName}'
     }
   }

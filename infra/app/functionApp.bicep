@@ -2,6 +2,17 @@
 // the user-assigned identity; the app settings below are exactly the ones the code reads
 // (ALL_APP_SETTING_NAMES in src/config/allSettings.ts) plus the host's own. Secrets are Key Vault
 // references, resolved by the platform with the same identity (keyVaultReferenceIdentity).
+// main.bicep deploys this module twice from the same package (docs/deploy.md, "Two apps"): the
+// serving app (role 'serving': HTTP and Event Hub functions, read-only on the model registry) and
+// the training app (role 'training': only the retraining timers, the one identity that writes
+// models). Flex Consumption hosts one app per plan, so each has its own plan. The functions of the
+// other role are switched off with AzureWebJobs.<function>.Disabled; the offline Bicep check
+// (tools/bicep/checkModelRegistry.ts) proves the serving app can neither run a training function
+// nor write models.
+@allowed(['serving', 'training'])
+@description('serving: every HTTP and Event Hub function, models read-only; training: only the retraining timers, models read-write.')
+param role string
+
 param planName string
 param appName string
 param location string
@@ -111,6 +122,9 @@ param campaignProductRevenue string
 param campaignContactCost string
 param campaignContactCapacity string
 
+// 'true' in the training app: the functions only the serving app runs.
+var servingFunctionsDisabled = role == 'serving' ? 'false' : 'true'
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -128,7 +142,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
 resource app 'Microsoft.Web/sites@2024-11-01' = {
   name: appName
   location: location
-  tags: union(tags, { 'azd-service-name': 'api' })
+  // azd deploys its `api` service to the serving app and its `trainer` service to the training app (azure.yaml).
+  tags: union(tags, { 'azd-service-name': role == 'serving' ? 'api' : 'trainer' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -234,7 +249,7 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RetrainSchedule: retrainSchedule
       ModelUpdateFrequency: modelUpdateFrequency
       RetrainMaxDecisions: string(retrainMaxDecisions)
-      'AzureWebJobs.retrainModel.Disabled': retrainEnabled ? 'false' : 'true'
+      'AzureWebJobs.retrainModel.Disabled': role == 'training' && retrainEnabled ? 'false' : 'true'
       RetrainLookbackDays: string(retrainLookbackDays)
       RetrainMinDecisions: string(retrainMinDecisions)
       RetrainMinPositives: string(retrainMinPositives)
@@ -249,6 +264,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       // Models load only if their manifest's signature verifies with one of these keys.
       ModelSigningKeys: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${modelSigningKeysSecretName})'
       ModelMaxBytes: string(modelMaxBytes)
+      // The serving app refuses every model write itself (and its identity is only Reader on models).
+      ModelRegistryAccess: role == 'training' ? 'readwrite' : 'read'
       ProductsContainer: productsContainerName
       ProductModelName: productModelName
       ProductModelPollSeconds: string(productModelPollSeconds)
@@ -256,7 +273,7 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       RecommendationsRankCandidates: string(recommendationsRankCandidates)
       ProductCatalogCacheSeconds: string(productCatalogCacheSeconds)
       ProductRetrainSchedule: productRetrainSchedule
-      'AzureWebJobs.retrainProducts.Disabled': productRetrainEnabled ? 'false' : 'true'
+      'AzureWebJobs.retrainProducts.Disabled': role == 'training' && productRetrainEnabled ? 'false' : 'true'
       // Campaign optimization
       CampaignModelName: campaignModelName
       CampaignModelPollSeconds: string(campaignModelPollSeconds)
@@ -272,6 +289,33 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       CampaignContactCost: campaignContactCost
       CampaignContactCapacity: campaignContactCapacity
       CampaignRetrainSchedule: campaignRetrainSchedule
+      'AzureWebJobs.campaignRetrain.Disabled': role == 'training' ? 'false' : 'true'
+      // The serving functions, off in the training app (it serves nothing; test/tools/bicep checks
+      // that every function in functions/ is listed here or above).
+      'AzureWebJobs.captureEvents.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.captureServerEvents.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.archiveEvents.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.aggregateEvents.Disabled': servingFunctionsDisabled
+      // Rewrites archive blobs after a Personalizer log deletion: the serving identity's archive Contributor.
+      'AzureWebJobs.sweepLogDeletions.Disabled': servingFunctionsDisabled
+      // Resumes the Personalizer offline evaluations the serving app's API creates (reads models, writes Cosmos DB).
+      'AzureWebJobs.resumeEvaluations.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.personalizerApi.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.offers.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.manageOffers.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.recommendations.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.productsSimilar.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.productsBoughtTogether.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.manageProducts.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.campaignRecommend.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.campaignPlan.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.campaignPlanTimer.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.aggregates.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.dashboard.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.dashboardStatus.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.dashboardAssets.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.health.Disabled': servingFunctionsDisabled
+      'AzureWebJobs.openapi.Disabled': servingFunctionsDisabled
       CampaignRetrainFormat: 'campaign'
       CampaignPromotionMargin: '0'
     }

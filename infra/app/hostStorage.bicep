@@ -3,7 +3,10 @@
 param name string
 param location string
 param tags object = {}
+@description('Container Flex Consumption deploys the serving app\'s package from.')
 param deploymentContainerName string
+@description('Container the training app\'s package is deployed from (the same package, deployed separately by azd).')
+param trainingDeploymentContainerName string
 
 @minValue(1)
 @maxValue(365)
@@ -50,6 +53,13 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
 
     resource deploymentContainer 'containers' = {
       name: deploymentContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
+
+    resource trainingDeploymentContainer 'containers' = {
+      name: trainingDeploymentContainerName
       properties: {
         publicAccess: 'None'
       }

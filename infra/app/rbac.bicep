@@ -1,8 +1,12 @@
-// Azure RBAC for the app identity (least privilege: data roles on the one container or hub they
-// are for, never an account, namespace or resource group where a narrower scope exists) and
-// optional roles for the deploying principal so it can upload models, send test events and set
-// secrets. docs/deploy.md lists every role, principal and scope.
+// Azure RBAC for the serving app's identity and the training app's identity (least privilege: data
+// roles on the one container or hub they are for, never an account, namespace or resource group
+// where a narrower scope exists) and optional roles for the deploying principal so it can upload
+// models, send test events and set secrets. Only the training identity (and the deployer) can write
+// models; the serving identity reads them. docs/deploy.md lists every role, principal and scope.
+@description('Principal of the serving app\'s identity (HTTP and Event Hub functions).')
 param appPrincipalId string
+@description('Principal of the training app\'s identity (the retraining timers): the one app identity that writes models.')
+param trainerPrincipalId string
 @description('Object id of the deploying principal; empty = skip its roles.')
 param deployerPrincipalId string = ''
 @allowed(['User', 'ServicePrincipal'])
@@ -18,9 +22,6 @@ param eventHubNamespaceName string
 param eventHubName string
 param appInsightsName string
 param keyVaultName string
-
-@description('true when a retraining timer runs in the app: only then may the app identity write models; otherwise it can only read them.')
-param appWritesModels bool
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
@@ -116,25 +117,15 @@ resource appDeadLetterContributor 'Microsoft.Authorization/roleAssignments@2022-
   }
 }
 
-// Serving only reads the model registry. A retraining timer in the same app registers and
-// promotes models, and every function of an app can use every identity the app has, so while such
-// a timer is on the app identity must be able to write (appWritesModels); with both timers off
-// it is Reader, and models come from `npm run train` run by the deployer (docs/deploy.md).
-resource appModelsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!appWritesModels) {
+// Serving only reads the model registry: the ranker, the recommenders and the campaign scorer
+// load models, and the Personalizer API exports them. Every function of an app can use every
+// identity the app has (and a disabled function still runs when called with the master key), so
+// the retraining timers live in the training app, whose identity alone writes models.
+resource appModelsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(modelsContainer.id, appPrincipalId, storageBlobDataReader)
   scope: modelsContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
-    principalId: appPrincipalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-resource appModelsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (appWritesModels) {
-  name: guid(modelsContainer.id, appPrincipalId, storageBlobDataContributor)
-  scope: modelsContainer
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
@@ -193,7 +184,76 @@ resource appKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
-// Deploys the package to the deployment container and inspects host state.
+// ---- The training app's identity: the retraining timers ----
+
+// Its own Functions host state (timer schedules and locks) and its package in the deployment container.
+resource trainerHostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, trainerPrincipalId, storageBlobDataOwner)
+  scope: hostStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    principalId: trainerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Registers, signs and promotes models, and keeps the continuous learner's state beside them.
+resource trainerModelsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(modelsContainer.id, trainerPrincipalId, storageBlobDataContributor)
+  scope: modelsContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: trainerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Training reads the logged decisions, rewards and purchases from the archive; it never writes there.
+resource trainerArchiveReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(archiveContainer.id, trainerPrincipalId, storageBlobDataReader)
+  scope: archiveContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
+    principalId: trainerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// campaignRetrain reads the campaign input (leads, campaigns).
+resource trainerCampaignDataReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(campaignDataContainer.id, trainerPrincipalId, storageBlobDataReader)
+  scope: campaignDataContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
+    principalId: trainerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource trainerMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, trainerPrincipalId, monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: trainerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The training app's settings hold the same Key Vault references (ModelSigningKeys signs what it registers).
+resource trainerKeyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, trainerPrincipalId, keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: trainerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---- The deploying principal (optional) ----
+
+// Deploys the packages to the deployment containers and inspects host state.
 resource deployerHostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (withDeployer) {
   name: guid(hostStorage.id, deployerPrincipalId, storageBlobDataOwner)
   scope: hostStorage

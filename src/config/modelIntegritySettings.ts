@@ -1,9 +1,15 @@
 // How the model registry's integrity is checked (src/models/modelRegistry.ts): the HMAC keys that
-// sign and verify model manifests, and the largest model file loaded.
+// sign and verify model manifests, the largest model file loaded, and whether this instance may
+// write models at all (ModelRegistryAccess: in Azure the serving app is `read`, only the training
+// app writes; docs/deploy.md).
 import { Env, SettingsError, numberSetting } from './settings';
 import { isUnresolvedKeyVaultReference, MIN_SIGNING_KEY_BYTES } from './rankingSettings';
 
-export const MODEL_INTEGRITY_SETTING_NAMES = ['ModelSigningKeys', 'ModelMaxBytes'] as const;
+export const MODEL_INTEGRITY_SETTING_NAMES = ['ModelSigningKeys', 'ModelMaxBytes', 'ModelRegistryAccess'] as const;
+
+/** ModelRegistryAccess values: `readwrite` (default: one host trains and serves, as `npm start`) or `read` (serving only). */
+export const MODEL_REGISTRY_ACCESS = ['readwrite', 'read'] as const;
+export type ModelRegistryAccess = (typeof MODEL_REGISTRY_ACCESS)[number];
 
 export const DEFAULT_MAX_MODEL_BYTES = 64 * 1024 * 1024;
 
@@ -19,10 +25,16 @@ export interface ModelIntegritySettings {
   requireSignature: boolean;
   /** Largest model file downloaded and loaded (ModelMaxBytes). */
   maxModelBytes: number;
+  /**
+   * `read`: a serving-only instance; every model write (register, sign, promote, reset, learning
+   * state) is refused with ModelRegistryReadOnlyError before it reaches storage, so a training
+   * function left on in the serving app fails loudly instead of depending on a storage 403.
+   */
+  access: ModelRegistryAccess;
 }
 
 /** What a registry checks when nobody configured it (tools, tests): the size bound only. */
-export const UNSIGNED_MODELS: ModelIntegritySettings = Object.freeze({ signingKeys: [], requireSignature: false, maxModelBytes: DEFAULT_MAX_MODEL_BYTES });
+export const UNSIGNED_MODELS: ModelIntegritySettings = Object.freeze({ signingKeys: [], requireSignature: false, maxModelBytes: DEFAULT_MAX_MODEL_BYTES, access: 'readwrite' });
 
 export function readModelIntegrity(env: Env = process.env): ModelIntegritySettings {
   const raw = env.ModelSigningKeys ?? '';
@@ -41,5 +53,14 @@ export function readModelIntegrity(env: Env = process.env): ModelIntegritySettin
     signingKeys,
     requireSignature: signingKeys.length > 0 || (env.WEBSITE_SITE_NAME ?? '').trim() !== '',
     maxModelBytes: numberSetting(env, 'ModelMaxBytes', DEFAULT_MAX_MODEL_BYTES, 1024, 2 * 1024 * 1024 * 1024, true),
+    access: readModelRegistryAccess(env),
   };
+}
+
+/** ModelRegistryAccess, blank = `readwrite`; anything else is refused naming the setting. */
+export function readModelRegistryAccess(env: Env = process.env): ModelRegistryAccess {
+  const raw = (env.ModelRegistryAccess ?? '').trim().toLowerCase();
+  if (raw === '') return 'readwrite';
+  if ((MODEL_REGISTRY_ACCESS as readonly string[]).includes(raw)) return raw as ModelRegistryAccess;
+  throw new SettingsError(`Setting ModelRegistryAccess: "${env.ModelRegistryAccess}" must be one of ${MODEL_REGISTRY_ACCESS.join(', ')}`);
 }

@@ -7,7 +7,8 @@
 // cannot overwrite each other's version and two promoters cannot both win. Loading checks the
 // model's size before downloading it (ModelMaxBytes) and, when the integrity settings ask, the
 // manifest's signature: a tampered model or manifest is refused (ModelRegistryError) and the
-// watcher keeps serving the previous model.
+// watcher keeps serving the previous model. A serving-only instance (ModelRegistryAccess=read)
+// refuses every write before it reaches storage (ModelRegistryReadOnlyError).
 import crypto from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { UNSIGNED_MODELS, type ModelIntegritySettings } from '../config/modelIntegritySettings';
@@ -20,6 +21,21 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
 export class ModelRegistryError extends Error {}
 /** The pointer changed since the caller read it (or already exists on a first promotion). */
 export class PromotionConflictError extends ModelRegistryError {}
+/** A write asked of a serving-only instance (ModelRegistryAccess=read). */
+export class ModelRegistryReadOnlyError extends ModelRegistryError {}
+
+/**
+ * Throws ModelRegistryReadOnlyError when the settings make this a serving-only instance. Called by
+ * every registry write and at the start of every training job, so a training function enabled in
+ * the serving app fails at once (retraining.failed, its alert) rather than after a long fit.
+ */
+export function assertModelWrites(integrity: Pick<ModelIntegritySettings, 'access'>, what: string): void {
+  if (integrity.access === 'read') {
+    throw new ModelRegistryReadOnlyError(
+      `${what}: refused, this instance only serves models (ModelRegistryAccess=read); models are written by the training app and its identity (docs/deploy.md)`,
+    );
+  }
+}
 
 export interface CurrentPointer {
   version: string;
@@ -97,8 +113,19 @@ export class ModelRegistry {
   /** `integrity`: the app's settings (readModelIntegrity); tools and tests without keys get the size bound only. */
   constructor(private readonly container: ContainerClient, private readonly integrity: ModelIntegritySettings = UNSIGNED_MODELS) {}
 
+  /** Whether this instance may write models (ModelRegistryAccess is not `read`). */
+  get writable(): boolean {
+    return this.integrity.access !== 'read';
+  }
+
+  /** Throws ModelRegistryReadOnlyError on a serving-only instance; `what` names the refused write. */
+  assertWritable(what: string): void {
+    assertModelWrites(this.integrity, what);
+  }
+
   /** Signs the stored manifest text (when a signing key is configured); it must be the text this writer produced. */
   async sign(name: string, version: string, body: string): Promise<void> {
+    this.assertWritable(`signing ${name}/${version}`);
     const key = this.integrity.signingKeys[0];
     if (key === undefined) return;
     const signature = JSON.stringify(signManifest(Buffer.from(body, 'utf8'), key));
@@ -114,6 +141,7 @@ export class ModelRegistry {
   async registerModel(name: string, version: string, onnxBytes: Uint8Array, manifest: Omit<ManifestInput, 'sha256' | 'name' | 'version'> & { sha256?: string }): Promise<ModelManifest> {
     checkName(name);
     checkVersion(version);
+    this.assertWritable(`registering ${name}/${version}`);
     const sha256 = sha256Hex(onnxBytes);
     if (manifest.sha256 !== undefined && manifest.sha256 !== sha256) {
       throw new ModelRegistryError(`manifest.sha256: ${manifest.sha256} does not match the model bytes (${sha256})`);
@@ -191,6 +219,7 @@ export class ModelRegistry {
   async promoteModel(name: string, version: string, opts: { ifMatchEtag: string | null }): Promise<CurrentPointer> {
     checkName(name);
     checkVersion(version);
+    this.assertWritable(`promoting ${name}/${version}`);
     const stored = await readJson(this.container, manifestPath(name, version));
     if (!stored) throw new ModelRegistryError(`version: ${name}/${version} is not registered`);
     const sha256 = (stored.value as { sha256?: unknown }).sha256;
@@ -218,6 +247,7 @@ export class ModelRegistry {
    */
   async resetCurrent(name: string): Promise<boolean> {
     checkName(name);
+    this.assertWritable(`resetting ${name}`);
     try {
       await this.container.getBlockBlobClient(pointerPath(name)).delete();
       return true;

@@ -26,7 +26,7 @@ import { clusteredLog } from '../recommendations/fixtures';
 const W = OFFER_CONTRACT_WIDTH;
 const key = crypto.randomBytes(32);
 const newKey = crypto.randomBytes(32);
-const integrity = (keys: Buffer[], maxModelBytes = 64 * 1024 * 1024): ModelIntegritySettings => ({ signingKeys: keys, requireSignature: true, maxModelBytes });
+const integrity = (keys: Buffer[], maxModelBytes = 64 * 1024 * 1024): ModelIntegritySettings => ({ signingKeys: keys, requireSignature: true, maxModelBytes, access: 'readwrite' });
 
 describe('model registry integrity', () => {
   let azurite: BlobEmulator;

@@ -28,3 +28,10 @@ export function secretAppSettingNames(): string[] {
 export function isHostSetting(name: string): boolean {
   return HOST_SETTING_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
+
+/**
+ * The functions that train and write models (each records its run with withRetrainRecords): they
+ * run in the training app only, and the serving app must switch them off (checkModelRegistry.ts;
+ * test/tools/bicep/infraValid.test.ts checks the list against functions/).
+ */
+export const TRAINING_FUNCTION_NAMES: readonly string[] = ['retrainModel', 'retrainProducts', 'campaignRetrain'];

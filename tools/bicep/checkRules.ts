@@ -2,19 +2,21 @@
 // the function app's settings match exactly what the code reads, secrets live in Key Vault, and
 // traffic is HTTPS with TLS 1.2 or newer (checkSecurity.ts), data is protected (soft delete,
 // archive retention, continuous backup, diagnostics, no basic publishing, no CORS wildcard:
-// checkDataProtection.ts) and data roles are scoped to what each principal uses (checkDataRoles.ts).
+// checkDataProtection.ts), data roles are scoped to what each principal uses (checkDataRoles.ts),
+// and only the training app writes models (checkModelRegistry.ts).
 import * as fs from 'node:fs';
 import type { ObjectType } from 'bicep-types';
-import { azureAppSettingNames, isHostSetting, secretAppSettingNames } from './appSettingClasses';
+import { azureAppSettingNames, isHostSetting, secretAppSettingNames, TRAINING_FUNCTION_NAMES } from './appSettingClasses';
 import type { AzureTypes, TypeHandle } from './azureTypes';
 import { checkKeyVault, type KeyVaultRules } from './checkKeyVault';
 import { checkDataProtection } from './checkDataProtection';
 import { checkDataRoles } from './checkDataRoles';
+import { checkModelRegistry, trainingOnlyIdentityOrigins } from './checkModelRegistry';
 import { checkSecurity } from './checkSecurity';
 import { infraTextFiles, relativeName, type InfraProject } from './infraProject';
 import type { Issue } from './issues';
 import { literalOf, objectEntries, objectGet, objectPath, stringValue } from './literals';
-import { allResources, grants, ofType, type Grant } from './ruleHelpers';
+import { allResources, grants, ofType, originOf, type Grant } from './ruleHelpers';
 
 export interface RoleRule {
   name: string;
@@ -24,6 +26,8 @@ export interface RoleRule {
 }
 
 export interface RulesConfig extends KeyVaultRules {
+  /** The functions that write models: only the training app runs them (checkModelRegistry.ts). */
+  trainingFunctions: readonly string[];
   azureRoles: RoleRule[];
   cosmosRoles: RoleRule[];
   forbiddenText: string[];
@@ -44,6 +48,7 @@ export const DEFAULT_RULES: RulesConfig = {
   ],
   forbiddenText: ['listKeys', 'listConnectionStrings', 'AccountKey=', 'SharedAccessKey'],
   expectedAppSettings: azureAppSettingNames(),
+  trainingFunctions: TRAINING_FUNCTION_NAMES,
   secretAppSettings: secretAppSettingNames(),
   keyVaultSecretsUserRole: { name: 'Key Vault Secrets User', id: '4633458b-17de-408a-b874-0445c86b69e6' },
 };
@@ -64,8 +69,16 @@ function checkRoles(project: InfraProject, rules: RulesConfig): Issue[] {
       }
     }
   };
+  // The required roles are the serving app's: the training app's identity has fewer (no Event Hubs,
+  // read-only archive), so its grants must not stand in for a role the serving identity lacks.
+  const trainingOnly = trainingOnlyIdentityOrigins(project);
+  const toServing = (found: Grant[]) =>
+    found.filter((g) => {
+      const origin = g.principalNode && originOf(project, g.at.source, g.principalNode);
+      return origin === undefined || !trainingOnly.has(origin);
+    });
   const azure = grants(project, 'Microsoft.Authorization/roleAssignments');
-  requireRoles(azure, rules.azureRoles, 'Azure RBAC');
+  requireRoles(toServing(azure), rules.azureRoles, 'Azure RBAC');
   for (const grant of azure) {
     // Least privilege: scope each assignment to one resource, never the whole group.
     if (!grant.at.resource.body || !objectGet(grant.at.resource.body, 'scope')) {
@@ -73,7 +86,7 @@ function checkRoles(project: InfraProject, rules: RulesConfig): Issue[] {
     }
   }
   const cosmos = grants(project, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments');
-  requireRoles(cosmos, rules.cosmosRoles, 'Cosmos DB');
+  requireRoles(toServing(cosmos), rules.cosmosRoles, 'Cosmos DB');
   // A principal that reads (Power BI) must not also be granted a writing role.
   const readers = cosmos.filter((g) => g.roleIds.includes(COSMOS_READER));
   for (const reader of readers) {
@@ -201,5 +214,6 @@ export function checkRules(project: InfraProject, types: AzureTypes, rules: Rule
     ...checkSecurity(project),
     ...checkDataProtection(project),
     ...checkDataRoles(project),
+    ...checkModelRegistry(project, rules),
   ];
 }

@@ -107,16 +107,29 @@ export async function refreshKeyVaultReferences(credential: TokenCredential, app
   if (!response.ok) throw new SecretSetupError(`refreshing the app's Key Vault references: ${response.status} ${response.statusText}`);
 }
 
+/**
+ * The function apps whose Key Vault references the hook refreshes: the serving app
+ * (AZURE_FUNCTION_APP_NAME) and the training app (AZURE_TRAINING_FUNCTION_APP_NAME), both reading
+ * the same secrets; none without subscription and group.
+ */
+export function appResourceIds(env: Record<string, string | undefined>): string[] {
+  const { AZURE_SUBSCRIPTION_ID: sub, AZURE_RESOURCE_GROUP: rg } = env;
+  if (!sub || !rg) return [];
+  return [env.AZURE_FUNCTION_APP_NAME, env.AZURE_TRAINING_FUNCTION_APP_NAME]
+    .filter((name): name is string => name !== undefined && name.trim() !== '')
+    .map((name) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${name.trim()}`);
+}
+
 const ENSURE_COMMAND = command({
   usage: 'npm run deploy:secrets [-- options]   (node dist/tools/deploy/ensureSecrets.js [options]; azd runs it after provisioning)',
   summary: 'Creates each Key Vault secret the app reads (SECRET_SETTING_NAMES) that is missing, with random keys; never overwrites one.',
   options: {
     vault: option('vault name (default: AZURE_KEY_VAULT_NAME from azd)', text, { placeholder: '<name>' }),
     'vault-url': option('vault URL instead of a name (https://<name>.vault.azure.net)', text, { placeholder: '<url>' }),
-    'no-refresh': flag('do not ask the function app to re-read its Key Vault references after creating secrets'),
+    'no-refresh': flag('do not ask the function apps to re-read their Key Vault references after creating secrets'),
     'rbac-wait-seconds': option('how long to retry while the vault answers 403 (a new role assignment takes minutes)', positiveNumber, { default: 300 }),
   },
-  notes: 'Reads AZURE_KEY_VAULT_NAME, AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, AZURE_FUNCTION_APP_NAME (azd sets them from the deployment outputs). Exit codes: 0 done, 1 failed, 2 bad flags.',
+  notes: 'Reads AZURE_KEY_VAULT_NAME, AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, AZURE_FUNCTION_APP_NAME, AZURE_TRAINING_FUNCTION_APP_NAME (azd sets them from the deployment outputs). Exit codes: 0 done, 1 failed, 2 bad flags.',
 });
 
 async function main(args: OptionValues<typeof ENSURE_COMMAND.options>): Promise<void> {
@@ -128,9 +141,8 @@ async function main(args: OptionValues<typeof ENSURE_COMMAND.options>): Promise<
   const progress = createProgressRenderer(process.stderr);
   const result = await ensureSecrets(new KeyVaultSecrets(vaultUrl, credential), { progress, rbacWaitMs: args['rbac-wait-seconds'] * 1000 });
   const created = result.outcomes.filter((o) => o.outcome === 'created').map((o) => o.name);
-  const { AZURE_SUBSCRIPTION_ID: sub, AZURE_RESOURCE_GROUP: rg, AZURE_FUNCTION_APP_NAME: app } = env;
-  if (created.length > 0 && !args['no-refresh'] && sub && rg && app) {
-    await refreshKeyVaultReferences(credential, `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${app}`);
+  if (created.length > 0 && !args['no-refresh']) {
+    for (const app of appResourceIds(env)) await refreshKeyVaultReferences(credential, app);
   }
   console.log(JSON.stringify({ vault: vaultUrl, created, kept: result.outcomes.filter((o) => o.outcome !== 'created').map((o) => o.name) }));
 }

@@ -48,6 +48,7 @@ export class ProductModelStore {
 
   /** Stores a version (model.bin, then manifest.json); the same bytes again are a no-op. */
   async register(name: string, version: string, bytes: Uint8Array, manifest: Omit<ProductManifest, 'name' | 'version' | 'sha256' | 'schemaVersion' | 'kind' | 'format'>): Promise<ProductManifest> {
+    this.registry.assertWritable(`registering ${name}/${version}`);
     const full: ProductManifest = { schemaVersion: 1, kind: 'products', name, version, sha256: sha256Hex(bytes), format: 'product-model/1', ...manifest };
     await this.container.createIfNotExists();
     const existing = await download(this.container, manifestPath(name, version));

@@ -4,15 +4,16 @@
 //                               ?part=manifest (ours): the manifest as JSON
 //   PUT /model                  import a signed archive: validated, registered, promoted (204)
 //   DELETE /model               reset: the current pointer is removed, ranking goes back to the priors (204)
+//                               (both writes answer 403 on a serving-only instance, ModelRegistryAccess=read)
 //   GET /model/properties       {creationTime, lastModifiedTime}
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ModelRegistry, PromotionConflictError, ModelRegistryError } from '../../models/modelRegistry';
-import { loadModel, ModelRejectedError } from '../../scoring/loadModel';
-import { exportModelArchive, ModelImportError, readModelArchive } from '../modelTransfer';
+import { exportModelArchive, ModelImportError } from '../modelTransfer';
+import { checkModelImport, storeModelImport, type CheckedImport } from '../modelImport';
 import { badRequest, personalizerError, serviceUnavailable } from '../personalizerErrors';
 
 export interface ModelApiDeps {
-  registry: Pick<ModelRegistry, 'readCurrent' | 'loadVersion' | 'registerModel' | 'promoteModel' | 'resetCurrent'>;
+  registry: Pick<ModelRegistry, 'readCurrent' | 'loadVersion' | 'registerModel' | 'promoteModel' | 'resetCurrent' | 'writable'>;
   modelName: string;
   signingKeys: readonly Buffer[];
   /** Tells this instance's model watcher to look at the pointer now (the others poll). */
@@ -25,6 +26,16 @@ export interface ModelApiDeps {
 export const MAX_MODEL_IMPORT_BYTES = 64 * 1024 * 1024;
 
 const NO_STORE = { 'cache-control': 'no-store' };
+
+/** The answer of import and reset on a serving-only instance: its identity cannot write models. */
+function servingOnly(what: string): HttpResponseInit {
+  return personalizerError(
+    403,
+    'OperationNotAllowed',
+    `Model ${what} is not available on this instance: it only serves models (ModelRegistryAccess=read). Models are written by the training app's identity; an operator imports or resets with npm run model (docs/deploy.md).`,
+    'OperationNotAllowed',
+  );
+}
 
 async function guarded(what: string, deps: ModelApiDeps, run: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
   try {
@@ -59,35 +70,22 @@ export function handleGetModel(request: HttpRequest, deps: ModelApiDeps): Promis
 }
 
 export async function handleImportModel(request: HttpRequest, deps: ModelApiDeps): Promise<HttpResponseInit> {
+  if (!deps.registry.writable) return servingOnly('import');
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_MODEL_IMPORT_BYTES) return personalizerError(413, 'BadRequest', `body: Exceeds maximum allowed payload size (${MAX_MODEL_IMPORT_BYTES} bytes).`, 'PayloadSizeExceeded', 'body');
   const body = Buffer.from(await request.arrayBuffer());
   if (body.length > MAX_MODEL_IMPORT_BYTES) return personalizerError(413, 'BadRequest', `body: Exceeds maximum allowed payload size (${MAX_MODEL_IMPORT_BYTES} bytes).`, 'PayloadSizeExceeded', 'body');
-  let imported: { model: Buffer; manifest: unknown };
+  let checked: CheckedImport;
   try {
-    imported = readModelArchive(body, deps.signingKeys);
+    checked = await checkModelImport(body, deps.signingKeys, deps.modelName, (deps.now ?? (() => new Date()))());
   } catch (error) {
     if (!(error instanceof ModelImportError)) throw error;
     return personalizerError(400, 'BadRequest', error.message, error.kind === 'signature' ? 'InvalidModelImportSignature' : 'InvalidModelImportFormat', 'body');
   }
-  const now = (deps.now ?? (() => new Date()))();
-  const version = `import-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-  const manifest = { ...(imported.manifest as Record<string, unknown>), name: deps.modelName, version };
-  try {
-    // The scorer's own checks (contract, ONNX, width, probe), before anything is stored.
-    const loaded = await loadModel(imported.model, manifest);
-    await loaded.release();
-  } catch (error) {
-    if (error instanceof ModelRejectedError) return personalizerError(400, 'BadRequest', `body: the model cannot be served: ${error.message}`, 'InvalidModelImportFormat', 'body');
-    throw error;
-  }
+  const version = checked.version;
   return guarded('importing the model', deps, async () => {
-    const { sha256: _ignored, ...rest } = manifest as Record<string, unknown>;
-    void _ignored;
     try {
-      await deps.registry.registerModel(deps.modelName, version, imported.model, { ...(rest as Parameters<ModelApiDeps['registry']['registerModel']>[3]), producer: `import (${String((imported.manifest as { name?: unknown }).name ?? '?')}/${String((imported.manifest as { version?: unknown }).version ?? '?')})` });
-      const current = await deps.registry.readCurrent(deps.modelName);
-      await deps.registry.promoteModel(deps.modelName, version, { ifMatchEtag: current?.etag ?? null });
+      await storeModelImport(deps.registry, deps.modelName, checked);
     } catch (error) {
       if (error instanceof PromotionConflictError) return personalizerError(409, 'OperationNotAllowed', 'Another model was promoted during the import; import again.', 'OperationNotAllowed');
       if (error instanceof ModelRegistryError) return personalizerError(400, 'BadRequest', `body: ${error.message}`, 'InvalidModelImportFormat', 'body');
@@ -100,6 +98,7 @@ export async function handleImportModel(request: HttpRequest, deps: ModelApiDeps
 }
 
 export function handleResetModel(deps: ModelApiDeps): Promise<HttpResponseInit> {
+  if (!deps.registry.writable) return Promise.resolve(servingOnly('reset'));
   return guarded('resetting the model', deps, async () => {
     const removed = await deps.registry.resetCurrent(deps.modelName);
     await deps.changed?.();

@@ -5,6 +5,7 @@
 // there is data it does nothing and says so; data that cannot be trained on yet (too few touches,
 // one outcome only) is logged as skipped, not thrown, so the timer does not fail every night.
 import { readModelIntegrity } from '../../config/modelIntegritySettings';
+import { assertModelWrites } from '../../models/modelRegistry';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Env } from '../../config/settings';
 import { readCampaignSettings } from '../../config/campaignSettings';
@@ -31,6 +32,8 @@ export type CampaignRetrainOutcome =
 export async function retrainCampaignModel(deps: CampaignRetrainDeps): Promise<CampaignRetrainOutcome> {
   const settings = readCampaignSettings(deps.env);
   const retrain = readCampaignRetrainSettings(deps.env);
+  const integrity = readModelIntegrity(deps.env);
+  assertModelWrites(integrity, 'campaignRetrain');
   const needed = retrain.format === 'template' ? [TEMPLATE_FILES.leads, TEMPLATE_FILES.campaigns] : [FILE_NAMES.leads, FILE_NAMES.campaigns];
   const skip = (reason: string): CampaignRetrainOutcome => {
     deps.log(`campaignRetrain: skipped: ${reason}`);
@@ -47,7 +50,7 @@ export async function retrainCampaignModel(deps: CampaignRetrainDeps): Promise<C
       format: retrain.format,
       archive: { container: deps.archive },
       registry: deps.models,
-      integrity: readModelIntegrity(deps.env),
+      integrity,
       modelName: settings.modelName,
       promote: true,
       promotionMargin: retrain.promotionMargin,

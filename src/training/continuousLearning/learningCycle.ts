@@ -11,6 +11,7 @@ import type { AzureClients } from '../../clients/azureClients';
 import type { Env } from '../../config/settings';
 import { readTrainingSettings, RETRAIN_DISABLED_SETTING } from '../../config/trainingSettings';
 import { readModelIntegrity } from '../../config/modelIntegritySettings';
+import { assertModelWrites } from '../../models/modelRegistry';
 import { runTraining } from '../offers/runTraining';
 import type { TrainingRunResult } from '../offers/trainingRunOptions';
 import { gatesFromSettings, resolveModelName, storageOf } from '../offers/trainingTargets';
@@ -63,6 +64,9 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
     say(reason);
     return { ran: false, reason };
   }
+  // A serving-only instance (ModelRegistryAccess=read) fails every tick, due or not: loud.
+  const integrity = readModelIntegrity(deps.env);
+  assertModelWrites(integrity, 'continuous learning (retrainModel)');
   const config = deps.learningConfig ? await deps.learningConfig() : { modelUpdateFrequencySeconds: settings.modelUpdateFrequencySeconds, learningMode: 'Online' as const };
   if (config.learningMode === 'LoggingOnly') {
     // An Apprentice period the operator ended by choosing LoggingOnly is closed (one point read a tick).
@@ -91,7 +95,7 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
       modelName,
       archive: { container: archive },
       registry,
-      integrity: readModelIntegrity(deps.env),
+      integrity,
       from,
       to: now,
       gates: gatesFromSettings(deps.env),

@@ -2,6 +2,7 @@
 // ranker's): train the product recommender from the whole archive and promote it. Too little
 // data is logged, not thrown (the timer retries on its next schedule).
 import { readModelIntegrity } from '../../config/modelIntegritySettings';
+import { assertModelWrites } from '../../models/modelRegistry';
 import type { AzureClients } from '../../clients/azureClients';
 import type { Env } from '../../config/settings';
 import { readProductSettings } from '../../config/productSettings';
@@ -19,12 +20,14 @@ export function productRetrainSchedule(env: Env): string {
 
 export async function retrainProducts(deps: { app: AzureClients; env: Env; log: (m: string) => void; now?: () => Date }): Promise<ProductTrainingResult | undefined> {
   const settings = readProductSettings(deps.env);
+  const integrity = readModelIntegrity(deps.env);
+  assertModelWrites(integrity, PRODUCT_RETRAIN_FUNCTION_NAME);
   const { archive, registry } = storageOf(deps.app);
   try {
     const result = await runProductTraining({
       archive: { container: archive },
       registry,
-      integrity: readModelIntegrity(deps.env),
+      integrity,
       name: settings.modelName,
       ...(deps.now ? { now: deps.now } : {}),
       log: (line) => deps.log(`${PRODUCT_RETRAIN_FUNCTION_NAME}: ${line}`),

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SECRET_SETTING_NAMES } from '../../../src/config/allSettings';
-import { azureAppSettingNames } from '../../../tools/bicep/appSettingClasses';
+import { azureAppSettingNames, TRAINING_FUNCTION_NAMES } from '../../../tools/bicep/appSettingClasses';
 import { AzureTypes } from '../../../tools/bicep/azureTypes';
 import { loadInfraProject } from '../../../tools/bicep/infraProject';
 import { formatIssue } from '../../../tools/bicep/issues';
@@ -72,6 +72,14 @@ describe('infra/ as committed', () => {
     const yaml = fs.readFileSync(path.join(repoRoot, 'azure.yaml'), 'utf8');
     expect(yaml).toMatch(/services:\s*\n\s+api:/);
     expect(yaml).toMatch(/host:\s*function/);
+    // The training app is a second azd service from the same package (docs/deploy.md, "Two apps").
+    const services = yaml.slice(yaml.indexOf('\nservices:\n'));
+    const block = (name: string) => services.slice(services.indexOf(`\n  ${name}:\n`) + 1).split(/\n  (?=[a-z]+:\n)/)[0];
+    for (const name of ['api', 'trainer']) {
+      const text = block(name);
+      expect(text, name).toMatch(new RegExp(`^  ${name}:\\n    project: \\.\\n`));
+      for (const line of ['host: function', 'dist: .deploy/app', 'remoteBuild: false', 'run: npm run --silent deploy:package']) expect(text, name).toContain(line);
+    }
     const params = JSON.parse(fs.readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8'));
     expect(params.parameters.environmentName.value).toBe('${AZURE_ENV_NAME}');
     expect(params.parameters.location.value).toBe('${AZURE_LOCATION}');
@@ -89,6 +97,31 @@ describe('infra/ as committed', () => {
       expect(main).toMatch(new RegExp(`^output ${output} `, 'm'));
     }
     expect(main).toContain("'azd-env-name': environmentName");
-    expect(fs.readFileSync(path.join(infraDir, 'app', 'functionApp.bicep'), 'utf8')).toContain("'azd-service-name': 'api'");
+    expect(fs.readFileSync(path.join(infraDir, 'app', 'functionApp.bicep'), 'utf8')).toContain("'azd-service-name': role == 'serving' ? 'api' : 'trainer'");
+    expect(main).toMatch(/^module functionApp '\.\/app\/functionApp\.bicep' = \{\n  name: 'functionApp'\n  scope: rg\n  params: \{\n    role: 'serving'\n/m);
+    expect(main).toMatch(/^module trainingApp '\.\/app\/functionApp\.bicep' = \{\n  name: 'trainingApp'\n  scope: rg\n  params: \{\n    role: 'training'\n/m);
+    expect(main).toMatch(/^output AZURE_TRAINING_FUNCTION_APP_NAME /m);
+  });
+
+  it('switches every function of functions/ by role, and the training functions are exactly those that record retraining runs', () => {
+    const functionsDir = path.join(repoRoot, 'functions');
+    const registered = new Map<string, string>();
+    for (const file of fs.readdirSync(functionsDir).filter((f) => f.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(functionsDir, file), 'utf8');
+      const constants: Record<string, string> = { RETRAIN_FUNCTION_NAME: 'retrainModel', PRODUCT_RETRAIN_FUNCTION_NAME: 'retrainProducts' };
+      for (const m of text.matchAll(/app\.(?:http|eventHub|timer)\((?:'([^']+)'|([A-Z_]+)),/g)) registered.set(m[1] ?? constants[m[2]], text);
+    }
+    expect(registered.size).toBeGreaterThanOrEqual(20);
+    expect([...registered.keys()].filter((name) => name === undefined)).toEqual([]);
+    const training = [...registered].filter(([, text]) => text.includes('withRetrainRecords(')).map(([name]) => name).sort();
+    expect(training).toEqual([...TRAINING_FUNCTION_NAMES].sort());
+
+    const app = fs.readFileSync(path.join(infraDir, 'app', 'functionApp.bicep'), 'utf8');
+    const switches = new Map([...app.matchAll(/^ {6}'AzureWebJobs\.([A-Za-z]+)\.Disabled': (.+)$/gm)].map((m) => [m[1], m[2]]));
+    expect([...switches.keys()].sort()).toEqual([...registered.keys()].sort());
+    for (const [name, value] of switches) {
+      if (TRAINING_FUNCTION_NAMES.includes(name)) expect(value, name).toMatch(/^role == 'training'( && \w+)? \? 'false' : 'true'$/);
+      else expect(value, name).toBe('servingFunctionsDisabled');
+    }
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_SETTING_NAMES } from '../../../src/config/allSettings';
 import { readProductSettings } from '../../../src/config/productSettings';
 import { readRankingSettings } from '../../../src/config/rankingSettings';
-import { ensureSecrets, refreshKeyVaultReferences, SecretSetupError } from '../../../tools/deploy/ensureSecrets';
+import { appResourceIds, ensureSecrets, refreshKeyVaultReferences, SecretSetupError } from '../../../tools/deploy/ensureSecrets';
 import { KEY_VAULT_API_VERSION, KeyVaultSecrets } from '../../../tools/deploy/keyVaultSecrets';
 import { appSecrets } from '../../../tools/deploy/secretValues';
 
@@ -147,6 +147,16 @@ describe('ensureSecrets (azd postprovision hook)', () => {
 });
 
 describe('refreshKeyVaultReferences', () => {
+  it('refreshes the two apps azd names (serving and training), and none without subscription and group', () => {
+    const env = { AZURE_SUBSCRIPTION_ID: 's', AZURE_RESOURCE_GROUP: 'rg', AZURE_FUNCTION_APP_NAME: 'func-x', AZURE_TRAINING_FUNCTION_APP_NAME: 'func-trainer-x' };
+    expect(appResourceIds(env)).toEqual([
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-x',
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-trainer-x',
+    ]);
+    expect(appResourceIds({ ...env, AZURE_TRAINING_FUNCTION_APP_NAME: '' })).toHaveLength(1);
+    expect(appResourceIds({ ...env, AZURE_RESOURCE_GROUP: undefined })).toEqual([]);
+  });
+
   it('POSTs the configreferences refresh of the app with an ARM token', async () => {
     const seen: string[] = [];
     const arm = http.createServer((req, res) => {
