@@ -4,6 +4,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import type { RetryOptions } from '../common/retry';
 import { applyDeltas } from './applyDeltas';
 import { computeDeltas, decodeBatch, type PoisonEvent } from './deltas';
+import { dropRepeatedEventIds } from './eventIdLedger';
 import { resolveRewardCredits, type RewardPolicy } from './rewardLedger';
 
 export interface AggregateBatchDeps {
@@ -24,6 +25,8 @@ export interface AggregateBatchResult {
   applied: number;
   /** Valid events every document of which had already applied them (redelivery, overlap). */
   skippedDuplicates: number;
+  /** Tracked events dropped as copies of an id already counted (a client sent it again; eventIdLedger.ts). */
+  repeatedIds: number;
   poison: PoisonEvent[];
   /** Distinct documents the batch touches. */
   documents: number;
@@ -34,13 +37,17 @@ export interface AggregateBatchResult {
 }
 
 /**
- * Folds a batch into Cosmos DB with exactly-once effect; events that are not valid TrackedEvents
+ * Folds a batch into Cosmos DB with exactly-once effect (per hub message, and per tracked event id within
+ * the user's last EVENT_ID_WINDOW ids); events that are not valid TrackedEvents
  * come back as poison and do not hold up the rest. Throws when Cosmos DB keeps failing, so the
  * caller's retry (which redelivers the batch, harmlessly) takes over.
  */
 export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchDeps): Promise<AggregateBatchResult> {
-  const decoded = decodeBatch(batch);
-  // First the rewards' ledgers, so every document this batch touches agrees on what each reward adds.
+  const all = decodeBatch(batch);
+  // First the users' event id ledgers: a copy a client sent again is dropped before anything counts it.
+  const ids = await dropRepeatedEventIds(batch.partitionId, all.events, { aggregates: deps.aggregates, retry: deps.retry });
+  const decoded = { ...all, events: ids.events };
+  // Then the rewards' ledgers, so every document this batch touches agrees on what each reward adds.
   const ledger = await resolveRewardCredits(batch.partitionId, decoded.events, {
     aggregates: deps.aggregates, policy: deps.rewardPolicy, retry: deps.retry, log: deps.log,
   });
@@ -57,6 +64,7 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
     events: batch.events.length,
     applied,
     skippedDuplicates: computed.events.length - applied,
+    repeatedIds: ids.duplicates,
     poison: computed.poison,
     documents: computed.deltas.length,
     cosmosOperations: result.cosmosOperations,

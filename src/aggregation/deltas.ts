@@ -18,6 +18,8 @@ export interface ValidEvent {
   timeMs: number;
   /** When the hub enqueued the message (epoch ms), if the trigger said; tells a restarted hub from a redelivery. */
   enqueuedMs?: number;
+  /** Which event of its envelope message it is (events of one envelope share the sequence number). */
+  position: number;
   /** A reward event's share of its decision's reward (set by resolveRewardCredits); counted as it is when absent. */
   reward?: RewardCredit;
 }
@@ -140,7 +142,7 @@ export function decodeBatch(batch: ReceivedBatch): DecodedBatch {
         );
         continue;
       }
-      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs });
+      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs, position });
     }
   }
   return { partitionId: batch.partitionId, events, poison };
