@@ -132,7 +132,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     });
     loadFunctionApp(opts.appRoot);
     // Loaded by path, not imported: the shop is a tool on top of the app, not part of the host.
-    if (opts.demoShop) require(path.join(opts.appRoot, 'dist', 'tools', 'shop', 'shopFunctions.js'));
+    if (opts.demoShop) {
+      // The shop's backend posts confirmed purchases to the keyed route with the host's function key.
+      const shop = require(path.join(opts.appRoot, 'dist', 'tools', 'shop', 'shopFunctions.js')) as typeof import('../shop/shopFunctions');
+      shop.configureShop({ functionKey: keys.functionKey });
+    }
     const active = enabledFunctions(registrations, env, log);
     const hostConfig = readHostConfig(opts.appRoot);
     const corsOrigins = (env.CORS_ALLOWED_ORIGINS ?? local.cors ?? '*').split(',').map((s) => s.trim()).filter(Boolean);
