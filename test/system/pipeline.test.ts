@@ -25,7 +25,7 @@ function makeEvents(round: number, users: number, perUser: number): Sent[][] {
       if (n % 4 === 0) batch.push({ ...base, type: 'offer_view', offerId: OFFERS[n % 3] });
       else if (n % 4 === 1) batch.push({ ...base, type: 'offer_click', offerId: OFFERS[(n + 1) % 3] });
       else if (n % 4 === 2) batch.push({ ...base, type: 'product_view', productId: `p-${n % 5}`, category: 'shoes' });
-      else batch.push({ ...base, type: 'purchase', productId: `p-${n % 5}`, value: 10 + (n % 7) });
+      else batch.push({ ...base, type: 'add_to_cart', productId: `p-${n % 5}`, quantity: 1 + (n % 3) });
     }
     batches.push(batch);
   }
