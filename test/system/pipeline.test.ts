@@ -153,4 +153,25 @@ describe('capture pipeline on the local runtime', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await offerTotals(runtime)).toEqual(expected);
   }, 90_000);
+
+  it('counts an event a client sent again (same id, another request, another batch, the keyed route) once', async () => {
+    const [batch] = makeEvents(3, 1, 6);
+    const before = await archivedCount(runtime);
+    expect((await post(runtime, batch)).status).toBe(202);
+    expect((await post(runtime, batch)).status).toBe(202); // the answer was lost: the whole batch again
+    const fresh = { ...batch[1], id: 'r3-fresh' };
+    expect((await post(runtime, [batch[0], fresh])).status).toBe(202); // one copy in another batch, with a new event
+    const keyed = await fetch(`${runtime.url}/api/events/server`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-functions-key': runtime.keys.functionKey }, body: JSON.stringify(batch[4]), // an offer_view: it counts in the offer totals
+    });
+    expect(keyed.status).toBe(202);
+    sent.push([...batch, fresh]);
+    const expected = truth(sent);
+    // The archive keeps every copy; the aggregates count each id once.
+    const copies = batch.length * 2 + 2 + 1;
+    expect(await eventually(() => archivedCount(runtime), (n) => n >= before + copies)).toBe(before + copies);
+    expect(await eventually(() => offerTotals(runtime), (t) => same(t, expected))).toEqual(expected);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await offerTotals(runtime)).toEqual(expected);
+  }, 90_000);
 });
