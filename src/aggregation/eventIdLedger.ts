@@ -36,8 +36,11 @@ export interface EventIdLedgerDocument {
   id: string;
   pk: string;
   kind: typeof EVENT_ID_LEDGER_KIND;
-  /** Event id → where it was first seen (`partition/sequence/position/enqueuedMs`), oldest first. */
-  seen: Record<string, string>;
+  /**
+   * [event id, where it was first seen (`partition/sequence/position/enqueuedMs`)], oldest first.
+   * Pairs, not an object: an object would put integer-like ids first, whatever their age.
+   */
+  seen: [string, string][];
   [field: string]: unknown;
 }
 
@@ -108,7 +111,7 @@ export async function dropRepeatedEventIds(partitionId: string, events: ValidEve
     const reads = await bulk(container, pending.map((w) => ({ operationType: BulkOperationType.Read, id: w.id, partitionKey: w.id })), retry);
     const next: LedgerWork[] = [];
     const writes: OperationInput[] = [];
-    const writers: { work: LedgerWork; ledger: EventIdLedgerDocument }[] = [];
+    const writers: { work: LedgerWork; seen: Map<string, string> }[] = [];
     pending.forEach((work, i) => {
       const read = reads[i];
       if (read.statusCode !== 200 && read.statusCode !== 404) {
@@ -116,16 +119,15 @@ export async function dropRepeatedEventIds(partitionId: string, events: ValidEve
         return;
       }
       const existing = read.statusCode === 200 ? (read.resourceBody as EventIdLedgerDocument) : undefined;
-      const seen = new Map(Object.entries(existing?.seen ?? {}));
+      const seen = new Map<string, string>(existing?.seen ?? []);
       let changed = false;
       for (const valid of work.events) {
         if (seen.has(valid.event.id)) continue;
         seen.set(valid.event.id, placeOf(partitionId, valid));
         changed = true;
       }
-      const ledger: EventIdLedgerDocument = { id: work.id, pk: work.id, kind: EVENT_ID_LEDGER_KIND, seen: Object.fromEntries(seen) };
       if (!changed) {
-        markCopies(work, ledger, partitionId, copies);
+        markCopies(work, seen, partitionId, copies);
         return;
       }
       // Oldest first (a Map keeps insertion order): past the window the oldest ids are forgotten.
@@ -138,20 +140,20 @@ export async function dropRepeatedEventIds(partitionId: string, events: ValidEve
         seen.delete(id);
         excess--;
       }
-      ledger.seen = Object.fromEntries(seen);
+      const ledger: EventIdLedgerDocument = { id: work.id, pk: work.id, kind: EVENT_ID_LEDGER_KIND, seen: [...seen] };
       writes.push(
         existing
           ? { operationType: BulkOperationType.Replace, id: work.id, partitionKey: work.id, resourceBody: ledger as unknown as JSONObject, ifMatch: read.eTag ?? String(existing._etag) }
           : { operationType: BulkOperationType.Create, partitionKey: work.id, resourceBody: ledger as unknown as JSONObject },
       );
-      writers.push({ work, ledger });
+      writers.push({ work, seen });
     });
     const written = await bulk(container, writes, retry);
     written.forEach((response, i) => {
-      const { work, ledger } = writers[i];
+      const { work, seen } = writers[i];
       if (response.statusCode === 200 || response.statusCode === 201) {
         result.ledgersWritten++;
-        markCopies(work, ledger, partitionId, copies);
+        markCopies(work, seen, partitionId, copies);
       } else if (failed(work, response, 'write', retry, maxConflicts)) {
         next.push(work);
       }
@@ -167,9 +169,9 @@ export async function dropRepeatedEventIds(partitionId: string, events: ValidEve
 }
 
 /** The events whose id the (written) ledger names at another place in the hub are copies. */
-function markCopies(work: LedgerWork, ledger: EventIdLedgerDocument, partitionId: string, copies: Set<ValidEvent>): void {
+function markCopies(work: LedgerWork, seen: ReadonlyMap<string, string>, partitionId: string, copies: Set<ValidEvent>): void {
   for (const valid of work.events) {
-    if (ledger.seen[valid.event.id] !== placeOf(partitionId, valid)) copies.add(valid);
+    if (seen.get(valid.event.id) !== placeOf(partitionId, valid)) copies.add(valid);
   }
 }
 

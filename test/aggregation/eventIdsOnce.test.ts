@@ -105,6 +105,18 @@ describe('an event id sent twice', () => {
     expect(await product(c)).toMatchObject({ purchases: 1, revenue: 10.5 });
   });
 
+  it('takes any id: numbers keep their age, "__proto__" and "constructor" are ids like others', async () => {
+    const c = await fresh();
+    const odd = ['__proto__', 'constructor', '10', '2'];
+    expect((await run(c, batch('0', odd.map((id) => purchase(id))))).repeatedIds).toBe(0);
+    expect((await run(c, batch('0', odd.map((id) => purchase(id)), 4))).repeatedIds).toBe(4);
+    expect(await product(c)).toMatchObject({ purchases: 4, revenue: 42 });
+    const deps = { aggregates: c.aggregates, window: 4 };
+    await dropRepeatedEventIds('0', decodeBatch(batch('0', [purchase('z')], 8)).events, deps);
+    const { resource } = await c.aggregates.item(eventIdLedgerIdOf('u-1'), eventIdLedgerIdOf('u-1')).read<{ seen: [string, string][] }>();
+    expect(resource!.seen.map(([id]) => id)).toEqual(['constructor', '10', '2', 'z']); // the oldest, "__proto__", forgotten
+  });
+
   it('keeps other users\' events with the same id apart, and forgets ids past the window', async () => {
     const c = await fresh();
     const deps = { aggregates: c.aggregates, window: 2 };
@@ -113,7 +125,7 @@ describe('an event id sent twice', () => {
     const later = await dropRepeatedEventIds('0', decodeBatch(batch('0', [purchase('b'), purchase('c'), purchase('a')], 2)).events, deps);
     // "a" was among u-1's last two ids when the batch began, so it is a copy…
     expect(later.events.map((v) => v.event.id)).toEqual(['b', 'c']);
-    const seen = async () => Object.keys((await c.aggregates.item(eventIdLedgerIdOf('u-1'), eventIdLedgerIdOf('u-1')).read<{ seen: Record<string, string> }>()).resource!.seen).sort();
+    const seen = async () => (await c.aggregates.item(eventIdLedgerIdOf('u-1'), eventIdLedgerIdOf('u-1')).read<{ seen: [string, string][] }>()).resource!.seen.map(([id]) => id).sort();
     expect(await seen()).toEqual(['a', 'b', 'c']); // over the window while the batch's own ids are needed
     await dropRepeatedEventIds('0', decodeBatch(batch('0', [purchase('d')], 5)).events, deps);
     expect(await seen()).toEqual(['c', 'd']); // the oldest forgotten
