@@ -52,24 +52,24 @@ export interface FuzzRuntime {
 }
 
 /**
- * The whole local runtime with its services. The Event Hub and timer triggers are switched off
- * (`AzureWebJobs.<fn>.Disabled`): the fuzz targets the HTTP functions, and accepted events need
- * not be processed.
+ * The whole local runtime with its services. The timer triggers are always switched off
+ * (`AzureWebJobs.<fn>.Disabled`): nothing trains or plans in the background of a test. The Event
+ * Hub triggers are off too unless `triggers` is set: the fuzz targets the HTTP functions, and
+ * accepted events need not be processed; the end-to-end tests set it.
  */
 export async function startFuzzRuntime(extra: Record<string, string> = {}, opts: { triggers?: boolean } = {}): Promise<FuzzRuntime> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-'));
   const log = capturingLogger();
   const secrets = makeSecrets();
+  const off = ['retrainModel', 'retrainProducts', 'campaignPlanTimer', 'campaignRetrain', ...(opts.triggers ? [] : ['archiveEvents', 'aggregateEvents'])];
   const overrides: Record<string, string> = {
     PersonalizerApiKeys: secrets.personalizerApiKey,
     RankingSigningKeys: secrets.signingKeyBase64,
     CatalogApiKeys: secrets.catalogApiKey,
     CampaignApiKeys: secrets.campaignApiKey,
+    ...Object.fromEntries(off.map((fn) => [`AzureWebJobs.${fn}.Disabled`, 'true'])),
     ...extra,
   };
-  if (!opts.triggers) {
-    for (const fn of ['archiveEvents', 'aggregateEvents', 'retrainModel', 'retrainProducts', 'campaignPlanTimer', 'campaignRetrain']) overrides[`AzureWebJobs.${fn}.Disabled`] = 'true';
-  }
   const runtime = await startLocalRuntime({
     appRoot,
     dataDir,

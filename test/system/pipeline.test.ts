@@ -8,6 +8,7 @@ import { startLocalRuntime, LocalRuntime } from '../../tools/local/localRuntime'
 import { silentLogger } from '../../tools/local/host/hostLogger';
 import { createCosmosClient } from '../../src/clients/cosmosClients';
 import { readArchive } from '../../src/archive';
+import { eventually } from './eventually';
 
 const appRoot = path.resolve(__dirname, '..', '..');
 const ports = { http: 0, blob: 0, cosmos: 0, eventHubs: 0 };
@@ -78,16 +79,6 @@ async function archivedCount(runtime: LocalRuntime): Promise<number> {
   return n;
 }
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > end) return last;
-    await new Promise((r) => setTimeout(r, 300));
-    last = await read();
-  }
-  return last;
-}
 
 describe('capture pipeline on the local runtime', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-'));

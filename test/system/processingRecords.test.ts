@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { startFuzzRuntime, type FuzzRuntime } from './fuzzKit';
+import { eventually } from './eventually';
 
 /** key=value fields of the host log lines of `event` (the local form of the records). */
 function records(rt: FuzzRuntime, event: string): Record<string, string>[] {
@@ -14,23 +15,11 @@ function records(rt: FuzzRuntime, event: string): Record<string, string>[] {
     .map((rest) => Object.fromEntries([...rest.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)].map((m) => [m[1], m[2].startsWith('"') ? JSON.parse(m[2]) : m[2]])));
 }
 
-async function eventually<T>(read: () => T, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last = read();
-  while (!ok(last) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 250));
-    last = read();
-  }
-  return last;
-}
 
 describe('structured records of the processing functions', () => {
   let rt: FuzzRuntime;
   beforeAll(async () => {
-    rt = await startFuzzRuntime(
-      { 'AzureWebJobs.retrainModel.Disabled': 'true', 'AzureWebJobs.retrainProducts.Disabled': 'true', 'AzureWebJobs.campaignPlanTimer.Disabled': 'true' },
-      { triggers: true },
-    );
+    rt = await startFuzzRuntime({}, { triggers: true });
   }, 90_000);
   afterAll(async () => rt?.close());
 

@@ -9,24 +9,13 @@ import { startFuzzRuntime, send, type FuzzRuntime } from './fuzzKit';
 import { createCosmosClient } from '../../src/clients/cosmosClients';
 import { readLoggedEvents } from '../../src/training/offers/readLoggedEvents';
 import { joinRewards } from '../../src/training/offers/rewardJoin';
+import { eventually } from './eventually';
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last = await read();
-  while (!ok(last) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 300));
-    last = await read();
-  }
-  return last;
-}
 
 describe('rewards count once, end to end', () => {
   let rt: FuzzRuntime;
   beforeAll(async () => {
-    rt = await startFuzzRuntime(
-      { 'AzureWebJobs.retrainModel.Disabled': 'true', 'AzureWebJobs.retrainProducts.Disabled': 'true', 'AzureWebJobs.campaignPlanTimer.Disabled': 'true' },
-      { triggers: true },
-    );
+    rt = await startFuzzRuntime({}, { triggers: true });
   }, 90_000);
   afterAll(async () => rt?.close());
 

@@ -12,6 +12,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { AzureFunctionsInstrumentation } from '@azure/functions-opentelemetry-instrumentation';
 import { EventHubConsumerClient, earliestEventPosition } from '@azure/event-hubs';
 import type { FuzzRuntime } from './fuzzKit';
+import { eventually } from './eventually';
 
 const exporter = new InMemorySpanExporter();
 // Before anything loads @azure/functions: the instrumentation patches it when it is first loaded.
@@ -24,15 +25,6 @@ const spans = () => exporter.getFinishedSpans();
 const byTrace = (traceId: string) => spans().filter((s) => s.spanContext().traceId === traceId);
 const named = (list: ReadableSpan[], name: string) => list.filter((s) => s.name === name);
 
-async function eventually<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last = await read();
-  while (!ok(last) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 250));
-    last = await read();
-  }
-  return last;
-}
 
 describe('one trace across the hub', () => {
   let rt: FuzzRuntime;
@@ -41,10 +33,7 @@ describe('one trace across the hub', () => {
   beforeAll(async () => {
     const kit = await import('./fuzzKit');
     send = kit.send;
-    rt = await kit.startFuzzRuntime(
-      { 'AzureWebJobs.retrainModel.Disabled': 'true', 'AzureWebJobs.retrainProducts.Disabled': 'true', 'AzureWebJobs.campaignPlanTimer.Disabled': 'true' },
-      { triggers: true },
-    );
+    rt = await kit.startFuzzRuntime({}, { triggers: true });
   }, 90_000);
   afterAll(async () => {
     await rt?.close();

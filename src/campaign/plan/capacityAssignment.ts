@@ -109,6 +109,24 @@ function kthLargest(a: Float64Array, len: number, k: number): number {
   return a[target];
 }
 
+/**
+ * For every lead, its best and second-best value net of the node prices, and its best node, into
+ * the given arrays (one pass over the value matrix: the prices' step and the repair both need it).
+ */
+function bestTwoNodes(p: AssignmentProblem, prices: Float64Array, best1: Float64Array, best2: Float64Array, arg1: Int32Array): void {
+  const { n, nodes, value } = p;
+  for (let i = 0, base = 0; i < n; i++, base += nodes) {
+    let b1 = -Infinity;
+    let b2 = -Infinity;
+    let a1 = 0;
+    for (let j = 0; j < nodes; j++) {
+      const v = value[base + j] - prices[j];
+      if (v > b1) { b2 = b1; b1 = v; a1 = j; } else if (v > b2) b2 = v;
+    }
+    best1[i] = b1; best2[i] = b2; arg1[i] = a1;
+  }
+}
+
 function lagrangian(p: AssignmentProblem, steps: number): { prices: Float64Array; bound: number } {
   const { n, nodes, value, capacity } = p;
   const prices = new Float64Array(nodes);
@@ -120,18 +138,9 @@ function lagrangian(p: AssignmentProblem, steps: number): { prices: Float64Array
   const margins = new Float64Array(n);
   let stale = 0;
   for (let step = 0; step <= steps; step++) {
+    bestTwoNodes(p, prices, best1, best2, arg1);
     let total = 0;
-    for (let i = 0, base = 0; i < n; i++, base += nodes) {
-      let b1 = -Infinity;
-      let b2 = -Infinity;
-      let a1 = 0;
-      for (let j = 0; j < nodes; j++) {
-        const v = value[base + j] - prices[j];
-        if (v > b1) { b2 = b1; b1 = v; a1 = j; } else if (v > b2) b2 = v;
-      }
-      best1[i] = b1; best2[i] = b2; arg1[i] = a1;
-      total += b1;
-    }
+    for (let i = 0; i < n; i++) total += best1[i];
     for (let j = 1; j < nodes; j++) total += capacity[j] * prices[j];
     // Stop once the bound has not improved by a billionth for a few steps: the cycle cancelling
     // that follows reaches the optimum anyway, the prices only make it short.
@@ -163,18 +172,13 @@ function lagrangian(p: AssignmentProblem, steps: number): { prices: Float64Array
 function repair(p: AssignmentProblem, prices: Float64Array, node: Int32Array, count: Int32Array): void {
   const { n, nodes, value, capacity } = p;
   const loss = new Float64Array(n);
+  const best2 = new Float64Array(n);
+  // node holds each lead's best node; loss first holds its best net value, then what leaving costs.
+  bestTwoNodes(p, prices, loss, best2, node);
   count.fill(0);
-  for (let i = 0, base = 0; i < n; i++, base += nodes) {
-    let b1 = -Infinity;
-    let b2 = -Infinity;
-    let a1 = 0;
-    for (let j = 0; j < nodes; j++) {
-      const v = value[base + j] - prices[j];
-      if (v > b1) { b2 = b1; b1 = v; a1 = j; } else if (v > b2) b2 = v;
-    }
-    node[i] = a1;
-    loss[i] = b1 - b2;
-    count[a1]++;
+  for (let i = 0; i < n; i++) {
+    loss[i] -= best2[i];
+    count[node[i]]++;
   }
   const bumped: number[] = [];
   for (let j = 1; j < nodes; j++) {

@@ -2,72 +2,35 @@
 // touches) against the emulators: import (Cosmos DB stand-in) → train with model choice and
 // promotion (Azurite registry) → plan through the admin HTTP trigger → recommend through the
 // function-key HTTP trigger, on the local Functions host with the real function files.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { CosmosClient, type Container } from '@azure/cosmos';
-import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
-import { startCosmos, type CosmosEmulator } from '../../../tools/emulators/cosmos';
-import { installFunctionsCoreShim } from '../../../tools/local/host/functionsCoreShim';
-import { startHttpHost, type HttpHost } from '../../../tools/local/host/httpHost';
-import { silentLogger } from '../../../tools/local/host/hostLogger';
-import { closeAppServices } from '../../../src/app/appServices';
-import { ensureCampaignContainers } from '../../../src/campaign/data/campaignContainers';
+import type { Container } from '@azure/cosmos';
 import { writeCampaignData } from '../../../src/campaign/data/importCampaignData';
 import { readCampaignInput } from '../../../src/campaign/template/campaignInput';
 import { runCampaignTraining, type CampaignTrainingResult } from '../../../src/training/campaign/runCampaignTraining';
+import { startCampaignHost, type CampaignHost } from '../fixtures/campaignStack';
 
 const SAMPLE = path.resolve(__dirname, '../../../../shared/campaign-template');
 type Doc = Record<string, unknown>;
 
 describe('the template sample, imported, trained, planned and recommended', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-e2e-'));
-  const stops: (() => Promise<void>)[] = [];
+  let host: CampaignHost;
   let plans: Container;
-  let url: string;
-  const keys = { masterKey: crypto.randomBytes(16).toString('hex'), functionKey: crypto.randomBytes(16).toString('hex') };
-  // The plan route takes the campaigns' named key (CampaignApiKeys), never a host key.
-  const campaignKey = crypto.randomBytes(24).toString('base64url');
   let training: CampaignTrainingResult;
 
   beforeAll(async () => {
-    const [azurite, cosmos] = (await Promise.all([
-      startAzurite({ dataDir: path.join(dir, 'azurite'), port: 0 }),
-      startCosmos({ dataDir: path.join(dir, 'cosmos'), port: 0 }),
-    ])) as [BlobEmulator, CosmosEmulator];
-    stops.push(() => azurite.stop(), () => cosmos.stop());
-    const client = new CosmosClient(cosmos.connectionString);
-    stops.push(async () => client.dispose());
-    await ensureCampaignContainers(client, 'personalization');
-    const leads = client.database('personalization').container('leads');
-    plans = client.database('personalization').container('campaignPlans');
-
-    const input = await readCampaignInput({ folder: SAMPLE }, 'template');
-    await writeCampaignData(input.data, { leads, plans });
-    const models = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('models');
-    await models.createIfNotExists();
-    training = await runCampaignTraining({ source: { folder: SAMPLE }, format: 'template', registry: models, modelName: 'campaign', version: 't1', promote: true, trees: 60 });
-
-    Object.assign(process.env, { CampaignApiKeys: campaignKey, CosmosDB: cosmos.connectionString, ArchiveStorage: azurite.connectionString, CampaignModelPollSeconds: '1' });
-    stops.push(async () => closeAppServices());
-    const registrations = installFunctionsCoreShim(() => {});
-    await import('../../../functions/campaignRecommend');
-    await import('../../../functions/campaignPlan');
-    const host: HttpHost = await startHttpHost(registrations, { port: 0, routePrefix: '', maxRequestBodyBytes: 2 * 1024 * 1024, keys, corsOrigins: [], logger: silentLogger });
-    stops.push(() => host.close());
-    url = host.url;
+    host = await startCampaignHost(async ({ leads, plans, models }) => {
+      const input = await readCampaignInput({ folder: SAMPLE }, 'template');
+      await writeCampaignData(input.data, { leads, plans });
+      training = await runCampaignTraining({ source: { folder: SAMPLE }, format: 'template', registry: models, modelName: 'campaign', version: 't1', promote: true, trees: 60 });
+    });
+    plans = host.plans;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const stop of stops.reverse()) await Promise.race([stop().catch(() => {}), new Promise((r) => setTimeout(r, 5000).unref())]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(async () => host?.stop(), 30_000);
 
   const post = async (route: string, body: unknown, key: Record<string, string>) => {
-    const res = await fetch(`${url}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...key }, body: JSON.stringify(body) });
+    const res = await fetch(`${host.url}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...key }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Doc };
   };
 
@@ -82,7 +45,7 @@ describe('the template sample, imported, trained, planned and recommended', () =
   });
 
   it('plans a template campaign for all 2,000 leads, with the product terms beside the plan', async () => {
-    const answer = await post('manage/campaigns/2/plan', {}, { 'x-campaign-key': campaignKey });
+    const answer = await post('manage/campaigns/2/plan', {}, { 'x-campaign-key': host.campaignKey });
     expect(answer.status).toBe(200);
     const body = answer.body.plan as Doc;
     expect(body).toMatchObject({ campaignId: '2', product: 'live-free', modelVersion: 't1', status: 'completed', leads: 2000, skippedLeads: 0 });
@@ -94,7 +57,7 @@ describe('the template sample, imported, trained, planned and recommended', () =
   }, 60_000);
 
   it('recommends for template leads by their id', async () => {
-    const { status, body } = await post('campaigns/recommend', { campaignId: '4', leads: [{ leadId: 'ID-00000001' }, { leadId: 'ID-00001999' }] }, { 'x-functions-key': keys.functionKey });
+    const { status, body } = await post('campaigns/recommend', { campaignId: '4', leads: [{ leadId: 'ID-00000001' }, { leadId: 'ID-00001999' }] }, { 'x-functions-key': host.functionKey });
     expect(status).toBe(200);
     expect(body).toMatchObject({ modelVersion: 't1', product: 'making-tomorrow-better' });
     const results = body.results as { leadId: string; channel: string; probabilities: number[] }[];
