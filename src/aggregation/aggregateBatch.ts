@@ -4,7 +4,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import type { RetryOptions } from '../common/retry';
 import { applyDeltas } from './applyDeltas';
 import { computeDeltas, decodeBatch, type PoisonEvent } from './deltas';
-import { dropRepeatedEventIds } from './eventIdLedger';
+import { dropRepeatedEventIds } from './repeatedEventIds';
 import { resolveRewardCredits, type RewardPolicy } from './rewardLedger';
 
 export interface AggregateBatchDeps {
@@ -25,7 +25,7 @@ export interface AggregateBatchResult {
   applied: number;
   /** Valid events every document of which had already applied them (redelivery, overlap). */
   skippedDuplicates: number;
-  /** Tracked events dropped as copies of an id already counted (a client sent it again; eventIdLedger.ts). */
+  /** Tracked events dropped as copies of an id already counted (a client sent it again; repeatedEventIds.ts). */
   repeatedIds: number;
   poison: PoisonEvent[];
   /** Distinct documents the batch touches. */
@@ -38,14 +38,14 @@ export interface AggregateBatchResult {
 
 /**
  * Folds a batch into Cosmos DB with exactly-once effect (per hub message, and per tracked event id within
- * the user's last EVENT_ID_WINDOW ids); events that are not valid TrackedEvents
+ * the user's last RECENT_EVENT_IDS_MAX ids); events that are not valid TrackedEvents
  * come back as poison and do not hold up the rest. Throws when Cosmos DB keeps failing, so the
  * caller's retry (which redelivers the batch, harmlessly) takes over.
  */
 export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchDeps): Promise<AggregateBatchResult> {
   const all = decodeBatch(batch);
-  // First the users' event id ledgers: a copy a client sent again is dropped before anything counts it.
-  const ids = await dropRepeatedEventIds(batch.partitionId, all.events, { aggregates: deps.aggregates, retry: deps.retry });
+  // First the copies a client sent again, by the ids the users' profiles remember: dropped before anything counts them.
+  const ids = await dropRepeatedEventIds(all.events, { profiles: deps.profiles, retry: deps.retry });
   const decoded = { ...all, events: ids.events };
   // Then the rewards' ledgers, so every document this batch touches agrees on what each reward adds.
   const ledger = await resolveRewardCredits(batch.partitionId, decoded.events, {

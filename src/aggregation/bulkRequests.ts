@@ -1,4 +1,4 @@
-// Bulk requests of the aggregation's ledgers (rewardLedger.ts, eventIdLedger.ts): reads and
+// Bulk requests of the aggregation's pre-phases (rewardLedger.ts, repeatedEventIds.ts): reads and
 // etag-guarded writes in requests of at most 100 operations, a failed request retried whole.
 import type { Container, OperationInput, OperationResponse } from '@azure/cosmos';
 import { sleep, type RetryOptions } from '../common/retry';

@@ -18,8 +18,8 @@ export interface ValidEvent {
   timeMs: number;
   /** When the hub enqueued the message (epoch ms), if the trigger said; tells a restarted hub from a redelivery. */
   enqueuedMs?: number;
-  /** Which event of its envelope message it is (events of one envelope share the sequence number). */
-  position: number;
+  /** Where in the hub it is: `partition/sequence/position` (events of one envelope share the sequence number). */
+  place: string;
   /** A reward event's share of its decision's reward (set by resolveRewardCredits); counted as it is when absent. */
   reward?: RewardCredit;
 }
@@ -94,7 +94,7 @@ function touch(delta: DeltaBase, index: number, seq: number): void {
 
 /** Adds one event to the profile or aggregate it belongs to (used both here and for rebuilds). */
 export function addEventToDelta(delta: DocumentDelta, valid: ValidEvent): void {
-  if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs);
+  if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs, valid.place);
   else addEventToCounters(delta.kind, delta.counters, valid.event, valid.reward);
 }
 
@@ -142,7 +142,7 @@ export function decodeBatch(batch: ReceivedBatch): DecodedBatch {
         );
         continue;
       }
-      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs, position });
+      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs, place: `${batch.partitionId}/${seq}/${position}` });
     }
   }
   return { partitionId: batch.partitionId, events, poison };
@@ -185,7 +185,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[], de
       profiles.set(userKey, profile);
     }
     touch(profile, index, seq);
-    addEventToProfile(profile.profile, event, timeMs);
+    addEventToProfile(profile.profile, event, timeMs, valid.place);
 
     const offerId = countsForOffer(event) ? offerOf(event) : undefined;
     const productId = countsForProduct(event) ? event.productId : undefined;

@@ -45,8 +45,7 @@ async function freshDatabase(name: string): Promise<{ aggregates: Container; pro
 
 async function readAll(container: Container): Promise<Record<string, unknown>[]> {
   const { resources } = await container.items.query<Record<string, unknown>>('SELECT * FROM c').fetchAll();
-  // The users' event id ledgers (eventIdLedger.ts) are bookkeeping, not aggregates.
-  return resources.filter((d) => d.kind !== 'eventIdLedger');
+  return resources;
 }
 
 /** Documents without server fields, sorted, with float affinities rounded (their sums depend on grouping). */
