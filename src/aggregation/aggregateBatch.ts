@@ -51,7 +51,7 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
   const ledger = await resolveRewardCredits(batch.partitionId, decoded.events, {
     aggregates: deps.aggregates, policy: deps.rewardPolicy, retry: deps.retry, log: deps.log,
   });
-  const computed = computeDeltas(batch, deps.windowsMinutes, decoded);
+  const computed = { ...computeDeltas(batch, deps.windowsMinutes, decoded), prefetchedProfiles: ids.profiles };
   const result = await applyDeltas(computed, {
     aggregates: deps.aggregates,
     profiles: deps.profiles,
@@ -67,7 +67,8 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
     repeatedIds: ids.duplicates,
     poison: computed.poison,
     documents: computed.deltas.length,
-    cosmosOperations: result.cosmosOperations,
+    // The profiles read for the repeated ids are the reads applyDeltas then skips.
+    cosmosOperations: result.cosmosOperations + ids.profiles.size,
     rewards: ledger.rewards,
     supersededRewards: ledger.superseded,
   };

@@ -1,6 +1,7 @@
 // The CPU half of aggregation: turns one partition's batch into per-document deltas, without I/O.
 // Each delta also remembers which events made it, so the I/O half can rebuild it without the
 // events a stored document has already applied.
+import type { OperationResponse } from '@azure/cosmos';
 import type { TrackedEvent } from '../events/eventSchema';
 import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import { eventsInBody } from '../events/eventEnvelope';
@@ -69,6 +70,8 @@ export interface DecodedBatch {
 
 export interface ComputedDeltas extends DecodedBatch {
   deltas: DocumentDelta[];
+  /** Profile documents the batch read already (id → the read's answer), so applyDeltas need not read them again. */
+  prefetchedProfiles?: ReadonlyMap<string, OperationResponse>;
 }
 
 function keyFieldsOf(kind: AggregateKind, keyValue: string, timeMs: number): Record<string, string | number> {

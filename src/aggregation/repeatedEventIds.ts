@@ -20,6 +20,7 @@
 import { BulkOperationType, type Container, type OperationResponse } from '@azure/cosmos';
 import { DEFAULT_RETRY, isTransientError, sleep, type RetryOptions } from '../common/retry';
 import { bulk } from './bulkRequests';
+import { profileDocumentId } from './documentKeys';
 import type { ValidEvent } from './deltas';
 import { eventIdKey, recentIdsOf, remembersId } from './profile';
 
@@ -33,6 +34,8 @@ export interface RepeatedIdsResult {
   events: ValidEvent[];
   /** Copies dropped: ids already counted at another place in the hub. */
   duplicates: number;
+  /** The profiles read (document id → the read's answer, 200 or 404), for applyDeltas to write without reading again. */
+  profiles: Map<string, OperationResponse>;
 }
 
 /** The profile an event goes into: the user id, else the anonymous id (as computeDeltas keys it). */
@@ -52,9 +55,10 @@ export async function dropRepeatedEventIds(events: ValidEvent[], deps: RepeatedI
     if (!list) byUser.set(userKey, (list = []));
     list.push(valid);
   }
-  if (byUser.size === 0) return { events, duplicates: 0 };
+  if (byUser.size === 0) return { events, duplicates: 0, profiles: new Map() };
   const users = [...byUser.keys()];
-  const profiles = await readProfiles(deps.profiles, users, { ...DEFAULT_RETRY, ...deps.retry });
+  const reads = await readProfiles(deps.profiles, users, { ...DEFAULT_RETRY, ...deps.retry });
+  const profiles = reads.map((read) => (read.statusCode === 200 ? (read.resourceBody as Record<string, unknown>) : undefined));
   const copies = new Set<ValidEvent>();
   users.forEach((userKey, i) => {
     const counted = recentIdsOf(profiles[i]);
@@ -65,21 +69,22 @@ export async function dropRepeatedEventIds(events: ValidEvent[], deps: RepeatedI
       else if (place !== valid.place) copies.add(valid);
     }
   });
-  if (copies.size === 0) return { events, duplicates: 0 };
-  return { events: events.filter((v) => !copies.has(v)), duplicates: copies.size };
+  const byId = new Map(users.map((userKey, i) => [profileDocumentId(userKey), reads[i]]));
+  if (copies.size === 0) return { events, duplicates: 0, profiles: byId };
+  return { events: events.filter((v) => !copies.has(v)), duplicates: copies.size, profiles: byId };
 }
 
-/** The users' stored profiles (undefined where none exists), read in bulk; transient failures are retried. */
-async function readProfiles(container: Container, users: string[], retry: RetryOptions): Promise<(Record<string, unknown> | undefined)[]> {
-  const out = new Array<Record<string, unknown> | undefined>(users.length);
+/** The reads of the users' profiles (200, or 404 where none exists), in bulk; transient failures are retried. */
+async function readProfiles(container: Container, users: string[], retry: RetryOptions): Promise<OperationResponse[]> {
+  const out = new Array<OperationResponse>(users.length);
   let pending = users.map((_, i) => i);
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const reads: OperationResponse[] = await bulk(container, pending.map((i) => ({ operationType: BulkOperationType.Read, id: users[i], partitionKey: users[i] })), retry);
+    const reads: OperationResponse[] = await bulk(container, pending.map((i) => ({ operationType: BulkOperationType.Read, id: profileDocumentId(users[i]), partitionKey: users[i] })), retry);
     const again: number[] = [];
     reads.forEach((read, k) => {
       const i = pending[k];
-      if (read.statusCode === 200) out[i] = read.resourceBody as Record<string, unknown>;
-      else if (read.statusCode !== 404) {
+      if (read.statusCode === 200 || read.statusCode === 404) out[i] = read;
+      else {
         const error = Object.assign(new Error(`Cosmos DB answered ${read.statusCode} to the read of profile ${users[i]}`), { code: read.statusCode });
         if (!isTransientError(error) || attempt >= retry.maxAttempts) throw error;
         again.push(i);
