@@ -26,6 +26,8 @@ app.timer(RETRAIN_FUNCTION_NAME, {
         log: (m) => context.log(m),
         // The Personalizer service configuration (modelExportFrequency, learningMode), as PUT through the API.
         learningConfig: () => services.ranking().configurationStore.learningConfig(readTrainingSettings(process.env).modelUpdateFrequencySeconds),
+        // latestApprenticeModeMetrics and the opt-in Apprentice → Online switch.
+        apprentice: services.ranking().configurationStore,
       });
       return tick.ran ? { status: tick.result.status, model, version: tick.result.version, reason: tick.result.reason } : undefined;
     });

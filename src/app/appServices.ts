@@ -8,7 +8,9 @@ import { AzureClients } from '../clients/azureClients';
 import type { Env } from '../config/settings';
 import { CampaignServices } from '../campaign/campaignServices';
 import { ProcessingServices } from '../processing/processingServices';
-import { RankingServices } from '../ranking/rankingServices';
+import { RankingServices, type FeatureImportanceComputation } from '../ranking/rankingServices';
+import { computeFeatureImportance } from '../training/offers/featureImportance';
+import { TrainingDataError } from '../training/trainingDataError';
 import { ProductServices } from '../products/productServices';
 import { recentEventsReader } from '../products/serving/recentEvents';
 import { profileViewFromDocument } from '../features/profileView';
@@ -42,7 +44,7 @@ export class AppServices {
 
   /** Throws SettingsError when a ranking setting is invalid (the ranking routes answer 503). */
   ranking(): RankingServices {
-    this.rankingInstance ??= new RankingServices(this.clients, this.env, this.log);
+    this.rankingInstance ??= new RankingServices(this.clients, this.env, this.log, Math.random, FEATURE_IMPORTANCE);
     return this.rankingInstance;
   }
 
@@ -172,3 +174,9 @@ export async function closeAppServices(): Promise<void> {
   holder[SHARED] = undefined;
   await old?.close();
 }
+
+/** The ranking API's feature importances, computed by the training pipeline (permutation on the logged window). */
+const FEATURE_IMPORTANCE: FeatureImportanceComputation = {
+  compute: ({ archive, ...rest }) => computeFeatureImportance({ archive: { container: archive }, ...rest }),
+  isDataError: (error) => error instanceof TrainingDataError,
+};

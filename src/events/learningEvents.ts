@@ -85,7 +85,9 @@ export type DecisionPayload = {
   issuedAt: string;
   segment: string;
   /** 'baseline' in Apprentice and LoggingOnly mode: the baseline action was served, with probability 1. */
-  policy: 'epsilon-greedy' | 'baseline';
+  policy: 'epsilon-greedy' | 'squarecb' | 'baseline';
+  /** SquareCB's γ for this decision (policy 'squarecb'); epsilon is then 0. */
+  gamma?: number;
   learningMode?: 'Online' | 'Apprentice' | 'LoggingOnly';
   /** Apprentice mode: what the learner would have chosen. */
   learnerActionId?: string;
@@ -148,6 +150,9 @@ export interface DecisionRecord {
   reward: RewardPolicy;
   /** Defaults: Online, epsilon-greedy. */
   learningMode?: DecisionPayload['learningMode'];
+  /** The Online exploration policy (default epsilon-greedy) and, for SquareCB, its γ. */
+  exploration?: 'epsilon-greedy' | 'squarecb';
+  gamma?: number;
   learnerActionId?: string;
   slots?: SlotDecision[];
 }
@@ -193,7 +198,8 @@ export function decisionEvent(d: DecisionRecord, now: Date): TrackedEvent {
     source: d.source,
     issuedAt: new Date(d.issuedAtMs).toISOString(),
     segment: d.segment,
-    policy: d.learningMode === undefined || d.learningMode === 'Online' ? 'epsilon-greedy' : 'baseline',
+    policy: d.learningMode === undefined || d.learningMode === 'Online' ? (d.exploration ?? 'epsilon-greedy') : 'baseline',
+    ...(d.gamma !== undefined ? { gamma: d.gamma } : {}),
     ...(d.learningMode !== undefined ? { learningMode: d.learningMode } : {}),
     ...(d.learnerActionId !== undefined ? { learnerActionId: d.learnerActionId } : {}),
     ...(d.slots !== undefined ? { slots: d.slots } : {}),
@@ -298,6 +304,11 @@ export interface LoggedDecision {
   chosen: number;
   greedyActionId?: string;
   epsilon?: number;
+  /** SquareCB decisions: their γ (the policy evaluation re-derives the deployed probabilities with it). */
+  gamma?: number;
+  learningMode?: DecisionPayload['learningMode'];
+  /** Apprentice mode: the learner's choice (rewardActionId is the baseline served). */
+  learnerActionId?: string;
   activated: boolean;
   profile: ProfileSnapshot | null;
   reward: RewardPolicy;
@@ -376,6 +387,9 @@ const decisionPayloadSchema = z
     rewardActionId: z.string().min(1),
     greedyActionId: z.string().optional(),
     epsilon: num.min(0).max(1).optional(),
+    gamma: num.min(0).optional(),
+    learningMode: z.enum(['Online', 'Apprentice', 'LoggingOnly']).optional(),
+    learnerActionId: z.string().min(1).optional(),
     source: z.enum(['rank', 'offers', 'recommendations']).optional(),
     activated: z.boolean(),
     profile: profileSchema.nullable(),
@@ -456,6 +470,9 @@ export function parseLoggedEvent(value: unknown): ParsedEvent {
         chosen: d.actions.findIndex((a) => a.id === d.rewardActionId),
         ...(d.greedyActionId !== undefined ? { greedyActionId: d.greedyActionId } : {}),
         ...(d.epsilon !== undefined ? { epsilon: d.epsilon } : {}),
+        ...(d.gamma !== undefined ? { gamma: d.gamma } : {}),
+        ...(d.learningMode !== undefined ? { learningMode: d.learningMode } : {}),
+        ...(d.learnerActionId !== undefined ? { learnerActionId: d.learnerActionId } : {}),
         ...(d.source !== undefined ? { source: d.source } : {}),
         activated: d.activated,
         profile: d.profile,

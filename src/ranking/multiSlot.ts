@@ -1,10 +1,10 @@
 // Multi-slot choice (Personalizer's multi-slot rank): the slots are filled in request order, each
-// by epsilon-greedy over the actions it does not exclude that no earlier slot took (so a decision
+// by the exploration policy (epsilon-greedy or SquareCB) over the actions it does not exclude that no earlier slot took (so a decision
 // never shows an action twice), with its own scores. A slot's logged probability is that of its
 // choice given the earlier slots' choices, so the product over slots is the whole layout's
 // propensity. In Apprentice and LoggingOnly mode each slot serves its baseline action
 // (probability 1) and the learner's choice is logged beside it.
-import { epsilonGreedy, type Random } from '../learners/epsilonGreedy';
+import { epsilonGreedy, type Decision, type Random } from '../learners/epsilonGreedy';
 import type { FeatureObject } from './rankRequest';
 
 export interface SlotInput {
@@ -27,7 +27,8 @@ export interface SlotOutcome {
 }
 
 export interface SlotPolicy {
-  epsilon: number;
+  /** The learner's choice for one slot (explorationPolicy.ts); greedy when serving the baseline. */
+  decide: (scores: ArrayLike<number>, excluded: readonly boolean[], random: Random) => Decision;
   /** Apprentice / LoggingOnly: serve each slot's baseline. */
   serveBaseline: boolean;
   random: Random;
@@ -39,7 +40,7 @@ export function chooseSlots(actionIds: readonly string[], slots: readonly SlotIn
   return slots.map((slot, s) => {
     const ineligible = actionIds.map((id, i) => used[i] || slot.excludedActions.has(id));
     if (ineligible.every(Boolean)) return { id: slot.id, explored: false, probabilities: ineligible.map(() => 0) };
-    const learner = epsilonGreedy(scores[s], ineligible, policy.serveBaseline ? 0 : policy.epsilon, policy.random);
+    const learner = policy.serveBaseline ? epsilonGreedy(scores[s], ineligible, 0, policy.random) : policy.decide(scores[s], ineligible, policy.random);
     let chosen = learner.chosen;
     let probabilities = learner.probabilities;
     let explored = learner.explored;

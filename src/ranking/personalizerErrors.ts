@@ -25,7 +25,10 @@ export type PersonalizerInnerCode =
   | 'InvalidApiAccess'
   | 'ResourceNotFound'
   | 'ModelResetFailed'
-  | 'OperationNotAllowed';
+  | 'OperationNotAllowed'
+  | 'InvalidContract'
+  | 'FeatureImportanceAlreadyExists'
+  | 'FeatureImportanceNotFound';
 
 export interface PersonalizerErrorBody {
   error: {

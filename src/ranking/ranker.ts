@@ -1,4 +1,4 @@
-// One rank decision: features → one batched model run (or the priors) → epsilon-greedy →
+// One rank decision: features → one batched model run (or the priors) → exploration (epsilon-greedy or SquareCB) →
 // signed eventId → decision event queued for Event Hubs. No database write on this path.
 import type { RankingSettings } from '../config/rankingSettings';
 import type { TrackedEvent } from '../events/eventSchema';
@@ -10,7 +10,8 @@ import type { ProfileView } from '../features/profileView';
 import { segmentOf } from '../features/segment';
 import type { LoadedModel } from '../scoring/loadedModel';
 import { decisionEvent, type DecisionRecord } from '../events/learningEvents';
-import { epsilonGreedy, type Random } from '../learners/epsilonGreedy';
+import type { Decision, Random } from '../learners/epsilonGreedy';
+import { explorationFor } from './explorationPolicy';
 import { signEventId } from './eventIdToken';
 import type { FeatureObject, RankAction } from './rankRequest';
 import type { EffectiveConfiguration } from './configuration/serviceConfiguration';
@@ -52,7 +53,10 @@ export interface MultiSlotOutcome {
 }
 
 /** What the ranker reads of the service configuration (the ConfigurationCache's current value: no I/O). */
-export type RankerConfiguration = Pick<EffectiveConfiguration, 'exploration' | 'learningMode' | 'rewardWaitSeconds' | 'defaultReward' | 'rewardAggregation'>;
+export type RankerConfiguration = Pick<EffectiveConfiguration, 'exploration' | 'learningMode' | 'rewardWaitSeconds' | 'defaultReward' | 'rewardAggregation'> & {
+  /** The learning settings' exploration options (--squarecb); absent: epsilon-greedy. */
+  policy?: Pick<EffectiveConfiguration['policy'], 'squareCb'>;
+};
 
 export interface RankerDeps {
   settings: Pick<RankingSettings, 'signingKeys' | 'rewardMin' | 'rewardMax'> & Partial<Pick<RankingSettings, 'exploration' | 'rewardWaitSeconds' | 'defaultReward' | 'rewardAggregation'>>;
@@ -102,8 +106,9 @@ export class Ranker {
     // LoggingOnly serves and logs the baseline without running the learner.
     const { scores, model } = mode === 'LoggingOnly' ? { scores: priors, model: undefined } : await this.score(context, input.actions, priors, profile, nowMs);
     const excluded = input.actions.map((a) => input.excludedActions.has(a.id));
-    const epsilon = mode === 'Online' ? config.exploration : 0;
-    const learner = epsilonGreedy(scores, excluded, epsilon, this.deps.random);
+    const exploration = explorationFor(config, model?.manifest.trainingData?.rows);
+    const epsilon = exploration.epsilon;
+    const learner = exploration.decide(scores, excluded, this.deps.random);
     // Apprentice and LoggingOnly: users get the baseline (the first eligible action, as in
     // Personalizer), logged with probability 1; the learner's own choice is logged beside it.
     const decision = mode === 'Online' ? learner : baselineDecision(excluded, learner.order, learner.greedy);
@@ -141,6 +146,7 @@ export class Ranker {
           activated: !input.deferActivation,
           reward: { waitSeconds: config.rewardWaitSeconds, defaultReward: config.defaultReward, aggregation: config.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
           learningMode: mode,
+          ...(mode === 'Online' ? { exploration: exploration.policy, ...(exploration.gamma !== undefined ? { gamma: exploration.gamma } : {}) } : {}),
           ...(mode === 'Apprentice' ? { learnerActionId: input.actions[learner.greedy].id } : {}),
         },
         new Date(nowMs),
@@ -182,8 +188,9 @@ export class Ranker {
       model = scored.model;
       scoresPerSlot.push(...scored.scores);
     }
-    const epsilon = mode === 'Online' ? config.exploration : 0;
-    const chosen: SlotOutcome[] = chooseSlots(input.actions.map((a) => a.id), input.slots, scoresPerSlot, { epsilon, serveBaseline: mode !== 'Online', random: this.deps.random });
+    const exploration = explorationFor(config, model?.manifest.trainingData?.rows);
+    const epsilon = exploration.epsilon;
+    const chosen: SlotOutcome[] = chooseSlots(input.actions.map((a) => a.id), input.slots, scoresPerSlot, { decide: exploration.decide, serveBaseline: mode !== 'Online', random: this.deps.random });
     const first = chosen.find((c) => c.rewardActionId !== undefined)?.rewardActionId ?? input.actions[0].id;
     const eventId = this.eventIdFor(input, nowMs, first, key);
     const s = this.deps.settings;
@@ -218,6 +225,7 @@ export class Ranker {
           activated: !input.deferActivation,
           reward: { waitSeconds: config.rewardWaitSeconds, defaultReward: config.defaultReward, aggregation: config.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
           learningMode: mode,
+          ...(mode === 'Online' ? { exploration: exploration.policy, ...(exploration.gamma !== undefined ? { gamma: exploration.gamma } : {}) } : {}),
           slots: chosen.map((c, i) => ({
             id: c.id,
             ...(c.rewardActionId !== undefined ? { rewardActionId: c.rewardActionId, probability: c.probability } : {}),
@@ -294,7 +302,7 @@ export class Ranker {
  * Apprentice / LoggingOnly: the baseline (first eligible action) first with probability 1, then
  * the other eligible actions in the learner's order, then the excluded ones.
  */
-function baselineDecision(excluded: readonly boolean[], learnerOrder: number[], learnerGreedy: number): ReturnType<typeof epsilonGreedy> {
+function baselineDecision(excluded: readonly boolean[], learnerOrder: number[], learnerGreedy: number): Decision {
   const baseline = excluded.findIndex((x) => !x);
   const probabilities = excluded.map((_, i) => (i === baseline ? 1 : 0));
   return { order: [baseline, ...learnerOrder.filter((i) => i !== baseline)], probabilities, chosen: baseline, greedy: learnerGreedy, explored: false };

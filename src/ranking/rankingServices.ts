@@ -21,6 +21,19 @@ import { ConfigurationStore } from './configuration/configurationStore';
 import { ConfigurationCache } from './configuration/configurationCache';
 import { defaultConfiguration } from './configuration/serviceConfiguration';
 import type { PersonalizerApiDeps } from './http/personalizerApi';
+import type { FeatureImportanceOutcome } from './http/featureImportanceHandlers';
+import { FeatureImportanceStore } from './featureImportanceStore';
+import type { ContainerClient } from '@azure/storage-blob';
+
+/**
+ * Feature importances are computed by the training pipeline (a layer above ranking); the
+ * composition root (src/app) hands the computation in.
+ */
+export interface FeatureImportanceComputation {
+  compute(input: { archive: ContainerClient; registry: ModelRegistry; modelName: string; from: Date; to: Date; now: Date }): Promise<FeatureImportanceOutcome>;
+  /** No model, no logs in the range, …: reported in the job's description. */
+  isDataError(error: unknown): boolean;
+}
 
 export type Log = (message: string) => void;
 
@@ -46,12 +59,15 @@ export class RankingServices {
   private configurationStoreInstance: ConfigurationStore | undefined;
   private configurationInstance: ConfigurationCache | undefined;
   private registryInstance: ModelRegistry | undefined;
+  private documentsInstance: IdKeyedStore<{ id: string }> | undefined;
+  private featureImportanceStoreInstance: FeatureImportanceStore | undefined;
 
   constructor(
     private readonly app: AzureClients,
     env: Record<string, string | undefined>,
     private readonly log: Log,
     private readonly random: Random = Math.random,
+    private readonly featureImportance?: FeatureImportanceComputation,
   ) {
     const s = (this.settings = readRankingSettings(env));
     if (s.apiKeys.length === 0) log('ranking: PersonalizerApiKeys is not set; every Personalizer API call is answered 401');
@@ -120,10 +136,23 @@ export class RankingServices {
   /** The Personalizer API's own documents (configuration, evaluations, audit records). */
   get configurationStore(): ConfigurationStore {
     if (!this.configurationStoreInstance) {
-      const documents = new IdKeyedStore(this.app.cosmosClient().database(this.app.settings.cosmosDatabase), this.settings.personalizerContainer);
+      const documents = this.personalizerDocuments;
       this.configurationStoreInstance = new ConfigurationStore(() => documents.container(), () => defaultConfiguration(this.settings));
     }
     return this.configurationStoreInstance;
+  }
+
+  /** The Personalizer API's Cosmos DB container (created on first use). */
+  private get personalizerDocuments(): IdKeyedStore<{ id: string }> {
+    this.documentsInstance ??= new IdKeyedStore(this.app.cosmosClient().database(this.app.settings.cosmosDatabase), this.settings.personalizerContainer);
+    return this.documentsInstance;
+  }
+
+  /** Feature importance jobs, beside the configuration. */
+  get featureImportanceStore(): FeatureImportanceStore {
+    const documents = this.personalizerDocuments;
+    this.featureImportanceStoreInstance ??= new FeatureImportanceStore(() => documents.container());
+    return this.featureImportanceStoreInstance;
   }
 
   /** The service configuration this instance serves with, refreshed in the background. */
@@ -203,6 +232,31 @@ export class RankingServices {
         log,
       }),
       logs: () => ({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), windowMinutes: ARCHIVE_WINDOW_MINUTES, log }),
+      logUploads: () => {
+        const configuration = this.configuration;
+        return {
+          publisher: this.app.publisher(),
+          rewardPolicy: () => {
+            const c = configuration.current;
+            return { waitSeconds: c.rewardWaitSeconds, defaultReward: c.defaultReward, aggregation: c.rewardAggregation, min: s.rewardMin, max: s.rewardMax };
+          },
+          log,
+        };
+      },
+      featureImportances: () => {
+        const job = this.featureImportance;
+        return {
+          store: this.featureImportanceStore,
+          ...(job
+            ? {
+                compute: (range: { from: Date; to: Date }) =>
+                  job.compute({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), registry: this.registry, modelName: s.modelName, ...range, now: new Date() }),
+                isDataError: (error: unknown) => job.isDataError(error),
+              }
+            : {}),
+          log,
+        };
+      },
       log,
     };
   }

@@ -42,12 +42,22 @@ function walk(): { def: (typeof DEFINITIONS)[number]; path: string; method: stri
       for (const [method, op] of Object.entries(ops)) if (method !== 'parameters') out.push({ def, path: p, method: method.toUpperCase(), op });
     }
   }
-  // The model reset last: the other model calls need the promoted model.
-  return out.sort((a, b) => Number(a.op.operationId === 'Model_Reset') - Number(b.op.operationId === 'Model_Reset'));
+  // The model reset last: the other model calls need the promoted model. A feature importance is
+  // created before it is read and deleted after (the definition lists delete, get, put).
+  const order = (id: string) => (id === 'FeatureImportances_Create' ? -1 : id === 'FeatureImportances_Delete' ? 1 : id === 'Model_Reset' ? 2 : 0);
+  return out.sort((a, b) => order(a.op.operationId) - order(b.op.operationId));
 }
 
 /** The example's parameters (upstream lacks some files: stand-ins built from the definitions). */
 function exampleOf(def: (typeof DEFINITIONS)[number], op: SpecOperation): Record<string, unknown> {
+  // The definitions' log uploads are Vowpal Wabbit's binary format; this service takes JSON
+  // (docs/personalizer-migration.md), so the examples are ours.
+  if (op.operationId === 'Log_Interactions') {
+    return {
+      body: [{ eventId: 'contract-upload', request: { actions: [{ id: 'a', features: [{ x: 1 }] }, { id: 'b', features: [{ x: 2 }] }] }, response: { ranking: [{ id: 'a', probability: 0.5 }, { id: 'b', probability: 0.5 }], rewardActionId: 'a' } }],
+    };
+  }
+  if (op.operationId === 'Log_Observations') return { body: [{ eventId: 'contract-upload', value: 1 }] };
   const ref = Object.values(op['x-ms-examples'] ?? {})[0]?.$ref;
   const file = ref ? path.join(SHARED, def.folder, ref) : undefined;
   if (file && fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { parameters: Record<string, unknown> }).parameters;

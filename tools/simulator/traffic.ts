@@ -47,6 +47,11 @@ export interface TrafficOptions {
   };
   progress?: (decisions: number) => void;
   log?: (line: string) => void;
+  /**
+   * Send the offers in a rotated order per decision (the shop's current logic rotating its banner),
+   * so the first action, Apprentice mode's baseline, varies. Default: catalog order.
+   */
+  rotateActions?: boolean;
 }
 
 export interface RecommendationTraffic {
@@ -155,7 +160,8 @@ export async function runTraffic(world: SimWorld, api: ShopApi, opts: TrafficOpt
       const ctx = page.slot;
       let answer;
       try {
-        answer = await api.rank(rankBody(user, ctx, actions));
+        const shift = opts.rotateActions ? rng.fork(`rotation-${decisionsStarted}`).int(actions.length) : 0;
+        answer = await api.rank(rankBody(user, ctx, shift === 0 ? actions : [...actions.slice(shift), ...actions.slice(0, shift)]));
       } catch (error) {
         result.rankErrors++;
         logError('rank', error);

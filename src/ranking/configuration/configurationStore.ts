@@ -66,11 +66,24 @@ export class ConfigurationStore {
    * and the learning mode. Until the configuration is first stored, `defaultUpdateSeconds` (the
    * ModelUpdateFrequency app setting) and Online.
    */
-  async learningConfig(defaultUpdateSeconds: number): Promise<{ modelUpdateFrequencySeconds: number; learningMode: LearningMode }> {
+  async learningConfig(
+    defaultUpdateSeconds: number,
+  ): Promise<{ modelUpdateFrequencySeconds: number; learningMode: LearningMode; autoOnline?: { margin: number; minEvents: number } }> {
     const read = await this.read();
     if (read.etag === undefined) return { modelUpdateFrequencySeconds: defaultUpdateSeconds, learningMode: 'Online' };
     const e = effectiveConfiguration(read.configuration);
-    return { modelUpdateFrequencySeconds: e.modelExportSeconds, learningMode: e.learningMode };
+    return { modelUpdateFrequencySeconds: e.modelExportSeconds, learningMode: e.learningMode, ...(e.policy.autoOnline ? { autoOnline: e.policy.autoOnline } : {}) };
+  }
+
+  /** The learner's automatic switch (learning settings --auto_online_margin): Apprentice → Online; false when the mode is no longer Apprentice. */
+  async switchApprenticeToOnline(now = new Date()): Promise<boolean> {
+    return this.update<boolean>(
+      (current) =>
+        current.service.learningMode !== 'Apprentice'
+          ? { refused: false }
+          : { next: { ...current, service: { ...current.service, learningMode: 'Online', lastConfigurationEditDate: now.toISOString() } }, result: true },
+      now,
+    );
   }
 
   /** The learner's latest apprentice-mode comparison (undefined until it wrote one). */

@@ -52,7 +52,8 @@ export function handleGetServiceConfiguration(deps: ConfigurationApiDeps): Promi
   return guarded('reading the service configuration', deps, async () => {
     const { configuration } = await deps.store.read();
     deps.cache.set(configuration);
-    const metrics = configuration.service.learningMode === 'Apprentice' ? await deps.store.apprenticeMetrics() : undefined;
+    // The latest Apprentice period's metrics, also after it ended: they hold the learner's switch decision.
+    const metrics = await deps.store.apprenticeMetrics();
     return ok({ ...configuration.service, ...(metrics ? { latestApprenticeModeMetrics: metrics } : {}) });
   });
 }

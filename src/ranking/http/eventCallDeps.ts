@@ -39,7 +39,7 @@ export function resolveEvent(eventId: string, deps: EventCallDeps, inner: Person
 }
 
 /** Publishes the events and waits for Event Hubs; 503 when one was not accepted. */
-export async function publishOne(event: TrackedEvent | TrackedEvent[], deps: EventCallDeps, what: string): Promise<HttpResponseInit | undefined> {
+export async function publishOne(event: TrackedEvent | TrackedEvent[], deps: Pick<EventCallDeps, 'publisher' | 'log'>, what: string): Promise<HttpResponseInit | undefined> {
   try {
     const result = await deps.publisher.publish(Array.isArray(event) ? event : [event]);
     if (result.failed.length === 0) return undefined;

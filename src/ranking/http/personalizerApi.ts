@@ -22,7 +22,15 @@ import {
   type ConfigurationApiDeps,
 } from './configurationHandlers';
 import { handleGetModel, handleImportModel, handleModelProperties, handleResetModel, type ModelApiDeps } from './modelHandlers';
-import { handleLogProperties, type LogApiDeps } from './logHandlers';
+import { handleLogDelete, handleLogProperties, type LogApiDeps } from './logHandlers';
+import { handleLogInteractions, handleLogObservations, type LogUploadDeps } from './logUploadHandlers';
+import {
+  handleCreateFeatureImportance,
+  handleDeleteFeatureImportance,
+  handleGetFeatureImportance,
+  handleListFeatureImportances,
+  type FeatureImportanceApiDeps,
+} from './featureImportanceHandlers';
 
 export const STABLE = 'v1.0';
 export const PREVIEW = '2022-09-01-preview';
@@ -36,6 +44,8 @@ export interface PersonalizerApiDeps {
   configuration: () => ConfigurationApiDeps;
   models: () => ModelApiDeps;
   logs: () => LogApiDeps;
+  logUploads: () => LogUploadDeps;
+  featureImportances: () => FeatureImportanceApiDeps;
   log?: (message: string) => void;
 }
 
@@ -74,6 +84,13 @@ export const OPERATIONS: readonly Operation[] = [
   { operationId: 'Model_Reset', method: 'DELETE', path: '/model', families: BOTH, run: ({ deps }) => handleResetModel(deps.models()) },
   { operationId: 'Model_GetProperties', method: 'GET', path: '/model/properties', families: BOTH, run: ({ deps }) => handleModelProperties(deps.models()) },
   { operationId: 'Log_GetProperties', method: 'GET', path: '/logs/properties', families: BOTH, run: ({ deps }) => handleLogProperties(deps.logs()) },
+  { operationId: 'Log_Delete', method: 'DELETE', path: '/logs', families: BOTH, run: ({ request, deps }) => handleLogDelete(request, deps.logs()) },
+  { operationId: 'Log_Interactions', method: 'POST', path: '/logs/interactions', families: PREVIEW_ONLY, run: ({ request, deps }) => handleLogInteractions(request, deps.logUploads()) },
+  { operationId: 'Log_Observations', method: 'POST', path: '/logs/observations', families: PREVIEW_ONLY, run: ({ request, deps }) => handleLogObservations(request, deps.logUploads()) },
+  { operationId: 'FeatureImportances_List', method: 'GET', path: '/featureImportances', families: PREVIEW_ONLY, run: ({ request, deps }) => handleListFeatureImportances(request, deps.featureImportances()) },
+  { operationId: 'FeatureImportances_Get', method: 'GET', path: '/featureImportances/{featureImportanceId}', families: PREVIEW_ONLY, run: ({ params, deps }) => handleGetFeatureImportance(params.featureImportanceId, deps.featureImportances()) },
+  { operationId: 'FeatureImportances_Create', method: 'PUT', path: '/featureImportances/{featureImportanceId}', families: PREVIEW_ONLY, run: ({ request, params, deps }) => handleCreateFeatureImportance(request, params.featureImportanceId, deps.featureImportances()) },
+  { operationId: 'FeatureImportances_Delete', method: 'DELETE', path: '/featureImportances/{featureImportanceId}', families: PREVIEW_ONLY, run: ({ params, deps }) => handleDeleteFeatureImportance(params.featureImportanceId, deps.featureImportances()) },
 ];
 
 /**
@@ -87,13 +104,6 @@ export const NOT_SERVED: readonly { operationId: string; method: string; path: s
   { operationId: 'Evaluations_Get', method: 'GET', path: '/evaluations/{evaluationId}' },
   { operationId: 'Evaluations_Delete', method: 'DELETE', path: '/evaluations/{evaluationId}' },
   { operationId: 'ServiceConfiguration_ApplyFromEvaluation', method: 'POST', path: '/configurations/applyFromEvaluation' },
-  { operationId: 'FeatureImportances_List', method: 'GET', path: '/featureImportances' },
-  { operationId: 'FeatureImportances_Get', method: 'GET', path: '/featureImportances/{featureImportanceId}' },
-  { operationId: 'FeatureImportances_Create', method: 'PUT', path: '/featureImportances/{featureImportanceId}' },
-  { operationId: 'FeatureImportances_Delete', method: 'DELETE', path: '/featureImportances/{featureImportanceId}' },
-  { operationId: 'Log_Delete', method: 'DELETE', path: '/logs' },
-  { operationId: 'Log_Interactions', method: 'POST', path: '/logs/interactions' },
-  { operationId: 'Log_Observations', method: 'POST', path: '/logs/observations' },
 ];
 
 const compiled = OPERATIONS.map((op) => ({ op, segments: op.path.split('/').slice(1) }));

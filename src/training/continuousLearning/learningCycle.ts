@@ -4,6 +4,9 @@
 // (runTraining); every instance then serves it within RankingModelPollSeconds. Runs with nothing
 // new since the last trained model stop before training, so an idle shop costs one archive read
 // per period and registers nothing. The outcome of every run is kept in the learning state.
+// In Apprentice mode each run also updates latestApprenticeModeMetrics and, when the learning
+// settings opt in (--auto_online_margin), switches to Online once the learner beats the baseline
+// (apprenticeProgress.ts).
 import type { AzureClients } from '../../clients/azureClients';
 import type { Env } from '../../config/settings';
 import { readTrainingSettings, RETRAIN_DISABLED_SETTING } from '../../config/trainingSettings';
@@ -14,6 +17,8 @@ import { gatesFromSettings, resolveModelName, storageOf } from '../offers/traini
 import { trainingSummaryJson } from '../offers/trainingSummary';
 import { LearningStateConflictError, readLearningState, writeLearningState, type LearningState } from './learningState';
 import { nextWindowMs } from './learningWindow';
+import { accumulate, apprenticeOutcomes, autoOnlineVerdict, heldOutComparison, type ApprenticeModeMetrics, type AutoOnlineSettings } from './apprenticeProgress';
+import type { JoinedDecision } from '../offers/rewardJoin';
 
 const DAY_MS = 86_400_000;
 
@@ -23,6 +28,16 @@ export type LearningMode = 'Online' | 'Apprentice' | 'LoggingOnly';
 export interface LearningConfig {
   modelUpdateFrequencySeconds: number;
   learningMode: LearningMode;
+  /** Learning settings --auto_online_margin: switch Apprentice → Online once the learner beats the baseline. */
+  autoOnline?: AutoOnlineSettings;
+}
+
+/** Where Apprentice mode's metrics live and how the mode is switched (ConfigurationStore). */
+export interface ApprenticeStore {
+  apprenticeMetrics(): Promise<Record<string, unknown> | undefined>;
+  writeApprenticeMetrics(metrics: Record<string, unknown>, now?: Date): Promise<void>;
+  /** Apprentice → Online; false when the mode was no longer Apprentice. */
+  switchApprenticeToOnline(now?: Date): Promise<boolean>;
 }
 
 export interface LearningCycleDeps {
@@ -32,11 +47,13 @@ export interface LearningCycleDeps {
   now?: () => Date;
   /** Read at every tick (a change applies at the next one); default: the settings, mode Online. */
   learningConfig?: () => Promise<LearningConfig>;
+  /** Without it, Apprentice-mode runs train but write no metrics. */
+  apprentice?: ApprenticeStore;
 }
 
 export type LearningTick =
   | { ran: false; reason: string }
-  | { ran: true; result: TrainingRunResult; window: { from: string; to: string }; state: LearningState };
+  | { ran: true; result: TrainingRunResult; window: { from: string; to: string }; state: LearningState; apprentice?: ApprenticeModeMetrics };
 
 export async function learningTick(deps: LearningCycleDeps): Promise<LearningTick> {
   const say = (line: string) => deps.log(`retrainModel: ${line}`);
@@ -47,7 +64,11 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
     return { ran: false, reason };
   }
   const config = deps.learningConfig ? await deps.learningConfig() : { modelUpdateFrequencySeconds: settings.modelUpdateFrequencySeconds, learningMode: 'Online' as const };
-  if (config.learningMode === 'LoggingOnly') return { ran: false, reason: 'learning mode is LoggingOnly: decisions are logged, no model is trained' };
+  if (config.learningMode === 'LoggingOnly') {
+    // An Apprentice period the operator ended by choosing LoggingOnly is closed (one point read a tick).
+    if (deps.apprentice) await endApprenticePeriod(deps.apprentice, deps.now?.() ?? new Date()).catch((e: Error) => say(`apprentice metrics not updated: ${e.message}`));
+    return { ran: false, reason: 'learning mode is LoggingOnly: decisions are logged, no model is trained' };
+  }
 
   const now = deps.now?.() ?? new Date();
   const modelName = resolveModelName('offers', deps.env);
@@ -64,6 +85,7 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
   const trainedThroughMs = previous?.trainedThrough ? Date.parse(previous.trainedThrough) : undefined;
   let result: TrainingRunResult | undefined;
   let failure: string | undefined;
+  let joined: readonly JoinedDecision[] = [];
   try {
     result = await runTraining({
       modelName,
@@ -76,6 +98,7 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
       now: () => now,
       ...(trainedThroughMs !== undefined ? { newDecisionsSince: new Date(trainedThroughMs + 1) } : {}),
       log: say,
+      onJoined: (j) => (joined = j),
     });
     say(trainingSummaryJson(result));
   } catch (error) {
@@ -105,5 +128,62 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
     say(`${error.message}; this run's outcome is not recorded`);
   }
   if (failure !== undefined) throw new Error(`continuous learning run failed: ${failure}`);
-  return { ran: true, result: result!, window: { from: from.toISOString(), to: now.toISOString() }, state };
+  let apprentice: ApprenticeModeMetrics | undefined;
+  if (deps.apprentice) {
+    // The model is trained and recorded either way: a configuration store that fails here costs this run's metrics only.
+    try {
+      apprentice = await apprenticeStep(deps.apprentice, config, joined, result!, now, say);
+    } catch (error) {
+      say(`apprentice metrics not updated: ${(error as Error).message}`);
+    }
+  }
+  return { ran: true, result: result!, window: { from: from.toISOString(), to: now.toISOString() }, state, ...(apprentice ? { apprentice } : {}) };
+}
+
+/**
+ * Apprentice mode: add the run's new apprentice decisions to the period's metrics and give the
+ * switch's verdict. In another mode: end a period still open (the operator changed the mode), so the
+ * next Apprentice period starts afresh.
+ */
+async function apprenticeStep(
+  store: ApprenticeStore,
+  config: LearningConfig,
+  joined: readonly JoinedDecision[],
+  result: TrainingRunResult,
+  now: Date,
+  say: (line: string) => void,
+): Promise<ApprenticeModeMetrics | undefined> {
+  if (config.learningMode !== 'Apprentice') {
+    await endApprenticePeriod(store, now);
+    return undefined;
+  }
+  const previous = (await store.apprenticeMetrics()) as ApprenticeModeMetrics | undefined;
+  const open = previous && previous.endedAt === undefined ? previous : undefined;
+  // A new period counts only decisions after the previous one ended.
+  const afterMs = open ? Date.parse(open.lastProcessedEventTime) : previous?.endedAt ? Date.parse(previous.endedAt) : -Infinity;
+  const evaluation = heldOutComparison(result.report, now);
+  let metrics = accumulate(previous, apprenticeOutcomes(joined, afterMs), evaluation);
+  if (!metrics) return undefined;
+  if (config.autoOnline) {
+    const verdict = autoOnlineVerdict(metrics, evaluation, config.autoOnline, now);
+    if (verdict.decision === 'switched') {
+      const switched = await store.switchApprenticeToOnline(now);
+      metrics = switched
+        ? { ...metrics, autoOnline: verdict, endedAt: now.toISOString() }
+        : { ...metrics, autoOnline: { ...verdict, decision: 'waiting', reason: `not switched: the learning mode was changed meanwhile (${verdict.reason})` } };
+    } else metrics = { ...metrics, autoOnline: verdict };
+    say(`apprentice → Online: ${metrics.autoOnline!.decision}: ${metrics.autoOnline!.reason}`);
+  }
+  await store.writeApprenticeMetrics({ ...metrics }, now);
+  say(
+    `apprentice metrics: ${metrics.numberOfEvents} events, baseline average ${metrics.baselineAverageReward.toFixed(4)}, imitation ${(metrics.imitationRate * 100).toFixed(1)} %` +
+      (metrics.latestEvaluation ? `, held-out lift ${metrics.latestEvaluation.estimatedLift.toFixed(4)}` : ''),
+  );
+  return metrics;
+}
+
+/** Marks a still-open Apprentice period ended, so the next one starts afresh. */
+async function endApprenticePeriod(store: ApprenticeStore, now: Date): Promise<void> {
+  const previous = (await store.apprenticeMetrics()) as ApprenticeModeMetrics | undefined;
+  if (previous && previous.endedAt === undefined) await store.writeApprenticeMetrics({ ...previous, endedAt: now.toISOString() }, now);
 }

@@ -8,6 +8,7 @@
 import type { FeatureContract } from '../../features/featureContract';
 import { contractWidth } from '../../features/featureContract';
 import { epsilonGreedy } from '../../learners/epsilonGreedy';
+import { squareCb } from '../../learners/squareCb';
 import type { FeatureMatrix } from '../../learners/dataset';
 import { normalQuantile, offPolicyEvaluate, type Estimate, type OffPolicyReport } from '../../learners/offPolicy';
 import type { JoinedDecision } from './rewardJoin';
@@ -31,7 +32,7 @@ export interface PolicyEvaluation {
   decisions: number;
   /** The new model's greedy policy. */
   greedy: OffPolicyReport;
-  /** The new model under epsilon-greedy with each decision's logged epsilon: the policy as deployed. */
+  /** The new model under each decision's logged exploration (epsilon-greedy's epsilon, or SquareCB's γ): the policy as deployed. */
   epsilonGreedy: OffPolicyReport;
   /** The logging policy's observed average reward, normal interval. */
   logging: Estimate & { n: number };
@@ -112,7 +113,8 @@ export async function evaluatePolicy(
       const { min, max } = d.reward;
       const q = (p: number) => min + p * (max - min);
       const greedy = epsilonGreedy(scores, excluded, 0, NEVER).greedy;
-      const eps = epsilonGreedy(scores, excluded, d.epsilon ?? 0, NEVER).probabilities;
+      // SquareCB decisions: the new model's scores under the γ they were served with.
+      const eps = d.gamma !== undefined ? squareCb(scores, excluded, d.gamma, NEVER).probabilities : epsilonGreedy(scores, excluded, d.epsilon ?? 0, NEVER).probabilities;
       propensity[i] = d.actions[d.chosen].probability;
       reward[i] = r;
       greedyTarget[i] = greedy === d.chosen ? 1 : 0;

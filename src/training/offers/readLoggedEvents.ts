@@ -1,10 +1,13 @@
 // Reads the raw archive (Blob container or a local folder of Capture Avro) into the learning
 // loop's events, each once: readArchive drops redelivered (partition, sequence) copies and the
 // collector drops re-sent copies and repeated decision eventIds. The archive is read by enqueued
-// time, wider than the decision range: rewards come up to the reward wait time later.
+// time, wider than the decision range: rewards come up to the reward wait time later. Events a
+// Log_Delete removed are left out even while their blobs wait for the retention lock to let them
+// be rewritten (the deletion's tombstone, src/archive/logDeletions.ts).
 import type { ContainerClient } from '@azure/storage-blob';
 import { ArchiveInputError } from '../../archive/archiveInputError';
 import { readArchive, readArchiveFolder } from '../../archive/archiveReader';
+import { isTombstoned, readFolderTombstones, readTombstones, type Tombstone } from '../../archive/logDeletions';
 import { LoggedEventCollector, type CollectedEvents, type CollectedStats } from './loggedEventCollector';
 import { TrainingDataError } from '../trainingDataError';
 
@@ -18,6 +21,8 @@ const PROGRESS_EVERY = 5000;
 
 export interface ArchiveStats extends CollectedStats {
   source: string;
+  /** Learning events left out because a log deletion covers them (blobs not rewritten yet). */
+  deletedByTombstone: number;
   /** Enqueued-time window read. */
   readFrom: string | null;
   readTo: string | null;
@@ -50,10 +55,16 @@ export async function readLoggedEvents(location: ArchiveLocation, opts: ReadLogg
   const readTo = opts.to ? new Date(opts.to.getTime() + MAX_REWARD_WAIT_MS + ENQUEUE_SLACK_MS) : undefined;
   const source = describe(location);
   const collector = new LoggedEventCollector();
+  let deletedByTombstone = 0;
   try {
     const range = { ...(readFrom ? { from: readFrom } : {}), ...(readTo ? { to: readTo } : {}) };
+    const tombstones: Tombstone[] = 'folder' in location ? readFolderTombstones(location.folder) : await readTombstones(location.container);
     const events = 'folder' in location ? readArchiveFolder(location.folder, range) : readArchive(location.container, range);
     for await (const event of events) {
+      if (isTombstoned(event.body, event.enqueuedTimeUtc.getTime(), tombstones)) {
+        deletedByTombstone++;
+        continue;
+      }
       collector.add(event.body);
       if (collector.stats.events % PROGRESS_EVERY === 0) opts.onProgress?.(collector.stats.events, false);
     }
@@ -65,6 +76,6 @@ export async function readLoggedEvents(location: ArchiveLocation, opts: ReadLogg
   opts.onProgress?.(collector.stats.events, true);
   return {
     ...collector.collected,
-    stats: { source, readFrom: readFrom?.toISOString() ?? null, readTo: readTo?.toISOString() ?? null, ...collector.stats },
+    stats: { source, deletedByTombstone, readFrom: readFrom?.toISOString() ?? null, readTo: readTo?.toISOString() ?? null, ...collector.stats },
   };
 }

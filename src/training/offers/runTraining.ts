@@ -142,6 +142,7 @@ export async function runTraining(opts: TrainingRunOptions): Promise<TrainingRun
       return result;
     });
     report.join = stats;
+    opts.onJoined?.(joined);
     say(`${name}: ${stats.used} usable decisions (${stats.rewarded} rewarded, ${stats.defaulted} default reward); ${stats.pending} pending, ${stats.outOfRange} out of range, ${stats.notActivated} not activated`);
     if (joined.length === 0) {
       throw new TrainingDataError(

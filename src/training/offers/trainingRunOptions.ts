@@ -5,6 +5,7 @@ import type { FeatureContract } from '../../features/featureContract';
 import type { HistGradientBoostingParams } from '../../learners/gradientBoosting';
 import type { ContractOptions } from './deriveFeatureContract';
 import type { TrainingRunReport } from './trainingRunReport';
+import type { JoinedDecision } from './rewardJoin';
 
 import type { TrainingProgress } from '../trainingProgress';
 
@@ -51,6 +52,11 @@ export interface TrainingRunOptions {
    * at or after this time, so an idle shop does not fill the registry with retrains of the same data.
    */
   newDecisionsSince?: Date;
+  /**
+   * Called with the window's joined decisions (sorted by issue time) once the rewards are joined,
+   * before any data gate: continuous learning computes Apprentice mode's metrics from them.
+   */
+  onJoined?: (joined: readonly JoinedDecision[]) => void;
 }
 
 export interface TrainingRunResult {

@@ -60,6 +60,16 @@ describe('service configuration updates', () => {
 });
 
 describe('learning settings (Vowpal Wabbit arguments)', () => {
+  it('takes the automatic Apprentice → Online switch (--auto_online_margin, --auto_online_min_events) and names a bad value', () => {
+    expect(parsePolicyArguments('--cb_explore_adf --auto_online_margin 0.05')).toMatchObject({ ok: true, options: { autoOnline: { margin: 0.05, minEvents: 1000 } } });
+    expect(parsePolicyArguments('--auto_online_margin=0.1 --auto_online_min_events 200')).toMatchObject({ ok: true, options: { autoOnline: { margin: 0.1, minEvents: 200 } } });
+    const alone = parsePolicyArguments('--auto_online_min_events 200');
+    expect(alone).toMatchObject({ ok: true, options: { applied: [], ignored: ['--auto_online_min_events 200: applies only with --auto_online_margin'] } });
+    if (alone.ok) expect(alone.options.autoOnline).toBeUndefined();
+    expect(parsePolicyArguments('--auto_online_margin 2')).toEqual({ ok: false, message: '--auto_online_margin must be a number from 0 to 1, got "2"' });
+    expect(parsePolicyArguments('--auto_online_margin 0.1 --auto_online_min_events 0.5')).toEqual({ ok: false, message: '--auto_online_min_events must be a whole number ≥ 1, got "0.5"' });
+  });
+
   it('applies --epsilon, accepts the shape flags, and reports the rest as ignored with why', () => {
     const parsed = parsePolicyArguments('--cb_explore_adf --epsilon 0.2 --dsjson --cb_type ips -l 0.5 --l1 1E-07 --power_t 0.5 -q UA --foo');
     expect(parsed).toEqual({
