@@ -4,6 +4,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import type { RetryOptions } from '../common/retry';
 import { applyDeltas } from './applyDeltas';
 import { computeDeltas, decodeBatch, type PoisonEvent } from './deltas';
+import { dropRepeatedEventIds } from './repeatedEventIds';
 import { resolveRewardCredits, type RewardPolicy } from './rewardLedger';
 
 export interface AggregateBatchDeps {
@@ -24,6 +25,8 @@ export interface AggregateBatchResult {
   applied: number;
   /** Valid events every document of which had already applied them (redelivery, overlap). */
   skippedDuplicates: number;
+  /** Tracked events dropped as copies of an id already counted (a client sent it again; repeatedEventIds.ts). */
+  repeatedIds: number;
   poison: PoisonEvent[];
   /** Distinct documents the batch touches. */
   documents: number;
@@ -34,17 +37,21 @@ export interface AggregateBatchResult {
 }
 
 /**
- * Folds a batch into Cosmos DB with exactly-once effect; events that are not valid TrackedEvents
+ * Folds a batch into Cosmos DB with exactly-once effect (per hub message, and per tracked event id within
+ * the user's last RECENT_EVENT_IDS_MAX ids); events that are not valid TrackedEvents
  * come back as poison and do not hold up the rest. Throws when Cosmos DB keeps failing, so the
  * caller's retry (which redelivers the batch, harmlessly) takes over.
  */
 export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchDeps): Promise<AggregateBatchResult> {
-  const decoded = decodeBatch(batch);
-  // First the rewards' ledgers, so every document this batch touches agrees on what each reward adds.
+  const all = decodeBatch(batch);
+  // First the copies a client sent again, by the ids the users' profiles remember: dropped before anything counts them.
+  const ids = await dropRepeatedEventIds(all.events, { profiles: deps.profiles, retry: deps.retry });
+  const decoded = { ...all, events: ids.events };
+  // Then the rewards' ledgers, so every document this batch touches agrees on what each reward adds.
   const ledger = await resolveRewardCredits(batch.partitionId, decoded.events, {
     aggregates: deps.aggregates, policy: deps.rewardPolicy, retry: deps.retry, log: deps.log,
   });
-  const computed = computeDeltas(batch, deps.windowsMinutes, decoded);
+  const computed = { ...computeDeltas(batch, deps.windowsMinutes, decoded), prefetchedProfiles: ids.profiles };
   const result = await applyDeltas(computed, {
     aggregates: deps.aggregates,
     profiles: deps.profiles,
@@ -57,9 +64,11 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
     events: batch.events.length,
     applied,
     skippedDuplicates: computed.events.length - applied,
+    repeatedIds: ids.duplicates,
     poison: computed.poison,
     documents: computed.deltas.length,
-    cosmosOperations: result.cosmosOperations,
+    // The profiles read for the repeated ids are the reads applyDeltas then skips.
+    cosmosOperations: result.cosmosOperations + ids.profiles.size,
     rewards: ledger.rewards,
     supersededRewards: ledger.superseded,
   };

@@ -81,6 +81,8 @@ interface DocumentWork {
   transientFailures: number;
   /** Whether the last failure was transient (then the next round waits), not a lost race. */
   lastFailureTransient: boolean;
+  /** A read the batch made already (its profile, repeatedEventIds.ts), used instead of the first round's read. */
+  prefetched?: OperationResponse;
   lastError?: unknown;
 }
 
@@ -158,6 +160,8 @@ class DeltaWriter {
           work = { location, contributions: [], operations: 0, conflicts: 0, transientFailures: 0, lastFailureTransient: false };
           documents.set(location.id, work);
         }
+        // A stale read costs only a lost round (its etag no longer matches), so any batch's will do.
+        work.prefetched ??= location.container === 'profiles' ? submission.computed.prefetchedProfiles?.get(location.id) : undefined;
         work.contributions.push({ submission, delta });
       }
     }
@@ -194,7 +198,11 @@ class DeltaWriter {
   private async round(container: Container, pending: DocumentWork[]): Promise<DocumentWork[]> {
     const next: DocumentWork[] = [];
     const readOperations: OperationInput[] = pending.map((w) => ({ operationType: BulkOperationType.Read, id: w.location.id, partitionKey: w.location.partitionKey }));
-    const reads = await this.bulk(container, readOperations, pending);
+    const toRead = pending.flatMap((w, i) => (w.prefetched ? [] : [i]));
+    const fresh = await this.bulk(container, toRead.map((i) => readOperations[i]), toRead.map((i) => pending[i]));
+    const reads: OperationResponse[] = pending.map((w) => w.prefetched!);
+    toRead.forEach((i, k) => (reads[i] = fresh[k]));
+    for (const w of pending) w.prefetched = undefined; // later rounds read again
     const writes: OperationInput[] = [];
     const writers: { work: DocumentWork; applied: { submission: Submission; eventIndexes: number[] }[] }[] = [];
     pending.forEach((w, i) => {

@@ -1,6 +1,7 @@
 // The CPU half of aggregation: turns one partition's batch into per-document deltas, without I/O.
 // Each delta also remembers which events made it, so the I/O half can rebuild it without the
 // events a stored document has already applied.
+import type { OperationResponse } from '@azure/cosmos';
 import type { TrackedEvent } from '../events/eventSchema';
 import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import { eventsInBody } from '../events/eventEnvelope';
@@ -18,6 +19,8 @@ export interface ValidEvent {
   timeMs: number;
   /** When the hub enqueued the message (epoch ms), if the trigger said; tells a restarted hub from a redelivery. */
   enqueuedMs?: number;
+  /** Where in the hub it is: `partition/sequence/position` (events of one envelope share the sequence number). */
+  place: string;
   /** A reward event's share of its decision's reward (set by resolveRewardCredits); counted as it is when absent. */
   reward?: RewardCredit;
 }
@@ -67,6 +70,8 @@ export interface DecodedBatch {
 
 export interface ComputedDeltas extends DecodedBatch {
   deltas: DocumentDelta[];
+  /** Profile documents the batch read already (id → the read's answer), so applyDeltas need not read them again. */
+  prefetchedProfiles?: ReadonlyMap<string, OperationResponse>;
 }
 
 function keyFieldsOf(kind: AggregateKind, keyValue: string, timeMs: number): Record<string, string | number> {
@@ -92,7 +97,7 @@ function touch(delta: DeltaBase, index: number, seq: number): void {
 
 /** Adds one event to the profile or aggregate it belongs to (used both here and for rebuilds). */
 export function addEventToDelta(delta: DocumentDelta, valid: ValidEvent): void {
-  if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs);
+  if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs, valid.place);
   else addEventToCounters(delta.kind, delta.counters, valid.event, valid.reward);
 }
 
@@ -140,7 +145,7 @@ export function decodeBatch(batch: ReceivedBatch): DecodedBatch {
         );
         continue;
       }
-      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs });
+      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs, place: `${batch.partitionId}/${seq}/${position}` });
     }
   }
   return { partitionId: batch.partitionId, events, poison };
@@ -183,7 +188,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[], de
       profiles.set(userKey, profile);
     }
     touch(profile, index, seq);
-    addEventToProfile(profile.profile, event, timeMs);
+    addEventToProfile(profile.profile, event, timeMs, valid.place);
 
     const offerId = countsForOffer(event) ? offerOf(event) : undefined;
     const productId = countsForProduct(event) ? event.productId : undefined;

@@ -1,6 +1,7 @@
 // The per-user profile the ranker reads as features, and how events and stored profiles combine.
 // The same accumulator holds a batch's contribution and a stored profile, so combining them is
 // one `mergeProfiles`.
+import { createHash } from 'node:crypto';
 import { CLIENT_EVENT_TYPES, SERVER_EVENT_TYPES, type EventType, type TrackedEvent } from '../events/eventSchema';
 import { addMoney, roundMoney } from './money';
 import { isoString, parseIsoTime } from '../common/isoTime';
@@ -11,6 +12,22 @@ export const AFFINITY_HALF_LIFE_DAYS = 7;
 const HALF_LIFE_MS = AFFINITY_HALF_LIFE_DAYS * 86_400_000;
 const ALL_TYPES: readonly EventType[] = [...CLIENT_EVENT_TYPES, ...SERVER_EVENT_TYPES];
 const RECENT_TYPES = new Set<EventType>(['product_view', 'add_to_cart', 'purchase']);
+const TRACKED_TYPES: ReadonlySet<string> = new Set(CLIENT_EVENT_TYPES);
+/**
+ * Tracked event ids a profile remembers (the user's last ones, with where in the hub each was
+ * counted), so that a copy a client sent again is dropped (repeatedEventIds.ts).
+ */
+export const RECENT_EVENT_IDS_MAX = 100;
+
+/** What a profile keeps of an event id: 96 bits of its SHA-256 (ids are up to 128 characters). */
+export function eventIdKey(id: string): string {
+  return createHash('sha256').update(id, 'utf8').digest('base64url').slice(0, 16);
+}
+
+/** Whether the profile remembers this event's id (tracked client events only). */
+export function remembersId(event: TrackedEvent): boolean {
+  return TRACKED_TYPES.has(event.type);
+}
 
 export interface LastPurchase {
   at: string;
@@ -39,6 +56,8 @@ export interface ProfileFields {
   categoryCounts: Record<string, number>;
   /** Exponentially decayed category interest (half-life AFFINITY_HALF_LIFE_DAYS) as of lastSeen. */
   categoryAffinity: Record<string, number>;
+  /** [eventIdKey, where it was counted: `partition/sequence/position`] of the last tracked events, oldest first. */
+  recentEventIds: [string, string][];
 }
 
 export interface ProfileAccumulator {
@@ -55,6 +74,8 @@ export interface ProfileAccumulator {
   categoryCounts: Map<string, number>;
   /** As of lastSeenMs. */
   categoryScores: Map<string, number>;
+  /** eventIdKey → place, in the order counted (oldest first). */
+  recentIds: Map<string, string>;
 }
 
 export function emptyProfile(): ProfileAccumulator {
@@ -70,6 +91,7 @@ export function emptyProfile(): ProfileAccumulator {
     recent: new Map(),
     categoryCounts: new Map(),
     categoryScores: new Map(),
+    recentIds: new Map(),
   };
 }
 
@@ -98,7 +120,12 @@ function noteRecent(p: ProfileAccumulator, productId: string, atMs: number, at: 
   if (!seen || atMs > seen.atMs || (atMs === seen.atMs && type > seen.type)) p.recent.set(productId, { atMs, at, type });
 }
 
-export function addEventToProfile(p: ProfileAccumulator, event: TrackedEvent, timeMs: number): void {
+/** Adds an event; `place` (where in the hub it is) makes the profile remember its id. */
+export function addEventToProfile(p: ProfileAccumulator, event: TrackedEvent, timeMs: number, place?: string): void {
+  if (place !== undefined && remembersId(event)) {
+    const key = eventIdKey(event.id);
+    if (!p.recentIds.has(key)) p.recentIds.set(key, place);
+  }
   p.events++;
   p.counts.set(event.type, (p.counts.get(event.type) ?? 0) + 1);
   const at = isoString(event.timestamp, timeMs);
@@ -145,6 +172,7 @@ export function mergeProfiles(into: ProfileAccumulator, from: ProfileAccumulator
   for (const [c, s] of from.categoryScores) into.categoryScores.set(c, (into.categoryScores.get(c) ?? 0) + s * fromFactor);
   for (const [productId, r] of from.recent) noteRecent(into, productId, r.atMs, r.at, r.type);
   into.lastPurchase = laterPurchase(into.lastPurchase, from.lastPurchase);
+  for (const [key, place] of from.recentIds) if (!into.recentIds.has(key)) into.recentIds.set(key, place);
 }
 
 /** The stored form, with the bounded lists cut to size. */
@@ -171,6 +199,7 @@ export function profileToFields(p: ProfileAccumulator): ProfileFields {
     recentProducts,
     categoryCounts: Object.fromEntries(topCategories.map((c) => [c, p.categoryCounts.get(c) ?? 0])),
     categoryAffinity: Object.fromEntries(topCategories.map((c) => [c, p.categoryScores.get(c) ?? 0])),
+    recentEventIds: [...p.recentIds].slice(-RECENT_EVENT_IDS_MAX),
   };
 }
 
@@ -201,5 +230,15 @@ export function profileFromDocument(doc: Partial<Record<keyof ProfileFields, unk
   }
   for (const [c, n] of Object.entries((doc.categoryCounts ?? {}) as Record<string, unknown>)) p.categoryCounts.set(c, num(n));
   for (const [c, s] of Object.entries((doc.categoryAffinity ?? {}) as Record<string, unknown>)) p.categoryScores.set(c, num(s));
+  p.recentIds = recentIdsOf(doc);
   return p;
+}
+
+/** A stored profile's remembered event ids (eventIdKey → place), tolerant of a missing field. */
+export function recentIdsOf(doc: { recentEventIds?: unknown } | undefined): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const pair of Array.isArray(doc?.recentEventIds) ? doc.recentEventIds : []) {
+    if (Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string') ids.set(pair[0], pair[1]);
+  }
+  return ids;
 }

@@ -22,6 +22,7 @@
 // rewards of decisions already rewarded.
 import { createHash } from 'node:crypto';
 import { BulkOperationType, type Container, type JSONObject, type OperationInput, type OperationResponse } from '@azure/cosmos';
+import { bulk } from './bulkRequests';
 import type { RewardAggregation } from '../config/rankingSettings';
 import { DEFAULT_RETRY, isTransientError, sleep, type RetryOptions } from '../common/retry';
 import { NO_REWARD_CREDIT, type RewardCredit } from './aggregateKinds';
@@ -224,23 +225,4 @@ function failed(work: LedgerWork, response: OperationResponse, what: string, ret
   const error = Object.assign(new Error(`Cosmos DB answered ${status} to the ${what} of reward ledger ${work.id}`), { code: status });
   if (isTransientError(error) && ++work.transientFailures < retry.maxAttempts) return true;
   throw error;
-}
-
-/** Operations in bulk requests of ≤100 (the service's limit); a failed request is retried whole (reads and guarded writes are idempotent). */
-async function bulk(container: Container, operations: OperationInput[], retry: RetryOptions): Promise<OperationResponse[]> {
-  const out: Promise<OperationResponse[]>[] = [];
-  for (let start = 0; start < operations.length; start += 100) {
-    const chunk = operations.slice(start, start + 100);
-    out.push((async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await container.items.bulk(chunk, { continueOnError: true });
-        } catch (error) {
-          if (attempt >= retry.maxAttempts) throw new Error(`Cosmos DB bulk request to ${container.id} failed: ${(error as Error).message}`, { cause: error });
-          await sleep(Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
-        }
-      }
-    })());
-  }
-  return (await Promise.all(out)).flat();
 }

@@ -19,10 +19,12 @@ export const CLIENT_EVENT_TYPES = [
 ] as const;
 
 /**
- * Event types only a trusted backend may send, through the keyed route POST /api/events/server
- * (the shop's CRM or campaign tool): they feed the campaign model, so a browser must not forge them.
+ * Event types only a trusted backend may send, through the keyed route POST /api/events/server:
+ * purchases the shop's backend confirmed at checkout (they carry revenue, reward recommendations
+ * and feed the product model), and the CRM's or campaign tool's touches and responses (they feed
+ * the campaign model). A browser could forge any of them, so the browser route refuses them.
  */
-export const SERVER_TO_SERVER_EVENT_TYPES = ['campaign_touch', 'campaign_response'] as const;
+export const SERVER_TO_SERVER_EVENT_TYPES = ['purchase', 'campaign_touch', 'campaign_response'] as const;
 
 /** Event types the anonymous browser route POST /api/events accepts. */
 export const BROWSER_EVENT_TYPES = CLIENT_EVENT_TYPES.filter(

@@ -68,7 +68,7 @@ export function openApiDocument(options: DocumentOptions): Schema {
         }),
       },
       '/api/events/server': {
-        post: op('Track events from a trusted backend, campaign touches and responses included', 'functionKey', captureResponses, {
+        post: op('Track events from a trusted backend: confirmed purchases, campaign touches and responses included', 'functionKey', captureResponses, {
           parameters: [partial],
           ...body(batch(serverEvent), { id: 'r-77', type: 'campaign_response', userId: 'crm-L0001', leadId: 'L0001', campaignId: 'C004', timestamp: '2026-03-05T10:02:00+01:00' }),
         }),

@@ -36,6 +36,7 @@ export async function aggregateEvents(batch: ReceivedBatch, processing: Processi
     ...fields,
     applied: result.applied,
     skippedDuplicates: result.skippedDuplicates,
+    repeatedIds: result.repeatedIds,
     poison: result.poison.length,
     documents: result.documents,
     cosmosOperations: result.cosmosOperations,

@@ -25,7 +25,7 @@ describe('identity on the browser route', () => {
   it('stores an event whose userId has no valid token as anonymous', () => {
     const forged = signUserToken('u-42', Buffer.alloc(32, 8), now.getTime() + 3600_000);
     const r = parse([
-      { id: 'e1', type: 'purchase', userId: 'u-42', userToken: forged, anonymousId: 'anon-9', productId: 'p', value: 5 },
+      { id: 'e1', type: 'add_to_cart', userId: 'u-42', userToken: forged, anonymousId: 'anon-9', productId: 'p', quantity: 5 },
       { id: 'e2', type: 'page_view', userId: 'u-42' },
       { id: 'e3', type: 'page_view', userId: 'u-43', userToken: token },
     ], browser('anonymous'));

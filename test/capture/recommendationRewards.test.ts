@@ -51,13 +51,18 @@ describe('recommendation rewards through POST /api/events', () => {
       click,
       { id: 'click-2', type: 'product_view', userId: 'shopper-1', productId: '22423', decisionId: ranked.eventId },
       { id: 'cart-1', type: 'add_to_cart', userId: 'shopper-1', productId: '22423', decisionId: ranked.eventId },
-      { id: 'buy-1', type: 'purchase', userId: 'shopper-1', productId: '22423', value: 12.75, decisionId: ranked.eventId },
       // Another shopper's decision and a forged id: the events are stored, no reward is made.
       { id: 'click-3', type: 'product_view', userId: 'shopper-1', productId: '47566', decisionId: other.eventId },
       { id: 'click-4', type: 'product_view', userId: 'shopper-1', productId: '47566', decisionId: forged },
     ]);
     expect(accepted.status).toBe(202);
-    expect(await accepted.json()).toEqual({ accepted: 6 });
+    expect(await accepted.json()).toEqual({ accepted: 5 });
+    // The shop's backend confirms the purchase and posts it to the keyed route (the browser route refuses purchases).
+    const bought = await fetch(`${stack.url}/api/events/server`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-functions-key': stack.masterKey },
+      body: JSON.stringify({ id: 'buy-1', type: 'purchase', userId: 'shopper-1', productId: '22423', value: 12.75, decisionId: ranked.eventId }),
+    });
+    expect(bought.status).toBe(202);
     // The client sends the click again (a retried request): the same reward, read once.
     expect((await track(click)).status).toBe(202);
 

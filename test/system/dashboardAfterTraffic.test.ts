@@ -38,7 +38,7 @@ beforeAll(async () => {
     // The test trains once itself; continuous learning would race it.
     overrides: { RankingModelPollSeconds: '2', RankingRewardWaitSeconds: '2', 'AzureWebJobs.retrainModel.Disabled': 'true' },
   });
-  const api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
+  const api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0], functionKey: runtime.keys.functionKey });
   const world = createWorld({ seed: 7 });
   await seedCatalog(world, api);
   events += (await sendHistory(world, api)).events;

@@ -50,7 +50,7 @@ const mutatedEvent: fc.Arbitrary<Record<string, unknown>> = fc
 /** Raw JSON with a number (or number-like string) the parser has to deal with in a field. */
 const rawNumberEvent = fc
   .tuple(fc.constantFrom('value', 'quantity', 'timestamp', 'schemaVersion', 'id', 'userId'), fc.constantFrom(...NASTY_NUMBERS_JSON))
-  .map(([field, raw]) => `{"id":"n1","type":"purchase","userId":"u","productId":"p","value":1,${JSON.stringify(field)}:${raw}}`);
+  .map(([field, raw]) => `{"id":"n1","type":"add_to_cart","userId":"u","productId":"p","value":1,${JSON.stringify(field)}:${raw}}`);
 
 const body: fc.Arbitrary<string> = fc.oneof(
   { weight: 100, arbitrary: jsonText(mutatedEvent) },

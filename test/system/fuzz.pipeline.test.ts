@@ -18,7 +18,7 @@ const text = nastyString.filter((s) => s.length <= 256);
 const hostileEvent = fc
   .record({
     n: fc.nat(),
-    type: fc.constantFrom('page_view', 'product_view', 'add_to_cart', 'purchase', 'offer_view', 'offer_click'),
+    type: fc.constantFrom('page_view', 'product_view', 'add_to_cart', 'remove_from_cart', 'offer_view', 'offer_click'),
     user: id,
     anonymous: fc.boolean(),
     productId: id,
@@ -34,9 +34,9 @@ const hostileEvent = fc
     id: `hostile-${r.n}`,
     type: r.type,
     ...(r.anonymous ? { anonymousId: r.user } : { userId: r.user }),
-    ...(['product_view', 'add_to_cart', 'purchase'].includes(r.type) ? { productId: r.productId } : {}),
+    ...(['product_view', 'add_to_cart', 'remove_from_cart'].includes(r.type) ? { productId: r.productId } : {}),
     ...(r.type.startsWith('offer_') ? { offerId: r.offerId } : {}),
-    ...(r.type === 'purchase' ? { value: r.value } : {}),
+    ...(r.type === 'add_to_cart' ? { value: r.value } : {}), // purchases are the keyed route's
     category: r.category,
     context: { channel: r.channel, page: r.page, ...(r.device ? { device: r.device } : {}) },
     properties: r.props,

@@ -26,7 +26,7 @@ function makeEvents(round: number, users: number, perUser: number): Sent[][] {
       if (n % 4 === 0) batch.push({ ...base, type: 'offer_view', offerId: OFFERS[n % 3] });
       else if (n % 4 === 1) batch.push({ ...base, type: 'offer_click', offerId: OFFERS[(n + 1) % 3] });
       else if (n % 4 === 2) batch.push({ ...base, type: 'product_view', productId: `p-${n % 5}`, category: 'shoes' });
-      else batch.push({ ...base, type: 'purchase', productId: `p-${n % 5}`, value: 10 + (n % 7) });
+      else batch.push({ ...base, type: 'add_to_cart', productId: `p-${n % 5}`, quantity: 1 + (n % 3) });
     }
     batches.push(batch);
   }
@@ -140,6 +140,32 @@ describe('capture pipeline on the local runtime', () => {
     for (const batch of more) expect((await post(runtime, batch)).status).toBe(202);
     sent.push(...more);
     const expected = truth(sent);
+    expect(await eventually(() => offerTotals(runtime), (t) => same(t, expected))).toEqual(expected);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await offerTotals(runtime)).toEqual(expected);
+  }, 90_000);
+
+  it('counts an event a client sent again (same id, another request, another batch, the keyed route) once', async () => {
+    const [batch] = makeEvents(3, 1, 6);
+    expect((await post(runtime, batch)).status).toBe(202);
+    expect((await post(runtime, batch)).status).toBe(202); // the answer was lost: the whole batch again
+    const fresh = { ...batch[1], id: 'r3-fresh' };
+    expect((await post(runtime, [batch[0], fresh])).status).toBe(202); // one copy in another batch, with a new event
+    const keyed = await fetch(`${runtime.url}/api/events/server`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-functions-key': runtime.keys.functionKey }, body: JSON.stringify(batch[4]), // an offer_view: it counts in the offer totals
+    });
+    expect(keyed.status).toBe(202);
+    sent.push([...batch, fresh]);
+    const expected = truth(sent);
+    // The archive keeps every copy; the aggregates count each id once.
+    const copies = batch.length * 2 + 2 + 1;
+    const archivedCopies = async () => {
+      const container = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage).getContainerClient('archive');
+      let n = 0;
+      for await (const e of readArchive(container)) if (/^r3-/.test(String((JSON.parse(e.body.toString('utf8')) as { id?: unknown }).id))) n++;
+      return n;
+    };
+    expect(await eventually(archivedCopies, (n) => n >= copies)).toBe(copies);
     expect(await eventually(() => offerTotals(runtime), (t) => same(t, expected))).toEqual(expected);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await offerTotals(runtime)).toEqual(expected);

@@ -37,7 +37,7 @@ export async function startDemoStack(opts: DemoStackOptions): Promise<DemoStack>
     overrides: opts.overrides,
     eventHubPartitions: opts.eventHubPartitions ?? 4,
   });
-  const api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0] });
+  const api = new ShopApi({ url: runtime.url!, apiKey: runtime.env.PersonalizerApiKeys.split(',')[0], catalogKey: runtime.env.CatalogApiKeys.split(',')[0], functionKey: runtime.keys.functionKey });
   const blobs = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage);
   return {
     runtime,

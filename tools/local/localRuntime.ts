@@ -11,6 +11,7 @@ import { readHostConfig } from './host/hostConfig';
 import { readLocalSettings } from './localSettings';
 import { loadOrCreateHostKeys, HostKeys } from './host/hostKeys';
 import { startHttpHost, HttpHost } from './host/httpHost';
+import type { RateLimitOptions } from './host/rateLimiter';
 import { startEventHubTriggers, EventHubTriggerHost } from './host/eventHubTriggerHost';
 import { HostLogger } from './host/hostLogger';
 import { startTimerTriggers } from './host/timerTriggerHost';
@@ -30,6 +31,8 @@ export interface LocalRuntimeOptions {
   overrides?: Record<string, string>;
   /** Also serve the demo shop (tools/shop) at /shop, as `npm start` does; it is never part of the deployed app. */
   demoShop?: boolean;
+  /** Per-client rate limits on the anonymous routes (what Azure's front door does); absent: none. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface LocalRuntime {
@@ -132,7 +135,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     });
     loadFunctionApp(opts.appRoot);
     // Loaded by path, not imported: the shop is a tool on top of the app, not part of the host.
-    if (opts.demoShop) require(path.join(opts.appRoot, 'dist', 'tools', 'shop', 'shopFunctions.js'));
+    if (opts.demoShop) {
+      // The shop's backend posts confirmed purchases to the keyed route with the host's function key.
+      const shop = require(path.join(opts.appRoot, 'dist', 'tools', 'shop', 'shopFunctions.js')) as typeof import('../shop/shopFunctions');
+      shop.configureShop({ functionKey: keys.functionKey });
+    }
     const active = enabledFunctions(registrations, env, log);
     const hostConfig = readHostConfig(opts.appRoot);
     const corsOrigins = (env.CORS_ALLOWED_ORIGINS ?? local.cors ?? '*').split(',').map((s) => s.trim()).filter(Boolean);
@@ -149,6 +156,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       maxRequestBodyBytes: hostConfig.maxRequestBodyBytes,
       keys,
       corsOrigins,
+      ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       logger: log,
     });
     const terminateFailed = (error: unknown) => log.error(`appTerminate hook failed: ${(error as Error)?.stack ?? String(error)}`);

@@ -19,7 +19,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { command, flag, list, nonNegativeInteger, nonNegativeNumber, oneOf, option, runCommand, text, type OptionValues } from '../cli/commandLine';
 import { createProgressRenderer, pollProgress } from '../cli/progress';
 import { prng, streamBatches, streamEvent, StreamOptions } from './eventStream';
-import { AtLeastOnceSender } from './sender';
+import { AtLeastOnceSender, hostKeyHeader } from './sender';
 import {
   HostProcess, freePorts, connectionStrings, respawnService, stopChild, waitFor, ServiceKind, isAlive,
 } from './localHostProcess';
@@ -99,7 +99,9 @@ async function main(args: OptionValues<typeof CHAOS_COMMAND.options>): Promise<n
   let summary: Record<string, unknown> = {};
   let ok = false;
   const sender = new AtLeastOnceSender(args.events, {
-    url: `http://127.0.0.1:${ports.http}/api/events`,
+    // The stream holds purchases, which only the keyed route takes (the browser route refuses them).
+    url: `http://127.0.0.1:${ports.http}/api/events/server`,
+    headers: hostKeyHeader(path.join(dataDir, 'runtime')),
     concurrency: args.concurrency,
     rate: args.rate,
     timeoutMs: args['timeout-ms'],

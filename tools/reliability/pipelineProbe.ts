@@ -162,14 +162,18 @@ function add(map: Expected, key: string, counters: Record<string, number>): void
 const PRODUCT_FIELD: Record<string, string> = { product_view: 'views', add_to_cart: 'addToCarts', remove_from_cart: 'removeFromCarts', purchase: 'purchases' };
 
 /**
- * The counters the aggregates must hold for these events (each counted once per occurrence in
- * the archive): offer views/clicks, product counters and revenue, event-type counts and channel
+ * The counters the aggregates must hold for these events (each user's event id counted once, as
+ * the aggregation's event id ledger does, however many copies the archive holds): offer views/clicks, product counters and revenue, event-type counts and channel
  * totals per window, and per-user profile totals.
  */
 export function expectedAggregates(events: Record<string, unknown>[], windowsMinutes: number[]): { aggregates: Expected; profiles: Expected } {
   const aggregates: Expected = new Map();
   const profiles: Expected = new Map();
+  const seen = new Set<string>();
   for (const e of events) {
+    const idKey = `${String(e.userId ?? e.anonymousId)}\u001f${String(e.id)}`;
+    if (seen.has(idKey)) continue;
+    seen.add(idKey);
     const type = String(e.type);
     const timeMs = Date.parse(String(e.timestamp));
     const context = (e.context ?? {}) as { channel?: string };

@@ -4,6 +4,7 @@
 // answered by sending only those again (the service says the others were accepted).
 import http from 'node:http';
 import type { StreamEvent } from './eventStream';
+import { readHostSecrets } from './localHostProcess';
 
 export interface SenderStats {
   requests: number;
@@ -25,6 +26,8 @@ export interface SenderStats {
 
 export interface SendOptions {
   url: string;
+  /** Extra request headers, read at each request (a key the host makes when it starts). */
+  headers?: () => Record<string, string>;
   concurrency: number;
   /** Events per second the stream is paced at (Infinity: as fast as the service answers). */
   rate: number;
@@ -81,7 +84,7 @@ export class AtLeastOnceSender {
           hostname: target.hostname,
           port: target.port,
           path: target.pathname + target.search,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: { ...this.opts.headers?.(), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -189,4 +192,10 @@ export class AtLeastOnceSender {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** The x-functions-key header of the host keeping its keys in `dataDir`, read once the host made them. */
+export function hostKeyHeader(dataDir: string): () => Record<string, string> {
+  let key: string | undefined;
+  return () => ({ 'x-functions-key': (key ??= readHostSecrets(dataDir).functionKey) });
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { command, flag, nonNegativeInteger, nonNegativeNumber, option, positiveNumber, runCommand, text, type OptionValues } from '../cli/commandLine';
 import { createProgressRenderer, pollProgress } from '../cli/progress';
 import { streamBatches, StreamOptions } from './eventStream';
-import { AtLeastOnceSender } from './sender';
+import { AtLeastOnceSender, hostKeyHeader } from './sender';
 import { HostProcess, freePorts, connectionStrings, ServiceKind } from './localHostProcess';
 import { LagProbe } from './pipelineProbe';
 
@@ -86,7 +86,8 @@ async function main(args: OptionValues<typeof SOAK_COMMAND.options>): Promise<nu
     baseTimeMs: startedAt - 3600_000, spacingMs: 3600_000 / Math.max(1, total),
   };
   const sender = new AtLeastOnceSender(total, {
-    url: `http://127.0.0.1:${ports.http}/api/events`, concurrency: args.concurrency, rate: args.rate, timeoutMs: 30_000, keepLatencies: true,
+    // The stream holds purchases, which only the keyed route takes (the browser route refuses them).
+    url: `http://127.0.0.1:${ports.http}/api/events/server`, headers: hostKeyHeader(path.join(dataDir, 'runtime')), concurrency: args.concurrency, rate: args.rate, timeoutMs: 30_000, keepLatencies: true,
   });
   const samples: Sample[] = [];
   const peaks: Partial<Record<'host' | ServiceKind, number>> = {};

@@ -25,6 +25,7 @@ const SIMULATE_COMMAND = command({
     url: option('Functions host base URL', text, { placeholder: '<url>', default: 'http://127.0.0.1:7071', group: LIVE }),
     key: option('Personalizer API key (Ocp-Apim-Subscription-Key)', text, { placeholder: '<key>', group: LIVE }),
     'catalog-key': option('catalog key (CatalogApiKeys), to put the offers and products into the catalog', text, { placeholder: '<key>', group: LIVE }),
+    'function-key': option('function key, for the purchases the shop backend posts to /api/events/server', text, { placeholder: '<key>', group: LIVE }),
     decisions: option('rank decisions to make (live) or to log (--dataset)', nonNegativeInteger, { default: 2000, group: LIVE }),
     concurrency: option('sessions at a time', positiveInteger, { default: 16, group: LIVE }),
     rate: option('at most this many decisions per second', positiveNumber, { defaultText: 'unlimited', group: LIVE }),
@@ -62,7 +63,8 @@ async function live(world: SimWorld, values: SimulateArgs, appRoot: string): Pro
   const keys = readLocalKeys(path.join(appRoot, '.local'));
   const apiKey = values.key ?? keys.apiKey;
   if (!apiKey) throw new CliUsageError('--key is required (no .local/app-secrets.json to read it from)');
-  const api = new ShopApi({ url: values.url, apiKey, catalogKey: values['catalog-key'] ?? keys.catalogKey });
+  const functionKey = values['function-key'] ?? keys.functionKey;
+  const api = new ShopApi({ url: values.url, apiKey, catalogKey: values['catalog-key'] ?? keys.catalogKey, ...(functionKey ? { functionKey } : {}) });
   const recommending = values.recommendations > 0;
   if (!values['no-seed']) console.log(`catalog: ${await seedCatalog(world, api)} offers written`);
   if (!values['no-seed'] && recommending) console.log(`catalog: ${await seedProducts(world, api)} products written`);

@@ -1,5 +1,8 @@
 // The simulator's HTTP client for the system's public endpoints: tracked events, Personalizer
 // Rank / Reward, and the catalog admin API. Transient failures (network, 429, 503) are retried.
+import { SERVER_TO_SERVER_EVENT_TYPES } from '../../src/events/eventSchema';
+
+const SERVER_TYPES: ReadonlySet<string> = new Set(SERVER_TO_SERVER_EVENT_TYPES);
 
 export interface ShopApiOptions {
   /** Base URL of the Functions host, e.g. http://127.0.0.1:7071 (no trailing /api). */
@@ -8,6 +11,11 @@ export interface ShopApiOptions {
   apiKey: string;
   /** A key of CatalogApiKeys, for the product catalog API (only needed to seed products). */
   catalogKey?: string;
+  /**
+   * A function key, for POST /api/events/server: purchases are the shop backend's to send (the
+   * browser route refuses them), and the simulated shop plays its backend too.
+   */
+  functionKey?: string;
   attempts?: number;
 }
 
@@ -75,10 +83,25 @@ export class ShopApi {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** POST /api/events (at most 500 events): the number accepted. */
+  /**
+   * At most 500 events: the browser's types to POST /api/events, purchases (and other
+   * server-to-server types) to POST /api/events/server with the function key. The number accepted.
+   */
   async postEvents(events: readonly unknown[]): Promise<number> {
-    const res = await this.call('POST', '/api/events', events, {});
-    return (await this.json<{ accepted: number }>(res, 'POST /api/events', [202])).accepted;
+    const fromServer = (e: unknown) => SERVER_TYPES.has(String((e as { type?: unknown }).type));
+    const browser = events.filter((e) => !fromServer(e));
+    const server = events.filter(fromServer);
+    let accepted = 0;
+    if (browser.length > 0) {
+      const res = await this.call('POST', '/api/events', browser, {});
+      accepted += (await this.json<{ accepted: number }>(res, 'POST /api/events', [202])).accepted;
+    }
+    if (server.length > 0) {
+      if (!this.opts.functionKey) throw new Error('purchases go to POST /api/events/server, which needs a function key (--function-key)');
+      const res = await this.call('POST', '/api/events/server', server, { 'x-functions-key': this.opts.functionKey });
+      accepted += (await this.json<{ accepted: number }>(res, 'POST /api/events/server', [202])).accepted;
+    }
+    return accepted;
   }
 
   async rank(body: { contextFeatures: unknown[]; actions: unknown[]; deferActivation?: boolean; eventId?: string }): Promise<RankAnswer> {

@@ -2,7 +2,7 @@
 // `npm run web:types` rewrites it; `npm run build` fails while it differs from the server.
 
 /** Event types a browser may send to POST /api/events. */
-export type EventType = "page_view" | "product_view" | "add_to_cart" | "remove_from_cart" | "purchase" | "offer_view" | "offer_click";
+export type EventType = "page_view" | "product_view" | "add_to_cart" | "remove_from_cart" | "offer_view" | "offer_click";
 export type Device = "desktop" | "mobile" | "tablet" | "tv" | "other";
 export type Channel = "email" | "sms" | "call";
 
@@ -51,7 +51,6 @@ export interface RequiredFields {
   product_view: { productId: string; };
   add_to_cart: { productId: string; };
   remove_from_cart: { productId: string; };
-  purchase: { productId: string; value: number; };
   offer_view: { offerId: string; };
   offer_click: { offerId: string; };
 }

@@ -32,13 +32,13 @@ describe('batching', () => {
   it('fills every event: client-made id, anonymous id, ISO timestamp', async () => {
     const t = new ScriptedTransport();
     const { p } = tracker(t, undefined, { batchSize: 1 });
-    const id = p.track('purchase', { productId: 'p1', value: 12.5, currency: 'EUR' });
+    const id = p.track('add_to_cart', { productId: 'p1', quantity: 2, value: 12.5, currency: 'EUR' });
     await until(() => t.sent.length === 1);
     const e = t.sent[0].events[0];
     expect(e.id).toBe(id);
     expect(e.anonymousId).toBe(p.anonymousId);
     expect(Number.isNaN(Date.parse(e.timestamp as string))).toBe(false);
-    expect(e).toMatchObject({ type: 'purchase', productId: 'p1', value: 12.5, currency: 'EUR' });
+    expect(e).toMatchObject({ type: 'add_to_cart', productId: 'p1', quantity: 2, value: 12.5, currency: 'EUR' });
   });
 });
 

@@ -1,7 +1,7 @@
 // The library against the real local host (npm start's runtime, built app): events delivered in
 // batches reach the archive once each with their client-made ids; a signed sign-in keeps the
 // user id, a forged one is stored as anonymous and no token is stored; the browser route refuses
-// server-to-server types, which the keyed route takes.
+// server-to-server types (purchases, campaign touches), naming the type, and the keyed route takes them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,9 +48,9 @@ describe('browser library against the local host', () => {
     ids.push(p.track('add_to_cart', { productId: '85123A', quantity: 2 })!);
     const key = Buffer.from(runtime.env.UserTokenKeys.split(',')[0], 'base64');
     p.identify('shopper-1', signUserToken('shopper-1', key, Date.now() + 3600_000));
-    const signed = p.track('purchase', { productId: '85123A', value: 5.1, currency: 'GBP' })!;
+    const signed = p.track('add_to_cart', { productId: '85123A', quantity: 1 })!;
     p.identify('shopper-2', signUserToken('shopper-2', Buffer.alloc(32, 9), Date.now() + 3600_000));
-    const forged = p.track('purchase', { productId: '85123A', value: 9999, currency: 'GBP' })!;
+    const forged = p.track('add_to_cart', { productId: '85123A', quantity: 9 })!;
     ids.push(signed, forged);
     await p.flush();
     expect(errors).toEqual([]);
@@ -67,7 +67,7 @@ describe('browser library against the local host', () => {
       return got;
     })();
     // The automatic page_view, then each tracked event, once each.
-    expect(events.map((e) => e.type).sort()).toEqual(['add_to_cart', 'page_view', 'product_view', 'purchase', 'purchase']);
+    expect(events.map((e) => e.type).sort()).toEqual(['add_to_cart', 'add_to_cart', 'add_to_cart', 'page_view', 'product_view']);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     for (const id of ids) expect(events.filter((e) => e.id === id)).toHaveLength(1);
     const byId = new Map(events.map((e) => [e.id, e]));
@@ -77,7 +77,16 @@ describe('browser library against the local host', () => {
     expect(events.some((e) => 'userToken' in e)).toBe(false);
   });
 
-  it('refuses campaign events on the browser route and takes them on the keyed route', async () => {
+  it('refuses purchases and campaign events on the browser route, naming the type, and takes them on the keyed route', async () => {
+    const purchase = { id: 'buy-1', type: 'purchase', anonymousId: 'anon-1', productId: '85123A', value: 5.1, currency: 'GBP' };
+    const refused = await fetch(`${runtime.url}/api/events?partial=true`, { method: 'POST', body: JSON.stringify([purchase, { id: 'view-1', type: 'page_view', anonymousId: 'anon-1' }]) });
+    expect(refused.status).toBe(202); // partial (what the library sends): the page view is kept, the purchase listed
+    expect(await refused.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, errors: [{ field: '[0].type', message: 'purchase is sent by servers: use POST /api/events/server with a function key' }] }] });
+    const alone = await fetch(`${runtime.url}/api/events`, { method: 'POST', body: JSON.stringify(purchase) });
+    expect(alone.status).toBe(400);
+    expect(((await alone.json()) as { error: string }).error).toContain('type purchase is sent by servers');
+    const bought = await fetch(`${runtime.url}/api/events/server`, { method: 'POST', body: JSON.stringify(purchase), headers: { 'x-functions-key': runtime.keys.functionKey } });
+    expect(bought.status).toBe(202);
     const touch = { id: 'touch-1', type: 'campaign_touch', userId: 'lead-1', leadId: 'L1', campaignId: 'C1', channel: 'sms', timestamp: '2026-11-20T18:30:00+01:00' };
     const browser = await fetch(`${runtime.url}/api/events`, { method: 'POST', body: JSON.stringify(touch) });
     expect(browser.status).toBe(400);

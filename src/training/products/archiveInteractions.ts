@@ -17,6 +17,8 @@ export interface ArchiveInteractionCounts {
   invalid: number;
   /** Valid events of other types (offers, decisions, campaigns …). */
   otherTypes: number;
+  /** Product events whose id was read before: a client's re-sent copy (the archive keeps both). */
+  repeatedIds: number;
 }
 
 export interface ReadInteractionsOptions {
@@ -32,7 +34,9 @@ export async function readInteractions(
   const source: AsyncIterable<ArchivedEvent> =
     'container' in archive ? readArchive(archive.container, { from: opts.from, to: opts.to }) : readArchiveFolder(archive.folder, { from: opts.from, to: opts.to });
   const log = new InteractionLog();
-  const counts: ArchiveInteractionCounts = { events: 0, interactions: 0, invalid: 0, otherTypes: 0 };
+  const counts: ArchiveInteractionCounts = { events: 0, interactions: 0, invalid: 0, otherTypes: 0, repeatedIds: 0 };
+  // Ids are the user's: a copy has the same user and id (docs/web-client.md, "Delivery guarantees").
+  const seen = new Set<string>();
   for await (const archived of source) {
     counts.events++;
     if (counts.events % 10_000 === 0) opts.progress?.({ step: 'read archive', done: counts.events });
@@ -48,6 +52,12 @@ export async function readInteractions(
       counts.otherTypes++;
       continue;
     }
+    const key = `${user}\u001f${e.id}`;
+    if (seen.has(key)) {
+      counts.repeatedIds++;
+      continue;
+    }
+    seen.add(key);
     const basketId = e.properties?.basketId;
     const basket = typeof basketId === 'string' || typeof basketId === 'number' ? `b:${basketId}` : `s:${user}:${Math.floor(check.timeMs / SESSION_MS)}`;
     const country = e.properties?.country;

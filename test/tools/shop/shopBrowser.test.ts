@@ -1,8 +1,12 @@
 // The demo shop in headless Chromium against the whole local system: a scripted shopper accepts
 // consent, clicks a recommended product, adds it to the cart, clicks the ranked offer, signs in
-// and buys. Then the events are found in the archive (with the signed user on the purchase), the
-// aggregates and the dashboard API, and the rewards joined to their decisions. Then the network
-// is cut in the browser and restored: the events tracked meanwhile arrive, none lost or doubled.
+// and buys; the shop's backend confirms the checkout and posts the purchase to the keyed route
+// (the browser route refuses purchases). Then the events are found in the archive (with the
+// signed user on the purchase), the aggregates and the dashboard API, and the rewards joined to
+// their decisions. Then the network is cut in the browser and restored: the events tracked
+// meanwhile arrive, none lost or doubled. Last, an answer is lost after the server stored the
+// batch: the library sends it again with the same ids, the archive keeps both copies and the
+// aggregates count the event once.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,6 +128,13 @@ describe('demo shop in Chromium', () => {
     const purchase = own.find((e) => e.type === 'purchase')!;
     expect(purchase).toMatchObject({ productId, userId: 'shopper-7', decisionId: recommendation, currency: 'GBP' });
     expect(own.some((e) => 'userToken' in e)).toBe(false);
+    // The page itself cannot post a purchase: the browser route refuses the type, naming it.
+    const forged = await page.evaluate(async (anon) => {
+      const res = await fetch('/api/events', { method: 'POST', body: JSON.stringify({ id: 'forged-1', type: 'purchase', anonymousId: anon, productId: '85123A', value: 1 }) });
+      return { status: res.status, body: await res.text() };
+    }, anonymousId);
+    expect(forged.status).toBe(400);
+    expect(forged.body).toContain('purchase is sent by servers: use POST /api/events/server');
 
     // Rewards joined to their decisions: the recommendation's (click, cart, purchase) and the ranking's (the offer click).
     const rewards = events.filter((e) => e.type === 'reward' && mine(e));
@@ -171,5 +182,36 @@ describe('demo shop in Chromium', () => {
     const events = await eventually(() => archived(runtime), (all) => ids.every((id) => all.some((e) => e.id === id)));
     for (const id of ids) expect(events.filter((e) => e.id === id)).toHaveLength(1);
     await page.waitForFunction(() => (JSON.parse(localStorage.getItem('pz.queue') ?? '[]') as unknown[]).length === 0);
+  });
+
+  it('sends a batch again when its answer was lost; the aggregates count each event id once', async () => {
+    const cosmos = createCosmosClient({ connectionString: runtime.env.CosmosDB });
+    const profile = async () => (await cosmos.database('personalization').container('profiles').item('shopper-7', 'shopper-7').read<{ counts: Record<string, number> }>()).resource!.counts;
+    try {
+      await page.goto(`${runtime.url}/shop/#/`);
+      await page.waitForSelector('#recommended a.product');
+      // The server stores the next batch, then the connection drops before the page reads the answer.
+      let lost = 0;
+      await page.route('**/api/events?partial=true', async (route) => {
+        if (lost++ > 0) return route.continue();
+        const answer = await route.fetch();
+        expect(answer.status()).toBe(202);
+        await route.abort('connectionreset');
+      });
+      const id = await page.evaluate(() => (window as unknown as { pz: { track(t: string, f: object): string } }).pz.track('add_to_cart', { productId: '85123A' }));
+      await page.waitForFunction(() => (JSON.parse(localStorage.getItem('pz.queue') ?? '[]') as unknown[]).length === 0, undefined, { timeout: 30_000 });
+      await page.unroute('**/api/events?partial=true');
+      expect(lost).toBeGreaterThanOrEqual(2);
+      // A later event of the same user follows the copies in its hub partition: once it counts, they were processed.
+      const marker = await page.evaluate(() => (window as unknown as { pz: { track(t: string, f: object): string } }).pz.track('remove_from_cart', { productId: '85123A' }));
+      const events = await eventually(() => archived(runtime), (all) => all.filter((e) => e.id === id).length >= 2 && all.some((e) => e.id === marker));
+      expect(events.filter((e) => e.id === id)).toHaveLength(2); // at least once: both copies reached the hub and the archive
+      const distinct = (type: string) => new Set(events.filter((e) => e.userId === 'shopper-7' && e.type === type).map((e) => e.id)).size;
+      const counted = await eventually(profile, (c) => c.remove_from_cart >= distinct('remove_from_cart'));
+      expect(counted.remove_from_cart).toBe(distinct('remove_from_cart'));
+      expect(counted.add_to_cart).toBe(distinct('add_to_cart')); // the copy counted once
+    } finally {
+      cosmos.dispose();
+    }
   });
 });

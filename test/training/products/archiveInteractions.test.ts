@@ -33,6 +33,8 @@ describe('interactions from the archive', () => {
       live('c1', 'add_to_cart', '2011-10-01T10:01:00.000Z', { productId: '22041' }),
       live('p1', 'purchase', '2011-10-01T10:02:00.000Z', { productId: '22041', value: 3 }),
       live('o1', 'offer_view', '2011-10-01T10:03:00.000Z', { offerId: 'spring' }),
+      // The browser re-sent the purchase (its answer was lost): same id, received again later.
+      { ...live('p1', 'purchase', '2011-10-01T10:02:00.000Z', { productId: '22041', value: 3 }), receivedAt: '2011-10-01T10:05:00.000Z' },
     ]);
   }, 60_000);
 
@@ -41,9 +43,9 @@ describe('interactions from the archive', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('reads imported purchases and live product events, one interaction each', async () => {
+  it('reads imported purchases and live product events, one interaction each, a re-sent copy once', async () => {
     const { log, counts } = await readInteractions({ container });
-    expect(counts).toMatchObject({ events: 1978, interactions: 1977, otherTypes: 1, invalid: 0 });
+    expect(counts).toMatchObject({ events: 1979, interactions: 1977, otherTypes: 1, invalid: 0, repeatedIds: 1 });
     const shopper = log.users.get('shopper-1')!;
     const kinds: number[] = [];
     const baskets = new Set<string>();

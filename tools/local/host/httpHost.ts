@@ -10,6 +10,7 @@ import { compileRoute, CompiledRoute } from './routeTemplate';
 import { requestUrl, BadRequestTarget } from './requestTarget';
 import { HostKeys, isAuthorized } from './hostKeys';
 import { invocationLogHandler, HostLogger } from './hostLogger';
+import { ClientRateLimiter, rateKeys, type RateLimitOptions } from './rateLimiter';
 
 interface HttpFunction {
   registration: FunctionRegistration;
@@ -27,6 +28,8 @@ export interface HttpHostOptions {
   /** Allowed CORS origins: ['*'] for any, [] for none. */
   corsOrigins: string[];
   corsCredentials?: boolean;
+  /** Per-client token buckets on the anonymous routes (429 with Retry-After); absent: no limit. */
+  rateLimit?: RateLimitOptions;
   logger: HostLogger;
 }
 
@@ -91,10 +94,14 @@ export async function startHttpHost(registrations: FunctionRegistration[], opts:
     if (!origin) return {};
     const any = opts.corsOrigins.includes('*');
     if (!any && !opts.corsOrigins.includes(origin)) return {};
-    const headers: Record<string, string> = { 'access-control-allow-origin': any && !opts.corsCredentials ? '*' : origin, vary: 'Origin' };
+    // Retry-After is not a CORS-safelisted response header: without exposing it a page on another
+    // origin could not see how long a 429 or 503 asks it to wait.
+    const headers: Record<string, string> = { 'access-control-allow-origin': any && !opts.corsCredentials ? '*' : origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' };
     if (opts.corsCredentials) headers['access-control-allow-credentials'] = 'true';
     return headers;
   };
+
+  const limiter = opts.rateLimit ? new ClientRateLimiter(opts.rateLimit) : undefined;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -130,6 +137,13 @@ export async function startHttpHost(registrations: FunctionRegistration[], opts:
     const { fn, params } = matched;
     const key = (req.headers['x-functions-key'] as string | undefined) ?? url.searchParams.get('code') ?? undefined;
     if (!isAuthorized(fn.authLevel, key, opts.keys)) return send(res, 401, '', cors);
+    if (limiter && fn.authLevel.toLowerCase() === 'anonymous') {
+      const decision = limiter.take(rateKeys(req.socket.remoteAddress, url.searchParams), Date.now());
+      if (!decision.ok) {
+        req.resume(); // the body is not wanted; let it drain so the connection stays usable
+        return sendJsonError(res, 429, `too many requests from this client (at most ${opts.rateLimit!.perMinute} a minute, ${opts.rateLimit!.burst} at once): retry after ${decision.retryAfterSeconds} s`, { ...cors, 'retry-after': String(decision.retryAfterSeconds) });
+      }
+    }
 
     let body: Buffer;
     try {

@@ -1,5 +1,6 @@
 // The demo shop's page: everything personal goes through the browser library (window.pz, the
-// tracker); the shop's own backend (/shop-api) gives product details and signs sign-ins.
+// tracker); the shop's own backend (/shop-api) gives product details, signs sign-ins and confirms
+// checkouts, posting the purchases itself (the browser route refuses purchases).
 import { createPersonalization } from './personalization.esm.js';
 
 const $ = (s) => document.querySelector(s);
@@ -93,12 +94,20 @@ function cartPage(nav) {
     ${items.map((i) => `<tr><td>${esc(i.title)}</td><td>${i.quantity}</td><td>${money(i.price * i.quantity)}</td></tr>`).join('')}
     </table><p>Total ${money(total)}</p><button id="checkout">Buy</button>`);
   $('#checkout')?.addEventListener('click', async () => {
-    for (const i of items) {
-      pz.track('purchase', {
-        productId: i.productId, quantity: i.quantity, value: Math.round(i.price * i.quantity * 100) / 100, currency: 'GBP',
-        ...(decisions[i.productId] ? { decisionId: decisions[i.productId] } : {}),
-      });
+    // The order id is made once: a checkout sent again (no answer) posts the same purchase ids.
+    const orderId = sessionStorage.getItem('shop.order') || crypto.randomUUID();
+    sessionStorage.setItem('shop.order', orderId);
+    const lines = items.map((i) => ({ productId: i.productId, quantity: i.quantity, ...(decisions[i.productId] ? { decisionId: decisions[i.productId] } : {}) }));
+    const res = await fetch('/shop-api/checkout', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderId, lines, anonymousId: pz.anonymousId, ...(pz.userId ? { userId: pz.userId, userToken: sessionStorage.getItem('shop.token') } : {}) }),
+    }).catch((error) => ({ ok: false, json: async () => ({ error: error.message }) }));
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      show(nav, `<p id="checkout-error">Checkout failed: ${esc(body.error)}</p>`);
+      return;
     }
+    sessionStorage.removeItem('shop.order');
     saveCart([]);
     await pz.flush();
     show(nav, '<p id="thanks">Thank you for your order.</p>');
@@ -116,11 +125,13 @@ $('#sign-in').addEventListener('submit', async (e) => {
   const res = await fetch('/shop-api/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
   const body = await res.json();
   if (!res.ok) return alert(body.error);
+  sessionStorage.setItem('shop.token', body.token); // the checkout proves the sign-in with it
   pz.identify(body.userId, body.token);
   showUser();
   route();
 });
 $('#sign-out').addEventListener('click', () => {
+  sessionStorage.removeItem('shop.token');
   pz.reset();
   showUser();
   route();
