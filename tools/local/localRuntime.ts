@@ -137,7 +137,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     // Loaded by path, not imported: the shop is a tool on top of the app, not part of the host.
     if (opts.demoShop) {
       // The shop's backend posts confirmed purchases to the keyed route with the host's function key.
-      const shop = require(path.join(opts.appRoot, 'dist', 'tools', 'shop', 'shopFunctions.js')) as typeof import('../shop/shopFunctions');
+      // Typed here, not with `typeof import(...)`: tools/local sits below tools/shop and may not name it.
+      const shop = require(path.join(opts.appRoot, 'dist', 'tools', 'shop', 'shopFunctions.js')) as { configureShop(settings: { functionKey: string }): void };
       shop.configureShop({ functionKey: keys.functionKey });
     }
     const active = enabledFunctions(registrations, env, log);
