@@ -8,7 +8,7 @@
 //   (offPolicySums.ts), from which any interval, expanding or rolling series is estimated.
 // With discovery, a grid of exploration settings is scored on the same decisions and the best
 // (by DR) is reported as one more policy.
-import { columnNames, contractWidth } from '../../features/featureContract';
+import { columnNames } from '../../features/featureContract';
 import { HistGradientBoostingClassifier } from '../../learners/gradientBoosting';
 import { addDecision, addSums, emptySums, estimatesFromSums, sumsToArray, type OffPolicySums } from '../../learners/offPolicySums';
 import type { StoredEvaluationResult } from '../../ranking/evaluations/evaluationStore';
@@ -19,7 +19,7 @@ import { joinRewards, type JoinedDecision } from '../offers/rewardJoin';
 import { DEFAULT_GBDT } from '../offers/runTraining';
 import { splitByTime } from '../offers/timeSplit';
 import { labelTotals } from '../offers/trainingGates';
-import { chosenActionRows, decisionActionMatrix } from '../offers/trainingRows';
+import { chosenActionRows, decisionsActionMatrix } from '../offers/trainingRows';
 import { actionProbabilities, DISCOVERED_POLICY_NAME, DISCOVERY_GRID, explorationRule, type CandidatePolicy } from './candidatePolicies';
 
 /** Bucket widths tried, finest first; Personalizer's intervals (5 min to a day), then a week. */
@@ -124,19 +124,12 @@ export async function runEvaluation(opts: EvaluationRunOptions): Promise<Evaluat
   }) ?? BUCKET_MINUTES[BUCKET_MINUTES.length - 1];
   const bucketMs = bucketMinutes * 60_000;
   const perPolicy: Map<number, OffPolicySums>[] = all.map(() => new Map());
-  const width = contractWidth(contract);
 
   for (let start = 0; start < n; start += CHUNK_DECISIONS) {
     const end = Math.min(n, start + CHUNK_DECISIONS);
-    const blocks = evaluated.slice(start, end).map((j) => decisionActionMatrix(j.decision, contract));
-    const rows = blocks.reduce((s, b) => s + b.length / width, 0);
-    const features = new Float32Array(rows * width);
-    let at = 0;
-    for (const b of blocks) {
-      features.set(b, at);
-      at += b.length;
-    }
-    const probs = model.predictProba({ nRows: rows, nFeatures: width, layout: 'row-major', features });
+    const matrix = decisionsActionMatrix(evaluated.slice(start, end), contract);
+    const rows = matrix.nRows;
+    const probs = model.predictProba(matrix);
     let row = 0;
     for (let i = start; i < end; i++) {
       const { decision: d, reward } = evaluated[i];

@@ -6,13 +6,12 @@
 // The model is any scorer of row batches: the new model in TypeScript, or the current model's
 // ONNX session (currentModelEvaluation.ts), so both are evaluated on the same decisions.
 import type { FeatureContract } from '../../features/featureContract';
-import { contractWidth } from '../../features/featureContract';
 import { epsilonGreedy } from '../../learners/epsilonGreedy';
 import { squareCb } from '../../learners/squareCb';
 import type { FeatureMatrix } from '../../learners/dataset';
 import { normalQuantile, offPolicyEvaluate, type Estimate, type OffPolicyReport } from '../../learners/offPolicy';
 import type { JoinedDecision } from './rewardJoin';
-import { decisionActionMatrix } from './trainingRows';
+import { decisionsActionMatrix } from './trainingRows';
 
 export const CONFIDENCE = 0.95;
 const CHUNK_DECISIONS = 2048;
@@ -79,7 +78,6 @@ export async function evaluatePolicy(
 ): Promise<PolicyEvaluation & PolicyChoice> {
   const n = validation.length;
   if (n === 0) throw new RangeError('evaluatePolicy: no validation decisions');
-  const width = contractWidth(contract);
   const propensity = new Float64Array(n);
   const reward = new Float64Array(n);
   const greedyTarget = new Float64Array(n);
@@ -93,15 +91,9 @@ export async function evaluatePolicy(
 
   for (let start = 0; start < n; start += CHUNK_DECISIONS) {
     const end = Math.min(n, start + CHUNK_DECISIONS);
-    const blocks = validation.slice(start, end).map((j) => decisionActionMatrix(j.decision, contract));
-    const rows = blocks.reduce((s, b) => s + b.length / width, 0);
-    const features = new Float32Array(rows * width);
-    let at = 0;
-    for (const b of blocks) {
-      features.set(b, at);
-      at += b.length;
-    }
-    const probs = await predict({ nRows: rows, nFeatures: width, layout: 'row-major', features });
+    const matrix = decisionsActionMatrix(validation.slice(start, end), contract);
+    const rows = matrix.nRows;
+    const probs = await predict(matrix);
     if (probs.length !== rows) throw new RangeError(`evaluatePolicy: the model returned ${probs.length} scores for ${rows} rows`);
     let row = 0;
     for (let i = start; i < end; i++) {

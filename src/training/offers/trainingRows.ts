@@ -9,7 +9,7 @@
 import { buildFeatureMatrix, writeFeatureRow } from '../../features/featureBuilder';
 import { columnNames, contractWidth, type FeatureContract } from '../../features/featureContract';
 import { flattenFeatures } from '../../features/flattenFeatures';
-import type { Dataset } from '../../learners/dataset';
+import type { Dataset, FeatureMatrix } from '../../learners/dataset';
 import type { LoggedDecision } from '../../events/learningEvents';
 import { rewardLabel, type JoinedDecision } from './rewardJoin';
 
@@ -67,4 +67,21 @@ export function decisionActionMatrix(d: LoggedDecision, contract: FeatureContrac
   const context = flattenFeatures(d.contextFeatures);
   const actions = d.actions.map((a) => ({ features: flattenFeatures(a.features), prior: a.prior }));
   return buildFeatureMatrix(context, actions, d.profile ?? undefined, d.issuedAtMs, contract);
+}
+
+/**
+ * Every logged action of the decisions, one block after another (row-major), for one model run
+ * over a chunk of decisions: each decision's actions take the rows its block adds.
+ */
+export function decisionsActionMatrix(decisions: readonly JoinedDecision[], contract: FeatureContract): FeatureMatrix {
+  const width = contractWidth(contract);
+  const blocks = decisions.map((j) => decisionActionMatrix(j.decision, contract));
+  const rows = blocks.reduce((s, b) => s + b.length / width, 0);
+  const features = new Float32Array(rows * width);
+  let at = 0;
+  for (const b of blocks) {
+    features.set(b, at);
+    at += b.length;
+  }
+  return { nRows: rows, nFeatures: width, layout: 'row-major', features };
 }
