@@ -52,22 +52,20 @@ export interface FuzzRuntime {
 }
 
 /**
- * The whole local runtime with its services. The timer triggers are always switched off
- * (`AzureWebJobs.<fn>.Disabled`): nothing trains or plans in the background of a test. The Event
- * Hub triggers are off too unless `triggers` is set: the fuzz targets the HTTP functions, and
- * accepted events need not be processed; the end-to-end tests set it.
+ * The whole local runtime with its services. Every timer function is always switched off
+ * (`AzureWebJobs.<fn>.Disabled`, whatever timers the app registers): nothing trains or plans in
+ * the background of a test. The Event Hub triggers are off too unless `triggers` is set: the fuzz
+ * targets the HTTP functions, and accepted events need not be processed; the end-to-end tests set it.
  */
 export async function startFuzzRuntime(extra: Record<string, string> = {}, opts: { triggers?: boolean } = {}): Promise<FuzzRuntime> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-'));
   const log = capturingLogger();
   const secrets = makeSecrets();
-  const off = ['retrainModel', 'retrainProducts', 'campaignPlanTimer', 'campaignRetrain', 'sweepLogDeletions', 'resumeEvaluations', ...(opts.triggers ? [] : ['archiveEvents', 'aggregateEvents'])];
   const overrides: Record<string, string> = {
     PersonalizerApiKeys: secrets.personalizerApiKey,
     RankingSigningKeys: secrets.signingKeyBase64,
     CatalogApiKeys: secrets.catalogApiKey,
     CampaignApiKeys: secrets.campaignApiKey,
-    ...Object.fromEntries(off.map((fn) => [`AzureWebJobs.${fn}.Disabled`, 'true'])),
     ...extra,
   };
   const runtime = await startLocalRuntime({
@@ -77,6 +75,7 @@ export async function startFuzzRuntime(extra: Record<string, string> = {}, opts:
     logger: log.logger,
     eventHubPartitions: 2,
     overrides,
+    switchOff: opts.triggers ? ['timer'] : ['timer', 'eventHub'],
   });
   return {
     runtime,

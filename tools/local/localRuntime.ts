@@ -33,7 +33,15 @@ export interface LocalRuntimeOptions {
   demoShop?: boolean;
   /** Per-client rate limits on the anonymous routes (what Azure's front door does); absent: none. */
   rateLimit?: RateLimitOptions;
+  /**
+   * Switch off every function of these trigger kinds, whatever their names (tests: nothing trains
+   * or plans in the background). See `triggerSwitches`.
+   */
+  switchOff?: TriggerKind[];
 }
+
+/** A function's trigger, as its binding type names it without the `Trigger` suffix. */
+export type TriggerKind = 'http' | 'eventHub' | 'timer';
 
 export interface LocalRuntime {
   url?: string;
@@ -121,8 +129,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     }
 
     // The app reads its settings from process.env, as it does in Azure; put back what was there on close.
-    const previousEnv = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
-    for (const [k, v] of Object.entries(env)) process.env[k] = v;
+    const previousEnv = new Map<string, string | undefined>();
+    const setEnv = (k: string, v: string) => {
+      if (!previousEnv.has(k)) previousEnv.set(k, process.env[k]);
+      process.env[k] = env[k] = v;
+    };
+    for (const [k, v] of Object.entries(env)) setEnv(k, v);
     const restoreEnv = () => {
       for (const [k, v] of previousEnv) {
         if (v === undefined) delete process.env[k];
@@ -134,6 +146,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       else if (level === 'warning') log.warn(message);
     });
     loadFunctionApp(opts.appRoot);
+    // Only the loaded app knows its functions (some timers exist only when their schedule is set).
+    for (const [k, v] of Object.entries(triggerSwitches(registrations, opts.switchOff ?? [], opts.overrides ?? {}))) setEnv(k, v);
     // Loaded by path, not imported: the shop is a tool on top of the app, not part of the host.
     if (opts.demoShop) {
       // The shop's backend posts confirmed purchases to the keyed route with the host's function key.
@@ -182,6 +196,21 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * `AzureWebJobs.<function>.Disabled = true` for each registered function of the given trigger
+ * kinds. Set as settings rather than filtered out, so the app sees them as in Azure (retrainModel
+ * reads its own switch); a switch the caller's overrides set explicitly wins.
+ */
+export function triggerSwitches(registrations: FunctionRegistration[], kinds: TriggerKind[], overrides: Record<string, string>): Record<string, string> {
+  const types = new Set(kinds.map((k) => `${k}trigger`.toLowerCase()));
+  const switches: Record<string, string> = {};
+  for (const r of registrations) {
+    const name = `AzureWebJobs.${r.name}.Disabled`;
+    if (types.has(r.trigger.type.toLowerCase()) && !(name in overrides)) switches[name] = 'true';
+  }
+  return switches;
 }
 
 /** The host's switch `AzureWebJobs.<function>.Disabled`: a disabled function is neither served nor triggered. */
