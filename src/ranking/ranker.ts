@@ -11,7 +11,7 @@ import { segmentOf } from '../features/segment';
 import type { LoadedModel } from '../scoring/loadedModel';
 import { decisionEvent, type DecisionRecord } from '../events/learningEvents';
 import type { Decision, Random } from '../learners/epsilonGreedy';
-import { explorationFor } from './explorationPolicy';
+import { explorationFor, type ExplorationChoice } from './explorationPolicy';
 import { signEventId } from './eventIdToken';
 import type { FeatureObject, RankAction } from './rankRequest';
 import type { EffectiveConfiguration } from './configuration/serviceConfiguration';
@@ -74,6 +74,22 @@ export interface RankerDeps {
 
 export class RankerNotConfiguredError extends Error {}
 
+/** What the single-slot and multi-slot decisions share of their input. */
+export type DecisionInput = Omit<RankInput, 'excludedActions'>;
+
+interface DecisionSetup {
+  key: Buffer;
+  profile: ProfileView | undefined;
+  nowMs: number;
+  context: FeatureMap;
+  segment: string;
+  priors: number[];
+  config: RankerConfiguration;
+}
+
+/** The decision event's fields that say what was chosen, which each kind of decision fills its own way. */
+type MadeDecision = Pick<DecisionRecord, 'actions' | 'ranking' | 'rewardActionId' | 'greedyActionId' | 'explored' | 'learnerActionId' | 'slots'>;
+
 export class Ranker {
   private readonly now: () => number;
   private readonly configuration: () => RankerConfiguration;
@@ -92,66 +108,36 @@ export class Ranker {
   }
 
   async rank(input: RankInput): Promise<RankOutcome> {
-    const key = this.deps.settings.signingKeys[0];
-    if (!key) throw new RankerNotConfiguredError('RankingSigningKeys is not set: event ids cannot be signed');
-    const profile: ProfileView | undefined = input.userId !== undefined && this.deps.profiles ? await this.deps.profiles.get(input.userId) : undefined;
-    const nowMs = this.now();
-    const context = flattenFeatures(input.contextFeatures);
-    const segment = segmentOf(context, profile, nowMs);
-    const table = this.deps.priors();
-    const priors = input.actions.map((a) => priorFor(table, segment, a.id));
-
-    const config = this.configuration();
+    const setup = await this.setUp(input);
+    const { priors, config } = setup;
     const mode = config.learningMode;
     // LoggingOnly serves and logs the baseline without running the learner.
-    const { scores, model } = mode === 'LoggingOnly' ? { scores: priors, model: undefined } : await this.score(context, input.actions, priors, profile, nowMs);
+    const { scores, model } = mode === 'LoggingOnly' ? { scores: priors, model: undefined } : await this.score(setup.context, input.actions, priors, setup.profile, setup.nowMs);
     const excluded = input.actions.map((a) => input.excludedActions.has(a.id));
     const exploration = explorationFor(config, model?.manifest.trainingData?.rows);
-    const epsilon = exploration.epsilon;
     const learner = exploration.decide(scores, excluded, this.deps.random);
     // Apprentice and LoggingOnly: users get the baseline (the first eligible action, as in
     // Personalizer), logged with probability 1; the learner's own choice is logged beside it.
     const decision = mode === 'Online' ? learner : baselineDecision(excluded, learner.order, learner.greedy);
     const rewardActionId = input.actions[decision.chosen].id;
-    const eventId = this.eventIdFor(input, nowMs, rewardActionId, key);
+    const eventId = this.eventIdFor(input, setup, rewardActionId);
     const ranking = decision.order.map((i) => ({ id: input.actions[i].id, probability: decision.probabilities[i] }));
 
-    const s = this.deps.settings;
-    this.deps.logDecision(
-      decisionEvent(
-        {
-          eventId,
-          clientEventId: input.clientEventId,
-          source: input.source,
-          issuedAtMs: nowMs,
-          userId: input.userId,
-          anonymous: input.anonymous,
-          segment,
-          contextFeatures: input.contextFeatures,
-          actions: input.actions.map((a, i) => ({
-            id: a.id,
-            features: a.features,
-            prior: priors[i],
-            score: scores[i],
-            probability: decision.probabilities[i],
-            excluded: excluded[i],
-          })),
-          ranking: ranking.map((r) => r.id),
-          rewardActionId,
-          greedyActionId: input.actions[decision.greedy].id,
-          explored: decision.explored,
-          epsilon,
-          model: model ? { name: model.name, version: model.version, sha256: model.sha256 } : null,
-          profile: profile ?? null,
-          activated: !input.deferActivation,
-          reward: { waitSeconds: config.rewardWaitSeconds, defaultReward: config.defaultReward, aggregation: config.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
-          learningMode: mode,
-          ...(mode === 'Online' ? { exploration: exploration.policy, ...(exploration.gamma !== undefined ? { gamma: exploration.gamma } : {}) } : {}),
-          ...(mode === 'Apprentice' ? { learnerActionId: input.actions[learner.greedy].id } : {}),
-        },
-        new Date(nowMs),
-      ),
-    );
+    this.logDecision(input, setup, eventId, exploration, model, {
+      actions: input.actions.map((a, i) => ({
+        id: a.id,
+        features: a.features,
+        prior: priors[i],
+        score: scores[i],
+        probability: decision.probabilities[i],
+        excluded: excluded[i],
+      })),
+      ranking: ranking.map((r) => r.id),
+      rewardActionId,
+      greedyActionId: input.actions[decision.greedy].id,
+      explored: decision.explored,
+      ...(mode === 'Apprentice' ? { learnerActionId: input.actions[learner.greedy].id } : {}),
+    });
     return { ranking, eventId, rewardActionId, modelVersion: model?.version ?? null };
   }
 
@@ -161,15 +147,8 @@ export class Ranker {
    * exclude that no earlier slot took, so a decision never shows one action twice.
    */
   async rankSlots(input: MultiSlotInput): Promise<MultiSlotOutcome> {
-    const key = this.deps.settings.signingKeys[0];
-    if (!key) throw new RankerNotConfiguredError('RankingSigningKeys is not set: event ids cannot be signed');
-    const profile: ProfileView | undefined = input.userId !== undefined && this.deps.profiles ? await this.deps.profiles.get(input.userId) : undefined;
-    const nowMs = this.now();
-    const context = flattenFeatures(input.contextFeatures);
-    const segment = segmentOf(context, profile, nowMs);
-    const table = this.deps.priors();
-    const priors = input.actions.map((a) => priorFor(table, segment, a.id));
-    const config = this.configuration();
+    const setup = await this.setUp(input);
+    const { priors, config, context, profile, nowMs } = setup;
     const mode = config.learningMode;
 
     let model: LoadedModel | undefined;
@@ -189,57 +168,35 @@ export class Ranker {
       scoresPerSlot.push(...scored.scores);
     }
     const exploration = explorationFor(config, model?.manifest.trainingData?.rows);
-    const epsilon = exploration.epsilon;
     const chosen: SlotOutcome[] = chooseSlots(input.actions.map((a) => a.id), input.slots, scoresPerSlot, { decide: exploration.decide, serveBaseline: mode !== 'Online', random: this.deps.random });
     const first = chosen.find((c) => c.rewardActionId !== undefined)?.rewardActionId ?? input.actions[0].id;
-    const eventId = this.eventIdFor(input, nowMs, first, key);
-    const s = this.deps.settings;
+    const eventId = this.eventIdFor(input, setup, first);
     const firstSlot = chosen[0];
-    this.deps.logDecision(
-      decisionEvent(
-        {
-          eventId,
-          clientEventId: input.clientEventId,
-          source: input.source,
-          issuedAtMs: nowMs,
-          userId: input.userId,
-          anonymous: input.anonymous,
-          segment,
-          contextFeatures: input.contextFeatures,
-          // The actions with the first slot's view of them; every slot's own is in `slots`.
-          actions: input.actions.map((a, i) => ({
-            id: a.id,
-            features: a.features,
-            prior: priors[i],
-            score: scoresPerSlot[0][i],
-            probability: firstSlot.probabilities[i],
-            excluded: firstSlot.probabilities[i] === 0 && a.id !== firstSlot.rewardActionId,
-          })),
-          ranking: chosen.flatMap((c) => (c.rewardActionId !== undefined ? [c.rewardActionId] : [])),
-          rewardActionId: first,
-          greedyActionId: firstSlot.greedyActionId ?? first,
-          explored: firstSlot.explored,
-          epsilon,
-          model: model ? { name: model.name, version: model.version, sha256: model.sha256 } : null,
-          profile: profile ?? null,
-          activated: !input.deferActivation,
-          reward: { waitSeconds: config.rewardWaitSeconds, defaultReward: config.defaultReward, aggregation: config.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
-          learningMode: mode,
-          ...(mode === 'Online' ? { exploration: exploration.policy, ...(exploration.gamma !== undefined ? { gamma: exploration.gamma } : {}) } : {}),
-          slots: chosen.map((c, i) => ({
-            id: c.id,
-            ...(c.rewardActionId !== undefined ? { rewardActionId: c.rewardActionId, probability: c.probability } : {}),
-            ...(c.greedyActionId !== undefined ? { greedyActionId: c.greedyActionId } : {}),
-            explored: c.explored,
-            baselineActionId: input.slots[i].baselineAction,
-            excludedActions: [...input.slots[i].excludedActions],
-            features: input.slots[i].features,
-            scores: Array.from(scoresPerSlot[i], (v) => (Number.isNaN(v) ? 0 : v)),
-          })),
-        },
-        new Date(nowMs),
-      ),
-    );
+    this.logDecision(input, setup, eventId, exploration, model, {
+      // The actions with the first slot's view of them; every slot's own is in `slots`.
+      actions: input.actions.map((a, i) => ({
+        id: a.id,
+        features: a.features,
+        prior: priors[i],
+        score: scoresPerSlot[0][i],
+        probability: firstSlot.probabilities[i],
+        excluded: firstSlot.probabilities[i] === 0 && a.id !== firstSlot.rewardActionId,
+      })),
+      ranking: chosen.flatMap((c) => (c.rewardActionId !== undefined ? [c.rewardActionId] : [])),
+      rewardActionId: first,
+      greedyActionId: firstSlot.greedyActionId ?? first,
+      explored: firstSlot.explored,
+      slots: chosen.map((c, i) => ({
+        id: c.id,
+        ...(c.rewardActionId !== undefined ? { rewardActionId: c.rewardActionId, probability: c.probability } : {}),
+        ...(c.greedyActionId !== undefined ? { greedyActionId: c.greedyActionId } : {}),
+        explored: c.explored,
+        baselineActionId: input.slots[i].baselineAction,
+        excludedActions: [...input.slots[i].excludedActions],
+        features: input.slots[i].features,
+        scores: Array.from(scoresPerSlot[i], (v) => (Number.isNaN(v) ? 0 : v)),
+      })),
+    });
     return {
       slots: chosen.map((c) => ({ id: c.id, ...(c.rewardActionId !== undefined ? { rewardActionId: c.rewardActionId, probability: c.probability } : {}) })),
       eventId,
@@ -247,10 +204,53 @@ export class Ranker {
     };
   }
 
+  /** What either kind of decision starts from: the signing key, the user's profile, the context's segment and priors, the configuration of this moment. */
+  private async setUp(input: DecisionInput): Promise<DecisionSetup> {
+    const key = this.deps.settings.signingKeys[0];
+    if (!key) throw new RankerNotConfiguredError('RankingSigningKeys is not set: event ids cannot be signed');
+    const profile: ProfileView | undefined = input.userId !== undefined && this.deps.profiles ? await this.deps.profiles.get(input.userId) : undefined;
+    const nowMs = this.now();
+    const context = flattenFeatures(input.contextFeatures);
+    const segment = segmentOf(context, profile, nowMs);
+    const table = this.deps.priors();
+    const priors = input.actions.map((a) => priorFor(table, segment, a.id));
+    return { key, profile, nowMs, context, segment, priors, config: this.configuration() };
+  }
+
+  /** Queues the decision event: what a decision made (`made`) beside what every decision records the same way. */
+  private logDecision(input: DecisionInput, setup: DecisionSetup, eventId: string, exploration: ExplorationChoice, model: LoadedModel | undefined, made: MadeDecision): void {
+    const { config } = setup;
+    const mode = config.learningMode;
+    const s = this.deps.settings;
+    this.deps.logDecision(
+      decisionEvent(
+        {
+          eventId,
+          clientEventId: input.clientEventId,
+          source: input.source,
+          issuedAtMs: setup.nowMs,
+          userId: input.userId,
+          anonymous: input.anonymous,
+          segment: setup.segment,
+          contextFeatures: input.contextFeatures,
+          ...made,
+          epsilon: exploration.epsilon,
+          model: model ? { name: model.name, version: model.version, sha256: model.sha256 } : null,
+          profile: setup.profile ?? null,
+          activated: !input.deferActivation,
+          reward: { waitSeconds: config.rewardWaitSeconds, defaultReward: config.defaultReward, aggregation: config.rewardAggregation, min: s.rewardMin, max: s.rewardMax },
+          learningMode: mode,
+          ...(mode === 'Online' ? { exploration: exploration.policy, ...(exploration.gamma !== undefined ? { gamma: exploration.gamma } : {}) } : {}),
+        },
+        new Date(setup.nowMs),
+      ),
+    );
+  }
+
   /** A client's own event id is returned unchanged (Personalizer's contract); ours are signed. */
-  private eventIdFor(input: Pick<RankInput, 'clientEventId' | 'userId' | 'anonymous' | 'source'>, nowMs: number, rewardActionId: string, key: Buffer): string {
+  private eventIdFor(input: DecisionInput, setup: DecisionSetup, rewardActionId: string): string {
     if (input.clientEventId !== undefined) return input.clientEventId;
-    return signEventId({ issuedAtMs: nowMs, userId: input.userId, anonymous: input.anonymous, rewardActionId, source: input.source }, key);
+    return signEventId({ issuedAtMs: setup.nowMs, userId: input.userId, anonymous: input.anonymous, rewardActionId, source: input.source }, setup.key);
   }
 
   /** Every (context, action) row in one model run, split per context; the priors when there is no model or it fails. */
@@ -261,13 +261,17 @@ export class Ranker {
     profile: ProfileView | undefined,
     nowMs: number,
   ): Promise<{ scores: ArrayLike<number>[]; model: LoadedModel | undefined }> {
+    // Read the reference and start the run with no await in between: a swap cannot release it under us.
     const model = this.deps.model();
     if (!model) return { scores: contexts.map(() => priors), model: undefined };
     try {
       const rows = actions.map((a, i) => ({ features: flattenFeatures(a.features), prior: priors[i] }));
       const matrices = contexts.map((c) => buildFeatureMatrix(c, rows, profile, nowMs, model.manifest.features));
-      const all = new Float32Array(matrices.length * matrices[0].length);
-      matrices.forEach((m, i) => all.set(m, i * m.length));
+      let all = matrices[0];
+      if (matrices.length > 1) {
+        all = new Float32Array(matrices.length * matrices[0].length);
+        matrices.forEach((m, i) => all.set(m, i * m.length));
+      }
       const scores = await model.score(all, contexts.length * actions.length);
       return { scores: contexts.map((_, i) => scores.subarray(i * actions.length, (i + 1) * actions.length)), model };
     } catch (error) {
@@ -284,17 +288,8 @@ export class Ranker {
     profile: ProfileView | undefined,
     nowMs: number,
   ): Promise<{ scores: ArrayLike<number>; model: LoadedModel | undefined }> {
-    // Read the reference and start the run with no await in between: a swap cannot release it under us.
-    const model = this.deps.model();
-    if (!model) return { scores: priors, model: undefined };
-    try {
-      const rows = actions.map((a, i) => ({ features: flattenFeatures(a.features), prior: priors[i] }));
-      const matrix = buildFeatureMatrix(context, rows, profile, nowMs, model.manifest.features);
-      return { scores: await model.score(matrix, actions.length), model };
-    } catch (error) {
-      this.deps.log?.(`rank: model ${model.name}/${model.version} failed, ranked by priors: ${(error as Error).message}`);
-      return { scores: priors, model: undefined };
-    }
+    const { scores, model } = await this.scoreContexts([context], actions, priors, profile, nowMs);
+    return { scores: scores[0], model };
   }
 }
 

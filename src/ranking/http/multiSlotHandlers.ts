@@ -10,7 +10,7 @@ import { parseMultiSlotRankRequest, MAX_SLOTS } from '../multiSlotRequest';
 import { badRequest, unauthorized } from '../personalizerErrors';
 import type { Ranker } from '../ranker';
 import { publishOne, resolveEvent, type EventCallDeps } from './eventCallDeps';
-import { answerRankCall } from './rankHandler';
+import { answerRankCall, personalizerDecisionInput } from './rankHandler';
 import { rewardValue } from './rewardHandler';
 import { handleActivate } from './activateHandler';
 
@@ -25,15 +25,7 @@ export function handleMultiSlotRank(request: HttpRequest, deps: MultiSlotRankDep
     label: 'multislot rank',
     parse: parseMultiSlotRankRequest,
     rank: (ranker, r) =>
-      ranker.rankSlots({
-        contextFeatures: r.contextFeatures,
-        actions: r.actions,
-        slots: r.slots,
-        clientEventId: r.eventId,
-        deferActivation: r.deferActivation,
-        userId: r.userId,
-        source: 'rank',
-      }),
+      ranker.rankSlots({ ...personalizerDecisionInput(r), slots: r.slots }),
     answer: (outcome) => ({ slots: outcome.slots.map((s) => ({ id: s.id, ...(s.rewardActionId !== undefined ? { rewardActionId: s.rewardActionId } : {}) })), eventId: outcome.eventId }),
   });
 }

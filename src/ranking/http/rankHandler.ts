@@ -2,8 +2,8 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { API_KEY_HEADER, type ApiKeyCheck } from '../apiKeyAuth';
 import { badRequest, personalizerError, serviceUnavailable, unauthorized } from '../personalizerErrors';
-import { parseRankRequest } from '../rankRequest';
-import { RankerNotConfiguredError, type Ranker } from '../ranker';
+import { parseRankRequest, type RankRequest } from '../rankRequest';
+import { RankerNotConfiguredError, type DecisionInput, type Ranker } from '../ranker';
 import { readJsonBody } from '../../common/readJsonBody';
 
 /** Largest rank body: its decision event (the body plus scores) must fit one 1 MB Event Hubs message. */
@@ -52,20 +52,17 @@ export async function answerRankCall<R, O extends { modelVersion?: string | null
   }
 }
 
+/** The ranker's input from what a Personalizer rank body (single- or multi-slot) says of every decision: a client's eventId stays theirs. */
+export function personalizerDecisionInput(r: Omit<RankRequest, 'excludedActions'>): DecisionInput {
+  return { contextFeatures: r.contextFeatures, actions: r.actions, clientEventId: r.eventId, deferActivation: r.deferActivation, userId: r.userId, source: 'rank' };
+}
+
 export function handleRank(request: HttpRequest, deps: RankHandlerDeps): Promise<HttpResponseInit> {
   return answerRankCall(request, deps, {
     label: 'rank',
     parse: parseRankRequest,
     rank: (ranker, r) =>
-      ranker.rank({
-        contextFeatures: r.contextFeatures,
-        actions: r.actions,
-        excludedActions: r.excludedActions,
-        clientEventId: r.eventId,
-        deferActivation: r.deferActivation,
-        userId: r.userId,
-        source: 'rank',
-      }),
+      ranker.rank({ ...personalizerDecisionInput(r), excludedActions: r.excludedActions }),
     answer: (outcome) => ({ ranking: outcome.ranking, eventId: outcome.eventId, rewardActionId: outcome.rewardActionId }),
   });
 }
