@@ -2,7 +2,7 @@ import './setup';
 import { app } from '@azure/functions';
 import { appServices } from '../src/app/appServices';
 import { contextLog } from '../src/common/structuredLog';
-import { RETRAIN_FUNCTION_NAME, readTrainingSettings, retrainSchedule } from '../src/config/trainingSettings';
+import { RETRAIN_FUNCTION_NAME, retrainSchedule } from '../src/config/trainingSettings';
 import { learningTick } from '../src/training/continuousLearning/learningCycle';
 import { resolveModelName } from '../src/training/offers/trainingTargets';
 import { withRetrainRecords } from '../src/training/retrainRecords';
@@ -24,8 +24,9 @@ app.timer(RETRAIN_FUNCTION_NAME, {
         app: services.clients,
         env: process.env,
         log: (m) => context.log(m),
-        // The Personalizer service configuration (modelExportFrequency, learningMode), as PUT through the API.
-        learningConfig: () => services.ranking().configurationStore.learningConfig(readTrainingSettings(process.env).modelUpdateFrequencySeconds),
+        // The Personalizer service configuration (modelExportFrequency, learningMode), as PUT through
+        // the API; until one is stored, the tick's ModelUpdateFrequency.
+        learningConfig: (defaultUpdateSeconds) => services.ranking().configurationStore.learningConfig(defaultUpdateSeconds),
         // latestApprenticeModeMetrics and the opt-in Apprentice → Online switch.
         apprentice: services.ranking().configurationStore,
       });

@@ -7,6 +7,7 @@ import { readModelIntegrity } from '../../src/config/modelIntegritySettings';
 import path from 'node:path';
 import { AzureClients } from '../../src/clients/azureClients';
 import type { Env } from '../../src/config/settings';
+import { readTrainingSettings } from '../../src/config/trainingSettings';
 import { readLocalSettings } from '../local/localSettings';
 import { CliUsageError, command, flag, helpText, isoTime, nonNegativeInteger, nonNegativeNumber, option, parseCommandLine, text } from '../cli/commandLine';
 import { createProgressRenderer, type ProgressStream } from '../cli/progress';
@@ -72,7 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const storage = storageOf(app);
     if (modelKindOf(args.model) === 'products') return await trainProducts(args, storage, io);
     const modelName = resolveModelName(args.model, env);
-    const gates = gatesFromSettings(env);
+    const gates = gatesFromSettings(readTrainingSettings(env));
     const renderer = createProgressRenderer(io.stderr);
     const result = await runTraining({
       modelName,

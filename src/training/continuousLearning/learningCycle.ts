@@ -46,8 +46,11 @@ export interface LearningCycleDeps {
   env: Env;
   log: (message: string) => void;
   now?: () => Date;
-  /** Read at every tick (a change applies at the next one); default: the settings, mode Online. */
-  learningConfig?: () => Promise<LearningConfig>;
+  /**
+   * Read at every tick (a change applies at the next one); given the ModelUpdateFrequency setting
+   * for when nothing is configured. Default: that setting, mode Online.
+   */
+  learningConfig?: (defaultUpdateSeconds: number) => Promise<LearningConfig>;
   /** Without it, Apprentice-mode runs train but write no metrics. */
   apprentice?: ApprenticeStore;
 }
@@ -67,7 +70,7 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
   // A serving-only instance (ModelRegistryAccess=read) fails every tick, due or not: loud.
   const integrity = readModelIntegrity(deps.env);
   assertModelWrites(integrity, 'continuous learning (retrainModel)');
-  const config = deps.learningConfig ? await deps.learningConfig() : { modelUpdateFrequencySeconds: settings.modelUpdateFrequencySeconds, learningMode: 'Online' as const };
+  const config = deps.learningConfig ? await deps.learningConfig(settings.modelUpdateFrequencySeconds) : { modelUpdateFrequencySeconds: settings.modelUpdateFrequencySeconds, learningMode: 'Online' as const };
   if (config.learningMode === 'LoggingOnly') {
     // An Apprentice period the operator ended by choosing LoggingOnly is closed (one point read a tick).
     if (deps.apprentice) await endApprenticePeriod(deps.apprentice, deps.now?.() ?? new Date()).catch((e: Error) => say(`apprentice metrics not updated: ${e.message}`));
@@ -98,7 +101,7 @@ export async function learningTick(deps: LearningCycleDeps): Promise<LearningTic
       integrity,
       from,
       to: now,
-      gates: gatesFromSettings(deps.env),
+      gates: gatesFromSettings(settings),
       now: () => now,
       ...(trainedThroughMs !== undefined ? { newDecisionsSince: new Date(trainedThroughMs + 1) } : {}),
       log: say,

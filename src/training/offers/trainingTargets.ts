@@ -4,7 +4,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { AzureClients } from '../../clients/azureClients';
 import { RANKING_DEFAULTS } from '../../config/rankingSettings';
 import type { Env } from '../../config/settings';
-import { readTrainingSettings } from '../../config/trainingSettings';
+import type { TrainingSettings } from '../../config/trainingSettings';
 import { MODEL_NAME } from '../../models/modelManifest';
 import type { TrainingRunOptions } from './trainingRunOptions';
 
@@ -19,8 +19,7 @@ export function storageOf(app: AzureClients): { archive: ContainerClient; regist
   return { archive: app.archiveContainer(app.settings.archiveContainer), registry: app.archiveContainer(app.settings.modelsContainer) };
 }
 
-/** The gates from the Retrain* settings (the CLI's flags override them). */
-export function gatesFromSettings(env: Env): NonNullable<TrainingRunOptions['gates']> {
-  const s = readTrainingSettings(env);
+/** The gates from the Retrain* settings, as readTrainingSettings read them (the CLI's flags override them). */
+export function gatesFromSettings(s: Pick<TrainingSettings, 'minDecisions' | 'minPositives' | 'policyValueMargin'>): NonNullable<TrainingRunOptions['gates']> {
   return { minDecisions: s.minDecisions, minPositives: s.minPositives, policyValueMargin: s.policyValueMargin };
 }

@@ -107,10 +107,17 @@ describe('learningTick', () => {
   it('trains nothing in LoggingOnly mode or when switched off', async () => {
     const logs: string[] = [];
     const base = { app: new AzureClients(settings), env: settings, log: (m: string) => logs.push(m), now: () => new Date(T0 + 60 * HOUR) };
-    expect(await learningTick({ ...base, learningConfig: async () => ({ modelUpdateFrequencySeconds: 60, learningMode: 'LoggingOnly' }) })).toEqual({
+    // The configuration is asked with the tick's own ModelUpdateFrequency as its default.
+    const defaults: number[] = [];
+    const configured = async (defaultUpdateSeconds: number) => {
+      defaults.push(defaultUpdateSeconds);
+      return { modelUpdateFrequencySeconds: 60, learningMode: 'LoggingOnly' as const };
+    };
+    expect(await learningTick({ ...base, env: { ...settings, ModelUpdateFrequency: 'PT15M' }, learningConfig: configured })).toEqual({
       ran: false,
       reason: 'learning mode is LoggingOnly: decisions are logged, no model is trained',
     });
+    expect(defaults).toEqual([900]);
     expect(await tick(T0 + 60 * HOUR, { 'AzureWebJobs.retrainModel.Disabled': 'true' }, logs)).toEqual({ ran: false, reason: 'continuous learning is off (AzureWebJobs.retrainModel.Disabled is true)' });
     expect(await versions()).toHaveLength(2);
   });
