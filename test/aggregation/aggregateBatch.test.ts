@@ -1,13 +1,8 @@
 // Aggregation against the Cosmos DB stand-in through the real SDK: totals match an independent
 // ground truth, and redelivery, re-cut batches, partial application and concurrent consumers
 // leave them unchanged.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
-import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
+import { describe, expect, it } from 'vitest';
+import type { Container } from '@azure/cosmos';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { computeDeltas } from '../../src/aggregation/deltas';
 import { applyDeltas } from '../../src/aggregation/applyDeltas';
@@ -17,31 +12,12 @@ import type { ReceivedEvent } from '../../src/events/receivedBatch';
 import {
   aggregateKeyOf, batchOf, cut, expectedAggregates, expectedProfiles, makeEvents, toPartitions,
 } from './fixtures';
+import { useAggregationCosmos } from './fixtures/aggregationCosmos';
 
 const WINDOWS = [60, 1440];
 const PARTITIONS = 4;
-let cosmos: CosmosEmulator;
-let client: CosmosClient;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agg-cosmos-'));
-  cosmos = await startCosmos({ dataDir, port: 0 });
-  // No custom agent: with one the SDK refuses http:// (its own default http agent keeps connections alive).
-  client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-});
-
-afterAll(async () => {
-  client?.dispose();
-  await cosmos?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function freshDatabase(name: string): Promise<{ aggregates: Container; profiles: Container }> {
-  await ensureContainers(client, name);
-  const db = client.database(name);
-  return { aggregates: db.container(AGGREGATES_CONTAINER), profiles: db.container(PROFILES_CONTAINER) };
-}
+const cosmos = useAggregationCosmos('agg');
+const freshDatabase = (name: string) => cosmos.fresh(name);
 
 async function readAll(container: Container): Promise<Record<string, unknown>[]> {
   const { resources } = await container.items.query<Record<string, unknown>>('SELECT * FROM c').fetchAll();

@@ -2,42 +2,15 @@
 // it (the browser library keeps an event's id across retries), against the Cosmos DB stand-in
 // through the real SDK: a copy in a later batch, in another partition, twice in one envelope; the
 // hub's own redelivery still counts once; past the window an id is forgotten.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
-import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
+import { describe, expect, it } from 'vitest';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { RECENT_EVENT_IDS_MAX } from '../../src/aggregation/profile';
 import type { ReceivedBatch } from '../../src/events/receivedBatch';
+import { useAggregationCosmos, type AggregationContainers as Containers } from './fixtures/aggregationCosmos';
 
 const now = new Date('2026-12-01T10:00:00.000Z');
-let cosmos: CosmosEmulator;
-let client: CosmosClient;
-let dataDir: string;
-let databases = 0;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'event-ids-once-'));
-  cosmos = await startCosmos({ dataDir, port: 0 });
-  client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-});
-
-afterAll(async () => {
-  client?.dispose();
-  await cosmos?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-type Containers = { aggregates: Container; profiles: Container };
-
-async function fresh(): Promise<Containers> {
-  const name = `ids${++databases}`;
-  await ensureContainers(client, name);
-  return { aggregates: client.database(name).container(AGGREGATES_CONTAINER), profiles: client.database(name).container(PROFILES_CONTAINER) };
-}
+const cosmos = useAggregationCosmos('ids');
+const fresh = () => cosmos.fresh();
 
 const purchase = (id: string, userId = 'u-1') => ({
   id, type: 'purchase', userId, productId: 'p-1', value: 10.5, quantity: 1, currency: 'GBP', timestamp: now.toISOString(),

@@ -2,41 +2,17 @@
 // Cosmos DB stand-in through the real SDK: redelivered batches, re-sent copies of a reward at
 // other sequence numbers, client re-posts with other values (earliest wins; sum adds distinct
 // rewards, clamped), and two partitions racing for one decision's ledger.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
-import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
+import { describe, expect, it } from 'vitest';
+import type { Container } from '@azure/cosmos';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { ledgerIdOf, type RewardPolicy } from '../../src/aggregation/rewardLedger';
 import { decisionEvent, rewardEvent, trackedRewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
 import type { ReceivedBatch } from '../../src/events/receivedBatch';
+import { useAggregationCosmos } from './fixtures/aggregationCosmos';
 
 const now = new Date('2026-12-01T10:00:00.000Z');
-let cosmos: CosmosEmulator;
-let client: CosmosClient;
-let dataDir: string;
-let databases = 0;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rewards-once-'));
-  cosmos = await startCosmos({ dataDir, port: 0 });
-  client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-});
-
-afterAll(async () => {
-  client?.dispose();
-  await cosmos?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function fresh(): Promise<{ aggregates: Container; profiles: Container }> {
-  const name = `rewards${++databases}`;
-  await ensureContainers(client, name);
-  return { aggregates: client.database(name).container(AGGREGATES_CONTAINER), profiles: client.database(name).container(PROFILES_CONTAINER) };
-}
+const cosmos = useAggregationCosmos('rewards');
+const fresh = () => cosmos.fresh();
 
 const decision = (eventId: string): DecisionRecord => ({
   eventId, source: 'rank', issuedAtMs: now.getTime(), userId: 'u-1', segment: 'desktop', contextFeatures: [],
