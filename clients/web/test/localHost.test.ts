@@ -2,45 +2,17 @@
 // batches reach the archive once each with their client-made ids; a signed sign-in keeps the
 // user id, a forged one is stored as anonymous and no token is stored; the browser route refuses
 // server-to-server types (purchases, campaign touches), naming the type, and the keyed route takes them.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { readArchive } from '../../../src/archive';
-import type { TrackedEvent } from '../../../src/events/eventSchema';
+import { describe, expect, it } from 'vitest';
 import { signUserToken } from '../../../src/events/userToken';
-import { startLocalRuntime, type LocalRuntime } from '../../../tools/local/localRuntime';
-import { silentLogger } from '../../../tools/local/host/hostLogger';
 import { createPersonalization } from '../src/index';
 import { MemoryStore } from './fakes';
-
-const appRoot = path.resolve(__dirname, '..', '..', '..');
-
-async function archived(runtime: LocalRuntime): Promise<TrackedEvent[]> {
-  const container = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage).getContainerClient('archive');
-  const out: TrackedEvent[] = [];
-  try {
-    for await (const e of readArchive(container)) out.push(JSON.parse(e.body.toString('utf8')) as TrackedEvent);
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-  }
-  return out;
-}
+import { useLocalHost, waitForArchived } from './localHostFixture';
 
 describe('browser library against the local host', () => {
-  let runtime: LocalRuntime;
-  beforeAll(async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webclient-host-'));
-    runtime = await startLocalRuntime({
-      appRoot, dataDir, logger: silentLogger, eventHubPartitions: 2,
-      ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 },
-      overrides: { UnverifiedUserIds: 'anonymous' },
-    });
-  }, 90_000);
-  afterAll(async () => runtime?.close());
+  const host = useLocalHost('host', { overrides: { UnverifiedUserIds: 'anonymous' } });
 
   it('delivers every event once with its id; believes only the signed user id; stores no token', async () => {
+    const runtime = host();
     const errors: string[] = [];
     const p = createPersonalization({ endpoint: runtime.url, consent: true, storage: new MemoryStore(), batchSize: 5, flushIntervalMs: 50, onError: (m) => errors.push(m) });
     const ids: string[] = [];
@@ -56,16 +28,7 @@ describe('browser library against the local host', () => {
     expect(errors).toEqual([]);
 
     const all = [...ids, 'page_view'];
-    const events = await (async () => {
-      let got: TrackedEvent[] = [];
-      const end = Date.now() + 45_000;
-      while (Date.now() < end) {
-        got = (await archived(runtime)).filter((e) => e.anonymousId === p.anonymousId || e.userId === 'shopper-1');
-        if (got.length >= all.length) break;
-        await new Promise((r) => setTimeout(r, 300));
-      }
-      return got;
-    })();
+    const events = await waitForArchived(runtime, (e) => e.anonymousId === p.anonymousId || e.userId === 'shopper-1', all.length, Date.now() + 45_000);
     // The automatic page_view, then each tracked event, once each.
     expect(events.map((e) => e.type).sort()).toEqual(['add_to_cart', 'add_to_cart', 'add_to_cart', 'page_view', 'product_view']);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
@@ -78,6 +41,7 @@ describe('browser library against the local host', () => {
   });
 
   it('refuses purchases and campaign events on the browser route, naming the type, and takes them on the keyed route', async () => {
+    const runtime = host();
     const purchase = { id: 'buy-1', type: 'purchase', anonymousId: 'anon-1', productId: '85123A', value: 5.1, currency: 'GBP' };
     const refused = await fetch(`${runtime.url}/api/events?partial=true`, { method: 'POST', body: JSON.stringify([purchase, { id: 'view-1', type: 'page_view', anonymousId: 'anon-1' }]) });
     expect(refused.status).toBe(202); // partial (what the library sends): the page view is kept, the purchase listed

@@ -1,44 +1,17 @@
 // The library against a local host that rate-limits its anonymous routes per client (what Azure's
 // front door WAF rule does): past the burst the host answers 429 with Retry-After, the library waits
 // at least that long and sends the same events again, and every event is archived once.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { readArchive } from '../../../src/archive';
-import type { TrackedEvent } from '../../../src/events/eventSchema';
-import { startLocalRuntime, type LocalRuntime } from '../../../tools/local/localRuntime';
-import { silentLogger } from '../../../tools/local/host/hostLogger';
+import { describe, expect, it } from 'vitest';
 import { browserTransport } from '../src/transport';
 import { createPersonalization, type Transport } from '../src/index';
 import { MemoryStore } from './fakes';
-
-const appRoot = path.resolve(__dirname, '..', '..', '..');
-
-async function archived(runtime: LocalRuntime): Promise<TrackedEvent[]> {
-  const container = BlobServiceClient.fromConnectionString(runtime.env.ArchiveStorage).getContainerClient('archive');
-  const out: TrackedEvent[] = [];
-  try {
-    for await (const e of readArchive(container)) out.push(JSON.parse(e.body.toString('utf8')) as TrackedEvent);
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-  }
-  return out;
-}
+import { useLocalHost, waitForArchived } from './localHostFixture';
 
 describe('browser library against a rate-limited local host', () => {
-  let runtime: LocalRuntime;
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({
-      appRoot, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'webclient-limited-')), logger: silentLogger, eventHubPartitions: 2,
-      ports: { http: 0, blob: 0, cosmos: 0, eventHubs: 0 },
-      rateLimit: { perMinute: 60, burst: 2 },
-    });
-  }, 90_000);
-  afterAll(async () => runtime?.close());
+  const host = useLocalHost('limited', { rateLimit: { perMinute: 60, burst: 2 } });
 
   it('waits out each 429\'s Retry-After and delivers every event once', async () => {
+    const runtime = host();
     const answers: { status: number; retryAfter: string | null; at: number }[] = [];
     // The library's own fetch transport, watched: what the host answered and when it was asked.
     const transport: Transport = {
@@ -66,12 +39,7 @@ describe('browser library against a rate-limited local host', () => {
     }
     expect(answers.filter((a) => a.status === 202)).toHaveLength(5); // the page view and the four events
 
-    let events: TrackedEvent[] = [];
-    while (Date.now() < end + 30_000) {
-      events = (await archived(runtime)).filter((e) => e.anonymousId === p.anonymousId);
-      if (events.length >= 5) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    const events = await waitForArchived(runtime, (e) => e.anonymousId === p.anonymousId, 5, end + 30_000);
     for (const id of ids) expect(events.filter((e) => e.id === id)).toHaveLength(1);
     expect(events).toHaveLength(5);
   });
