@@ -5,9 +5,7 @@ import { ApiKeyCredentials } from '@azure/ms-rest-js';
 import { signEventId } from '../../src/ranking/eventIdToken';
 import { parseLoggedEvent, type LoggedReward } from '../../src/events/learningEvents';
 import { joinRewards } from '../../src/training/offers/rewardJoin';
-import { gbdtOnnx, randomGbdt } from './fixtures/treeModels';
-import { OFFER_CONTRACT_WIDTH, manifestFor } from './fixtures/contracts';
-import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
+import { promoteRandomOfferModel, startRankingStack, type RankingStack } from './fixtures/rankingStack';
 
 const actions = [
   { id: 'NewsArticle', features: [{ type: 'News' }] },
@@ -51,11 +49,7 @@ describe('Personalizer-compatible Rank / Reward / Activate', () => {
 
   beforeAll(async () => {
     stack = await startRankingStack({
-      beforeStart: async ({ registry }) => {
-        const bytes = gbdtOnnx(randomGbdt({ trees: 30, depth: 4, features: OFFER_CONTRACT_WIDTH, seed: 77 }));
-        await registry.registerModel('offer-ranker', 'v1', bytes, manifestFor(bytes, 'v1'));
-        await registry.promoteModel('offer-ranker', 'v1', { ifMatchEtag: null });
-      },
+      beforeStart: promoteRandomOfferModel(77, { trees: 30, depth: 4 }),
       env: { RankingRewardWaitSeconds: '600' },
     });
     client = sdkClient(stack.url, stack.apiKeys[1]);

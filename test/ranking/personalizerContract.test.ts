@@ -12,9 +12,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { gbdtOnnx, randomGbdt } from './fixtures/treeModels';
-import { OFFER_CONTRACT_WIDTH, manifestFor } from './fixtures/contracts';
-import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
+import { promoteRandomOfferModel, startRankingStack, type RankingStack } from './fixtures/rankingStack';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { ArchiveWriter } from '../../src/archive/archiveWriter';
 import { archiveTrackedEvents } from '../../tools/synthetic/decisions/archiveTrackedEvents';
@@ -102,11 +100,7 @@ describe('Personalizer API contract: every operation of both definitions', () =>
 
   beforeAll(async () => {
     stack = await startRankingStack({
-      beforeStart: async ({ registry }) => {
-        const bytes = gbdtOnnx(randomGbdt({ trees: 10, depth: 3, features: OFFER_CONTRACT_WIDTH, seed: 5 }));
-        await registry.registerModel('offer-ranker', 'v1', bytes, manifestFor(bytes, 'v1'));
-        await registry.promoteModel('offer-ranker', 'v1', { ifMatchEtag: null });
-      },
+      beforeStart: promoteRandomOfferModel(5, { trees: 10, depth: 3 }),
     });
     const exported = await fetch(`${stack.url}/personalizer/model?api-version=${PREVIEW}&signed=true`, { headers: { 'Ocp-Apim-Subscription-Key': stack.apiKeys[0] } });
     expect(exported.status).toBe(200);

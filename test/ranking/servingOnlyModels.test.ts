@@ -3,9 +3,7 @@
 // reset) with a 403 that names the setting, and the registry is left as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { gbdtOnnx, randomGbdt } from './fixtures/treeModels';
-import { OFFER_CONTRACT_WIDTH, manifestFor } from './fixtures/contracts';
-import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
+import { promoteRandomOfferModel, startRankingStack, type RankingStack } from './fixtures/rankingStack';
 
 describe('Personalizer model operations on a serving-only instance', () => {
   let stack: RankingStack;
@@ -13,11 +11,7 @@ describe('Personalizer model operations on a serving-only instance', () => {
 
   beforeAll(async () => {
     stack = await startRankingStack({
-      beforeStart: async ({ registry }) => {
-        const bytes = gbdtOnnx(randomGbdt({ trees: 10, depth: 3, features: OFFER_CONTRACT_WIDTH, seed: 11 }));
-        await registry.registerModel('offer-ranker', 'v1', bytes, manifestFor(bytes, 'v1'));
-        await registry.promoteModel('offer-ranker', 'v1', { ifMatchEtag: null });
-      },
+      beforeStart: promoteRandomOfferModel(11, { trees: 10, depth: 3 }),
       env: { ModelRegistryAccess: 'read' },
     });
   }, 60_000);

@@ -7,11 +7,8 @@ import { Ranker, type RankerConfiguration } from '../../src/ranking/ranker';
 import { seededRandom } from '../../src/learners/epsilonGreedy';
 import { squareCb, squareCbGamma } from '../../src/learners/squareCb';
 import { parsePolicyArguments } from '../../src/ranking/configuration/policyArguments';
-import { PREVIEW } from '../../src/ranking/http/personalizerApi';
 import type { TrackedEvent } from '../../src/events/eventSchema';
-import { gbdtOnnx, randomGbdt } from './fixtures/treeModels';
-import { OFFER_CONTRACT_WIDTH, manifestFor } from './fixtures/contracts';
-import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
+import { promoteRandomOfferModel, startRankingStack, type RankingStack } from './fixtures/rankingStack';
 
 const actions = ['shoes', 'bags', 'hats', 'socks', 'belts', 'scarves'].map((category, i) => ({ id: `offer-${i}`, features: [{ category, price: 10 + i }] }));
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -20,27 +17,12 @@ const TRAINED = 100_000;
 
 describe('SquareCB exploration from the learning settings', () => {
   let stack: RankingStack;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}/personalizer/${path}?api-version=${PREVIEW}`, {
-      method,
-      headers: { 'Ocp-Apim-Subscription-Key': stack.apiKeys[0], ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-  const decisionOf = (eventId: string) =>
-    stack.waitForEvents((all) => all.some((e) => e.body.type === 'decision' && (e.body.decision as { eventId?: string }).eventId === eventId)).then(
-      (all) => all.find((e) => e.body.type === 'decision' && (e.body.decision as { eventId?: string }).eventId === eventId)!.body.decision as Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
-    );
+  const api = (method: string, path: string, body?: unknown) => stack.personalizer(method, path, body);
+  const decisionOf = (eventId: string) => stack.decisionOf(eventId);
 
   beforeAll(async () => {
     stack = await startRankingStack({
-      beforeStart: async ({ registry }) => {
-        const bytes = gbdtOnnx(randomGbdt({ trees: 20, depth: 4, features: OFFER_CONTRACT_WIDTH, seed: 5 }));
-        await registry.registerModel('offer-ranker', 'v1', bytes, manifestFor(bytes, 'v1'));
-        await registry.promoteModel('offer-ranker', 'v1', { ifMatchEtag: null });
-      },
+      beforeStart: promoteRandomOfferModel(5),
       env: { RankingConfigRefreshSeconds: '1' },
     });
   }, 60_000);

@@ -8,7 +8,6 @@ import { AzureClients } from '../../../src/clients/azureClients';
 import { appServices } from '../../../src/app/appServices';
 import { ArchiveWriter } from '../../../src/archive/archiveWriter';
 import type { TrackedEvent } from '../../../src/events/eventSchema';
-import { PREVIEW } from '../../../src/ranking/http/personalizerApi';
 import { learningTick } from '../../../src/training/continuousLearning/learningCycle';
 import { accumulate, autoOnlineVerdict, type ApprenticeModeMetrics } from '../../../src/training/continuousLearning/apprenticeProgress';
 import { seededRandom } from '../../../src/learners/epsilonGreedy';
@@ -26,15 +25,7 @@ describe('Apprentice mode: metrics and the automatic switch to Online', () => {
   let writer: ArchiveWriter;
   let next: Record<string, number> = {};
   const random = seededRandom(17);
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}/personalizer/${path}?api-version=${PREVIEW}`, {
-      method,
-      headers: { 'Ocp-Apim-Subscription-Key': stack.apiKeys[0], ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const api = (method: string, path: string, body?: unknown) => stack.personalizer(method, path, body);
   const env = () => ({ ...(process.env as Record<string, string>) });
   // As functions/retrainModel.ts wires it, at a clock `aheadMs` past now (the rewards have waited).
   const tick = (aheadMs: number, logs: string[]) => {
