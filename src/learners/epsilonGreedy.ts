@@ -28,11 +28,17 @@ export function argmax(scores: ArrayLike<number>, eligible: number[]): number {
   return best;
 }
 
-export function epsilonGreedy(scores: ArrayLike<number>, excluded: readonly boolean[], epsilon: number, random: Random): Decision {
-  const n = scores.length;
+/** Indexes of the actions not excluded, in action order; throws when there is none. */
+export function eligibleActions(n: number, excluded: readonly boolean[]): number[] {
   const eligible: number[] = [];
   for (let i = 0; i < n; i++) if (!excluded[i]) eligible.push(i);
   if (eligible.length === 0) throw new RangeError('at least one action must be eligible');
+  return eligible;
+}
+
+export function epsilonGreedy(scores: ArrayLike<number>, excluded: readonly boolean[], epsilon: number, random: Random): Decision {
+  const n = scores.length;
+  const eligible = eligibleActions(n, excluded);
   const k = eligible.length;
   const greedy = argmax(scores, eligible);
   const explored = random() < epsilon;

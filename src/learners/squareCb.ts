@@ -5,7 +5,7 @@
 // grows with the data the model learnt from (γ = gammaScale · t^gammaExponent, VW's defaults 10
 // and 0.5). The probabilities are exact, so they are logged as propensities for off-policy
 // evaluation like epsilon-greedy's.
-import { argmax, rankingOrder, type Decision, type Random } from './epsilonGreedy';
+import { argmax, eligibleActions, rankingOrder, type Decision, type Random } from './epsilonGreedy';
 
 /** Vowpal Wabbit's defaults for --gamma_scale and --gamma_exponent. */
 export const SQUARECB_DEFAULTS = { gammaScale: 10, gammaExponent: 0.5 };
@@ -21,9 +21,7 @@ export function squareCbGamma(t: number, gammaScale = SQUARECB_DEFAULTS.gammaSca
 export function squareCb(scores: ArrayLike<number>, excluded: readonly boolean[], gamma: number, random: Random): Decision {
   if (!(gamma >= 0)) throw new RangeError(`gamma: must be ≥ 0, got ${gamma}`);
   const n = scores.length;
-  const eligible: number[] = [];
-  for (let i = 0; i < n; i++) if (!excluded[i]) eligible.push(i);
-  if (eligible.length === 0) throw new RangeError('at least one action must be eligible');
+  const eligible = eligibleActions(n, excluded);
   const k = eligible.length;
   const greedy = argmax(scores, eligible);
   const best = scores[greedy];
