@@ -5,7 +5,7 @@
 import { attributesByName, attributeValue, messagesOf, readNode, type OnnxNodeFields } from './onnxModelReader';
 import { GraphProto, ModelProto } from './onnxSchema';
 import { readFields, type RawField } from './protobufReader';
-import { LEAF, TreeEnsemble } from './treeEnsemble';
+import { emptyNodes, LEAF, TreeEnsemble } from './treeEnsemble';
 
 export class TreeDecodeError extends Error {}
 
@@ -81,12 +81,8 @@ export function decodeTreeEnsemble(onnx: Uint8Array, nFeatures: number): TreeEns
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) index.set(key(treeIds[i], nodeIds[i]), i);
 
-  const feature = new Int32Array(n);
-  const threshold = new Float32Array(n);
-  const trueNode = new Int32Array(n);
-  const falseNode = new Int32Array(n);
-  const missingTrue = new Uint8Array(n);
-  const value = new Float64Array(n);
+  const arrays = emptyNodes(n);
+  const { feature, threshold, trueNode, falseNode, missingTrue, value } = arrays;
   const roots: number[] = [];
   const seenTrees = new Set<number>();
   for (let i = 0; i < n; i++) {
@@ -120,5 +116,5 @@ export function decodeTreeEnsemble(onnx: Uint8Array, nFeatures: number): TreeEns
     value[i] += targetWeights[j];
   }
   const base = attrFloats(ens, 'base_values');
-  return new TreeEnsemble({ roots: Int32Array.from(roots), feature, threshold, trueNode, falseNode, missingTrue, value, baseScore: base[0] ?? 0, nFeatures });
+  return new TreeEnsemble({ roots: Int32Array.from(roots), ...arrays, baseScore: base[0] ?? 0, nFeatures });
 }

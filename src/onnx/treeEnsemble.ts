@@ -32,6 +32,11 @@ export interface TreeEnsembleArrays {
   nFeatures: number;
 }
 
+/** The per-node arrays of `n` nodes, zeroed, for a builder to fill. */
+export function emptyNodes(n: number): Omit<TreeEnsembleArrays, 'roots' | 'baseScore' | 'nFeatures'> {
+  return { feature: new Int32Array(n), threshold: new Float32Array(n), trueNode: new Int32Array(n), falseNode: new Int32Array(n), missingTrue: new Uint8Array(n), value: new Float64Array(n) };
+}
+
 export class TreeEnsemble implements TreeEnsembleArrays {
   readonly roots: Int32Array;
   readonly feature: Int32Array;
@@ -97,12 +102,8 @@ export function treeEnsembleOfFitted(model: Pick<FittedGradientBoosting, 'trees'
   let n = 0;
   for (const tree of model.trees) n += tree.nNodes;
   const roots = new Int32Array(model.trees.length);
-  const feature = new Int32Array(n);
-  const threshold = new Float32Array(n);
-  const trueNode = new Int32Array(n);
-  const falseNode = new Int32Array(n);
-  const missingTrue = new Uint8Array(n);
-  const value = new Float64Array(n);
+  const nodes = emptyNodes(n);
+  const { feature, threshold, trueNode, falseNode, missingTrue, value } = nodes;
   let at = 0;
   model.trees.forEach((tree, t) => {
     roots[t] = at;
@@ -123,5 +124,5 @@ export function treeEnsembleOfFitted(model: Pick<FittedGradientBoosting, 'trees'
     }
     at += tree.nNodes;
   });
-  return new TreeEnsemble({ roots, feature, threshold, trueNode, falseNode, missingTrue, value, baseScore: model.baseScore, nFeatures: model.nFeatures });
+  return new TreeEnsemble({ roots, ...nodes, baseScore: model.baseScore, nFeatures: model.nFeatures });
 }
