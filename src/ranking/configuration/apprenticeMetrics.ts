@@ -33,6 +33,17 @@ export interface ApprenticeMetrics {
   estimatedLift: number | null;
 }
 
+/** The averages of a period's totals; `learnerSum` is null when some learner choice had no estimate. */
+export function apprenticeAverages(
+  n: number,
+  sumOfRewards: number,
+  imitated: number,
+  learnerSum: number | null,
+): Pick<ApprenticeMetrics, 'imitationRate' | 'baselineAverageReward' | 'learnerEstimatedAverageReward' | 'estimatedLift'> {
+  const learner = learnerSum === null ? null : learnerSum / n;
+  return { imitationRate: imitated / n, baselineAverageReward: sumOfRewards / n, learnerEstimatedAverageReward: learner, estimatedLift: learner === null ? null : learner - sumOfRewards / n };
+}
+
 export function apprenticeMetrics(outcomes: readonly ApprenticeOutcome[]): ApprenticeMetrics | undefined {
   if (outcomes.length === 0) return undefined;
   let sum = 0;
@@ -56,18 +67,13 @@ export function apprenticeMetrics(outcomes: readonly ApprenticeOutcome[]): Appre
       estimable = false;
     }
   }
-  const n = outcomes.length;
-  const learner = estimable ? learnerSum / n : null;
   return {
     startTime: new Date(from).toISOString(),
     endTime: new Date(to).toISOString(),
-    numberOfEvents: n,
+    numberOfEvents: outcomes.length,
     sumOfRewards: sum,
     numberOfImitatedEvents: imitated,
     sumOfImitatedRewards: imitatedSum,
-    imitationRate: imitated / n,
-    baselineAverageReward: sum / n,
-    learnerEstimatedAverageReward: learner,
-    estimatedLift: learner === null ? null : learner - sum / n,
+    ...apprenticeAverages(outcomes.length, sum, imitated, estimable ? learnerSum : null),
   };
 }

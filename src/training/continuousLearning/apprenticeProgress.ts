@@ -17,7 +17,7 @@
 //      promoted, else the current one (evaluated by the run on the same decisions).
 // Every run records its verdict (autoOnline.decision: waiting / switched, with the reason) in the
 // metrics, which GET configurations/service shows, and in the log.
-import { apprenticeMetrics, type ApprenticeOutcome } from '../../ranking/configuration/apprenticeMetrics';
+import { apprenticeAverages, apprenticeMetrics, type ApprenticeMetrics, type ApprenticeOutcome } from '../../ranking/configuration/apprenticeMetrics';
 import type { JoinedDecision } from '../offers/rewardJoin';
 import type { TrainingRunReport } from '../offers/trainingRunReport';
 
@@ -45,21 +45,11 @@ export interface AutoOnlineVerdict {
 }
 
 /** What GET configurations/service shows as latestApprenticeModeMetrics (stored as is). */
-export interface ApprenticeModeMetrics {
-  startTime: string;
-  endTime: string;
-  numberOfEvents: number;
-  sumOfRewards: number;
-  numberOfImitatedEvents: number;
-  sumOfImitatedRewards: number;
+export interface ApprenticeModeMetrics extends ApprenticeMetrics {
   lastProcessedEventTime: string;
   lastBatchMetrics: { numberOfEvents: number; sumOfRewards: number; sumOfImitatedRewards: number };
-  imitationRate: number;
-  baselineAverageReward: number;
   /** Sum of the learner's per-event estimates (null once an event had no score). */
   sumOfLearnerEstimatedRewards: number | null;
-  learnerEstimatedAverageReward: number | null;
-  estimatedLift: number | null;
   latestEvaluation: HeldOutComparison | null;
   autoOnline: AutoOnlineVerdict | null;
   /** Set when the period ended (switched to Online, or the mode was changed): the next Apprentice period starts afresh. */
@@ -97,6 +87,8 @@ export function accumulate(previous: ApprenticeModeMetrics | undefined, batch: r
   const batchLearner = b ? (b.learnerEstimatedAverageReward === null ? null : b.learnerEstimatedAverageReward * b.numberOfEvents) : 0;
   const learnerSum = prevLearner === null || batchLearner === null ? null : prevLearner + batchLearner;
   const lastMs = Math.max(prev ? Date.parse(prev.lastProcessedEventTime) : -Infinity, b ? Date.parse(b.endTime) : -Infinity);
+  const averages = apprenticeAverages(n, sum, imitated, learnerSum);
+  // Field by field: the stored document (GET configurations/service) keeps this order.
   return {
     startTime: prev?.startTime ?? b!.startTime,
     endTime: new Date(lastMs).toISOString(),
@@ -106,11 +98,11 @@ export function accumulate(previous: ApprenticeModeMetrics | undefined, batch: r
     sumOfImitatedRewards: imitatedSum,
     lastProcessedEventTime: new Date(lastMs).toISOString(),
     lastBatchMetrics: { numberOfEvents: b?.numberOfEvents ?? 0, sumOfRewards: b?.sumOfRewards ?? 0, sumOfImitatedRewards: b?.sumOfImitatedRewards ?? 0 },
-    imitationRate: imitated / n,
-    baselineAverageReward: sum / n,
+    imitationRate: averages.imitationRate,
+    baselineAverageReward: averages.baselineAverageReward,
     sumOfLearnerEstimatedRewards: learnerSum,
-    learnerEstimatedAverageReward: learnerSum === null ? null : learnerSum / n,
-    estimatedLift: learnerSum === null ? null : learnerSum / n - sum / n,
+    learnerEstimatedAverageReward: averages.learnerEstimatedAverageReward,
+    estimatedLift: averages.estimatedLift,
     latestEvaluation: latestEvaluation ?? prev?.latestEvaluation ?? null,
     autoOnline: prev?.autoOnline ?? null,
   };
