@@ -7,6 +7,7 @@ import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { RECENT_EVENT_IDS_MAX } from '../../src/aggregation/profile';
 import type { ReceivedBatch } from '../../src/events/receivedBatch';
 import { useAggregationCosmos, type AggregationContainers as Containers } from './fixtures/aggregationCosmos';
+import { partitionBatch } from './fixtures/partitionBatch';
 
 const now = new Date('2026-12-01T10:00:00.000Z');
 const cosmos = useAggregationCosmos('ids');
@@ -17,15 +18,7 @@ const purchase = (id: string, userId = 'u-1') => ({
 });
 
 /** A partition's messages with consecutive sequence numbers from `from`; an array body is one envelope. */
-function batch(partitionId: string, bodies: unknown[], from = 0): ReceivedBatch {
-  return {
-    fullyQualifiedNamespace: 'ns', eventHubName: 'events', consumerGroup: 'aggregate', partitionId,
-    events: bodies.map((body, i) => ({
-      body: JSON.parse(JSON.stringify(body)), sequenceNumber: from + i, offset: String(from + i),
-      enqueuedTimeUtc: new Date(now.getTime() + from + i), properties: {},
-    })),
-  };
-}
+const batch = (partitionId: string, bodies: unknown[], from = 0): ReceivedBatch => partitionBatch(partitionId, bodies, now, from);
 
 const run = (c: Containers, b: ReceivedBatch) => aggregateBatch(b, { ...c, windowsMinutes: [60, 1440], retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } });
 

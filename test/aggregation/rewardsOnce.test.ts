@@ -9,6 +9,7 @@ import { ledgerIdOf, type RewardPolicy } from '../../src/aggregation/rewardLedge
 import { decisionEvent, rewardEvent, trackedRewardEvent, type DecisionRecord } from '../../src/events/learningEvents';
 import type { ReceivedBatch } from '../../src/events/receivedBatch';
 import { useAggregationCosmos } from './fixtures/aggregationCosmos';
+import { partitionBatch } from './fixtures/partitionBatch';
 
 const now = new Date('2026-12-01T10:00:00.000Z');
 const cosmos = useAggregationCosmos('rewards');
@@ -24,15 +25,7 @@ const reward = (eventId: string, value: number) =>
   rewardEvent({ eventId, issuedAtMs: now.getTime(), userId: 'u-1', rewardActionId: 'spring-sale', value, source: 'rank' }, now);
 
 /** A partition's messages with consecutive sequence numbers from `from`, enqueued in order. */
-function batch(partitionId: string, bodies: unknown[], from = 0): ReceivedBatch {
-  return {
-    fullyQualifiedNamespace: 'ns', eventHubName: 'events', consumerGroup: 'aggregate', partitionId,
-    events: bodies.map((body, i) => ({
-      body: JSON.parse(JSON.stringify(body)), sequenceNumber: from + i, offset: String(from + i),
-      enqueuedTimeUtc: new Date(now.getTime() + from + i), properties: {},
-    })),
-  };
-}
+const batch = (partitionId: string, bodies: unknown[], from = 0): ReceivedBatch => partitionBatch(partitionId, bodies, now, from);
 
 async function daily(c: { aggregates: Container }, kind: string): Promise<Record<string, unknown>> {
   const { resources } = await c.aggregates.items
