@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import {
   EventHubConsumerClient,
   ReceivedEventData,
@@ -10,12 +9,11 @@ import {
 } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
-import { InvocationContext } from '@azure/functions';
-import { FunctionRegistration, runPreInvocationHooks } from './functionsCoreShim';
-import { startInvocationTrace } from './invocationTrace';
+import { FunctionRegistration } from './functionsCoreShim';
+import { invokeFunction } from './invokeFunction';
 import { HostConfig, resolveBindingExpression } from './hostConfig';
 import { retryPolicyFrom, RetryPolicy } from './retryPolicy';
-import { HostLogger, invocationLogHandler } from './hostLogger';
+import { HostLogger } from './hostLogger';
 import { azureCredential } from '../../../src/clients/credential';
 
 export interface EventHubTriggerHostOptions {
@@ -116,24 +114,13 @@ export async function startEventHubTriggers(registrations: FunctionRegistration[
 
     const invoke = async (input: unknown, metadata: unknown, partition: PartitionContext): Promise<boolean> => {
       for (let retry = 0; ; retry++) {
-        const invocationId = crypto.randomUUID();
-        const invocationTrace = startInvocationTrace(registration.name, 'eventHub');
-        const context = new InvocationContext({
-          invocationId,
-          functionName: registration.name,
-          traceContext: invocationTrace.traceContext,
-          triggerMetadata: metadata as Record<string, unknown>,
-          retryContext: policy ? { retryCount: retry, maxRetryCount: policy.maxRetryCount } : undefined,
-          logHandler: invocationLogHandler(opts.logger, registration.name, invocationId),
-          options: { trigger: { ...trigger, type: 'eventHubTrigger', name: trigger.name } },
-        });
         try {
-          const hooked = await runPreInvocationHooks(context, [input], registration.handler);
-          await hooked.handler(...hooked.inputs, context);
-          invocationTrace.end();
+          await invokeFunction(registration, 'eventHub', input, opts.logger, {
+            triggerMetadata: metadata as Record<string, unknown>,
+            ...(policy ? { retryContext: { retryCount: retry, maxRetryCount: policy.maxRetryCount } } : {}),
+          });
           return true;
         } catch (error) {
-          invocationTrace.end(error);
           const message = (error as Error)?.message ?? String(error);
           if (abort.signal.aborted) return false;
           if (!policy || (policy.maxRetryCount !== -1 && retry >= policy.maxRetryCount)) {

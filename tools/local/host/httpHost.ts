@@ -1,15 +1,15 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
 import { AddressInfo } from 'node:net';
-import { HttpRequest, HttpRequestInit, InvocationContext } from '@azure/functions';
+import { HttpRequest, HttpRequestInit } from '@azure/functions';
 import { BufferedNativeRequest } from './bufferedRequest';
 import { responsePayload } from './responsePayload';
-import { FunctionRegistration, runPreInvocationHooks } from './functionsCoreShim';
-import { startInvocationTrace } from './invocationTrace';
+import { FunctionRegistration } from './functionsCoreShim';
+import { invokeFunction } from './invokeFunction';
 import { compileRoute, CompiledRoute } from './routeTemplate';
 import { requestUrl, BadRequestTarget } from './requestTarget';
 import { HostKeys, isAuthorized } from './hostKeys';
-import { invocationLogHandler, HostLogger } from './hostLogger';
+import { HostLogger } from './hostLogger';
 import { ClientRateLimiter, rateKeys, type RateLimitOptions } from './rateLimiter';
 
 interface HttpFunction {
@@ -164,21 +164,10 @@ export async function startHttpHost(registrations: FunctionRegistration[], opts:
       params,
       nativeRequest: new BufferedNativeRequest(href, method, headers, method === 'GET' || method === 'HEAD' ? undefined : body),
     } as HttpRequestInit);
-    const invocationTrace = startInvocationTrace(fn.registration.name, 'http', headers);
-    const context = new InvocationContext({
-      invocationId,
-      functionName: fn.registration.name,
-      traceContext: invocationTrace.traceContext,
-      logHandler: invocationLogHandler(opts.logger, fn.registration.name, invocationId),
-      options: { trigger: { ...fn.registration.trigger, type: 'httpTrigger', name: fn.registration.trigger.name } },
-    });
     let result: unknown;
     try {
-      const hooked = await runPreInvocationHooks(context, [request], fn.registration.handler);
-      result = await hooked.handler(...hooked.inputs, context);
-      invocationTrace.end();
+      result = await invokeFunction(fn.registration, 'http', request, opts.logger, { invocationId, headers });
     } catch (error) {
-      invocationTrace.end(error);
       opts.logger.error(`Executed '${fn.registration.name}' (Failed, Id=${invocationId}): ${(error as Error)?.stack ?? error}`);
       return send(res, 500, '', cors);
     }

@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
-import { InvocationContext } from '@azure/functions';
-import { FunctionRegistration, runPreInvocationHooks } from './functionsCoreShim';
-import { startInvocationTrace } from './invocationTrace';
+import { FunctionRegistration } from './functionsCoreShim';
+import { invokeFunction } from './invokeFunction';
 import { resolveBindingExpression } from './hostConfig';
-import { HostLogger, invocationLogHandler } from './hostLogger';
+import { HostLogger } from './hostLogger';
 import { parseSchedule, nextOccurrence } from './ncrontab';
 
 export interface TimerTriggerHost {
@@ -31,26 +29,14 @@ export function startTimerTriggers(
     const schedule = parseSchedule(resolveBindingExpression(String(registration.trigger.schedule ?? ''), env));
     let last: Date | undefined;
     const invoke = async (isPastDue: boolean) => {
-      const invocationId = crypto.randomUUID();
-      const invocationTrace = startInvocationTrace(registration.name, 'timer');
-      const context = new InvocationContext({
-        invocationId,
-        functionName: registration.name,
-        traceContext: invocationTrace.traceContext,
-        logHandler: invocationLogHandler(logger, registration.name, invocationId),
-        options: { trigger: { ...registration.trigger, type: 'timerTrigger', name: registration.trigger.name } },
-      });
       const timer = {
         schedule: { adjustForDST: false },
         scheduleStatus: { last: (last ?? new Date(0)).toISOString(), next: nextRuns[registration.name]?.toISOString(), lastUpdated: now().toISOString() },
         isPastDue,
       };
       try {
-        const hooked = await runPreInvocationHooks(context, [timer], registration.handler);
-        await hooked.handler(...hooked.inputs, context);
-        invocationTrace.end();
+        await invokeFunction(registration, 'timer', timer, logger);
       } catch (error) {
-        invocationTrace.end(error);
         logger.error(`Executed '${registration.name}' (Failed): ${(error as Error)?.message ?? error}`);
       }
       last = now();
