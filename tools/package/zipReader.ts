@@ -1,6 +1,7 @@
 // Reads the central directory of a zip (and single entries) to verify what packageApp wrote.
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
+import { CENTRAL_HEADER, END_OF_CENTRAL_DIRECTORY } from '../../src/common/zipRecords';
 
 export interface ZipEntry {
   name: string;
@@ -17,7 +18,7 @@ export function listZip(file: string): ZipEntry[] {
   const searchFrom = Math.max(0, buffer.length - 0xffff - 22);
   let eocd = -1;
   for (let i = buffer.length - 22; i >= searchFrom; i--) {
-    if (buffer.readUInt32LE(i) === 0x06054b50) {
+    if (buffer.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) {
       eocd = i;
       break;
     }
@@ -27,7 +28,7 @@ export function listZip(file: string): ZipEntry[] {
   let pos = buffer.readUInt32LE(eocd + 16);
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (buffer.readUInt32LE(pos) !== 0x02014b50) throw new Error(`${file}: bad central directory record ${i}`);
+    if (buffer.readUInt32LE(pos) !== CENTRAL_HEADER) throw new Error(`${file}: bad central directory record ${i}`);
     const nameLength = buffer.readUInt16LE(pos + 28);
     const extraLength = buffer.readUInt16LE(pos + 30);
     const commentLength = buffer.readUInt16LE(pos + 32);
