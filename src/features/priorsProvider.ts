@@ -3,6 +3,7 @@
 // offer gets the same neutral prior, so ranking works from the first request.
 import type { Container } from '@azure/cosmos';
 import { computePriors, emptyPriors, type OfferAggregateDoc, type PriorTable } from './priors';
+import { Poller } from '../common/poller';
 
 export interface PriorsProviderOptions {
   refreshMs: number;
@@ -29,42 +30,38 @@ export async function readOfferAggregates(container: Container, windowMinutes: n
 
 export class PriorsProvider {
   private table: PriorTable;
-  private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  private readonly poller: Poller<void>;
   private readonly log: (message: string) => void;
 
   constructor(private readonly read: () => Promise<OfferAggregateDoc[]>, private readonly opts: PriorsProviderOptions) {
     this.table = emptyPriors(opts.strength);
     this.log = opts.log ?? (() => {});
+    this.poller = new Poller(
+      () =>
+        this.read()
+          .then((docs) => {
+            this.table = computePriors(docs, this.opts.strength);
+          })
+          .catch((error: unknown) => this.log(`priors: refresh failed, keeping the table of ${this.table.computedAt}: ${(error as Error).message}`)),
+      opts.refreshMs,
+    );
   }
 
   get current(): PriorTable {
     return this.table;
   }
 
+  /** One refresh now (a failed one keeps the table and is logged); concurrent callers share it. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.read()
-      .then((docs) => {
-        this.table = computePriors(docs, this.opts.strength);
-      })
-      .catch((error: unknown) => this.log(`priors: refresh failed, keeping the table of ${this.table.computedAt}: ${(error as Error).message}`))
-      .finally(() => {
-        this.refreshing = undefined;
-      });
-    return this.refreshing;
+    return this.poller.check();
   }
 
   /** First refresh, then periodic ones. */
-  async start(): Promise<void> {
-    await this.refresh();
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs);
-      this.timer.unref?.();
-    }
+  start(): Promise<void> {
+    return this.poller.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    void this.poller.stop();
   }
 }

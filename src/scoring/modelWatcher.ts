@@ -5,6 +5,7 @@
 import { ModelRegistryError, type CurrentPointer, type StoredModel } from '../models/modelRegistry';
 import type { LoadedModel } from './loadedModel';
 import { loadModel, ModelRejectedError } from './loadModel';
+import { Poller } from '../common/poller';
 
 /** The registry calls the watcher needs (ModelRegistry implements them). */
 export interface ModelSource {
@@ -39,8 +40,7 @@ export interface ModelWatcherOptions {
 export class ModelWatcher {
   private current: LoadedModel | undefined;
   private seenEtag: string | undefined;
-  private checking: Promise<CheckOutcome> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly poller: Poller<CheckOutcome>;
   private loadedAt: string | null = null;
   private lastCheckAt: string | null = null;
   private lastRejected: WatcherStatus['lastRejected'] = null;
@@ -50,6 +50,7 @@ export class ModelWatcher {
   constructor(private readonly source: ModelSource, readonly name: string, private readonly opts: ModelWatcherOptions) {
     this.log = opts.log ?? (() => {});
     this.load = opts.load ?? loadModel;
+    this.poller = new Poller(() => this.checkOnce(), opts.pollSeconds * 1000);
   }
 
   /** The model to score with now; undefined until one is loaded (rank with the priors then). */
@@ -58,21 +59,13 @@ export class ModelWatcher {
   }
 
   /** Loads the current model (failures are logged, not thrown) and starts polling. */
-  async start(): Promise<CheckOutcome> {
-    const first = await this.check();
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.check(), this.opts.pollSeconds * 1000);
-      this.timer.unref?.();
-    }
-    return first;
+  start(): Promise<CheckOutcome> {
+    return this.poller.start();
   }
 
   /** One poll; concurrent callers share the same check. */
   check(): Promise<CheckOutcome> {
-    this.checking ??= this.checkOnce().finally(() => {
-      this.checking = undefined;
-    });
-    return this.checking;
+    return this.poller.check();
   }
 
   private async checkOnce(): Promise<CheckOutcome> {
@@ -144,9 +137,7 @@ export class ModelWatcher {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.checking?.catch(() => undefined);
+    await this.poller.stop();
     const m = this.current;
     this.current = undefined;
     await m?.release();

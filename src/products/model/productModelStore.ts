@@ -8,6 +8,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { ModelRegistry, ModelRegistryError, manifestPath, pointerPath } from '../../models/modelRegistry';
 import type { ModelIntegritySettings } from '../../config/modelIntegritySettings';
 import { decodeProductArtifact, ProductArtifactError, type ServedProducts } from './productArtifact';
+import { Poller } from '../../common/poller';
 
 export const PRODUCT_MODEL_NAME = 'products';
 export const productModelPath = (name: string, version: string) => `${name}/${version}/model.bin`;
@@ -100,13 +101,14 @@ export interface ProductWatcherStatus {
 export class ProductModelWatcher {
   private current: { served: ServedProducts; manifest: ProductManifest } | undefined;
   private seenEtag: string | undefined;
-  private checking: Promise<string> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly poller: Poller<string>;
   private loadedAt: string | null = null;
   private loadMs: number | null = null;
   private lastRejected: ProductWatcherStatus['lastRejected'] = null;
 
-  constructor(private readonly store: ProductModelStore, readonly name: string, private readonly opts: { pollSeconds: number; log?: (m: string) => void }) {}
+  constructor(private readonly store: ProductModelStore, readonly name: string, private readonly opts: { pollSeconds: number; log?: (m: string) => void }) {
+    this.poller = new Poller(() => this.checkOnce(), opts.pollSeconds * 1000);
+  }
 
   get served(): ServedProducts | undefined {
     return this.current?.served;
@@ -116,18 +118,12 @@ export class ProductModelWatcher {
     return this.current?.manifest.version;
   }
 
-  async start(): Promise<string> {
-    const first = await this.check();
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.check(), this.opts.pollSeconds * 1000);
-      this.timer.unref?.();
-    }
-    return first;
+  start(): Promise<string> {
+    return this.poller.start();
   }
 
   check(): Promise<string> {
-    this.checking ??= this.checkOnce().finally(() => (this.checking = undefined));
-    return this.checking;
+    return this.poller.check();
   }
 
   private async checkOnce(): Promise<string> {
@@ -171,9 +167,7 @@ export class ProductModelWatcher {
     return { name: this.name, version: this.current?.manifest.version ?? null, loadedAt: this.loadedAt, loadMs: this.loadMs, lastRejected: this.lastRejected };
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.checking?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 }
