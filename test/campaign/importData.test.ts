@@ -1,16 +1,14 @@
 // Checking and importing the three CSV files: every problem named by file, row and column; a
 // refused import writes nothing; a good one writes leads and campaigns to the Cosmos stand-in.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Container } from '@azure/cosmos';
 import { readCampaignFiles } from '../../src/campaign/data/campaignFiles';
 import { CampaignDataError, formatIssue } from '../../src/campaign/data/dataIssues';
-import { ensureCampaignContainers } from '../../src/campaign/data/campaignContainers';
 import { importCampaignData } from '../../src/campaign/data/importCampaignData';
 import { readCampaignSource } from '../../src/campaign/data/campaignSource';
+import { countDocuments as count, useCampaignCosmos } from './fixtures/campaignCosmos';
 
 const LEADS = 'leadId,age,incomeBand,creditScore,householdSize,region\r\nL1,34,middle,710,3,north\r\nL2,61,high,780,2,South\r\n';
 const CAMPAIGNS = 'campaignId,name,product,startDate,endDate\r\nC1,"Spring, savings",savings,2025-03-01,2025-05-31\r\nC2,Life,term-life,2025-03-01,\r\n';
@@ -96,31 +94,10 @@ describe('campaign CSV files', () => {
 });
 
 describe('importing into Cosmos DB', () => {
-  let cosmos: CosmosEmulator;
-  let client: CosmosClient;
+  const db = useCampaignCosmos('campaign-import');
   let leads: Container;
   let plans: Container;
-  const dirs: string[] = [];
-  const tempDir = (prefix: string) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    dirs.push(dir);
-    return dir;
-  };
-
-  beforeAll(async () => {
-    cosmos = await startCosmos({ dataDir: tempDir('campaign-import-cosmos-'), port: 0 });
-    client = new CosmosClient(cosmos.connectionString);
-    await ensureCampaignContainers(client, 'personalization');
-    leads = client.database('personalization').container('leads');
-    plans = client.database('personalization').container('campaignPlans');
-  });
-  afterAll(async () => {
-    client?.dispose();
-    await cosmos?.stop();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
-
-  const count = async (c: Container) => (await c.items.query('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] as number;
+  beforeAll(() => void ({ leads, plans } = db));
 
   it('writes nothing when any row is bad, even if the bad row is in the last file', async () => {
     const touches = `${TOUCHES}T3,L1,C1,email,2025-03-03T25:00:00Z,1\r\n`;
@@ -130,7 +107,7 @@ describe('importing into Cosmos DB', () => {
   });
 
   it('imports good files from a folder, and a second import overwrites instead of duplicating', async () => {
-    const dir = tempDir('campaign-import-files-');
+    const dir = fs.mkdtempSync(path.join(db.dir, 'files-'));
     fs.writeFileSync(path.join(dir, 'leads.csv'), LEADS);
     fs.writeFileSync(path.join(dir, 'campaigns.csv'), CAMPAIGNS);
     fs.writeFileSync(path.join(dir, 'touches.csv'), TOUCHES);

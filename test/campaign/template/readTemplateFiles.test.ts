@@ -2,18 +2,16 @@
 // touches with every column accounted for; bad rows are named by file, line and column and
 // nothing is returned; the import writes nothing when any row is bad (Cosmos DB emulator).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosEmulator } from '../../../tools/emulators/cosmos';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Container } from '@azure/cosmos';
 import { parseCsv } from '../../../src/campaign/csv/parseCsv';
 import { CampaignDataError, formatIssue } from '../../../src/campaign/data/dataIssues';
-import { ensureCampaignContainers } from '../../../src/campaign/data/campaignContainers';
 import { writeCampaignData } from '../../../src/campaign/data/importCampaignData';
 import { readCampaignInput } from '../../../src/campaign/template/campaignInput';
 import { readTemplateFiles, templateDate, type TemplateFileTexts } from '../../../src/campaign/template/readTemplateFiles';
 import { TEMPLATE_FILES, type TemplateTable } from '../../../src/campaign/template/templateTables';
+import { countDocuments as count, useCampaignCosmos } from '../fixtures/campaignCosmos';
 
 const SAMPLE = path.resolve(__dirname, '../../../../shared/campaign-template');
 const texts: TemplateFileTexts = Object.fromEntries(
@@ -119,26 +117,11 @@ describe('bad template rows', () => {
 });
 
 describe('importing the template into Cosmos DB', () => {
-  let cosmos: CosmosEmulator;
-  let client: CosmosClient;
+  const db = useCampaignCosmos('template-import');
   let leads: Container;
   let plans: Container;
   let dir: string;
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-import-'));
-    cosmos = await startCosmos({ dataDir: path.join(dir, 'cosmos'), port: 0 });
-    client = new CosmosClient(cosmos.connectionString);
-    await ensureCampaignContainers(client, 'personalization');
-    leads = client.database('personalization').container('leads');
-    plans = client.database('personalization').container('campaignPlans');
-  });
-  afterAll(async () => {
-    client?.dispose();
-    await cosmos?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const count = async (c: Container) => (await c.items.query('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] as number;
+  beforeAll(() => void ({ leads, plans, dir } = db));
 
   it('writes nothing when a row of the last file is bad, then imports the sample folder with the product terms on the campaigns', async () => {
     const bad = path.join(dir, 'bad');
