@@ -34,21 +34,25 @@ export function batchOf(partitionId: string, from: number, to: number): Received
 export interface BlobEnv {
   az: BlobEmulator;
   service: BlobServiceClient;
+  /** A temporary folder of the test file's own (Azurite keeps its data in `azurite` below it), removed by stop(). */
+  tmp: string;
   container(name: string): ContainerClient;
   stop(): Promise<void>;
 }
 
-export async function startBlobEnv(): Promise<BlobEnv> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'archive-azurite-'));
-  const az = await startAzurite({ dataDir: dir, port: 0 });
+/** One Azurite per test file (the archive and training tests). */
+export async function startBlobEnv(prefix = 'archive-azurite'): Promise<BlobEnv> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const az = await startAzurite({ dataDir: path.join(tmp, 'azurite'), port: 0 });
   const service = BlobServiceClient.fromConnectionString(az.connectionString);
   return {
     az,
     service,
+    tmp,
     container: (name) => service.getContainerClient(name),
     async stop() {
       await az.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
 }

@@ -1,38 +1,17 @@
-// Shared helpers of the training pipeline tests: one Azurite per test file, synthetic logs written
-// into an archive container (or a local folder), registry reads.
+// Shared helpers of the training pipeline tests: one Azurite per test file (startBlobEnv, the
+// archive tests' own), synthetic logs written into an archive container (or a local folder),
+// registry reads.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { ArchiveWriter } from '../../../src/archive/archiveWriter';
 import type { TrackedEvent } from '../../../src/events/eventSchema';
-import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
 import { archiveTrackedEvents } from '../../../tools/synthetic/decisions/archiveTrackedEvents';
 
 export const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);
 export const DAY = 86_400_000;
 
-export interface BlobEnv {
-  az: BlobEmulator;
-  tmp: string;
-  container(name: string): ContainerClient;
-  stop(): Promise<void>;
-}
-
-export async function startBlobEnv(prefix: string): Promise<BlobEnv> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  const az = await startAzurite({ dataDir: path.join(tmp, 'azurite'), port: 0 });
-  const service = BlobServiceClient.fromConnectionString(az.connectionString);
-  return {
-    az,
-    tmp,
-    container: (name) => service.getContainerClient(name),
-    async stop() {
-      await az.stop();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
-}
+export { startBlobEnv, type BlobEnv } from '../../archive/archiveTestKit';
 
 /**
  * Writes events into an archive container as archiveEvents would (daily blobs keep the test quick).
