@@ -5,12 +5,9 @@
 // signature and an oversized model are each refused with a clear log line while the previous
 // model keeps serving; key rotation keeps old signatures valid.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { startAzurite, type BlobEmulator } from '../../tools/local/services/azurite';
+import type { ContainerClient } from '@azure/storage-blob';
+import { startBlobEnv, type BlobEnv } from '../archive/archiveTestKit';
 import { ModelRegistry, manifestPath, modelPath, sha256Hex, signaturePath } from '../../src/models/modelRegistry';
 import { signManifest } from '../../src/models/manifestSignature';
 import { readModelIntegrity, type ModelIntegritySettings } from '../../src/config/modelIntegritySettings';
@@ -29,17 +26,15 @@ const newKey = crypto.randomBytes(32);
 const integrity = (keys: Buffer[], maxModelBytes = 64 * 1024 * 1024): ModelIntegritySettings => ({ signingKeys: keys, requireSignature: true, maxModelBytes, access: 'readwrite' });
 
 describe('model registry integrity', () => {
-  let azurite: BlobEmulator;
+  let env: BlobEnv;
   let container: ContainerClient;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-integrity-'));
 
   beforeAll(async () => {
-    azurite = await startAzurite({ dataDir, port: 0 });
-    container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('models');
+    env = await startBlobEnv('model-integrity');
+    container = env.container('models');
   }, 60_000);
   afterAll(async () => {
-    await azurite?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await env?.stop();
   });
 
   /** Registers (signed with `signer`) and promotes a version; returns its bytes. */

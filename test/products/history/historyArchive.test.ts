@@ -1,11 +1,9 @@
 // The history import writes the archive function's own blobs: read back with readArchive, every
 // imported line is one valid tracked purchase event; importing the file again writes nothing.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
+import { startBlobEnv, type BlobEnv } from '../../archive/archiveTestKit';
 import { readArchive } from '../../../src/archive/archiveReader';
 import { parseBlobName } from '../../../src/archive/archiveLayout';
 import { checkTrackedEvent } from '../../../src/events/eventValidation';
@@ -15,19 +13,17 @@ import { importHistory } from '../../../src/products/history/importHistory';
 const SAMPLE = path.join(__dirname, '..', 'fixtures', 'online-retail-sample.csv');
 
 describe('history import into the archive', () => {
-  let azurite: BlobEmulator;
+  let env: BlobEnv;
   let container: ContainerClient;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-archive-'));
 
   beforeAll(async () => {
-    azurite = await startAzurite({ dataDir, port: 0 });
-    container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('archive');
+    env = await startBlobEnv('history-archive');
+    container = env.container('archive');
     await container.createIfNotExists();
   }, 60_000);
 
   afterAll(async () => {
-    await azurite?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await env?.stop();
   });
 
   it('writes every purchase line as a tracked event, a basket per message, keyed and partitioned by shopper', async () => {

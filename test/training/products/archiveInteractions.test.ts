@@ -1,11 +1,9 @@
 // The recommender reads the archive's product events, whoever wrote them: imported history and
 // live capture (views, cart adds, purchases without a basket id), skipping other types.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
+import { startBlobEnv, type BlobEnv } from '../../archive/archiveTestKit';
 import { ArchiveWriter } from '../../../src/archive/archiveWriter';
 import { importHistory } from '../../../src/products/history/importHistory';
 import { readInteractions } from '../../../src/training/products/archiveInteractions';
@@ -19,13 +17,12 @@ function live(id: string, type: TrackedEvent['type'], at: string, extra: Partial
 }
 
 describe('interactions from the archive', () => {
-  let azurite: BlobEmulator;
+  let env: BlobEnv;
   let container: ContainerClient;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'product-interactions-'));
 
   beforeAll(async () => {
-    azurite = await startAzurite({ dataDir, port: 0 });
-    container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('archive');
+    env = await startBlobEnv('product-interactions');
+    container = env.container('archive');
     await container.createIfNotExists();
     await importHistory(SAMPLE, container, { source: 'sample' });
     await archiveTrackedEvents(new ArchiveWriter(container, { windowMinutes: 1440 }), [
@@ -39,8 +36,7 @@ describe('interactions from the archive', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await azurite?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await env?.stop();
   });
 
   it('reads imported purchases and live product events, one interaction each, a re-sent copy once', async () => {
