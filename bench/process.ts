@@ -15,6 +15,7 @@ import { seededRandom } from '../src/learners/epsilonGreedy';
 import { computeDeltas } from '../src/aggregation/deltas';
 import { foldDelta, locate, type StoredDocument } from '../src/aggregation/documents';
 import { aggregateBatch } from '../src/aggregation/aggregateBatch';
+import { documentCacheFor, DOCUMENT_CACHE_BUDGET_BYTES } from '../src/aggregation/documentCache';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../src/aggregation/containers';
 import { startCosmosService } from '../tools/local/localServices';
 import { createProgressRenderer } from '../tools/cli/progress';
@@ -181,6 +182,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     // One consumer (one partition, as before the emulator existed), then every partition at once.
     const single = await aggregateInto('bench-one', [sample], 'one partition');
     const { events, documents, operations, seconds, deps } = await aggregateInto('bench', byPartition, 'all partitions');
+    // What the versions it wrote last (read instead of Cosmos DB: src/aggregation/documentCache.ts) hold now.
+    const caches = [documentCacheFor(deps.profiles), documentCacheFor(deps.aggregates)];
+    const cached = { entries: caches.reduce((n, c) => n + c.size, 0), estimatedBytes: caches.reduce((n, c) => n + c.estimatedBytes, 0) };
+    // The hub delivering batches again (the caches are forgotten then: every document is read).
     let replayOperations = 0;
     for (const batch of sample.slice(0, 3)) replayOperations += (await aggregateBatch(batch, deps)).cosmosOperations;
     const endToEnd = Math.round(events / seconds);
@@ -195,6 +200,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       endToEndEventsPerSec: endToEnd,
       endToEndEventsPerSecTarget: 5000,
       endToEndPartitions: PARTITIONS,
+      documentCacheEntries: cached.entries,
+      documentCacheEstimatedMb: Math.round(cached.estimatedBytes / 1e5) / 10,
+      documentCacheBudgetMbPerContainer: DOCUMENT_CACHE_BUDGET_BYTES / 1024 / 1024,
       users: USERS,
       offers: OFFERS,
       products: PRODUCTS,

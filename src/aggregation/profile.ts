@@ -81,8 +81,8 @@ export interface ProfileFields {
   categoryCounts: Record<string, number>;
   /** Exponentially decayed category interest (half-life AFFINITY_HALF_LIFE_DAYS) as of lastSeen. */
   categoryAffinity: Record<string, number>;
-  /** [eventIdKey, where it was counted: `partition/sequence/position`] of the last tracked events, oldest first. */
-  recentEventIds: (readonly [string, string])[];
+  /** `eventIdKey place` (where it was counted: `partition/sequence/position`) of the last tracked events, oldest first. */
+  recentEventIds: string[];
 }
 
 export interface ProfileAccumulator {
@@ -103,7 +103,7 @@ export interface ProfileAccumulator {
    * The remembered ids of the stored profile this accumulator was read from, as stored (the
    * document's own array, not copied: a batch touches hundreds of profiles and adds few ids to each).
    */
-  storedIds: readonly (readonly [string, string])[];
+  storedIds: readonly string[];
   /** Ids counted since (eventIdKey → place), in the order counted; none of them is in storedIds. */
   newIds: Map<string, string>;
 }
@@ -154,8 +154,17 @@ function noteRecent(p: ProfileAccumulator, productId: string, atMs: number, at: 
 /** Whether the profile has counted this id already (at any place). */
 function hasCounted(p: ProfileAccumulator, idKey: string): boolean {
   if (p.newIds.has(idKey)) return true;
-  for (const [key] of p.storedIds) if (key === idKey) return true;
-  return false;
+  return placeCounted(p.storedIds, idKey) !== undefined;
+}
+
+/** A remembered id as stored: its eventIdKey, a space, and where it was counted (one string, not a pair: ~3× less memory). */
+const idEntry = (idKey: string, place: string) => `${idKey} ${place}`;
+
+/** Where `stored` (a profile's remembered ids) says the id was counted, or undefined. A scan: at most RECENT_EVENT_IDS_MAX entries. */
+export function placeCounted(stored: readonly string[], idKey: string): string | undefined {
+  const prefix = `${idKey} `;
+  for (const entry of stored) if (entry.startsWith(prefix)) return entry.slice(prefix.length);
+  return undefined;
 }
 
 /** Adds an event; `remember` (its id's key, where in the hub it is) makes the profile remember its id. */
@@ -209,16 +218,19 @@ export function mergeProfiles(into: ProfileAccumulator, from: ProfileAccumulator
   for (const [c, s] of from.categoryScores) into.categoryScores.set(c, (into.categoryScores.get(c) ?? 0) + s * fromFactor);
   for (const [productId, r] of from.recent) noteRecent(into, productId, r.atMs, r.at, r.type);
   into.lastPurchase = laterPurchase(into.lastPurchase, from.lastPurchase);
-  for (const [key, place] of from.storedIds) if (!hasCounted(into, key)) into.newIds.set(key, place);
+  for (const entry of from.storedIds) {
+    const cut = entry.indexOf(' ');
+    if (!hasCounted(into, entry.slice(0, cut))) into.newIds.set(entry.slice(0, cut), entry.slice(cut + 1));
+  }
   for (const [key, place] of from.newIds) if (!hasCounted(into, key)) into.newIds.set(key, place);
 }
 
 /** The last RECENT_EVENT_IDS_MAX remembered ids, oldest first. */
-function recentEventIds(p: ProfileAccumulator): (readonly [string, string])[] {
+function recentEventIds(p: ProfileAccumulator): string[] {
   const keep = RECENT_EVENT_IDS_MAX - Math.min(p.newIds.size, RECENT_EVENT_IDS_MAX);
   const stored = keep === 0 ? [] : p.storedIds.slice(-keep);
   if (p.newIds.size === 0) return stored;
-  const added = [...p.newIds];
+  const added = Array.from(p.newIds, ([key, place]) => idEntry(key, place));
   return stored.concat(added.length > RECENT_EVENT_IDS_MAX ? added.slice(-RECENT_EVENT_IDS_MAX) : added);
 }
 
@@ -281,12 +293,15 @@ export function profileFromDocument(doc: Partial<Record<keyof ProfileFields, unk
   return p;
 }
 
+const isIdEntry = (entry: unknown): entry is string => typeof entry === 'string' && entry.indexOf(' ') > 0;
+/** The first form of an entry (until 2026-12-06): the pair [idKey, place]. */
 const isIdPair = (pair: unknown): pair is [string, string] => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string';
 
-/** A stored profile's remembered event ids ([eventIdKey, place], oldest first), tolerant of a missing or damaged field. */
-export function storedIdsOf(doc: { recentEventIds?: unknown } | undefined): readonly (readonly [string, string])[] {
+/** A stored profile's remembered event ids ("idKey place", oldest first), tolerant of a missing or damaged field and of the pair form. */
+export function storedIdsOf(doc: { recentEventIds?: unknown } | undefined): readonly string[] {
   const ids = doc?.recentEventIds;
   if (!Array.isArray(ids)) return [];
-  // The field as stored, unless a hand-edited document broke it (then its good pairs).
-  return ids.every(isIdPair) ? ids : ids.filter(isIdPair);
+  // The field as stored (no copy), unless it is in the pair form or a hand-edited document broke it.
+  if (ids.every(isIdEntry)) return ids;
+  return ids.flatMap((entry: unknown) => (isIdEntry(entry) ? [entry] : isIdPair(entry) ? [idEntry(entry[0], entry[1])] : []));
 }
