@@ -242,6 +242,9 @@ describe('FeatureImportances', () => {
     await store.create({ ...base, jobId: 'fi-tired', attempts: 3, lease: { owner: 'stopped-instance', until: past } });
     // A job stored before jobs had leases (no attempts, no lease) is read as never started under one.
     await store.create({ ...base, jobId: 'fi-legacy' } as Parameters<typeof store.create>[0]);
+    // Nobody took this one over for half an hour (the timer was off): the API reports Timeout until one does.
+    await store.create({ ...base, jobId: 'fi-stale', attempts: 1, lease: { owner: 'stopped-instance', until: new Date(Date.now() - 31 * 60_000).toISOString() } });
+    expect(await (await api('featureImportances/fi-stale')).json()).toMatchObject({ status: 'Timeout' });
     const before = (await (await api('featureImportances/fi-orphan')).json()) as Record<string, unknown>;
     expect(before).toMatchObject({ id: 'fi-orphan', status: 'Running' });
     expect(Object.keys(before)).not.toContain('lease');
@@ -254,9 +257,9 @@ describe('FeatureImportances', () => {
     expect(timer.trigger).toMatchObject({ type: 'timerTrigger', schedule: '30 * * * * *' });
     const logs: string[] = [];
     await timer.handler({ isPastDue: false }, new InvocationContext({ functionName: 'resumePersonalizerJobs', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
-    expect(logs.join('\n')).toContain('resumed 2 feature importance(s)');
+    expect(logs.join('\n')).toContain('resumed 3 feature importance(s)');
 
-    for (const id of ['fi-orphan', 'fi-legacy']) {
+    for (const id of ['fi-orphan', 'fi-legacy', 'fi-stale']) {
       const job = (await (await api(`featureImportances/${id}`)).json()) as { status: string; description?: string; featureScores: { namespace: string; featureName: string; score: number }[] };
       expect(job.status, job.description).toBe('Succeeded');
       expect(job.featureScores[0]).toMatchObject({ namespace: 'user', featureName: 'tier', score: 1 });
@@ -272,7 +275,7 @@ describe('FeatureImportances', () => {
     logs.length = 0;
     await timer.handler({ isPastDue: false }, new InvocationContext({ functionName: 'resumePersonalizerJobs', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
     expect(logs.join('\n')).not.toContain('resumed');
-    for (const id of ['fi-orphan', 'fi-held', 'fi-tired', 'fi-legacy']) expect((await api(`featureImportances/${id}`, { method: 'DELETE' })).status).toBe(204);
+    for (const id of ['fi-orphan', 'fi-held', 'fi-tired', 'fi-legacy', 'fi-stale']) expect((await api(`featureImportances/${id}`, { method: 'DELETE' })).status).toBe(204);
   }, 120_000);
 });
 

@@ -95,6 +95,7 @@ export class JobRunner<J extends JobFields> {
   private async execute(jobId: string, job: J): Promise<void> {
     const say = this.say(jobId);
     const heartbeat = setInterval(() => {
+      if (this.closed) return clearInterval(heartbeat); // its lease was given back
       this.deps.store.renew(jobId, this.owner, this.leaseMs, this.now()).then(
         (held) => held || say('lease lost (deleted, or taken over); its result will be dropped'),
         (error: unknown) => say(`lease renewal failed: ${(error as Error).message}`),
