@@ -11,9 +11,6 @@ import type { JobFields, JobOutcome, JobStore } from './jobStore';
 /** A run's lease: renewed every third of it, so two missed renewals still keep it. */
 export const LEASE_MS = 120_000;
 
-/** This process's name in leases: every runner of the process shares it. */
-const PROCESS_OWNER = `instance-${crypto.randomBytes(6).toString('hex')}`;
-
 /** How long close() waits for the store to take back the leases of unfinished runs. */
 const RELEASE_TIMEOUT_MS = 5_000;
 
@@ -23,7 +20,10 @@ export interface JobRunnerDeps<J extends JobFields> {
   work: (job: J, say: (message: string) => void) => Promise<JobOutcome<J>>;
   /** The description a failed run leaves on the job (and logs what the operator needs). */
   failure: (error: unknown, say: (message: string) => void) => string;
-  /** This instance's name in leases. Default: one random id per process. */
+  /**
+   * This runner's name in leases. Default: a random id per runner, so a runner built after another
+   * closed in the same process (services rebuilt) never counts as the owner of what that one held.
+   */
   owner?: string;
   leaseMs?: number;
   now?: () => Date;
@@ -36,7 +36,7 @@ export class JobRunner<J extends JobFields> {
   private closed = false;
 
   constructor(private readonly deps: JobRunnerDeps<J>) {
-    this.owner = deps.owner ?? PROCESS_OWNER;
+    this.owner = deps.owner ?? `instance-${crypto.randomBytes(6).toString('hex')}`;
   }
 
   private get leaseMs() {

@@ -18,7 +18,7 @@ export interface EvaluationJobDeps {
   store: EvaluationStore;
   configurationStore: ConfigurationStore;
   archive: ArchiveLocation;
-  /** This instance's name in leases. Default: one random id per process. */
+  /** This instance's name in leases. Default: a random id per EvaluationJobs. */
   owner?: string;
   leaseMs?: number;
   now?: () => Date;
