@@ -22,7 +22,7 @@ import { DEFAULT_RETRY, isTransientError, sleep, type RetryOptions } from '../co
 import { bulk } from './bulkRequests';
 import { profileDocumentId } from './documentKeys';
 import type { ValidEvent } from './deltas';
-import { eventIdKey, recentIdsOf, remembersId } from './profile';
+import { storedIdsOf } from './profile';
 
 export interface RepeatedIdsDeps {
   profiles: Container;
@@ -50,7 +50,7 @@ export async function dropRepeatedEventIds(events: ValidEvent[], deps: RepeatedI
   const byUser = new Map<string, ValidEvent[]>();
   for (const valid of events) {
     const userKey = userKeyOf(valid);
-    if (userKey === undefined || !remembersId(valid.event)) continue;
+    if (userKey === undefined || valid.idKey === undefined) continue;
     let list = byUser.get(userKey);
     if (!list) byUser.set(userKey, (list = []));
     list.push(valid);
@@ -61,11 +61,21 @@ export async function dropRepeatedEventIds(events: ValidEvent[], deps: RepeatedI
   const profiles = reads.map((read) => (read.statusCode === 200 ? (read.resourceBody as Record<string, unknown>) : undefined));
   const copies = new Set<ValidEvent>();
   users.forEach((userKey, i) => {
-    const counted = recentIdsOf(profiles[i]);
+    const stored = storedIdsOf(profiles[i]);
+    // The batch's own ids of this user (usually one or two), then the profile's (a scan, no copy of them).
+    const inBatch = new Map<string, string>();
     for (const valid of byUser.get(userKey)!) {
-      const key = eventIdKey(valid.event.id);
-      const place = counted.get(key);
-      if (place === undefined) counted.set(key, valid.place);
+      const key = valid.idKey!;
+      let place = inBatch.get(key);
+      if (place === undefined) {
+        for (const [storedKey, storedPlace] of stored) {
+          if (storedKey === key) {
+            place = storedPlace;
+            break;
+          }
+        }
+      }
+      if (place === undefined) inBatch.set(key, valid.place);
       else if (place !== valid.place) copies.add(valid);
     }
   });
