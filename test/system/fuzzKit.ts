@@ -61,7 +61,7 @@ export async function startFuzzRuntime(extra: Record<string, string> = {}, opts:
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-'));
   const log = capturingLogger();
   const secrets = makeSecrets();
-  const off = ['retrainModel', 'retrainProducts', 'campaignPlanTimer', 'campaignRetrain', 'sweepLogDeletions', 'resumeEvaluations', ...(opts.triggers ? [] : ['archiveEvents', 'aggregateEvents'])];
+  const off = ['retrainModel', 'retrainProducts', 'campaignPlanTimer', 'campaignRetrain', 'sweepLogDeletions', 'resumePersonalizerJobs', ...(opts.triggers ? [] : ['archiveEvents', 'aggregateEvents'])];
   const overrides: Record<string, string> = {
     PersonalizerApiKeys: secrets.personalizerApiKey,
     RankingSigningKeys: secrets.signingKeyBase64,
