@@ -114,7 +114,7 @@ describe('computeDeltas', () => {
 
   it('rebuilds a delta without the events a document already applied', () => {
     const product = find('product', 1440, '2024-03-04T00:00:00.000Z')!;
-    const rest = rebuildDelta(product, computed.events, 102);
+    const rest = rebuildDelta(product, computed.events, 102) as AggregateDelta;
     expect(rest.counters).toMatchObject({ purchases: 1, quantity: 1, revenue: 4.25 });
     expect([rest.minSeq, rest.maxSeq]).toEqual([103, 103]);
     const doc = foldDelta(undefined, rest, locate(product), '3');
