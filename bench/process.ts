@@ -8,10 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import type { TrackedEvent } from '../src/events/eventSchema';
-import type { ReceivedBatch } from '../src/events/receivedBatch';
+import type { ReceivedBatch, ReceivedEvent } from '../src/events/receivedBatch';
+import { partitionKeyOf } from '../src/events/eventSchema';
+import { partitionIndexForKey } from '../src/events/partitionKeyHash';
+import { seededRandom } from '../src/learners/epsilonGreedy';
 import { computeDeltas } from '../src/aggregation/deltas';
 import { foldDelta, locate, type StoredDocument } from '../src/aggregation/documents';
 import { aggregateBatch } from '../src/aggregation/aggregateBatch';
+import { documentCacheFor, DOCUMENT_CACHE_BUDGET_BYTES } from '../src/aggregation/documentCache';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../src/aggregation/containers';
 import { startCosmosService } from '../tools/local/localServices';
 import { createProgressRenderer } from '../tools/cli/progress';
@@ -31,8 +35,8 @@ const CHANNELS = ['web', 'app', 'email', 'social', undefined];
 const CATEGORIES = Array.from({ length: 40 }, (_, i) => `category-${i}`);
 
 function generator(seed: number) {
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  // (An LCG here used to lose its low bits in floating point and cycle through ~2,000 users.)
+  const rnd = seededRandom(seed);
   const total = TYPES.reduce((n, [, w]) => n + w, 0);
   const pickType = () => {
     let r = rnd() * total;
@@ -73,25 +77,30 @@ function generator(seed: number) {
   };
 }
 
-/** Batches as one partition's consumer receives them (sequence numbers per partition). */
-function makeBatches(events: number, seed: number, asBytes: boolean): ReceivedBatch[] {
+/**
+ * Batches as the partitions' consumers receive them: each event goes to the partition of its
+ * partition key (the user, as the capture function sends it), sequence numbers per partition.
+ */
+export function makeBatches(events: number, seed: number, asBytes: boolean): ReceivedBatch[] {
   const next = generator(seed);
   const sequences = new Array<number>(PARTITIONS).fill(0);
+  const filling: ReceivedEvent[][] = Array.from({ length: PARTITIONS }, () => []);
   const batches: ReceivedBatch[] = [];
-  for (let made = 0; made < events; made += BATCH) {
-    const partition = batches.length % PARTITIONS;
-    const list = [];
-    for (let i = 0; i < BATCH; i++) {
-      const event = next();
-      list.push({
-        body: asBytes ? Buffer.from(JSON.stringify(event)) : event,
-        sequenceNumber: sequences[partition]++,
-        offset: '0',
-        enqueuedTimeUtc: new Date(),
-        properties: {},
-      });
+  for (let made = 0; made < events; made++) {
+    const event = next();
+    const partition = partitionIndexForKey(partitionKeyOf(event), PARTITIONS);
+    const list = filling[partition];
+    list.push({
+      body: asBytes ? Buffer.from(JSON.stringify(event)) : event,
+      sequenceNumber: sequences[partition]++,
+      offset: '0',
+      enqueuedTimeUtc: new Date(),
+      properties: {},
+    });
+    if (list.length === BATCH) {
+      batches.push({ fullyQualifiedNamespace: 'bench', eventHubName: 'events', consumerGroup: 'aggregate', partitionId: String(partition), events: list });
+      filling[partition] = [];
     }
-    batches.push({ fullyQualifiedNamespace: 'bench', eventHubName: 'events', consumerGroup: 'aggregate', partitionId: String(partition), events: list });
   }
   return batches;
 }
@@ -143,7 +152,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const cosmos = await startCosmosService(dataDir, 0, () => {});
   const client = new CosmosClient({ connectionString: cosmos.connectionString, connectionPolicy: { enableEndpointDiscovery: false } });
   try {
-    const all = makeBatches(sampleBatches * PARTITIONS * BATCH, 11, false);
+    // A quarter more than needed: the users do not spread over the partitions exactly evenly.
+    const all = makeBatches(Math.ceil(sampleBatches * PARTITIONS * BATCH * 1.25), 11, false);
     const byPartition = Array.from({ length: PARTITIONS }, (_, p) => all.filter((b) => b.partitionId === String(p)).slice(0, sampleBatches));
     const sample = byPartition[0];
     const progress = createProgressRenderer(process.stderr);
@@ -172,6 +182,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     // One consumer (one partition, as before the emulator existed), then every partition at once.
     const single = await aggregateInto('bench-one', [sample], 'one partition');
     const { events, documents, operations, seconds, deps } = await aggregateInto('bench', byPartition, 'all partitions');
+    // What the versions it wrote last (read instead of Cosmos DB: src/aggregation/documentCache.ts) hold now.
+    const caches = [documentCacheFor(deps.profiles), documentCacheFor(deps.aggregates)];
+    const cached = { entries: caches.reduce((n, c) => n + c.size, 0), estimatedBytes: caches.reduce((n, c) => n + c.estimatedBytes, 0) };
+    // The hub delivering batches again (the caches are forgotten then: every document is read).
     let replayOperations = 0;
     for (const batch of sample.slice(0, 3)) replayOperations += (await aggregateBatch(batch, deps)).cosmosOperations;
     const endToEnd = Math.round(events / seconds);
@@ -186,6 +200,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       endToEndEventsPerSec: endToEnd,
       endToEndEventsPerSecTarget: 5000,
       endToEndPartitions: PARTITIONS,
+      documentCacheEntries: cached.entries,
+      documentCacheEstimatedMb: Math.round(cached.estimatedBytes / 1e5) / 10,
+      documentCacheBudgetMbPerContainer: DOCUMENT_CACHE_BUDGET_BYTES / 1024 / 1024,
       users: USERS,
       offers: OFFERS,
       products: PRODUCTS,

@@ -298,8 +298,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       'AzureWebJobs.aggregateEvents.Disabled': servingFunctionsDisabled
       // Rewrites archive blobs after a Personalizer log deletion: the serving identity's archive Contributor.
       'AzureWebJobs.sweepLogDeletions.Disabled': servingFunctionsDisabled
-      // Resumes the Personalizer offline evaluations the serving app's API creates (reads models, writes Cosmos DB).
-      'AzureWebJobs.resumeEvaluations.Disabled': servingFunctionsDisabled
+      // Resumes the Personalizer API's offline evaluations and feature importances whose instance stopped (reads models, writes Cosmos DB).
+      'AzureWebJobs.resumePersonalizerJobs.Disabled': servingFunctionsDisabled
       'AzureWebJobs.personalizerApi.Disabled': servingFunctionsDisabled
       'AzureWebJobs.offers.Disabled': servingFunctionsDisabled
       'AzureWebJobs.manageOffers.Disabled': servingFunctionsDisabled

@@ -4,6 +4,7 @@ import type { ReceivedBatch, ReceivedEvent } from '../events/receivedBatch';
 import type { RetryOptions } from '../common/retry';
 import { applyDeltas } from './applyDeltas';
 import { computeDeltas, decodeBatch, type PoisonEvent } from './deltas';
+import { documentCacheFor } from './documentCache';
 import { dropRepeatedEventIds } from './repeatedEventIds';
 import { resolveRewardCredits, type RewardPolicy } from './rewardLedger';
 
@@ -44,8 +45,13 @@ export interface AggregateBatchResult {
  */
 export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchDeps): Promise<AggregateBatchResult> {
   const all = decodeBatch(batch);
+  const sequence = sequenceRange(batch.events);
+  // The versions this process wrote last stand in for reads only while this partition's events continue where it left off.
+  const profileCache = documentCacheFor(deps.profiles);
+  const caches = [profileCache, documentCacheFor(deps.aggregates)];
+  if (sequence) for (const cache of caches) cache.startBatch(batch.partitionId, sequence.first);
   // First the copies a client sent again, by the ids the users' profiles remember: dropped before anything counts them.
-  const ids = await dropRepeatedEventIds(all.events, { profiles: deps.profiles, retry: deps.retry });
+  const ids = await dropRepeatedEventIds(all.events, { profiles: deps.profiles, retry: deps.retry, cache: profileCache });
   const decoded = { ...all, events: ids.events };
   // Then the rewards' ledgers, so every document this batch touches agrees on what each reward adds.
   const ledger = await resolveRewardCredits(batch.partitionId, decoded.events, {
@@ -58,6 +64,7 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
     retry: deps.retry,
     log: deps.log,
   });
+  if (sequence) for (const cache of caches) cache.finishBatch(batch.partitionId, sequence.last);
   let applied = 0;
   for (const flag of result.appliedEvents) applied += flag;
   return {
@@ -67,9 +74,21 @@ export async function aggregateBatch(batch: ReceivedBatch, deps: AggregateBatchD
     repeatedIds: ids.duplicates,
     poison: computed.poison,
     documents: computed.deltas.length,
-    // The profiles read for the repeated ids are the reads applyDeltas then skips.
-    cosmosOperations: result.cosmosOperations + ids.profiles.size,
+    // The profiles read for the repeated ids (those not cached) are the reads applyDeltas then skips.
+    cosmosOperations: result.cosmosOperations + ids.profileReads,
     rewards: ledger.rewards,
     supersededRewards: ledger.superseded,
   };
+}
+
+/** The lowest and highest valid sequence numbers of the batch's messages, or undefined when none is valid. */
+function sequenceRange(events: readonly ReceivedEvent[]): { first: number; last: number } | undefined {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const { sequenceNumber: seq } of events) {
+    if (!Number.isSafeInteger(seq) || seq < 0) continue;
+    if (seq < first) first = seq;
+    if (seq > last) last = seq;
+  }
+  return last >= 0 ? { first, last } : undefined;
 }

@@ -29,6 +29,7 @@ import {
 } from '@azure/cosmos';
 import { DEFAULT_RETRY, isTransientError, sleep, withRetry, type RetryOptions } from '../common/retry';
 import { rebuildDelta, type ComputedDeltas, type DocumentDelta } from './deltas';
+import { documentCacheFor, type DocumentCache } from './documentCache';
 import { appliedMarks, effectiveMark, foldDelta, locate, type DocumentLocation, type StoredDocument } from './documents';
 
 export interface ApplyDeps {
@@ -81,7 +82,10 @@ interface DocumentWork {
   transientFailures: number;
   /** Whether the last failure was transient (then the next round waits), not a lost race. */
   lastFailureTransient: boolean;
-  /** A read the batch made already (its profile, repeatedEventIds.ts), used instead of the first round's read. */
+  /**
+   * What the first round builds on instead of reading: the read the batch made already (its
+   * profile, repeatedEventIds.ts), else the version this process last wrote (documentCache.ts).
+   */
   prefetched?: OperationResponse;
   lastError?: unknown;
 }
@@ -174,12 +178,17 @@ class DeltaWriter {
   }
 
   private async writeAll(container: Container, work: DocumentWork[]): Promise<void> {
+    const cache = documentCacheFor(container);
+    for (const w of work) w.prefetched ??= cache.read(w.location.partitionKey, w.location.id);
     for (let pending = work; pending.length > 0; ) {
       try {
-        pending = await this.round(container, pending);
+        pending = await this.round(container, cache, pending);
       } catch (error) {
         // A bulk request kept failing: none of the pending documents is known to be written.
-        for (const w of pending) this.fail(w, error);
+        for (const w of pending) {
+          cache.forget(w.location.partitionKey, w.location.id);
+          this.fail(w, error);
+        }
         return;
       }
       // Back off only when something failed transiently; a lost race is retried at once.
@@ -195,7 +204,7 @@ class DeltaWriter {
   }
 
   /** One round: read, fold, write; returns the documents that go into the next round. */
-  private async round(container: Container, pending: DocumentWork[]): Promise<DocumentWork[]> {
+  private async round(container: Container, cache: DocumentCache, pending: DocumentWork[]): Promise<DocumentWork[]> {
     const next: DocumentWork[] = [];
     const readOperations: OperationInput[] = pending.map((w) => ({ operationType: BulkOperationType.Read, id: w.location.id, partitionKey: w.location.partitionKey }));
     const toRead = pending.flatMap((w, i) => (w.prefetched ? [] : [i]));
@@ -204,7 +213,7 @@ class DeltaWriter {
     toRead.forEach((i, k) => (reads[i] = fresh[k]));
     for (const w of pending) w.prefetched = undefined; // later rounds read again
     const writes: OperationInput[] = [];
-    const writers: { work: DocumentWork; applied: { submission: Submission; eventIndexes: number[] }[] }[] = [];
+    const writers: { work: DocumentWork; body: StoredDocument; applied: { submission: Submission; eventIndexes: number[] }[] }[] = [];
     pending.forEach((w, i) => {
       const read = reads[i];
       if (read.statusCode !== 200 && read.statusCode !== 404) {
@@ -235,11 +244,14 @@ class DeltaWriter {
           ? { operationType: BulkOperationType.Replace, id: w.location.id, partitionKey: w.location.partitionKey, resourceBody, ifMatch: read.eTag ?? String(existing._etag) }
           : { operationType: BulkOperationType.Create, partitionKey: w.location.partitionKey, resourceBody },
       );
-      writers.push({ work: w, applied });
+      writers.push({ work: w, body: resourceBody, applied });
     });
     const written = await this.bulk(container, writes, writers.map((w) => w.work));
     written.forEach((result, i) => {
       const { work, applied } = writers[i];
+      const { partitionKey, id } = work.location;
+      if (result.statusCode === 200 || result.statusCode === 201) cache.remember(partitionKey, id, writers[i].body, result.eTag);
+      else cache.forget(partitionKey, id);
       if (result.statusCode === 200 || result.statusCode === 201) {
         for (const { submission, eventIndexes } of applied) {
           submission.documentsWritten++;
@@ -281,7 +293,9 @@ class DeltaWriter {
   /** Whether a failed operation of `w` goes into the next round; fails its batches otherwise. */
   private requeue(w: DocumentWork, operation: OperationInput, { statusCode: status }: OperationResponse): boolean {
     w.lastFailureTransient = false;
-    if (status === 412 || status === 409) {
+    // 404 to a Replace: the document was deleted after the version the write built on (a cached
+    // one, or a read just before): the next round reads again and creates it.
+    if (status === 412 || status === 409 || (status === 404 && operation.operationType === BulkOperationType.Replace)) {
       if (++w.conflicts < this.maxConflicts) return true;
       this.fail(w, new ConflictError(`document ${w.location.id} in ${w.location.container}: still conflicting after ${this.maxConflicts} rounds`));
       return false;

@@ -10,7 +10,7 @@ import {
   addEventToCounters, campaignOf, channelOf, countsForWebChannel, countsForOffer, countsForProduct, decisionSourceOf, offerOf, zeroCounters,
   type AggregateKind, type Counters, type RewardCredit, offerSegmentOf,
 } from './aggregateKinds';
-import { addEventToProfile, emptyProfile, type ProfileAccumulator } from './profile';
+import { addEventToProfile, emptyProfile, eventIdKey, remembersId, type ProfileAccumulator } from './profile';
 import { hourOfDay, isoDayOfWeek, validateWindows, windowStartMs } from './windows';
 
 export interface ValidEvent {
@@ -21,6 +21,8 @@ export interface ValidEvent {
   enqueuedMs?: number;
   /** Where in the hub it is: `partition/sequence/position` (events of one envelope share the sequence number). */
   place: string;
+  /** What the user's profile remembers of the id (eventIdKey), for the tracked events whose ids it remembers (remembersId). */
+  idKey?: string;
   /** A reward event's share of its decision's reward (set by resolveRewardCredits); counted as it is when absent. */
   reward?: RewardCredit;
 }
@@ -97,7 +99,7 @@ function touch(delta: DeltaBase, index: number, seq: number): void {
 
 /** Adds one event to the profile or aggregate it belongs to (used both here and for rebuilds). */
 export function addEventToDelta(delta: DocumentDelta, valid: ValidEvent): void {
-  if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs, valid.place);
+  if (delta.target === 'profiles') addEventToProfile(delta.profile, valid.event, valid.timeMs, valid);
   else addEventToCounters(delta.kind, delta.counters, valid.event, valid.reward);
 }
 
@@ -145,7 +147,9 @@ export function decodeBatch(batch: ReceivedBatch): DecodedBatch {
         );
         continue;
       }
-      events.push({ event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs, place: `${batch.partitionId}/${seq}/${position}` });
+      const valid: ValidEvent = { event: check.event, sequenceNumber: seq, timeMs: check.timeMs, enqueuedMs, place: `${batch.partitionId}/${seq}/${position}` };
+      if (remembersId(check.event)) valid.idKey = eventIdKey(check.event.id);
+      events.push(valid);
     }
   }
   return { partitionId: batch.partitionId, events, poison };
@@ -188,7 +192,7 @@ export function computeDeltas(batch: ReceivedBatch, windowsMinutes: number[], de
       profiles.set(userKey, profile);
     }
     touch(profile, index, seq);
-    addEventToProfile(profile.profile, event, timeMs, valid.place);
+    addEventToProfile(profile.profile, event, timeMs, valid);
 
     const offerId = countsForOffer(event) ? offerOf(event) : undefined;
     const productId = countsForProduct(event) ? event.productId : undefined;

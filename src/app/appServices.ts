@@ -146,7 +146,7 @@ export class AppServices {
     };
   }
 
-  /** The Personalizer API's offline evaluations running on this instance (functions/personalizer.ts starts them, functions/resumeEvaluations.ts resumes them). */
+  /** The Personalizer API's offline evaluations running on this instance (functions/personalizer.ts starts them, functions/resumePersonalizerJobs.ts resumes them). */
   evaluationJobs(): EvaluationJobs {
     if (!this.evaluationJobsInstance) {
       const ranking = this.ranking();
@@ -166,7 +166,8 @@ export class AppServices {
   }
 
   async close(): Promise<void> {
-    // A running evaluation is left to its lease: another instance (or this one, restarted) resumes it.
+    // A running evaluation's lease is given back: another instance (or this one, restarted) resumes it.
+    await this.evaluationJobsInstance?.close();
     await this.rankingInstance?.close();
     await this.campaignInstance?.close();
     await this.productsInstance?.close();

@@ -1,11 +1,11 @@
 // A Cosmos DB container of documents partitioned by their own id (/id), with an `updatedAt` stamp:
 // the offer catalog and the product catalog. Reads come back without Cosmos DB's system fields.
 import type { Container, Database } from '@azure/cosmos';
+import { cosmosStatusOf as statusOf, deleteOwnPartitionDocument } from './cosmosDocuments';
 
 export type Stamped<T> = T & { updatedAt: string };
 
 const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
-const statusOf = (e: unknown) => (e as { statusCode?: unknown } | null)?.statusCode ?? (e as { code?: unknown } | null)?.code;
 
 function withoutSystemFields<T>(doc: Record<string, unknown>): Stamped<T> {
   const out = { ...doc };
@@ -50,14 +50,7 @@ export class IdKeyedStore<T extends { id: string }> {
 
   /** True when it existed. */
   async delete(id: string): Promise<boolean> {
-    const c = await this.container();
-    try {
-      await c.item(id, id).delete();
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      throw error;
-    }
+    return deleteOwnPartitionDocument(await this.container(), id);
   }
 
   /** Every document (or those `where` selects, a condition on `c`), ordered by id. */

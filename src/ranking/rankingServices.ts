@@ -22,8 +22,8 @@ import { ConfigurationCache } from './configuration/configurationCache';
 import { defaultConfiguration } from './configuration/serviceConfiguration';
 import type { PersonalizerApiDeps } from './http/personalizerApi';
 import { EvaluationStore } from './evaluations/evaluationStore';
-import type { FeatureImportanceOutcome } from './http/featureImportanceHandlers';
 import { FeatureImportanceStore } from './featureImportanceStore';
+import { featureImportanceJobs, type FeatureImportanceJobs, type FeatureImportanceOutcome } from './featureImportanceJobs';
 import type { ContainerClient } from '@azure/storage-blob';
 
 /**
@@ -63,6 +63,7 @@ export class RankingServices {
   private evaluationStoreInstance: EvaluationStore | undefined;
   private documentsInstance: IdKeyedStore<{ id: string }> | undefined;
   private featureImportanceStoreInstance: FeatureImportanceStore | undefined;
+  private featureImportanceJobsInstance: FeatureImportanceJobs | undefined;
 
   constructor(
     private readonly app: AzureClients,
@@ -155,6 +156,29 @@ export class RankingServices {
     const documents = this.personalizerDocuments;
     this.featureImportanceStoreInstance ??= new FeatureImportanceStore(() => documents.container());
     return this.featureImportanceStoreInstance;
+  }
+
+  /**
+   * The feature importance jobs running on this instance (functions/personalizer.ts starts them,
+   * functions/resumePersonalizerJobs.ts resumes them); the computation is the one handed in.
+   */
+  get featureImportanceJobs(): FeatureImportanceJobs {
+    if (!this.featureImportanceJobsInstance) {
+      const job = this.featureImportance;
+      const s = this.settings;
+      this.featureImportanceJobsInstance = featureImportanceJobs({
+        store: this.featureImportanceStore,
+        ...(job
+          ? {
+              compute: (range: { from: Date; to: Date }) =>
+                job.compute({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), registry: this.registry, modelName: s.modelName, ...range, now: new Date() }),
+              isDataError: (error: unknown) => job.isDataError(error),
+            }
+          : {}),
+        log: this.log,
+      });
+    }
+    return this.featureImportanceJobsInstance;
   }
 
   /** The offline evaluations, in the same container as the configuration. */
@@ -257,25 +281,18 @@ export class RankingServices {
           log,
         };
       },
-      featureImportances: () => {
-        const job = this.featureImportance;
-        return {
-          store: this.featureImportanceStore,
-          ...(job
-            ? {
-                compute: (range: { from: Date; to: Date }) =>
-                  job.compute({ archive: this.app.archiveContainer(this.app.settings.archiveContainer), registry: this.registry, modelName: s.modelName, ...range, now: new Date() }),
-                isDataError: (error: unknown) => job.isDataError(error),
-              }
-            : {}),
-          log,
-        };
-      },
+      featureImportances: () => ({
+        store: this.featureImportanceStore,
+        start: async (id: string) => void (await this.featureImportanceJobs.start(id)),
+        log,
+      }),
       log,
     };
   }
 
   async close(): Promise<void> {
+    // A feature importance still running is given back to the store for another instance to resume.
+    await this.featureImportanceJobsInstance?.close();
     this.priorsInstance?.stop();
     this.configurationInstance?.stop();
     await this.watcherInstance?.stop();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeDeltas, rebuildDelta, type AggregateDelta, type ProfileDelta } from '../../src/aggregation/deltas';
 import { checkTrackedEvent } from '../../src/events/eventValidation';
-import { addEventToProfile, emptyProfile, mergeProfiles, profileFromDocument, profileToFields, RECENT_PRODUCTS_MAX } from '../../src/aggregation/profile';
+import { addEventToProfile, emptyProfile, eventIdKey, mergeProfiles, placeCounted, profileFromDocument, profileToFields, RECENT_EVENT_IDS_MAX, RECENT_PRODUCTS_MAX } from '../../src/aggregation/profile';
 import { foldDelta, locate } from '../../src/aggregation/documents';
 import type { TrackedEvent } from '../../src/events/eventSchema';
 import type { ReceivedEvent } from '../../src/events/receivedBatch';
@@ -114,7 +114,7 @@ describe('computeDeltas', () => {
 
   it('rebuilds a delta without the events a document already applied', () => {
     const product = find('product', 1440, '2024-03-04T00:00:00.000Z')!;
-    const rest = rebuildDelta(product, computed.events, 102);
+    const rest = rebuildDelta(product, computed.events, 102) as AggregateDelta;
     expect(rest.counters).toMatchObject({ purchases: 1, quantity: 1, revenue: 4.25 });
     expect([rest.minSeq, rest.maxSeq]).toEqual([103, 103]);
     const doc = foldDelta(undefined, rest, locate(product), '3');
@@ -166,5 +166,52 @@ describe('profiles', () => {
       expect({ ...merged, categoryAffinity: undefined }).toEqual({ ...whole, categoryAffinity: undefined });
       for (const [c, s] of Object.entries(whole.categoryAffinity)) expect(merged.categoryAffinity[c]).toBeCloseTo(s, 12);
     }
+  });
+  it('remembers the last 100 ids, each at the place it was first counted, the same merged across batches as at once', () => {
+    // 130 tracked events, where ids 20..29 come again later (a client re-sending them).
+    const ids = [...Array.from({ length: 120 }, (_, i) => `id-${i}`), ...Array.from({ length: 10 }, (_, i) => `id-${20 + i}`)];
+    const remember = (i: number) => ({ idKey: eventIdKey(ids[i]), place: `0/${i}/0` });
+    const event = (i: number) => ev({ id: ids[i], type: 'page_view', timestamp: at(i % 60) });
+    const all = emptyProfile();
+    ids.forEach((_, i) => addEventToProfile(all, event(i), Date.parse(event(i).timestamp), remember(i)));
+    const whole = profileToFields(all).recentEventIds;
+    expect(whole).toHaveLength(RECENT_EVENT_IDS_MAX);
+    expect(whole[0]).toBe(`${eventIdKey('id-20')} 0/20/0`); // the first 20 ids fell out; a repeat keeps its first place
+    expect(whole.at(-1)).toBe(`${eventIdKey('id-119')} 0/119/0`);
+    for (const split of [1, 25, 100, 125]) {
+      const a = emptyProfile();
+      const b = emptyProfile();
+      ids.forEach((_, i) => addEventToProfile(i < split ? a : b, event(i), Date.parse(event(i).timestamp), remember(i)));
+      const stored = profileFromDocument(JSON.parse(JSON.stringify(profileToFields(a))));
+      mergeProfiles(stored, b);
+      // A repeat in b of an id a counted keeps a's place, as in the whole run.
+      expect(profileToFields(stored).recentEventIds).toEqual(whole);
+    }
+  });
+
+  it('reads remembered ids back tolerantly: the earlier pair form, and a damaged field keeps its good entries', () => {
+    const p = profileFromDocument({ recentEventIds: [['k1', '0/1/0'], 'junk', ['k2'], 'k3 0/3/0', 7] } as never);
+    expect(profileToFields(p).recentEventIds).toEqual(['k1 0/1/0', 'k3 0/3/0']);
+    expect(placeCounted(p.storedIds, 'k1')).toBe('0/1/0');
+    expect(placeCounted(p.storedIds, 'k')).toBeUndefined();
+    expect(profileToFields(profileFromDocument({ recentEventIds: 'broken' } as never)).recentEventIds).toEqual([]);
+  });
+});
+
+describe('eventIdKey', () => {
+  it('is 16 hex digits, the same for the same id, and different for 200,000 different ids', () => {
+    expect(eventIdKey('evt-1')).toMatch(/^[0-9a-f]{16}$/);
+    expect(eventIdKey('evt-1')).toBe(eventIdKey('evt-1'));
+    const keys = new Set<string>();
+    for (let i = 0; i < 100_000; i++) {
+      keys.add(eventIdKey(`evt-${i}`));
+      keys.add(eventIdKey(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
+    }
+    expect(keys.size).toBe(200_000);
+    // Order and length matter, and any code unit counts (a 128-character id, non-Latin text).
+    expect(eventIdKey('ab')).not.toBe(eventIdKey('ba'));
+    expect(eventIdKey('a')).not.toBe(eventIdKey('a\u0000'));
+    expect(eventIdKey('x'.repeat(128))).not.toBe(eventIdKey(`${'x'.repeat(127)}y`));
+    expect(eventIdKey('événement-1')).not.toBe(eventIdKey('evenement-1'));
   });
 });

@@ -157,7 +157,7 @@ describe('Capture Avro files', () => {
     };
     const file = path.join(tmp, 'avsc-written.avro');
     await new Promise<void>((resolve, reject) => {
-      const enc = avro.createFileEncoder(file, schema, { codec: 'deflate' });
+      const enc = avro.createFileEncoder(file, schema as avro.Schema, { codec: 'deflate' });
       enc.on('error', reject);
       enc.write({ SequenceNumber: 42, Offset: '4200', EnqueuedTimeUtc: '12/2/2021 2:58:24 PM', SystemProperties: { 'x-opt-enqueued-time': { long: 1638457104816 } }, Properties: { k: { string: 'v' } }, Body: Buffer.from('{"a":1}') });
       enc.end();

@@ -12,6 +12,12 @@ import { recentEvents } from './recentEvents';
 import { seedCampaignPlans, seedModelRegistry } from './registrySeed';
 import type { PlanDocument } from '../../src/campaign/plan/planDocuments';
 
+// The page's globals, for the functions that run inside the browser (the project compiles without
+// the DOM library, so the little these functions use is declared here, in this module only).
+type PageElement = { id: string; dataset: Record<string, string | undefined>; textContent: string | null };
+declare const document: { body: PageElement; getElementById(id: string): PageElement | null };
+declare const window: object;
+
 const OUTPUT = path.resolve(__dirname, '../../test-output');
 const PANELS = ['events', 'ctr', 'products', 'heatmap', 'model', 'offpolicy', 'campaigns'];
 
@@ -46,12 +52,12 @@ async function openDashboard(): Promise<{ page: Page; problems: Problems }> {
 }
 
 const states = (page: Page) =>
-  page.$$eval('section.panel', (sections) => Object.fromEntries(sections.map((s) => [s.id, (s as HTMLElement).dataset.state])));
+  page.$$eval('section.panel', (sections) => Object.fromEntries(sections.map((s) => [s.id, (s as unknown as PageElement).dataset.state])));
 
 /** Pixels of a canvas that are not transparent: proof that something was drawn. */
 const paintedPixels = (page: Page, id: string) =>
   page.$eval(`#${id}`, (canvas) => {
-    const c = canvas as HTMLCanvasElement;
+    const c = canvas as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
     const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
@@ -96,13 +102,13 @@ describe('dashboard in Chromium', () => {
     const { page, problems } = await openDashboard();
     expect(await states(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 'ready'])));
 
-    const events = await page.$eval('#events-chart', (c) => ({ ...(c as HTMLElement).dataset }));
+    const events = await page.$eval('#events-chart', (c) => ({ ...(c as unknown as PageElement).dataset }));
     expect(Number(events.series)).toBeGreaterThanOrEqual(5);
     expect(Number(events.points)).toBeGreaterThan(50);
     expect(await paintedPixels(page, 'events-chart')).toBeGreaterThan(2000);
 
     const offers = await page.evaluate(() => {
-      const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: { label: string; data: (number | null)[] }[] } } } })
+      const chart = (window as unknown as { Chart: { getChart(c: unknown): { data: { datasets: { label: string; data: (number | null)[] }[] } } } })
         .Chart.getChart(document.getElementById('ctr-chart')!);
       return chart.data.datasets.map((d) => ({ label: d.label, values: d.data.filter((v) => v !== null) }));
     });
@@ -110,17 +116,17 @@ describe('dashboard in Chromium', () => {
     for (const o of offers) for (const v of o.values) expect(v).toBeGreaterThanOrEqual(0);
     expect(await paintedPixels(page, 'ctr-chart')).toBeGreaterThan(2000);
 
-    const productRows = await page.$$eval('#products-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    const productRows = await page.$$eval('#products-table tbody tr', (rows) => rows.map((r) => Array.from(r.children as unknown as ArrayLike<PageElement>, (c) => c.textContent)));
     expect(productRows.length).toBeGreaterThanOrEqual(5);
     expect(productRows.length).toBeLessThanOrEqual(10);
     expect(productRows[0][0]).toMatch(/^p-\d+$/);
     expect(await paintedPixels(page, 'products-chart')).toBeGreaterThan(500);
 
-    const heat = await page.$eval('#heatmap-table', (t) => ({ cells: Number((t as HTMLElement).dataset.cells), all: t.querySelectorAll('td').length }));
+    const heat = await page.$eval('#heatmap-table', (t) => ({ cells: Number((t as unknown as PageElement).dataset.cells), all: t.querySelectorAll('td').length }));
     expect(heat.all).toBe(7 * 24);
     expect(heat.cells).toBeGreaterThan(20);
     await page.selectOption('#heatmap-channel', 'email');
-    const emailCells = await page.$eval('#heatmap-table', (t) => Number((t as HTMLElement).dataset.cells));
+    const emailCells = await page.$eval('#heatmap-table', (t) => Number((t as unknown as PageElement).dataset.cells));
     expect(emailCells).toBeGreaterThan(0);
     expect(emailCells).toBeLessThan(heat.cells);
     await page.selectOption('#heatmap-channel', '');
@@ -181,7 +187,7 @@ describe('dashboard in Chromium', () => {
     }));
     await seeder.add(fresh);
     await page.waitForFunction(() => {
-      const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: { label: string }[] } } } })
+      const chart = (window as unknown as { Chart: { getChart(c: unknown): { data: { datasets: { label: string }[] } } } })
         .Chart.getChart(document.getElementById('ctr-chart')!);
       return chart.data.datasets.some((d) => d.label === 'offer-new');
     }, undefined, { timeout: 15_000 });

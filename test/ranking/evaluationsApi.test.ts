@@ -261,11 +261,11 @@ describe('offline evaluations through the host', () => {
     // The deployed timer does the same, every minute, and returns once what it resumed is done.
     await store.create({ ...base, evaluationId: 'orphan-timer', status: 'Running', attempts: 1, lease: { owner: 'stopped-instance', until: new Date(Date.now() - 1000).toISOString() } });
     const registrations = installFunctionsCoreShim(() => {});
-    await import('../../functions/resumeEvaluations');
-    const timer = registrations.find((r) => r.name === 'resumeEvaluations')!;
+    await import('../../functions/resumePersonalizerJobs');
+    const timer = registrations.find((r) => r.name === 'resumePersonalizerJobs')!;
     expect(timer.trigger).toMatchObject({ type: 'timerTrigger', schedule: '30 * * * * *' });
     const logs: string[] = [];
-    const context = new InvocationContext({ functionName: 'resumeEvaluations', logHandler: (_level, ...args) => logs.push(args.join(' ')) });
+    const context = new InvocationContext({ functionName: 'resumePersonalizerJobs', logHandler: (_level, ...args) => logs.push(args.join(' ')) });
     await timer.handler({ isPastDue: false }, context);
     expect(await store.get('orphan-timer')).toMatchObject({ status: 'Succeeded', attempts: 2 });
     expect(logs.join('\n')).toContain('resumed 1 offline evaluation(s)');
@@ -280,11 +280,11 @@ describe('offline evaluations through the host', () => {
     const put = await preview('/configurations/service', { method: 'PUT', body: JSON.stringify({ ...service, isAutoOptimizationEnabled: true, autoOptimizationFrequency: 'PT1H' }) });
     expect(put.status).toBe(200);
     const registrations = installFunctionsCoreShim(() => {});
-    await import('../../functions/resumeEvaluations');
-    const timer = registrations.find((r) => r.name === 'resumeEvaluations')!;
+    await import('../../functions/resumePersonalizerJobs');
+    const timer = registrations.find((r) => r.name === 'resumePersonalizerJobs')!;
     const tick = async () => {
       const logs: string[] = [];
-      await timer.handler({ isPastDue: false }, new InvocationContext({ functionName: 'resumeEvaluations', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
+      await timer.handler({ isPastDue: false }, new InvocationContext({ functionName: 'resumePersonalizerJobs', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
       return logs.join('\n');
     };
     expect(await tick()).toMatch(/auto-optimization started auto-/);

@@ -3,7 +3,8 @@
 // - Log_Interactions / Log_Observations: uploaded decisions and rewards are published like rank's,
 //   and (archived as archiveEvents would) join training;
 // - FeatureImportances: on a model trained from a log where only the user's tier matters, the
-//   job runs asynchronously and puts user.tier (and the namespace user) first;
+//   job runs asynchronously and puts user.tier (and the namespace user) first; the resume timer
+//   takes over a job whose runner died (its lease lapsed) and fails one started three times;
 // - Log_Delete: a date range, then everything, leaves the archive's training view and the Capture
 //   blobs (client events stay), with audit records, and Log_GetProperties follows; a tombstone
 //   hides what the retention lock keeps, and a later deletion's sweep rewrites it.
@@ -19,7 +20,9 @@ import { runTraining } from '../../src/training';
 import { readLoggedEvents } from '../../src/training/offers/readLoggedEvents';
 import { joinRewards } from '../../src/training/offers/rewardJoin';
 import { archiveTrackedEvents } from '../../tools/synthetic/decisions/archiveTrackedEvents';
-import { settleFeatureImportanceJobs } from '../../src/ranking/http/featureImportanceHandlers';
+import { appServices } from '../../src/app/appServices';
+import { InvocationContext } from '@azure/functions';
+import { installFunctionsCoreShim } from '../../tools/local/host/functionsCoreShim';
 import { PREVIEW } from '../../src/ranking/http/personalizerApi';
 import { startRankingStack, type RankingStack } from './fixtures/rankingStack';
 
@@ -121,6 +124,9 @@ beforeAll(async () => {
   });
   expect(result.status, result.reason).toBe('promoted');
 }, 180_000);
+/** Waits for the feature importance jobs this process runs (the host's instance is this process). */
+const settleFeatureImportanceJobs = () => appServices().ranking().featureImportanceJobs.idle();
+
 afterAll(async () => {
   await settleFeatureImportanceJobs();
   await stack?.stop();
@@ -225,6 +231,52 @@ describe('FeatureImportances', () => {
     expect((await api('featureImportances/empty')).status).toBe(404);
     expect(((await (await api('featureImportances')).json()) as { value: { id: string }[] }).value.map((v) => v.id)).toEqual(['fi-1']);
   }, 60_000);
+
+  it('takes over a job whose runner died once its lease ran out (the resume timer), and fails one started three times', async () => {
+    const store = appServices().ranking().featureImportanceStore;
+    const past = new Date(Date.now() - 1000).toISOString();
+    const base = { name: 'orphan', startTime: new Date(LOG_START).toISOString(), endTime: new Date(LOG_START + 2 * DAY).toISOString(), creationTime: new Date().toISOString(), status: 'Running' as const };
+    // Runners that died mid-run (their leases lapsed), one alive elsewhere, one that never finished three times.
+    await store.create({ ...base, jobId: 'fi-orphan', attempts: 1, lease: { owner: 'stopped-instance', until: past } });
+    await store.create({ ...base, jobId: 'fi-held', attempts: 1, lease: { owner: 'live-instance', until: new Date(Date.now() + 3_600_000).toISOString() } });
+    await store.create({ ...base, jobId: 'fi-tired', attempts: 3, lease: { owner: 'stopped-instance', until: past } });
+    // A job stored before jobs had leases (no attempts, no lease) is read as never started under one.
+    await store.create({ ...base, jobId: 'fi-legacy' } as Parameters<typeof store.create>[0]);
+    // Nobody took this one over for half an hour (the timer was off): the API reports Timeout until one does.
+    await store.create({ ...base, jobId: 'fi-stale', attempts: 1, lease: { owner: 'stopped-instance', until: new Date(Date.now() - 31 * 60_000).toISOString() } });
+    expect(await (await api('featureImportances/fi-stale')).json()).toMatchObject({ status: 'Timeout' });
+    const before = (await (await api('featureImportances/fi-orphan')).json()) as Record<string, unknown>;
+    expect(before).toMatchObject({ id: 'fi-orphan', status: 'Running' });
+    expect(Object.keys(before)).not.toContain('lease');
+    expect(Object.keys(before)).not.toContain('attempts');
+    expect(Object.keys(before)).not.toContain('jobId');
+
+    const registrations = installFunctionsCoreShim(() => {});
+    await import('../../functions/resumePersonalizerJobs');
+    const timer = registrations.find((r) => r.name === 'resumePersonalizerJobs')!;
+    expect(timer.trigger).toMatchObject({ type: 'timerTrigger', schedule: '30 * * * * *' });
+    const logs: string[] = [];
+    await timer.handler({ isPastDue: false }, new InvocationContext({ functionName: 'resumePersonalizerJobs', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
+    expect(logs.join('\n')).toContain('resumed 3 feature importance(s)');
+
+    for (const id of ['fi-orphan', 'fi-legacy', 'fi-stale']) {
+      const job = (await (await api(`featureImportances/${id}`)).json()) as { status: string; description?: string; featureScores: { namespace: string; featureName: string; score: number }[] };
+      expect(job.status, job.description).toBe('Succeeded');
+      expect(job.featureScores[0]).toMatchObject({ namespace: 'user', featureName: 'tier', score: 1 });
+    }
+    const orphan = await store.get('fi-orphan');
+    expect(orphan).toMatchObject({ status: 'Succeeded', attempts: 2 });
+    expect(orphan!.lease).toBeUndefined();
+    expect(await store.get('fi-legacy')).toMatchObject({ status: 'Succeeded', attempts: 1 });
+    expect(await store.get('fi-held')).toMatchObject({ status: 'Running', attempts: 1, lease: { owner: 'live-instance' } });
+    const tired = (await (await api('featureImportances/fi-tired')).json()) as { status: string; description: string };
+    expect(tired).toMatchObject({ status: 'Failed', description: expect.stringMatching(/feature importance was started 3 times and never finished/) });
+    // Nothing left to take over: a second tick starts nothing.
+    logs.length = 0;
+    await timer.handler({ isPastDue: false }, new InvocationContext({ functionName: 'resumePersonalizerJobs', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
+    expect(logs.join('\n')).not.toContain('resumed');
+    for (const id of ['fi-orphan', 'fi-held', 'fi-tired', 'fi-legacy', 'fi-stale']) expect((await api(`featureImportances/${id}`, { method: 'DELETE' })).status).toBe(204);
+  }, 120_000);
 });
 
 describe('Log_Delete', () => {

@@ -20,6 +20,11 @@ import { waitForPipeline } from '../../tools/demo/pipelineDrain';
 import { runTraining } from '../../src/training';
 import { seedCampaignPlans } from '../dashboard/registrySeed';
 
+// The page's globals, for the functions that run inside the browser (the project compiles without
+// the DOM library, so the little these functions use is declared here, in this module only).
+type PageElement = { id: string; dataset: Record<string, string | undefined>; textContent: string | null };
+declare const document: { body: PageElement; getElementById(id: string): PageElement | null };
+
 const appRoot = path.resolve(__dirname, '..', '..');
 const PANELS = ['events', 'ctr', 'products', 'heatmap', 'model', 'offpolicy', 'campaigns'];
 const DECISIONS = 3000;
@@ -85,7 +90,7 @@ describe('the dashboard after 3,000 simulated decisions', () => {
     await page
       .waitForFunction((ids) => ids.every((id) => document.getElementById(id)?.dataset.state === 'ready'), PANELS, { timeout: 10_000 })
       .catch(async (error: Error) => {
-        const states = await page.$$eval('section.panel', (s) => s.map((p) => `${p.id}=${(p as HTMLElement).dataset.state}`).join(' '));
+        const states = await page.$$eval('section.panel', (s) => s.map((p) => `${p.id}=${(p as unknown as PageElement).dataset.state}`).join(' '));
         // What the status route answered, so a failure says why a status panel stayed empty.
         const status = await fetch(`${runtime.url}/api/dashboard/status`, { headers: { 'x-functions-key': runtime.keys.functionKey } }).then((r) => r.text(), (e: Error) => e.message);
         throw new Error(`${error.message}; panels: ${states}; failed requests: ${failed.join(', ') || 'none'}; status: ${status.slice(0, 2000)}`);

@@ -7,7 +7,7 @@
 //   POST   /configurations/applyFromEvaluation   ServiceConfiguration_ApplyFromEvaluation (preview)
 // A create stores the evaluation, claims it for this instance and answers at once (status Running
 // / pending); the job runs on (src/training/evaluations/evaluationJobs.ts, wired in by src/app),
-// and the resumeEvaluations timer takes over an evaluation whose instance stopped.
+// and the resumePersonalizerJobs timer takes over an evaluation whose instance stopped.
 import crypto from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { readJsonBody } from '../../common/readJsonBody';
@@ -110,7 +110,7 @@ export async function handleCreateEvaluation(request: HttpRequest, family: Famil
     try {
       await deps.start(evaluationId);
     } catch (error) {
-      // Stored but not started here: the resumeEvaluations timer starts it within a minute.
+      // Stored but not started here: the resumePersonalizerJobs timer starts it within a minute.
       deps.log?.(`evaluation ${evaluationId}: not started on this instance (${(error as Error).message}); the timer will start it`);
     }
     const stored = (await deps.store.get(evaluationId)) ?? record;

@@ -4,42 +4,28 @@
 //   GET    /featureImportances       ?top&skip&maxpagesize: {value: [details], nextLink?}
 //   GET    /featureImportances/{id}  the job, with featureScores (and ours: namespaceScores, method)
 //   DELETE /featureImportances/{id}  204
-// The computation (permutation importance of the served model on the window's logged decisions)
-// belongs to the training pipeline; the composition root hands it in as `compute`.
+// A create stores the job and starts it on this instance (featureImportanceJobs.ts, under a lease);
+// the resumePersonalizerJobs timer takes over a job whose instance stopped.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { readJsonBody } from '../../common/readJsonBody';
 import type { FeatureImportanceJob, FeatureImportanceStore } from '../featureImportanceStore';
 import { badRequest, personalizerError, serviceUnavailable } from '../personalizerErrors';
 
-export interface FeatureImportanceOutcome {
-  featureScores: { namespace: string; featureName: string; score: number }[];
-  namespaceScores: { namespace: string; score: number }[];
-  method: string;
-  modelVersion: string;
-  decisions: number;
-}
-
 export interface FeatureImportanceApiDeps {
-  store: Pick<FeatureImportanceStore, 'create' | 'get' | 'list' | 'finish' | 'delete'>;
-  /** Undefined where the training pipeline is not wired in: jobs fail saying so. */
-  compute?: (range: { from: Date; to: Date }) => Promise<FeatureImportanceOutcome>;
-  /** Tells data problems (no model, no logs in the range: the job's description) from failures. */
-  isDataError?: (error: unknown) => boolean;
+  store: Pick<FeatureImportanceStore, 'create' | 'get' | 'list' | 'delete'>;
+  /** Claims the stored job for this instance and starts it; resolves once claimed. */
+  start: (id: string) => Promise<void>;
   now?: () => Date;
   log?: (message: string) => void;
 }
 
-/** A job still Running this long after its creation lost its instance: reported as Timeout. */
+/**
+ * A job still Running this long after its lease ran out (or, never claimed, after its creation)
+ * was not taken over — the resumePersonalizerJobs timer is off: reported as Timeout.
+ */
 export const JOB_TIMEOUT_MS = 30 * 60_000;
 const MAX_ID = 256;
 const NO_STORE = { 'cache-control': 'no-store' };
-/** Jobs running in this process (tests wait for them; the host keeps the process while they run). */
-const running = new Set<Promise<void>>();
-
-export async function settleFeatureImportanceJobs(): Promise<void> {
-  while (running.size > 0) await Promise.allSettled([...running]);
-}
-
 async function guarded(what: string, deps: FeatureImportanceApiDeps, run: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
   try {
     return await run();
@@ -64,11 +50,14 @@ function dateTime(value: unknown, field: string): number | HttpResponseInit {
   return ms;
 }
 
-function withStatus(job: FeatureImportanceJob, nowMs: number): FeatureImportanceJob {
-  if (job.status === 'Running' && nowMs - Date.parse(job.creationTime) > JOB_TIMEOUT_MS) {
-    return { ...job, status: 'Timeout', description: 'The job did not finish (its instance stopped); create it again under another id.' };
+/** The job as the API shows it: its id is the client's, the lease and attempts are the store's. */
+function wireOf(job: FeatureImportanceJob, nowMs: number) {
+  const { jobId, lease, attempts: _attempts, ...shown } = job;
+  const lapsedSince = lease ? Date.parse(lease.until) : Date.parse(job.creationTime);
+  if (job.status === 'Running' && nowMs - lapsedSince > JOB_TIMEOUT_MS) {
+    return { id: jobId, ...shown, status: 'Timeout' as const, description: 'The job did not finish (its instance stopped and no instance resumed it); create it again under another id.' };
   }
-  return job;
+  return { id: jobId, ...shown };
 }
 
 export async function handleCreateFeatureImportance(request: HttpRequest, id: string, deps: FeatureImportanceApiDeps): Promise<HttpResponseInit> {
@@ -89,46 +78,24 @@ export async function handleCreateFeatureImportance(request: HttpRequest, id: st
   if (!(from < to)) return badRequest('endTime', 'must be after startTime', 'InvalidContract');
   const now = (deps.now ?? (() => new Date()))();
   const job: FeatureImportanceJob = {
-    id,
+    jobId: id,
     name: fields.name,
     startTime: new Date(from).toISOString(),
     endTime: new Date(to).toISOString(),
     creationTime: now.toISOString(),
     status: 'Running',
+    attempts: 0,
   };
   return guarded('creating the feature importance', deps, async () => {
-    if (!(await deps.store.create(job))) return personalizerError(409, 'BadRequest', `featureImportanceId: Feature importance with id ${id.slice(0, 64)} already exists.`, 'FeatureImportanceAlreadyExists', 'featureImportanceId');
-    const work = runJob(job, deps).finally(() => running.delete(work));
-    running.add(work);
+    if (!(await deps.store.create(job, now))) return personalizerError(409, 'BadRequest', `featureImportanceId: Feature importance with id ${id.slice(0, 64)} already exists.`, 'FeatureImportanceAlreadyExists', 'featureImportanceId');
+    try {
+      await deps.start(id);
+    } catch (error) {
+      // Stored but not started here: the resumePersonalizerJobs timer starts it within a minute.
+      deps.log?.(`feature importance ${id}: not started on this instance (${(error as Error).message}); the timer will start it`);
+    }
     return { status: 200, headers: NO_STORE };
   });
-}
-
-async function runJob(job: FeatureImportanceJob, deps: FeatureImportanceApiDeps): Promise<void> {
-  let finished: FeatureImportanceJob;
-  try {
-    if (!deps.compute) throw new Error('feature importances are not available on this instance');
-    const outcome = await deps.compute({ from: new Date(job.startTime), to: new Date(job.endTime) });
-    finished = {
-      ...job,
-      status: 'Succeeded',
-      featureScores: outcome.featureScores,
-      namespaceScores: outcome.namespaceScores,
-      method: outcome.method,
-      modelVersion: outcome.modelVersion,
-      decisions: outcome.decisions,
-      description: `${outcome.method} importance of model ${outcome.modelVersion} on ${outcome.decisions} logged decisions`,
-    };
-  } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    if (!deps.isDataError?.(error)) deps.log?.(`feature importance ${job.id}: ${(error as Error).stack ?? error}`);
-    finished = { ...job, status: 'Failed', description: deps.isDataError?.(error) ? message : 'The computation failed; see the function log.' };
-  }
-  try {
-    await deps.store.finish(finished);
-  } catch (error) {
-    deps.log?.(`feature importance ${job.id}: the result could not be stored: ${(error as Error).message}`);
-  }
 }
 
 export function handleGetFeatureImportance(id: string, deps: FeatureImportanceApiDeps): Promise<HttpResponseInit> {
@@ -137,7 +104,7 @@ export function handleGetFeatureImportance(id: string, deps: FeatureImportanceAp
   return guarded('reading the feature importance', deps, async () => {
     const job = await deps.store.get(id);
     if (!job) return notFound(id);
-    return { status: 200, jsonBody: withStatus(job, (deps.now ?? (() => new Date()))().getTime()), headers: NO_STORE };
+    return { status: 200, jsonBody: wireOf(job, (deps.now ?? (() => new Date()))().getTime()), headers: NO_STORE };
   });
 }
 
@@ -169,7 +136,7 @@ export async function handleListFeatureImportances(request: HttpRequest, deps: F
     // skip, then at most top, served in pages of maxpagesize; nextLink asks for the rest.
     const remaining = (await deps.store.list()).slice(skip, skip + top);
     const page = remaining.slice(0, pageSize).map((j) => {
-      const { id, name, startTime, endTime, creationTime, status } = withStatus(j, nowMs);
+      const { id, name, startTime, endTime, creationTime, status } = wireOf(j, nowMs);
       return { id, name, startTime, endTime, creationTime, status };
     });
     const body: { value: typeof page; nextLink?: string } = { value: page };

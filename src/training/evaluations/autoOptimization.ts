@@ -3,7 +3,7 @@
 // Auto, with discovery) of the period just past; when it ends, the best learning settings replace
 // the online ones only if they are clearly better — the lower end of their DR interval above the
 // online policy's DR value — and the evaluation ends OptimalPolicyApplied, else OnlinePolicyRetained.
-// The resumeEvaluations timer checks every minute; the evaluation id names the period, so two
+// The resumePersonalizerJobs timer checks every minute; the evaluation id names the period, so two
 // instances checking at once create it once.
 import { addSums, emptySums, estimatesFromSums, sumsFromArray } from '../../learners/offPolicySums';
 import type { ConfigurationStore } from '../../ranking/configuration/configurationStore';

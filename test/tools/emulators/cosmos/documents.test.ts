@@ -191,7 +191,7 @@ describe('documents', () => {
     ]) {
       const res = await fetch(`${cosmos.endpoint}dbs/db/colls/c/docs/x`, init);
       expect(res.status).toBe(401);
-      expect((await res.json()).code).toBe('Unauthorized');
+      expect(((await res.json()) as { code: string }).code).toBe('Unauthorized');
     }
     const res = await fetch(`${cosmos.endpoint}%E0%A4%A`, { method: 'GET' });
     expect(res.status).toBe(400);
@@ -231,7 +231,7 @@ describe('documents', () => {
       { op: PatchOperationType.replace, path: '/nested/a', value: 10 },
       { op: PatchOperationType.remove, path: '/old' },
       { op: PatchOperationType.incr, path: '/n', value: 5 },
-      { op: 'move' as never, from: '/nested/b', path: '/moved' },
+      { op: 'move', from: '/nested/b', path: '/moved' } as never, // move is in the service's patch, not in the SDK's PatchOperation type
       { op: PatchOperationType.add, path: '/list/-', value: 3 },
     ]);
     expect(strip(resource!)).toEqual({ id: 'p', pk: 'k', n: 6, list: [1, 9, 2, 3], nested: { a: 10 }, moved: 2 });
@@ -255,7 +255,7 @@ describe('documents', () => {
     while (iterator.hasMoreResults()) {
       const { resources } = await iterator.fetchNext();
       if (resources.length > 0) pages.push(resources.length);
-      ids.push(...resources.map((r) => r.id));
+      ids.push(...resources.map((r) => r.id!));
     }
     expect(pages).toEqual([10, 10, 5]);
     expect(new Set(ids).size).toBe(25);

@@ -71,7 +71,7 @@ describe('headers the SDK relies on', () => {
     cosmos.load('db', 'c', Array.from({ length: 2500 }, (_, i) => ({ id: `d${i}`, pk: `p${i % 10}`, n: i })));
     const page = await container.items.query('SELECT * FROM c', { maxItemCount: 7 }).fetchNext();
     expect(page.resources).toHaveLength(7);
-    expect(page.headers['x-ms-item-count']).toBe('7');
+    expect((page as unknown as { headers: Record<string, string> }).headers['x-ms-item-count']).toBe('7'); // headers is private in the SDK's FeedResponse type
     expect(page.hasMoreResults).toBe(true);
     // Without a page size a page holds up to 1000 items.
     const unbounded = await container.items.query('SELECT * FROM c').fetchNext();
