@@ -27,20 +27,24 @@ export interface ZipRecord {
   mode?: number;
 }
 
+/** What the local and the central header both hold, in the same order: version needed to extract … the name's length. */
+function writeEntryFields(b: Buffer, at: number, r: ZipRecord): void {
+  b.writeUInt16LE(VERSION, at);
+  b.writeUInt16LE(UTF8_NAMES, at + 2);
+  b.writeUInt16LE(r.method, at + 4);
+  b.writeUInt16LE(r.dosTime, at + 6);
+  b.writeUInt16LE(r.dosDate, at + 8);
+  b.writeUInt32LE(r.crc, at + 10);
+  b.writeUInt32LE(r.compressedSize, at + 14);
+  b.writeUInt32LE(r.size, at + 18);
+  b.writeUInt16LE(r.name.length, at + 22);
+}
+
 /** The local file header with the name after it; the entry's data follows. */
 export function localHeader(r: ZipRecord): Buffer {
-  const b = Buffer.alloc(30);
+  const b = Buffer.alloc(30); // the extra field's length (28) stays 0
   b.writeUInt32LE(LOCAL_HEADER, 0);
-  b.writeUInt16LE(VERSION, 4);
-  b.writeUInt16LE(UTF8_NAMES, 6);
-  b.writeUInt16LE(r.method, 8);
-  b.writeUInt16LE(r.dosTime, 10);
-  b.writeUInt16LE(r.dosDate, 12);
-  b.writeUInt32LE(r.crc, 14);
-  b.writeUInt32LE(r.compressedSize, 18);
-  b.writeUInt32LE(r.size, 22);
-  b.writeUInt16LE(r.name.length, 26);
-  b.writeUInt16LE(0, 28);
+  writeEntryFields(b, 4, r);
   return Buffer.concat([b, r.name]);
 }
 
@@ -49,15 +53,7 @@ export function centralHeader(r: ZipRecord): Buffer {
   const b = Buffer.alloc(46);
   b.writeUInt32LE(CENTRAL_HEADER, 0);
   b.writeUInt16LE(r.mode !== undefined ? MADE_BY_UNIX | VERSION : VERSION, 4);
-  b.writeUInt16LE(VERSION, 6);
-  b.writeUInt16LE(UTF8_NAMES, 8);
-  b.writeUInt16LE(r.method, 10);
-  b.writeUInt16LE(r.dosTime, 12);
-  b.writeUInt16LE(r.dosDate, 14);
-  b.writeUInt32LE(r.crc, 16);
-  b.writeUInt32LE(r.compressedSize, 20);
-  b.writeUInt32LE(r.size, 24);
-  b.writeUInt16LE(r.name.length, 28);
+  writeEntryFields(b, 6, r);
   // 30-37: extra field and comment lengths, disk number, internal attributes: all 0.
   if (r.mode !== undefined) b.writeUInt32LE(((0o100000 | (r.mode & 0o777)) << 16) >>> 0, 38); // a regular file
   b.writeUInt32LE(r.offset, 42);
