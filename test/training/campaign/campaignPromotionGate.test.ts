@@ -2,24 +2,23 @@
 // replaces the current one only if its validation AUC is not below the current model's on the
 // same validation touches (the current model scored with its own ONNX), and the result says why.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
+import { startBlobEnv, type BlobEnv } from '../../archive/archiveTestKit';
 import { campaignDataToCsv } from '../../../tools/synthetic/campaign/campaignCsv';
 import { generateCampaignData } from '../../../tools/synthetic/campaign/generateCampaignData';
 import { ModelRegistry } from '../../../src/models/modelRegistry';
 import { runCampaignTraining } from '../../../src/training/campaign/runCampaignTraining';
 
 let dir: string;
-let azurite: BlobEmulator;
+let env: BlobEnv;
 let models: ContainerClient;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-gate-'));
-  azurite = await startAzurite({ dataDir: path.join(dir, 'azurite'), port: 0 });
-  models = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('models');
+  env = await startBlobEnv('campaign-gate');
+  dir = env.tmp;
+  models = env.container('models');
   await models.createIfNotExists();
   const csv = campaignDataToCsv(generateCampaignData({ leads: 800, touches: 12_000, seed: 17, days: 42 }));
   fs.mkdirSync(path.join(dir, 'data'));
@@ -27,8 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await azurite?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await env?.stop();
 });
 
 describe('promoting a campaign model', () => {

@@ -2,12 +2,9 @@
 // Azurite: nothing happens before the campaign data is there; once leads and campaigns are in the
 // data container, the touches and responses captured in the archive are trained on and the model
 // promoted through the gate; the timer is registered by default and "off" removes it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
+import { startBlobEnv, type BlobEnv } from '../../archive/archiveTestKit';
 import { installFunctionsCoreShim } from '../../../tools/local/host/functionsCoreShim';
 import { campaignDataToCsv } from '../../../tools/synthetic/campaign/campaignCsv';
 import { generateCampaignData } from '../../../tools/synthetic/campaign/generateCampaignData';
@@ -17,23 +14,19 @@ import { ModelRegistry } from '../../../src/models/modelRegistry';
 import { CAMPAIGN_RETRAIN_DEFAULTS, readCampaignRetrainSettings } from '../../../src/config/campaignRetrainSettings';
 import { retrainCampaignModel } from '../../../src/training/campaign/campaignRetrainJob';
 
-let dir: string;
-let azurite: BlobEmulator;
+let env: BlobEnv;
 let data: ContainerClient;
 let archive: ContainerClient;
 let models: ContainerClient;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-retrain-'));
-  azurite = await startAzurite({ dataDir: dir, port: 0 });
-  const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-  [data, archive, models] = ['campaign-data', 'archive', 'models'].map((n) => blobs.getContainerClient(n));
+  env = await startBlobEnv('campaign-retrain');
+  [data, archive, models] = ['campaign-data', 'archive', 'models'].map((n) => env.container(n));
 }, 60_000);
 
 afterAll(async () => {
-  await azurite?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await env?.stop();
 });
 
 const run = () => retrainCampaignModel({ data, archive, models, env: {}, log: (m) => lines.push(m) });

@@ -2,11 +2,10 @@
 // promoted, a clear error for data it cannot train on; and `npm run train -- --model campaign`
 // reaching it with campaign:train's options.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type BlobEmulator } from '../../../tools/local/services/azurite';
+import { startBlobEnv, type BlobEnv } from '../../archive/archiveTestKit';
 import { campaignDataToCsv } from '../../../tools/synthetic/campaign/campaignCsv';
 import { generateCampaignData } from '../../../tools/synthetic/campaign/generateCampaignData';
 import { campaignArgs } from '../../../tools/commands/train';
@@ -16,13 +15,13 @@ import { TrainingDataError } from '../../../src/training/trainingDataError';
 import { modelKindOf } from '../../../src/training/modelKinds';
 
 let dir: string;
-let azurite: BlobEmulator;
+let env: BlobEnv;
 let models: ContainerClient;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-run-'));
-  azurite = await startAzurite({ dataDir: path.join(dir, 'azurite'), port: 0 });
-  models = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('models');
+  env = await startBlobEnv('campaign-run');
+  dir = env.tmp;
+  models = env.container('models');
   await models.createIfNotExists();
   const csv = campaignDataToCsv(generateCampaignData({ leads: 600, touches: 8000, seed: 5, days: 42 }));
   fs.mkdirSync(path.join(dir, 'data'));
@@ -32,8 +31,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await azurite?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await env?.stop();
 });
 
 describe('the campaign training run', () => {
