@@ -1,9 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { startAzurite, type BlobEmulator } from '../../tools/local/services/azurite';
+import type { ContainerClient } from '@azure/storage-blob';
+import { startBlobEnv, type BlobEnv } from '../archive/archiveTestKit';
 import { ModelRegistry, ModelRegistryError, PromotionConflictError, manifestPath, modelPath } from '../../src/models/modelRegistry';
 import { ModelWatcher } from '../../src/scoring/modelWatcher';
 import { buildFeatureMatrix } from '../../src/features/featureBuilder';
@@ -15,10 +12,9 @@ const W = OFFER_CONTRACT_WIDTH;
 const NAME = 'offer-ranker';
 
 describe('model registry in Blob storage and hot swap', () => {
-  let azurite: BlobEmulator;
+  let env: BlobEnv;
   let container: ContainerClient;
   let registry: ModelRegistry;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ranking-registry-'));
   const models: Record<string, RandomGbdt> = {};
 
   async function register(version: string, g: RandomGbdt, name = NAME): Promise<Uint8Array> {
@@ -34,13 +30,12 @@ describe('model registry in Blob storage and hot swap', () => {
   }
 
   beforeAll(async () => {
-    azurite = await startAzurite({ dataDir, port: 0 });
-    container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('models');
+    env = await startBlobEnv('ranking-registry');
+    container = env.container('models');
     registry = new ModelRegistry(container);
   }, 60_000);
   afterAll(async () => {
-    await azurite?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await env?.stop();
   });
 
   it('registers immutable versions with their manifest and promotes through the pointer', async () => {

@@ -2,11 +2,8 @@
 // and every write — the registry's register / sign / promote / reset, the product model store, and
 // the three training jobs the timers run — is refused before anything reaches storage, naming the
 // setting. (The Personalizer API's import and reset: test/ranking/servingOnlyModels.test.ts.)
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { AzureClients } from '../../src/clients/azureClients';
 import { readModelIntegrity, readModelRegistryAccess, UNSIGNED_MODELS } from '../../src/config/modelIntegritySettings';
 import { SettingsError } from '../../src/config/settings';
@@ -15,7 +12,7 @@ import { ProductModelStore } from '../../src/products/model/productModelStore';
 import { learningTick } from '../../src/training/continuousLearning/learningCycle';
 import { retrainProducts } from '../../src/training/products/retrainProducts';
 import { retrainCampaignModel } from '../../src/training/campaign/campaignRetrainJob';
-import { startAzurite, type BlobEmulator } from '../../tools/local/services/azurite';
+import { startBlobEnv, type BlobEnv } from '../archive/archiveTestKit';
 import { gbdtOnnx, randomGbdt } from '../ranking/fixtures/treeModels';
 import { OFFER_CONTRACT_WIDTH, manifestFor } from '../ranking/fixtures/contracts';
 
@@ -41,17 +38,15 @@ describe('ModelRegistryAccess', () => {
 });
 
 describe('a serving-only instance against Azurite', () => {
-  let azurite: BlobEmulator;
+  let env: BlobEnv;
   let service: BlobServiceClient;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-access-'));
 
   beforeAll(async () => {
-    azurite = await startAzurite({ dataDir, port: 0 });
-    service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    env = await startBlobEnv('registry-access');
+    service = env.service;
   }, 60_000);
   afterAll(async () => {
-    await azurite?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await env?.stop();
   });
 
   it('reads and loads what the trainer wrote, and refuses register, sign, promote and reset without touching a blob', async () => {
@@ -88,7 +83,7 @@ describe('a serving-only instance against Azurite', () => {
   });
 
   it('fails each training timer job at its start, before it reads data or writes the learning state', async () => {
-    const settings = { ArchiveStorage: azurite.connectionString, ModelsContainer: 'models-jobs', ModelRegistryAccess: 'read' };
+    const settings = { ArchiveStorage: env.az.connectionString, ModelsContainer: 'models-jobs', ModelRegistryAccess: 'read' };
     const logs: string[] = [];
     const log = (m: string) => logs.push(m);
     const models = service.getContainerClient('models-jobs');
