@@ -11,7 +11,7 @@ import type { TrackedEvent } from '../../src/events/eventSchema';
 import type { ReceivedEvent } from '../../src/events/receivedBatch';
 import {
   aggregateKeyOf, batchOf, cut, expectedAggregates, expectedProfiles, makeEvents, toPartitions,
-} from './fixtures';
+} from './fixtures/generatedEvents';
 import { useAggregationCosmos } from './fixtures/aggregationCosmos';
 
 const WINDOWS = [60, 1440];

@@ -5,7 +5,7 @@ import { addEventToProfile, emptyProfile, eventIdKey, mergeProfiles, placeCounte
 import { foldDelta, locate } from '../../src/aggregation/documents';
 import type { TrackedEvent } from '../../src/events/eventSchema';
 import type { ReceivedEvent } from '../../src/events/receivedBatch';
-import { batchOf } from './fixtures';
+import { batchOf } from './fixtures/generatedEvents';
 
 const base = { schemaVersion: 1, receivedAt: '2024-03-04T10:00:00.000Z' };
 const ev = (over: Partial<TrackedEvent> & Pick<TrackedEvent, 'id' | 'type' | 'timestamp'>): TrackedEvent => ({ ...base, userId: 'u1', ...over });

@@ -1,63 +1,27 @@
 // The versions the aggregation wrote last stand in for the read before its next write, and never
 // make a count wrong: two Cosmos clients play two instances of the app against the Cosmos DB
 // stand-in, through the real SDK.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient, type Container } from '@azure/cosmos';
-import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
-import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
+import { describe, expect, it } from 'vitest';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
 import { DocumentCache, estimatedBytes } from '../../src/aggregation/documentCache';
+import { useAggregationCosmos, type AggregationContainers as Containers } from './fixtures/aggregationCosmos';
+import { partitionBatch } from './fixtures/partitionBatch';
 import type { ReceivedBatch } from '../../src/events/receivedBatch';
 
 const now = new Date('2026-12-01T10:00:00.000Z');
-let cosmos: CosmosEmulator;
-/** Two instances of the app: each Cosmos client has its own cache. */
-let instanceA: CosmosClient;
-let instanceB: CosmosClient;
-let dataDir: string;
-let databases = 0;
+const cosmos = useAggregationCosmos('cache');
 
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'document-cache-'));
-  cosmos = await startCosmos({ dataDir, port: 0 });
-  const connect = () => new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-  instanceA = connect();
-  instanceB = connect();
-});
-
-afterAll(async () => {
-  instanceA?.dispose();
-  instanceB?.dispose();
-  await cosmos?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-type Containers = { aggregates: Container; profiles: Container };
-
-/** A fresh database, as each instance sees it. */
+/** A fresh database, as each of two instances of the app sees it. */
 async function fresh(): Promise<{ a: Containers; b: Containers }> {
-  const name = `cache${++databases}`;
-  await ensureContainers(instanceA, name);
-  const on = (client: CosmosClient) => ({ aggregates: client.database(name).container(AGGREGATES_CONTAINER), profiles: client.database(name).container(PROFILES_CONTAINER) });
-  return { a: on(instanceA), b: on(instanceB) };
+  const a = await cosmos.fresh();
+  return { a, b: cosmos.asOtherInstance(a) };
 }
 
 const purchase = (id: string, userId = 'u-1') => ({
   id, type: 'purchase', userId, productId: 'p-1', value: 10, quantity: 1, currency: 'GBP', timestamp: now.toISOString(),
 });
 
-function batch(partitionId: string, bodies: unknown[], from: number): ReceivedBatch {
-  return {
-    fullyQualifiedNamespace: 'ns', eventHubName: 'events', consumerGroup: 'aggregate', partitionId,
-    events: bodies.map((body, i) => ({
-      body: JSON.parse(JSON.stringify(body)), sequenceNumber: from + i, offset: String(from + i),
-      enqueuedTimeUtc: new Date(now.getTime() + from + i), properties: {},
-    })),
-  };
-}
+const batch = (partitionId: string, bodies: unknown[], from: number) => partitionBatch(partitionId, bodies, now, from);
 
 const run = (c: Containers, b: ReceivedBatch) => aggregateBatch(b, { ...c, windowsMinutes: [1440], retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } });
 

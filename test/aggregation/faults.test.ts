@@ -10,7 +10,7 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { startCosmos, type CosmosEmulator } from '../../tools/emulators/cosmos';
 import { ensureContainers, AGGREGATES_CONTAINER, PROFILES_CONTAINER } from '../../src/aggregation/containers';
 import { aggregateBatch } from '../../src/aggregation/aggregateBatch';
-import { aggregateKeyOf, batchOf, cut, expectedAggregates, makeEvents, toPartitions } from './fixtures';
+import { aggregateKeyOf, batchOf, cut, expectedAggregates, makeEvents, toPartitions } from './fixtures/generatedEvents';
 
 type Fault = 'none' | 'throttle' | 'unavailable' | 'lose-response';
 let decide: (req: http.IncomingMessage, n: number) => Fault = () => 'none';

@@ -6,7 +6,7 @@ import type { TrackedEvent } from '../../src/events/eventSchema';
 import { parseLoggedEvent } from '../../src/events/learningEvents';
 import { computeDeltas } from '../../src/aggregation/deltas';
 import { touchesFromEvents } from '../../src/campaign/data/archiveTouches';
-import { makeEvents } from '../aggregation/fixtures';
+import { makeEvents } from '../aggregation/fixtures/generatedEvents';
 import { recentEvents } from '../dashboard/recentEvents';
 import { generateDecisionLog } from '../../tools/synthetic/decisions/syntheticDecisionLog';
 import { createWorld } from '../../tools/simulator/simWorld';

@@ -11,7 +11,7 @@ import type { TrackedEvent } from '../../../src/events/eventSchema';
 import { AGGREGATES_CONTAINER } from '../../../src/aggregation/containers';
 import { CAMPAIGN_PLANS_CONTAINER } from '../../../src/dashboard/campaignPlanSummary';
 import { checkPowerBiProject, type WrittenFields } from '../../../tools/powerbi/checkPowerBiProject';
-import { makeEvents } from '../../aggregation/fixtures';
+import { makeEvents } from '../../aggregation/fixtures/generatedEvents';
 import { AggregateSeeder, startStores, type Stores } from '../../dashboard/dashboardTestKit';
 import { seedCampaignPlans } from '../../dashboard/registrySeed';
 
