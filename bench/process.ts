@@ -81,7 +81,7 @@ function generator(seed: number) {
  * Batches as the partitions' consumers receive them: each event goes to the partition of its
  * partition key (the user, as the capture function sends it), sequence numbers per partition.
  */
-export function makeBatches(events: number, seed: number, asBytes: boolean): ReceivedBatch[] {
+function makeBatches(events: number, seed: number, asBytes: boolean): ReceivedBatch[] {
   const next = generator(seed);
   const sequences = new Array<number>(PARTITIONS).fill(0);
   const filling: ReceivedEvent[][] = Array.from({ length: PARTITIONS }, () => []);

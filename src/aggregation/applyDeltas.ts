@@ -248,17 +248,17 @@ class DeltaWriter {
     });
     const written = await this.bulk(container, writes, writers.map((w) => w.work));
     written.forEach((result, i) => {
-      const { work, applied } = writers[i];
+      const { work, body, applied } = writers[i];
       const { partitionKey, id } = work.location;
-      if (result.statusCode === 200 || result.statusCode === 201) cache.remember(partitionKey, id, writers[i].body, result.eTag);
-      else cache.forget(partitionKey, id);
       if (result.statusCode === 200 || result.statusCode === 201) {
+        cache.remember(partitionKey, id, body, result.eTag);
         for (const { submission, eventIndexes } of applied) {
           submission.documentsWritten++;
           for (const index of eventIndexes) submission.appliedEvents[index] = 1;
         }
-      } else if (this.requeue(work, writes[i], result)) {
-        next.push(work);
+      } else {
+        cache.forget(partitionKey, id);
+        if (this.requeue(work, writes[i], result)) next.push(work);
       }
     });
     return next;
